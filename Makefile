@@ -1,0 +1,170 @@
+# Mica top-level Makefile.
+#
+#   make            build the hypervisor and every test guest
+#   make run        build and boot the demo guest in QEMU (serial on this terminal)
+#   make test       host unit tests, then every QEMU boot-to-verdict test
+#   make iso        GRUB (BIOS, multiboot2) bootable ISO;  make run-iso boots it
+#   make debug      boot the demo with QEMU's gdb stub, waiting for gdb
+#   make deps       install the Debian packages the build and tests need
+#
+# Options: ACCEL=kvm (opt-in; TCG by default), V=1 (show commands),
+#          QEMU_EXTRA="..." (appended to the QEMU command line).
+
+BUILD   ?= build
+ACCEL   ?= tcg
+V       ?= 0
+Q       := $(if $(filter 1,$(V)),,@)
+
+CC      ?= gcc
+LD      ?= ld
+OBJCOPY ?= objcopy
+NM      ?= nm
+QEMU    ?= qemu-system-x86_64
+QEMU_MEM ?= 256M
+
+GCC_INC := $(shell $(CC) -print-file-name=include)
+
+# Flags shared by every freestanding build (hypervisor and 32-bit guests).
+FREESTANDING := -ffreestanding -nostdinc -isystem $(GCC_INC) -fno-pic -fno-pie \
+                -fno-stack-protector -fno-builtin -fno-common -std=gnu11 \
+                -Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \
+                -Wstrict-prototypes -Wshadow -Wvla -g
+
+# ---------------------------------------------------------------------------
+# The hypervisor
+# ---------------------------------------------------------------------------
+HV_CFLAGS := $(FREESTANDING) -m64 -O2 -mcmodel=kernel -mno-red-zone \
+             -mno-sse -mno-sse2 -mno-mmx -mno-avx -mno-3dnow \
+             -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+             -fno-asynchronous-unwind-tables \
+             -Iinclude -Ihypervisor/include -Ihypervisor/arch/x86/include \
+             -DMICA_HYPERVISOR
+HV_ASFLAGS := $(HV_CFLAGS) -D__ASSEMBLY__
+
+HV_C_SRCS := $(filter-out %/asm-offsets.c,$(sort $(wildcard hypervisor/common/*.c hypervisor/arch/x86/*.c)))
+HV_S_SRCS := $(sort $(wildcard hypervisor/arch/x86/boot/*.S hypervisor/arch/x86/*.S))
+HV_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(HV_C_SRCS)) \
+             $(patsubst %.S,$(BUILD)/%.o,$(HV_S_SRCS))
+
+MICA_ELF := $(BUILD)/mica.elf
+MICA_BIN := $(BUILD)/mica.bin
+
+GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
+
+.PHONY: all hypervisor guests run debug test test-host test-qemu iso run-iso deps clean check-headers
+all: hypervisor guests
+
+hypervisor: $(MICA_BIN)
+
+$(BUILD)/hypervisor/%.o: hypervisor/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(HV_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/hypervisor/%.o: hypervisor/%.S $(BUILD)/asm-offsets.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(CC) $(HV_ASFLAGS) -I$(BUILD) -MMD -MP -c $< -o $@
+
+# Structure offsets for assembly, derived from the C definitions (never by hand).
+$(BUILD)/asm-offsets.h: hypervisor/arch/x86/asm-offsets.c $(wildcard hypervisor/include/mica/*.h hypervisor/arch/x86/include/asm/*.h)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(HV_CFLAGS) -S $< -o $(BUILD)/asm-offsets.s
+	$(Q)sed -n 's/.*@@OFFSET \([A-Za-z0-9_]*\) \$$\{0,1\}\(-\{0,1\}[0-9][0-9]*\).*/#define \1 \2/p' \
+	    $(BUILD)/asm-offsets.s > $@.tmp && mv $@.tmp $@
+
+# version info compiled into the image (xen_version compile_info / changeset)
+$(BUILD)/hypervisor/version-info.o: FORCE
+	@mkdir -p $(dir $@)
+	$(Q)printf '%s\n' \
+	  'const char mica_compiler[] = "$(shell $(CC) --version | head -1)";' \
+	  'const char mica_compile_by[] = "$(shell id -un 2>/dev/null || echo builder)";' \
+	  'const char mica_compile_domain[] = "mica";' \
+	  'const char mica_compile_date[] = "$(shell date -u "+%Y-%m-%d %H:%M:%S UTC")";' \
+	  'const char mica_changeset[] = "$(GIT_REV)";' > $(BUILD)/version-info.c
+	$(Q)$(CC) $(HV_CFLAGS) -Wno-missing-prototypes -c $(BUILD)/version-info.c -o $@
+FORCE:
+
+# Three-pass link so panic backtraces are symbolized: pass 1 with an empty
+# table, pass 2 with a table of the right size, pass 3 with the final
+# addresses (the table's size no longer changes, so nothing moves).
+HV_LINK = $(LD) -m elf_x86_64 -nostdlib -z max-page-size=0x1000 -z noexecstack \
+          --no-warn-rwx-segments -T linker.ld
+$(MICA_ELF): $(HV_OBJS) $(BUILD)/hypervisor/version-info.o linker.ld scripts/gensyms.sh
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)scripts/gensyms.sh /dev/null > $(BUILD)/syms0.S
+	$(Q)$(CC) $(HV_ASFLAGS) -c $(BUILD)/syms0.S -o $(BUILD)/syms0.o
+	$(Q)$(HV_LINK) -o $(BUILD)/mica.1 $(HV_OBJS) $(BUILD)/hypervisor/version-info.o $(BUILD)/syms0.o
+	$(Q)$(NM) -n $(BUILD)/mica.1 | scripts/gensyms.sh - > $(BUILD)/syms1.S
+	$(Q)$(CC) $(HV_ASFLAGS) -c $(BUILD)/syms1.S -o $(BUILD)/syms1.o
+	$(Q)$(HV_LINK) -o $(BUILD)/mica.2 $(HV_OBJS) $(BUILD)/hypervisor/version-info.o $(BUILD)/syms1.o
+	$(Q)$(NM) -n $(BUILD)/mica.2 | scripts/gensyms.sh - > $(BUILD)/syms2.S
+	$(Q)$(CC) $(HV_ASFLAGS) -c $(BUILD)/syms2.S -o $(BUILD)/syms2.o
+	$(Q)$(HV_LINK) -o $@ $(HV_OBJS) $(BUILD)/hypervisor/version-info.o $(BUILD)/syms2.o
+	$(Q)$(NM) -n $@ | scripts/gensyms.sh - | cmp -s - $(BUILD)/syms2.S || \
+	    { echo "symbol table did not converge"; exit 1; }
+
+# The boot image is a flat binary with multiboot1 and multiboot2 headers that
+# give explicit load addresses (QEMU's -kernel refuses 64-bit ELF files).
+$(MICA_BIN): $(MICA_ELF)
+	$(Q)$(OBJCOPY) -O binary -j .boot -j .text -j .rodata -j .data $< $@
+
+-include $(HV_OBJS:.o=.d)
+# A change of flags rebuilds everything.
+$(HV_OBJS) $(BUILD)/asm-offsets.h: Makefile
+
+# ---------------------------------------------------------------------------
+# Test guests, host tests and QEMU tests (fragments owned by tests/)
+# ---------------------------------------------------------------------------
+include tests/guest/guest.mk
+include tests/host/host.mk
+
+guests: $(GUEST_ELFS)
+
+QEMU_ACCEL := $(if $(filter kvm,$(ACCEL)),-accel kvm -cpu host,-accel tcg -cpu max)
+QEMU_BASE  = $(QEMU) -machine pc $(QEMU_ACCEL) -m $(QEMU_MEM) -nographic -no-reboot \
+             -device isa-debug-exit,iobase=0xf4,iosize=0x04 $(QEMU_EXTRA)
+
+DEMO_CMDLINE ?= console=com1 loglvl=info debug_exit
+
+run: deps-check all
+	$(QEMU_BASE) -kernel $(MICA_BIN) -append "$(DEMO_CMDLINE)" \
+	    -initrd "$(DEMO_ELF) demo guest command line" ; \
+	  rc=$$?; [ $$rc -eq 1 ] && echo "mica: clean power-off" || echo "mica: QEMU exit status $$rc"
+
+debug: deps-check all
+	@echo "QEMU waits for gdb: gdb $(MICA_ELF) -ex 'target remote :1234'"
+	$(QEMU_BASE) -s -S -kernel $(MICA_BIN) -append "$(DEMO_CMDLINE)" \
+	    -initrd "$(DEMO_ELF) demo guest command line"
+
+test: deps-check all $(HOST_TEST_BINS)
+	$(Q)BUILD=$(BUILD) QEMU="$(QEMU)" QEMU_ACCEL="$(QEMU_ACCEL)" QEMU_MEM=$(QEMU_MEM) \
+	    tests/run-all.sh $(HOST_TEST_BINS)
+
+test-host: $(HOST_TEST_BINS)
+	$(Q)BUILD=$(BUILD) tests/run-all.sh --host-only $(HOST_TEST_BINS)
+
+test-qemu: deps-check all
+	$(Q)BUILD=$(BUILD) QEMU="$(QEMU)" QEMU_ACCEL="$(QEMU_ACCEL)" QEMU_MEM=$(QEMU_MEM) \
+	    tests/run-all.sh --qemu-only
+
+# ---------------------------------------------------------------------------
+# GRUB ISO (BIOS), multiboot2
+# ---------------------------------------------------------------------------
+ISO := $(BUILD)/mica.iso
+iso: $(ISO)
+$(ISO): $(MICA_BIN) $(DEMO_ELF) scripts/mkiso.sh
+	$(Q)scripts/mkiso.sh $(MICA_BIN) $(DEMO_ELF) $@ "$(DEMO_CMDLINE)"
+
+run-iso: deps-check $(ISO)
+	$(QEMU_BASE) -cdrom $(ISO) -boot d ; \
+	  rc=$$?; [ $$rc -eq 1 ] && echo "mica: clean power-off" || echo "mica: QEMU exit status $$rc"
+
+# ---------------------------------------------------------------------------
+# Dependencies (Debian 12).  deps-check installs only what is missing.
+# ---------------------------------------------------------------------------
+deps deps-check:
+	$(Q)scripts/install-deps.sh
+
+clean:
+	rm -rf $(BUILD)

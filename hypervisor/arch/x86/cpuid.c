@@ -1,0 +1,94 @@
+/*
+ * The CPUID view a PV guest gets.
+ *
+ * A PV guest executes the real CPUID instruction natively (without CPUID
+ * faulting the hypervisor cannot intercept it), so the only CPUID the
+ * hypervisor controls is the forced-emulation form: "ud2; .ascii 'xen';
+ * cpuid" (0F 0B 78 65 6E 0F A2).  The ud2 traps to us with #UD, we
+ * recognise the signature at the guest's EIP, and return a filtered view.
+ * PV-aware code (XTF, Linux's xen_cpuid) uses this form exactly to learn
+ * what it may use.
+ *
+ * Hidden: features a deprivileged ring-1 kernel must not use or that the
+ * hypervisor does not virtualize -- VMX/SMX, MONITOR/MWAIT, PCID, x2APIC,
+ * TSC-deadline, XSAVE/OSXSAVE (the FPU issue owns extended state), the
+ * thermal/power features, VME/DE/PSE/PSE36 (no superpages, no vm86), MTRR,
+ * MCE/MCA, DS/ACPI/TM/PBE; SMEP/SMAP/INVPCID/FSGSBASE in leaf 7.
+ * Added: the hypervisor bit, and the Xen leaves at 0x40000000.
+ */
+#include <mica/types.h>
+#include <mica/guest_access.h>
+#include <mica/lib.h>
+#include <asm/x86.h>
+#include <asm/regs.h>
+#include <asm/traps.h>
+
+#define HIDE_1_ECX ((1u << 3) | (1u << 5) | (1u << 6) | (1u << 7) | (1u << 8) | \
+                    (1u << 17) | (1u << 21) | (1u << 24) | (1u << 26) | (1u << 27))
+#define HIDE_1_EDX ((1u << 1) | (1u << 2) | (1u << 3) | (1u << 7) | (1u << 12) | \
+                    (1u << 14) | (1u << 17) | (1u << 21) | (1u << 22) | (1u << 29) | \
+                    (1u << 31))
+#define HIDE_7_EBX ((1u << 0) | (1u << 7) | (1u << 10) | (1u << 20))
+
+#define XEN_CPUID_BASE 0x40000000
+
+void pv_cpuid(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b,
+              uint32_t *c, uint32_t *d)
+{
+    if (leaf >= XEN_CPUID_BASE && leaf < XEN_CPUID_BASE + 0x100) {
+        *a = *b = *c = *d = 0;
+        switch (leaf - XEN_CPUID_BASE) {
+        case 0:
+            *a = XEN_CPUID_BASE + 2;        /* largest Xen leaf */
+            memcpy(b, "XenV", 4);
+            memcpy(c, "MMXe", 4);
+            memcpy(d, "nVMM", 4);
+            break;
+        case 1:
+            *a = (4u << 16) | 2;            /* Xen 4.2 */
+            break;
+        case 2:
+            *a = 1;                         /* one hypercall page */
+            *b = 0x40000000;                /* MSR to write it (not used by PV) */
+            break;
+        }
+        return;
+    }
+    cpuid_count(leaf, sub, a, b, c, d);
+    switch (leaf) {
+    case 1:
+        *c &= ~HIDE_1_ECX;
+        *c |= 1u << 31;                     /* running on a hypervisor */
+        *d &= ~HIDE_1_EDX;
+        break;
+    case 5:                                 /* MONITOR/MWAIT leaf */
+    case 6:                                 /* thermal and power */
+        *a = *b = *c = *d = 0;
+        break;
+    case 7:
+        if (sub == 0)
+            *b &= ~HIDE_7_EBX;
+        break;
+    case 0xd:                               /* XSAVE state: hidden */
+        *a = *b = *c = *d = 0;
+        break;
+    }
+}
+
+bool emulate_forced_cpuid(struct cpu_regs *r)
+{
+    static const uint8_t sig[7] = { 0x0f, 0x0b, 0x78, 0x65, 0x6e, 0x0f, 0xa2 };
+    uint8_t insn[7];
+    uint32_t a, b, c, d;
+
+    if (copy_from_guest(insn, (guest_va_t)r->rip, sizeof(insn)) ||
+        memcmp(insn, sig, sizeof(sig)) != 0)
+        return false;
+    pv_cpuid((uint32_t)r->rax, (uint32_t)r->rcx, &a, &b, &c, &d);
+    r->rax = a;
+    r->rbx = b;
+    r->rcx = c;
+    r->rdx = d;
+    r->rip = (uint32_t)(r->rip + sizeof(sig));
+    return true;
+}

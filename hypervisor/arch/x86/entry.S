@@ -1,0 +1,171 @@
+/*
+ * Every way into and out of the hypervisor after boot.
+ *
+ * Entry: each IDT vector has a tiny stub that makes the stack look the same
+ * for all of them (an error code -- the CPU's or a zero -- and the vector
+ * number) and jumps to a common path that saves the general registers to
+ * form a struct cpu_regs (asm/regs.h) and calls a C handler with a pointer
+ * to it.
+ *
+ * The hypercall vector (0x82, DPL 1) has its own short path: save, call
+ * hypercall_dispatch(regs), and fall into the common exit.
+ *
+ * Exit: ret_from_intr restores the registers from the frame and IRETQs.  If
+ * the frame belongs to a guest (CS RPL != 0) we first run
+ * arch_return_to_guest(), the single place where "work before resuming a
+ * guest" (event upcalls, preemption, crashed-domain switch) is done.  The
+ * data segment registers are never touched on entry: in 64-bit mode the
+ * hypervisor does not use DS/ES/FS/GS, so the guest's values simply stay
+ * loaded and are still there on exit.  Anything that changes them (a
+ * context switch) must restore valid guest values before the IRETQ.
+ */
+#include <asm/config.h>
+#include "asm-offsets.h"
+
+    .macro SAVE_ALL
+    push    %rdi
+    push    %rsi
+    push    %rdx
+    push    %rcx
+    push    %rax
+    push    %r8
+    push    %r9
+    push    %r10
+    push    %r11
+    push    %rbx
+    push    %rbp
+    push    %r12
+    push    %r13
+    push    %r14
+    push    %r15
+    .endm
+
+    .macro RESTORE_ALL
+    pop     %r15
+    pop     %r14
+    pop     %r13
+    pop     %r12
+    pop     %rbp
+    pop     %rbx
+    pop     %r11
+    pop     %r10
+    pop     %r9
+    pop     %r8
+    pop     %rax
+    pop     %rcx
+    pop     %rdx
+    pop     %rsi
+    pop     %rdi
+    .endm
+
+    .section .text.entry, "ax"
+    .code64
+
+/* Vectors with a CPU error code: 8, 10-14, 17, 21, 29, 30. */
+#define HAS_ERRCODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || \
+                        (v) == 21 || (v) == 29 || (v) == 30)
+
+    .altmacro
+    .macro VECTOR_STUB v
+    .align 16
+vector_stub_\v:
+    .if !(\v == 8 || (\v >= 10 && \v <= 14) || \v == 17 || \v == 21 || \v == 29 || \v == 30)
+    push    $0
+    .endif
+    push    $\v
+    jmp     common_interrupt
+    .endm
+
+    .globl vector_stubs_start
+vector_stubs_start:
+    .set v, 0
+    .rept 256
+    .if v != HYPERCALL_VECTOR
+    VECTOR_STUB %v
+    .endif
+    .set v, v + 1
+    .endr
+
+/* Table of stub addresses, used by traps.c to fill the IDT. */
+    .macro STUB_ADDR v
+    .if \v == HYPERCALL_VECTOR
+    .quad hypercall_entry
+    .else
+    .quad vector_stub_\v
+    .endif
+    .endm
+
+    .section .rodata
+    .align 8
+    .globl vector_stub_table
+vector_stub_table:
+    .set v, 0
+    .rept 256
+    STUB_ADDR %v
+    .set v, v + 1
+    .endr
+    .noaltmacro
+
+    .section .text.entry, "ax"
+common_interrupt:
+    cld
+    SAVE_ALL
+    mov     %rsp, %rdi
+    call    handle_trap             /* (struct cpu_regs *) */
+    jmp     ret_from_intr
+
+/*
+ * int $0x82 from ring 1.  The gate's DPL of 1 means ring 3 gets a #GP
+ * instead of reaching here.
+ */
+    .align 16
+    .globl hypercall_entry
+hypercall_entry:
+    push    $0
+    push    $HYPERCALL_VECTOR
+    cld
+    SAVE_ALL
+    mov     %rsp, %rdi
+    call    hypercall_dispatch
+    /* fall through */
+
+    .globl ret_from_intr
+ret_from_intr:
+    testb   $3, REGS_cs(%rsp)
+    jz      1f
+    mov     %rsp, %rdi
+    call    arch_return_to_guest    /* may not return (domain switch) */
+1:  RESTORE_ALL
+    add     $16, %rsp               /* vector, error code */
+    .globl iret_to_guest
+iret_to_guest:
+    iretq
+
+/*
+ * Start running a vCPU whose register frame is at the top of the stack
+ * (struct cpu_regs at guest_regs()).  Called with a valid guest DS/ES/FS/GS
+ * already loaded.  Never returns.
+ */
+    .globl resume_guest_frame
+resume_guest_frame:
+    movabs  $cpu0_stack_top - REGS_SIZE, %rsp
+    jmp     ret_from_intr
+
+/*
+ * Copy to or from guest memory with fault recovery.
+ * unsigned long raw_copy(void *dst, const void *src, unsigned long n)
+ * returns the number of bytes NOT copied (0 on success).  A fault on the
+ * rep movsb is caught through the exception table and turns into a short
+ * count rather than a hypervisor crash.
+ */
+    .text
+    .globl raw_copy
+raw_copy:
+    mov     %rdx, %rcx
+1:  rep movsb
+2:  mov     %rcx, %rax
+    ret
+    .section __ex_table, "a"
+    .align 8
+    .quad 1b, 2b
+    .text

@@ -1,0 +1,214 @@
+/*
+ * Exceptions and interrupts: who handles what.
+ *
+ * handle_trap() is called by entry.S for every vector except the hypercall
+ * gate.  The first question is always "whose fault is it?":
+ *
+ *  - CS RPL != 0: the guest was running.  Its fault is its own business:
+ *    forced-emulation CPUID is emulated, everything else is delivered to
+ *    the guest (the trap issue adds bouncing through the virtual IDT) or,
+ *    while the guest has no handler, the domain is crashed -- alone.  Never
+ *    a hypervisor panic.
+ *  - CS RPL == 0: the hypervisor itself faulted.  The only expected faults
+ *    are on guest-memory accesses listed in the exception table (they
+ *    resume at their fixup); anything else is a hypervisor bug, reported in
+ *    full (registers, control registers, symbolized backtrace) before the
+ *    machine halts.
+ */
+#include <mica/types.h>
+#include <mica/printk.h>
+#include <mica/domain.h>
+#include <mica/boot.h>
+#include <mica/symbols.h>
+#include <mica/guest_access.h>
+#include <mica/lib.h>
+#include <mica/bug.h>
+#include <public/mica.h>
+#include <asm/regs.h>
+#include <asm/x86.h>
+#include <asm/config.h>
+#include <asm/traps.h>
+
+static const char *const vector_names[32] = {
+    "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
+    "#BR bound range", "#UD invalid opcode", "#NM device not available",
+    "#DF double fault", "coprocessor overrun", "#TS invalid TSS",
+    "#NP segment not present", "#SS stack fault", "#GP general protection",
+    "#PF page fault", "reserved 15", "#MF x87 error", "#AC alignment check",
+    "#MC machine check", "#XM SIMD error", "#VE virtualization", "#CP control protection",
+    "reserved 22", "reserved 23", "reserved 24", "reserved 25", "reserved 26",
+    "reserved 27", "#HV hypervisor injection", "#VC VMM communication",
+    "#SX security", "reserved 31",
+};
+
+const char *trap_name(unsigned int vec)
+{
+    return vec < 32 ? vector_names[vec] : "interrupt";
+}
+
+struct ex_entry { uint64_t fault, fixup; };
+extern const struct ex_entry __start_ex_table[], __stop_ex_table[];
+
+static bool fixup_exception(struct cpu_regs *r)
+{
+    for (const struct ex_entry *e = __start_ex_table; e < __stop_ex_table; e++) {
+        if (e->fault == r->rip) {
+            r->rip = e->fixup;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void print_symbol(const char *prefix, uint64_t addr)
+{
+    uint64_t off, size;
+    const char *name = symbols_lookup(addr, &off, &size);
+    if (name)
+        printk_level(LOG_ERR, "%s[<%016lx>] %s+%#lx/%#lx\n", prefix,
+                     (unsigned long)addr, name, (unsigned long)off, (unsigned long)size);
+    else
+        printk_level(LOG_ERR, "%s[<%016lx>] ?\n", prefix, (unsigned long)addr);
+}
+
+void show_backtrace(uint64_t rbp)
+{
+    extern char cpu0_stack[], cpu0_stack_top[];
+    uint64_t lo = (uint64_t)cpu0_stack, hi = (uint64_t)cpu0_stack_top;
+
+    pr_err("Call trace:\n");
+    for (int depth = 0; depth < 32; depth++) {
+        if (rbp < lo || rbp + 16 > hi || (rbp & 7))
+            break;
+        uint64_t *frame = (uint64_t *)rbp;
+        if (frame[1] == 0)
+            break;
+        print_symbol("   ", frame[1]);
+        if (frame[0] <= rbp)
+            break;
+        rbp = frame[0];
+    }
+}
+
+static void show_registers(const struct cpu_regs *r)
+{
+    pr_err("RIP: %04lx:%016lx  RFLAGS: %016lx  vector %lu error %#lx\n",
+           (unsigned long)r->cs, (unsigned long)r->rip, (unsigned long)r->rflags,
+           (unsigned long)r->vector, (unsigned long)r->error_code);
+    print_symbol("RIP is at ", r->rip);
+    pr_err("RAX: %016lx  RBX: %016lx  RCX: %016lx\n", (unsigned long)r->rax,
+           (unsigned long)r->rbx, (unsigned long)r->rcx);
+    pr_err("RDX: %016lx  RSI: %016lx  RDI: %016lx\n", (unsigned long)r->rdx,
+           (unsigned long)r->rsi, (unsigned long)r->rdi);
+    pr_err("RBP: %016lx  RSP: %016lx  SS:  %04lx\n", (unsigned long)r->rbp,
+           (unsigned long)r->rsp, (unsigned long)r->ss);
+    pr_err("R8:  %016lx  R9:  %016lx  R10: %016lx\n", (unsigned long)r->r8,
+           (unsigned long)r->r9, (unsigned long)r->r10);
+    pr_err("R11: %016lx  R12: %016lx  R13: %016lx\n", (unsigned long)r->r11,
+           (unsigned long)r->r12, (unsigned long)r->r13);
+    pr_err("R14: %016lx  R15: %016lx\n", (unsigned long)r->r14, (unsigned long)r->r15);
+    pr_err("CR0: %016lx  CR2: %016lx  CR3: %016lx  CR4: %016lx\n",
+           read_cr0(), read_cr2(), read_cr3(), read_cr4());
+}
+
+static void __noreturn fatal_trap(struct cpu_regs *r)
+{
+    extern char _stext[], _etext[];
+    uint64_t off, size;
+
+    pr_err("**** HYPERVISOR FAULT: %s ****\n", trap_name((unsigned int)r->vector));
+    show_registers(r);
+    /*
+     * A fault before the function's prologue has linked its frame (or in a
+     * leaf the compiler left frameless) would lose the caller: its return
+     * address is then still on top of the stack.
+     */
+    if (symbols_lookup(r->rip, &off, &size) && off <= 4) {
+        uint64_t ret = *(const uint64_t *)r->rsp;
+        if (ret >= (uint64_t)_stext && ret < (uint64_t)_etext)
+            print_symbol("Called from ", ret);
+    }
+    show_backtrace(r->rbp);
+    pr_err("**** The hypervisor cannot continue. ****\n");
+    machine_halt(MICA_EXIT_PANIC);
+}
+
+void arch_dump_guest_state(struct vcpu *v)
+{
+    const struct cpu_regs *r = guest_regs();
+    pr_err("  d%u v%u: eip %04x:%08x eflags %08x esp %04x:%08x (ring %u)\n",
+           v->domain->domain_id, v->vcpu_id, (unsigned int)r->cs,
+           (unsigned int)r->rip, (unsigned int)r->rflags, (unsigned int)r->ss,
+           (unsigned int)r->rsp, (unsigned int)(r->cs & 3));
+    pr_err("  eax %08x ebx %08x ecx %08x edx %08x\n", (unsigned int)r->rax,
+           (unsigned int)r->rbx, (unsigned int)r->rcx, (unsigned int)r->rdx);
+    pr_err("  esi %08x edi %08x ebp %08x\n", (unsigned int)r->rsi,
+           (unsigned int)r->rdi, (unsigned int)r->rbp);
+    pr_err("  ds %04x es %04x fs %04x gs %04x cr2 %08lx cr3 mfn %#lx\n",
+           read_sreg_ds(), read_sreg_es(), read_sreg_fs(), read_sreg_gs(),
+           v->guest_cr2, v->guest_l3_mfn);
+}
+
+static void guest_trap(struct cpu_regs *r)
+{
+    unsigned int vec = (unsigned int)r->vector;
+    struct domain *d = current_domain();
+
+    if (vec == 6 && emulate_forced_cpuid(r))
+        return;
+    if (vec == 14) {
+        current->guest_cr2 = read_cr2();
+        domain_crash(d, "unhandled %s (no trap table) at cr2 %#lx, error %#lx, eip %#lx",
+                     trap_name(vec), current->guest_cr2,
+                     (unsigned long)r->error_code, (unsigned long)r->rip);
+        return;
+    }
+    if (vec < 32) {
+        domain_crash(d, "unhandled %s (no trap table), error %#lx, eip %#lx",
+                     trap_name(vec), (unsigned long)r->error_code,
+                     (unsigned long)r->rip);
+        return;
+    }
+    pr_warn("spurious interrupt vector %u while running d%u\n", vec, d->domain_id);
+}
+
+void handle_trap(struct cpu_regs *r);
+void handle_trap(struct cpu_regs *r)
+{
+    unsigned int vec = (unsigned int)r->vector;
+
+    if (vec == 2) {
+        pr_warn("NMI received (ignored)\n");
+        return;
+    }
+    if (guest_mode(r)) {
+        guest_trap(r);
+        return;
+    }
+    if ((vec == 14 || vec == 13) && fixup_exception(r))
+        return;
+    if (vec >= 32) {
+        pr_warn("spurious interrupt vector %u in hypervisor\n", vec);
+        return;
+    }
+    fatal_trap(r);
+}
+
+void panic(const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    cli();
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    pr_err("**** PANIC: %s\n", msg);
+    show_backtrace(read_rbp());
+    pr_err("**** The hypervisor cannot continue. ****\n");
+    machine_halt(MICA_EXIT_PANIC);
+}
+
+void bug_fail(const char *file, int line, const char *cond)
+{
+    panic("BUG at %s:%d: %s", file, line, cond);
+}

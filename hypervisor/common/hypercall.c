@@ -1,0 +1,33 @@
+/*
+ * The hypercall table: number -> handler, as data.
+ *
+ * This is the only place that knows which hypercalls exist.  A number
+ * outside the table, or a slot left empty, yields -ENOSYS without touching
+ * anything else, so a guest probing for features (or attacking) with
+ * arbitrary numbers cannot reach code that does not exist.  Later issues
+ * fill in more slots; nothing else needs to change to add a hypercall (see
+ * docs/adding-a-hypercall.md).
+ *
+ * This file is generic: it is compiled into the host unit tests together
+ * with stub handlers to check the bounds handling.
+ */
+#include <mica/hypercall.h>
+#include <mica/errno.h>
+#include <public/xen.h>
+
+#define HC(nr, name_, n) [nr] = { .fn = do_##name_, .name = #name_, .nargs = n }
+
+const struct hypercall_desc hypercall_table[MICA_NR_HYPERCALLS] = {
+    HC(__HYPERVISOR_sched_op_compat, sched_op_compat, 2),
+    HC(__HYPERVISOR_xen_version,     xen_version,     2),
+    HC(__HYPERVISOR_console_io,      console_io,      3),
+    HC(__HYPERVISOR_sched_op,        sched_op,        2),
+};
+
+long hypercall_invoke(unsigned long nr, unsigned long a1, unsigned long a2,
+                      unsigned long a3, unsigned long a4, unsigned long a5)
+{
+    if (nr >= MICA_NR_HYPERCALLS || hypercall_table[nr].fn == NULL)
+        return -ENOSYS;
+    return hypercall_table[nr].fn(a1, a2, a3, a4, a5);
+}

@@ -1,0 +1,108 @@
+/*
+ * xen_version (hypercall 17): who the hypervisor claims to be.
+ *
+ * Mica presents itself as a Xen 4.2-compatible hypervisor whose extra
+ * version is "-mica": 4.2 is the release whose x86_32 PV semantics the ABI
+ * fact sheet documents, and guests use the major/minor pair only to decide
+ * which interface generation they may rely on.  The capabilities string
+ * says exactly what this build hosts: 32-bit PAE PV guests.
+ *
+ * Every sub-command that writes a result copies it out last, after all
+ * checks; a bad guest buffer yields -EFAULT.
+ */
+#include <mica/hypercall.h>
+#include <mica/errno.h>
+#include <mica/domain.h>
+#include <mica/guest_access.h>
+#include <mica/boot.h>
+#include <mica/lib.h>
+#include <public/version.h>
+#include <public/features.h>
+
+#define MICA_XEN_MAJOR 4
+#define MICA_XEN_MINOR 2
+
+static void strfill(char *dst, size_t size, const char *src)
+{
+    memset(dst, 0, size);
+    strlcpy(dst, src, size);
+}
+
+uint32_t xen_features_submap0(const struct domain *d);
+uint32_t xen_features_submap0(const struct domain *d)
+{
+    uint32_t f = (1u << XENFEAT_mmu_pt_update_preserve_ad) |
+                 (1u << XENFEAT_highmem_assist) |
+                 (1u << XENFEAT_gnttab_map_avail_bits);
+    if (d->vm_assist & (1u << VMASST_TYPE_pae_extended_cr3))
+        f |= 1u << XENFEAT_pae_pgdir_above_4gb;
+    if (d->is_privileged)
+        f |= 1u << XENFEAT_dom0;
+    return f;
+}
+
+HYPERCALL_PROTO(xen_version)
+{
+    unsigned long cmd = a1;
+    guest_va_t arg = (guest_va_t)a2;
+    struct domain *d = current_domain();
+
+    switch (cmd) {
+    case XENVER_version:
+        return (MICA_XEN_MAJOR << 16) | MICA_XEN_MINOR;
+
+    case XENVER_extraversion: {
+        xen_extraversion_t v;
+        strfill(v, sizeof(v), "-mica");
+        return copy_to_guest(arg, v, sizeof(v));
+    }
+    case XENVER_compile_info: {
+        xen_compile_info_t ci;
+        strfill(ci.compiler, sizeof(ci.compiler), mica_compiler);
+        strfill(ci.compile_by, sizeof(ci.compile_by), mica_compile_by);
+        strfill(ci.compile_domain, sizeof(ci.compile_domain), mica_compile_domain);
+        strfill(ci.compile_date, sizeof(ci.compile_date), mica_compile_date);
+        return copy_to_guest(arg, &ci, sizeof(ci));
+    }
+    case XENVER_capabilities: {
+        static xen_capabilities_info_t caps;   /* 1 KiB: keep it off the stack */
+        strfill(caps, sizeof(caps), "xen-3.0-x86_32p");
+        return copy_to_guest(arg, caps, sizeof(caps));
+    }
+    case XENVER_changeset: {
+        xen_changeset_info_t cs;
+        strfill(cs, sizeof(cs), mica_changeset);
+        return copy_to_guest(arg, cs, sizeof(cs));
+    }
+    case XENVER_platform_parameters: {
+        xen_platform_parameters_t pp = { .virt_start = HYPERVISOR_VIRT_START };
+        return copy_to_guest(arg, &pp, sizeof(pp));
+    }
+    case XENVER_get_features: {
+        xen_feature_info_t fi;
+        if (copy_from_guest(&fi, arg, sizeof(fi)))
+            return -EFAULT;
+        if (fi.submap_idx != 0)
+            return -EINVAL;
+        fi.submap = xen_features_submap0(d);
+        return copy_to_guest(arg, &fi, sizeof(fi));
+    }
+    case XENVER_pagesize:
+        return PAGE_SIZE;
+
+    case XENVER_guest_handle: {
+        xen_domain_handle_t h;
+        memset(h, 0, sizeof(h));     /* no toolstack-assigned UUID yet */
+        return copy_to_guest(arg, h, sizeof(h));
+    }
+    case XENVER_commandline: {
+        static xen_commandline_t cl;
+        if (!d->is_privileged)
+            return -EPERM;
+        strfill(cl, sizeof(cl), hv_cmdline);
+        return copy_to_guest(arg, cl, sizeof(cl));
+    }
+    default:
+        return -ENOSYS;
+    }
+}

@@ -1,0 +1,86 @@
+/*
+ * Domains and virtual CPUs.
+ *
+ * A domain owns memory (its page list), a shared_info page, a set of vCPUs
+ * and a life-cycle state.  A guest that misbehaves is removed with
+ * domain_crash(d, why): the hypervisor reports it, stops scheduling the
+ * domain and carries on; panic() is reserved for broken hypervisor
+ * invariants.
+ */
+#ifndef MICA_DOMAIN_H
+#define MICA_DOMAIN_H
+
+#include <mica/types.h>
+#include <mica/list.h>
+#include <public/xen.h>
+#include <asm/regs.h>
+
+#define MAX_VIRT_CPUS 1
+#define DOMAIN_NAME_LEN 32
+
+enum domain_state {
+    DOMSTATE_CREATED,    /* being built */
+    DOMSTATE_RUNNING,
+    DOMSTATE_SHUTDOWN,   /* shut itself down (shutdown_code says why) */
+    DOMSTATE_CRASHED,    /* crashed by the hypervisor or by itself */
+    DOMSTATE_DYING,
+};
+
+struct vcpu {
+    unsigned int vcpu_id;
+    struct domain *domain;
+    struct vcpu_info *vcpu_info;       /* in the domain's shared_info page */
+    /* Arch state. */
+    unsigned long top_mfn;             /* this vCPU's PML4 */
+    uint64_t *top_table;
+    unsigned long guest_l3_mfn;        /* the guest's current PAE L3 */
+    struct cpu_regs user_regs;         /* saved frame while not running */
+    uint16_t ds, es, fs, gs;           /* saved only when descheduled */
+    bool fpu_ts;                       /* virtual CR0.TS */
+    unsigned long guest_cr2;           /* virtual CR2 */
+};
+
+struct domain {
+    domid_t domain_id;
+    char name[DOMAIN_NAME_LEN];
+    bool is_privileged;
+    enum domain_state state;
+    unsigned int shutdown_code;
+
+    struct list_head page_list;        /* frames owned (not xen heap) */
+    unsigned long tot_pages;
+    unsigned long max_pages;
+
+    shared_info_t *shared_info;
+    unsigned long shared_info_mfn;
+
+    unsigned int max_vcpus;
+    struct vcpu *vcpu[MAX_VIRT_CPUS];
+
+    unsigned long vm_assist;
+    struct list_head domain_list;
+};
+
+extern struct vcpu *current;
+static inline struct domain *current_domain(void) { return current->domain; }
+
+struct domain *domain_create(domid_t id, const char *name, bool privileged);
+void domain_crash(struct domain *d, const char *fmt, ...) __printf(2, 3);
+void domain_shutdown(struct domain *d, unsigned int reason);
+const char *shutdown_reason_name(unsigned int reason);
+
+/* Assign a freshly allocated frame to d (accounting). NULL if over limit. */
+struct page_info *alloc_domheap_page(struct domain *d);
+/* Hypervisor-owned pages, direct-mapped. */
+void *alloc_xenheap_pages(unsigned int order);
+void free_xenheap_pages(void *va, unsigned int order);
+void *xzalloc_bytes(size_t n);        /* whole pages, zeroed */
+void xfree_bytes(void *p, size_t n);  /* n as given to xzalloc_bytes */
+
+/* Print v's guest registers (arch). */
+void arch_dump_guest_state(struct vcpu *v);
+
+/* Called from the scheduler when no domain is left to run. */
+void __noreturn hypervisor_shutdown_all(void);
+
+#endif

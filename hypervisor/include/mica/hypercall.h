@@ -1,0 +1,42 @@
+/*
+ * The hypercall table.
+ *
+ * Hypercalls are dispatched through one table indexed by number, as data
+ * (common/hypercall.c).  A hole or an out-of-range number returns -ENOSYS.
+ * Every handler takes the five 32-bit argument registers of the x86_32 ABI
+ * (EBX, ECX, EDX, ESI, EDI), zero-extended, and returns a signed long that
+ * the entry code stores into the guest's EAX.  Handlers that need the full
+ * register frame (iret, continuations) use guest_regs().
+ */
+#ifndef MICA_HYPERCALL_H
+#define MICA_HYPERCALL_H
+
+#include <mica/types.h>
+#include <public/mica.h>
+
+typedef long (*hypercall_fn_t)(unsigned long a1, unsigned long a2,
+                               unsigned long a3, unsigned long a4,
+                               unsigned long a5);
+
+struct hypercall_desc {
+    hypercall_fn_t fn;
+    const char *name;
+    uint8_t nargs;
+};
+
+extern const struct hypercall_desc hypercall_table[MICA_NR_HYPERCALLS];
+
+/* Look up and run hypercall nr; -ENOSYS if none. */
+long hypercall_invoke(unsigned long nr, unsigned long a1, unsigned long a2,
+                      unsigned long a3, unsigned long a4, unsigned long a5);
+
+#define HYPERCALL_PROTO(name) \
+    long do_##name(unsigned long a1, unsigned long a2, unsigned long a3, \
+                   unsigned long a4, unsigned long a5)
+
+HYPERCALL_PROTO(sched_op_compat);
+HYPERCALL_PROTO(xen_version);
+HYPERCALL_PROTO(console_io);
+HYPERCALL_PROTO(sched_op);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * Hypercall wrappers for test guests.
+ *
+ * hypercall0..5(nr, ...) go through the hypercall page (slot nr, nr < 128;
+ * larger numbers have no slot and are issued with a raw int $0x82 instead).
+ * Never pass __HYPERVISOR_iret (23): its slot ends without `ret` because it
+ * is jumped to with an iret frame on the stack (fact sheet §7.8).
+ * raw_hypercall() always issues int $0x82 itself with any EAX, and
+ * raw_hypercall_regs() additionally reports the register state afterwards.
+ * Arguments and results are `long` (32 bits): negative results are
+ * -XEN_E* error numbers.
+ */
+#ifndef GUEST_HYPERCALL_H
+#define GUEST_HYPERCALL_H
+
+#include <stdint.h>
+#include <public/xen.h>
+#include <hc_regs.h>
+
+extern uint8_t hypercall_page[4096];
+
+long hypercall5(unsigned int nr, long a1, long a2, long a3, long a4, long a5);
+long raw_hypercall(unsigned long nr, long a1, long a2, long a3, long a4, long a5);
+void raw_hypercall_regs(struct hc_regs *r);
+
+static inline long hypercall0(unsigned int nr)
+{ return hypercall5(nr, 0, 0, 0, 0, 0); }
+static inline long hypercall1(unsigned int nr, long a1)
+{ return hypercall5(nr, a1, 0, 0, 0, 0); }
+static inline long hypercall2(unsigned int nr, long a1, long a2)
+{ return hypercall5(nr, a1, a2, 0, 0, 0); }
+static inline long hypercall3(unsigned int nr, long a1, long a2, long a3)
+{ return hypercall5(nr, a1, a2, a3, 0, 0); }
+static inline long hypercall4(unsigned int nr, long a1, long a2, long a3, long a4)
+{ return hypercall5(nr, a1, a2, a3, a4, 0); }
+
+static inline long HYPERVISOR_xen_version(int cmd, void *arg)
+{
+    return hypercall2(__HYPERVISOR_xen_version, cmd, (long)arg);
+}
+
+static inline long HYPERVISOR_console_io(int cmd, unsigned int count, const void *buf)
+{
+    return hypercall3(__HYPERVISOR_console_io, cmd, (long)count, (long)buf);
+}
+
+static inline long HYPERVISOR_sched_op(int cmd, void *arg)
+{
+    return hypercall2(__HYPERVISOR_sched_op, cmd, (long)arg);
+}
+
+/* The pre-3.0.2 form: the argument (e.g. a shutdown reason) is passed by value. */
+static inline long HYPERVISOR_sched_op_compat(int cmd, unsigned long arg)
+{
+    return hypercall2(__HYPERVISOR_sched_op_compat, cmd, (long)arg);
+}
+
+#endif /* GUEST_HYPERCALL_H */

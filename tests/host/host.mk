@@ -1,0 +1,122 @@
+# Host unit tests: a Makefile fragment, included by the top-level Makefile
+# and run from the repository root.  It can also be used on its own:
+#
+#   make -f tests/host/host.mk BUILD=build run-host-tests
+#   make -f tests/host/host.mk BUILD=build check-common-freestanding
+#
+# Defines HOST_TEST_BINS: every host test binary (including the ABI layout
+# tests from tests/host/abi.mk).  Each binary prints one "PASS prog.case" or
+# "FAIL prog.case: why" line per case and exits non-zero if any failed.
+#
+# The tests compile the real hypervisor/common sources for the host, with
+# AddressSanitizer and UndefinedBehaviorSanitizer.  They use the C library's
+# string functions (mica/lib.h switches to them when MICA_HYPERVISOR is not
+# defined), except where the hypervisor's own implementations are under
+# test: string.c and vsnprintf.c are then compiled as hypervisor code with
+# their functions renamed hv_* so they can sit next to glibc's.
+
+BUILD ?= build
+CC ?= gcc
+
+HT_DIR := $(BUILD)/tests/host
+HT_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+HT_CFLAGS := -g -O1 -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
+             $(HT_SAN) -Iinclude -Ihypervisor/include
+HT_LDFLAGS := $(HT_SAN)
+
+HT_PROGS := test-string test-vsnprintf test-cmdline test-libelf test-page-alloc test-symbols \
+            test-hypercall test-domain-layout
+HOST_TEST_BINS := $(addprefix $(HT_DIR)/,$(HT_PROGS))
+
+# Another fragment adds the public-ABI layout tests.
+-include tests/host/abi.mk
+HOST_TEST_BINS += $(ABI_TEST_BINS)
+
+.PHONY: host-tests run-host-tests check-common-freestanding
+host-tests: $(HOST_TEST_BINS)
+
+# Build and run every host test; fails if any case failed.
+run-host-tests: $(HOST_TEST_BINS)
+	$(Q)rc=0; for t in $(HOST_TEST_BINS); do $$t || rc=1; done; exit $$rc
+
+# --- hypervisor/common sources built for the host ------------------------
+$(HT_DIR)/obj/%.o: hypervisor/common/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $<")
+	$(Q)$(CC) $(HT_CFLAGS) -MMD -MP -c $< -o $@
+
+HT_RENAME_PRINTF := -Dvsnprintf=hv_vsnprintf -Dsnprintf=hv_snprintf \
+                    -Dvscnprintf=hv_vscnprintf -Dscnprintf=hv_scnprintf
+HT_RENAME_STRING := $(foreach f,memcpy memmove memset memcmp strlen strnlen strcmp \
+                      strncmp strchr strrchr strstr strlcpy,-D$(f)=hv_$(f))
+
+$(HT_DIR)/obj/vsnprintf-hv.o: hypervisor/common/vsnprintf.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $< (as hv_*)")
+	$(Q)$(CC) $(HT_CFLAGS) -DMICA_HYPERVISOR $(HT_RENAME_PRINTF) -MMD -MP -c $< -o $@
+
+$(HT_DIR)/obj/string-hv.o: hypervisor/common/string.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $< (as hv_*)")
+	$(Q)$(CC) $(HT_CFLAGS) -DMICA_HYPERVISOR $(HT_RENAME_STRING) -MMD -MP -c $< -o $@
+
+# --- the test programs ----------------------------------------------------
+$(HT_DIR)/%.o: tests/host/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $<")
+	$(Q)$(CC) $(HT_CFLAGS) -MMD -MP -c $< -o $@
+
+# test-symbols runs scripts/gensyms.sh itself, and links a table generated
+# from a fixed listing.
+$(HT_DIR)/test-symbols.o: HT_CFLAGS += -DGENSYMS='"$(abspath scripts/gensyms.sh)"'
+$(HT_DIR)/test-symbols-table.S: tests/host/test-symbols.nm scripts/gensyms.sh
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GENSYMS $<")
+	$(Q)sh scripts/gensyms.sh $< > $@.tmp && mv $@.tmp $@
+$(HT_DIR)/test-symbols-table.o: $(HT_DIR)/test-symbols-table.S
+	@$(if $(Q),echo "  HOSTAS  $<")
+	$(Q)$(CC) -c $< -o $@
+
+HT_LINK = $(if $(Q),@echo "  HOSTLD  $@"; )$(CC) $(HT_LDFLAGS) $^ -o $@
+
+$(HT_DIR)/test-string: $(HT_DIR)/test-string.o $(HT_DIR)/obj/string-hv.o
+	$(HT_LINK)
+$(HT_DIR)/test-vsnprintf: $(HT_DIR)/test-vsnprintf.o $(HT_DIR)/obj/vsnprintf-hv.o
+	$(HT_LINK)
+$(HT_DIR)/test-cmdline: $(HT_DIR)/test-cmdline.o $(HT_DIR)/obj/cmdline.o
+	$(HT_LINK)
+$(HT_DIR)/test-libelf: $(HT_DIR)/test-libelf.o $(HT_DIR)/obj/libelf.o $(HT_DIR)/obj/cmdline.o
+	$(HT_LINK)
+$(HT_DIR)/test-page-alloc: $(HT_DIR)/test-page-alloc.o $(HT_DIR)/obj/page_alloc.o
+	$(HT_LINK)
+$(HT_DIR)/test-hypercall: $(HT_DIR)/test-hypercall.o $(HT_DIR)/obj/hypercall.o
+	$(HT_LINK)
+$(HT_DIR)/test-domain-layout: $(HT_DIR)/test-domain-layout.o $(HT_DIR)/obj/domain_layout.o
+	$(HT_LINK)
+$(HT_DIR)/test-symbols: $(HT_DIR)/test-symbols.o $(HT_DIR)/obj/symbols.o \
+                        $(HT_DIR)/test-symbols-table.o
+	$(HT_LINK)
+
+# --- do the common sources build as hypervisor code? ----------------------
+# The hypervisor's own flags (kept in step with HV_CFLAGS in the top
+# Makefile), so a problem shows up here before the full build exists.
+HT_FREESTANDING := -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+                   -fno-pic -fno-pie -fno-stack-protector -fno-builtin -fno-common \
+                   -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
+                   -Wmissing-prototypes -Wstrict-prototypes -Wshadow -Wvla -g \
+                   -m64 -O2 -mcmodel=kernel -mno-red-zone -mno-sse -mno-sse2 \
+                   -mno-mmx -mno-avx -mno-3dnow -fno-omit-frame-pointer \
+                   -fno-asynchronous-unwind-tables -Iinclude -Ihypervisor/include \
+                   -Ihypervisor/arch/x86/include -DMICA_HYPERVISOR
+HT_COMMON := string vsnprintf cmdline libelf page_alloc symbols hypercall domain_layout
+
+check-common-freestanding: $(patsubst %,$(BUILD)/check/%.o,$(HT_COMMON))
+
+$(BUILD)/check/%.o: hypervisor/common/%.c FORCE_HT_CHECK
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CHECK   $<")
+	$(Q)$(CC) $(HT_FREESTANDING) -c $< -o $@
+.PHONY: FORCE_HT_CHECK
+FORCE_HT_CHECK:
+
+-include $(wildcard $(HT_DIR)/*.d $(HT_DIR)/obj/*.d)

@@ -1,0 +1,75 @@
+/*
+ * The hypercall table's bounds, compiled from the real common/hypercall.c
+ * with stub handlers: every number outside the table or without a handler
+ * must give -ENOSYS without calling anything; every implemented number must
+ * reach exactly its own handler with its arguments unchanged.
+ */
+#include "htest.h"
+#include <mica/hypercall.h>
+#include <mica/errno.h>
+#include <public/xen.h>
+
+static unsigned long last_nr = ~0UL, calls;
+static unsigned long last_args[5];
+
+#define STUB(name, nr)                                                        \
+    HYPERCALL_PROTO(name)                                                     \
+    {                                                                         \
+        calls++;                                                              \
+        last_nr = (nr);                                                       \
+        last_args[0] = a1; last_args[1] = a2; last_args[2] = a3;              \
+        last_args[3] = a4; last_args[4] = a5;                                 \
+        return 1000 + (nr);                                                   \
+    }
+
+STUB(sched_op_compat, __HYPERVISOR_sched_op_compat)
+STUB(xen_version, __HYPERVISOR_xen_version)
+STUB(console_io, __HYPERVISOR_console_io)
+STUB(sched_op, __HYPERVISOR_sched_op)
+
+static bool implemented(unsigned long nr)
+{
+    return nr == __HYPERVISOR_sched_op_compat || nr == __HYPERVISOR_xen_version ||
+           nr == __HYPERVISOR_console_io || nr == __HYPERVISOR_sched_op;
+}
+
+HTEST(holes_and_out_of_range_are_enosys)
+{
+    static const unsigned long big[] = {
+        MICA_NR_HYPERCALLS, MICA_NR_HYPERCALLS + 1, 127, 128, 200, 0x7fffffff,
+        0x80000000UL, 0xffffffffUL, ~0UL, ~0UL - 1,
+    };
+    calls = 0;
+    for (unsigned long nr = 0; nr < MICA_NR_HYPERCALLS; nr++)
+        if (!implemented(nr))
+            CHECK_EQ(hypercall_invoke(nr, 1, 2, 3, 4, 5), -ENOSYS);
+    for (unsigned int i = 0; i < sizeof(big) / sizeof(big[0]); i++)
+        CHECK_EQ(hypercall_invoke(big[i], 1, 2, 3, 4, 5), -ENOSYS);
+    CHECK_EQ(calls, 0);
+}
+
+HTEST(implemented_reach_their_handler)
+{
+    for (unsigned long nr = 0; nr < MICA_NR_HYPERCALLS; nr++) {
+        if (!implemented(nr))
+            continue;
+        calls = 0;
+        CHECK_EQ(hypercall_invoke(nr, 11, 22, 33, 0xffffffffUL, 0), 1000 + (long)nr);
+        CHECK_EQ(calls, 1);
+        CHECK_EQ(last_nr, nr);
+        CHECK_EQ(last_args[0], 11);
+        CHECK_EQ(last_args[3], 0xffffffffUL);
+    }
+}
+
+HTEST(table_names_match_numbers)
+{
+    for (unsigned long nr = 0; nr < MICA_NR_HYPERCALLS; nr++) {
+        const struct hypercall_desc *h = &hypercall_table[nr];
+        CHECK(implemented(nr) == (h->fn != NULL));
+        if (h->fn) {
+            CHECK(h->name != NULL);
+            CHECK(h->nargs <= 5);
+        }
+    }
+}

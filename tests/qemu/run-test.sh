@@ -1,0 +1,177 @@
+#!/bin/bash
+# Boot one QEMU test and judge it:  tests/qemu/run-test.sh NAME
+#                                   tests/qemu/run-test.sh --list
+#
+# NAME is a line of tests/qemu/tests.list (its header documents the format).
+# The hypervisor ($BUILD/mica.bin) is booted by QEMU's multiboot loader with
+# the test guest as the first module and, with mod=, a data file as the
+# second; with debug_exit the hypervisor ends the run through isa-debug-exit,
+# so QEMU's exit status is (MICA_EXIT_* << 1) | 1.  The serial log goes to
+# $BUILD/tests/logs/NAME.log.  Prints exactly one line, "PASS qemu.NAME" or
+# "FAIL qemu.NAME: why" (then, on failure, the last 30 log lines indented so
+# they never look like result lines); exit status 0 iff PASS.  QEMU runs
+# under `timeout`, so this never hangs.
+#
+# Environment: QEMU (qemu-system-x86_64), QEMU_ACCEL ("-accel tcg -cpu max"),
+# QEMU_MEM (256M), BUILD (build), QEMU_EXTRA (appended to QEMU's arguments).
+
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+
+QEMU=${QEMU:-qemu-system-x86_64}
+QEMU_ACCEL=${QEMU_ACCEL:--accel tcg -cpu max}
+QEMU_MEM=${QEMU_MEM:-256M}
+BUILD=${BUILD:-build}
+QEMU_EXTRA=${QEMU_EXTRA:-}
+LIST=${TESTS_LIST:-tests/qemu/tests.list}
+HV_BASE="console=com1 loglvl=debug debug_exit"
+
+trim() {
+	local s=$1
+	s=${s#"${s%%[![:space:]]*}"}
+	s=${s%"${s##*[![:space:]]}"}
+	printf '%s' "$s"
+}
+
+# The test names, in file order.
+list_tests() {
+	local line
+	while IFS= read -r line; do
+		line=$(trim "$line")
+		[[ -z $line || $line == \#* ]] && continue
+		trim "${line%%|*}"
+		echo
+	done < "$LIST"
+}
+
+if [[ ${1:-} == --list ]]; then
+	list_tests
+	exit 0
+fi
+if [[ $# -ne 1 ]]; then
+	echo "usage: $0 NAME | --list" >&2
+	exit 2
+fi
+NAME=$1
+LOG_DIR=$BUILD/tests/logs
+LOG=''                      # set once QEMU has written a log worth showing
+rm -f "$LOG_DIR/$NAME.log"  # never leave a stale log from an earlier run
+
+fail() {
+	echo "FAIL qemu.$NAME: $*"
+	if [[ -s ${LOG:-} ]]; then
+		tr -d '\r' < "$LOG" | tail -n 30 | sed 's/^/    | /'
+	fi
+	exit 1
+}
+
+# --- find and parse the test's line --------------------------------------
+entry=
+while IFS= read -r line; do
+	line=$(trim "$line")
+	[[ -z $line || $line == \#* ]] && continue
+	[[ $(trim "${line%%|*}") == "$NAME" ]] && { entry=$line; break; }
+done < "$LIST"
+[[ -n $entry ]] || fail "no such test in $LIST"
+
+IFS='|' read -r -a fields <<< "$entry"
+expect=$(trim "${fields[1]:-}")
+timeout_s=$(trim "${fields[2]:-}")
+hv='' guest='' mod='' elf=$NAME
+logs=()
+for ((i = 3; i < ${#fields[@]}; i++)); do
+	opt=$(trim "${fields[i]}")
+	case $opt in
+	hv=*)    hv=${opt#hv=} ;;
+	guest=*) guest=${opt#guest=} ;;
+	mod=*)   mod=${opt#mod=} ;;
+	elf=*)   elf=${opt#elf=} ;;
+	log=*)   logs+=("${opt#log=}") ;;
+	"")      ;;
+	*)       fail "bad option '$opt' in $LIST" ;;
+	esac
+done
+case $expect in
+success|skip|poweroff|reboot|crash|crash-exit|panic) ;;
+*) fail "bad expectation '$expect' in $LIST" ;;
+esac
+[[ $timeout_s =~ ^[1-9][0-9]*$ ]] || fail "bad timeout '$timeout_s' in $LIST"
+
+# --- assemble the command line ------------------------------------------
+IMAGE=$BUILD/mica.bin
+ELF=$BUILD/tests/guest/$elf.elf
+[[ -f $IMAGE ]] || fail "hypervisor image $IMAGE is missing (run make)"
+[[ -f $ELF ]] || fail "guest image $ELF is missing (run make)"
+[[ -z $mod || -f $mod ]] || fail "module $mod is missing"
+command -v "$QEMU" > /dev/null || fail "$QEMU not found (run make deps)"
+
+[[ " $hv " == *" dom0_mem="* ]] || hv="dom0_mem=32M${hv:+ $hv}"
+append="$HV_BASE $hv"
+
+# QEMU's multiboot -initrd: comma-separated modules, each "path args";
+# a literal comma inside a module string is written as ",,".
+qesc() { printf '%s' "${1//,/,,}"; }
+initrd="$(qesc "$ELF")${guest:+ $(qesc "$guest")}"
+[[ -n $mod ]] && initrd+=",$(qesc "$mod")"
+
+mkdir -p "$LOG_DIR"
+LOG=$LOG_DIR/$NAME.log
+# shellcheck disable=SC2086  # QEMU_ACCEL and QEMU_EXTRA are word lists
+timeout -k 5 "$timeout_s" "$QEMU" -machine pc $QEMU_ACCEL -m "$QEMU_MEM" \
+	-nographic -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	-kernel "$IMAGE" -append "$append" -initrd "$initrd" $QEMU_EXTRA \
+	< /dev/null > "$LOG" 2>&1
+rc=$?
+
+# --- judge -----------------------------------------------------------------
+clean=$(tr -d '\r' < "$LOG")
+results=$(grep -a 'Test result:' <<< "$clean" | sed 's/.*Test result: *//; s/[[:space:]].*//')
+nresults=$(grep -c . <<< "$results")
+last=$(tail -n 1 <<< "$results")
+
+describe_rc() {
+	case $1 in
+	1)   echo "1 (poweroff)" ;;
+	3)   echo "3 (reboot)" ;;
+	5)   echo "5 (suspend)" ;;
+	7)   echo "7 (crash)" ;;
+	9)   echo "9 (watchdog)" ;;
+	11)  echo "11 (soft_reset)" ;;
+	127) echo "127 (hypervisor panic)" ;;
+	0)   echo "0 (QEMU quit without debug-exit: triple fault or reset?)" ;;
+	*)   echo "$1" ;;
+	esac
+}
+
+[[ $rc -eq 124 || $rc -eq 137 ]] && fail "timeout after ${timeout_s}s"
+
+case $expect in
+success|skip|poweroff) want_rc=1 ;;
+reboot) want_rc=3 ;;
+crash|crash-exit) want_rc=7 ;;
+panic) want_rc=127 ;;
+esac
+[[ $rc -eq $want_rc ]] ||
+	fail "exit status $(describe_rc "$rc"), expected $(describe_rc "$want_rc")"
+
+case $expect in
+success|skip)
+	want=${expect^^}
+	[[ $nresults -ge 1 ]] || fail "no 'Test result:' line"
+	[[ $nresults -eq 1 ]] || fail "$nresults 'Test result:' lines, expected one"
+	[[ $last == "$want" ]] || fail "Test result: $last, expected $want"
+	;;
+*)
+	grep -qE '^(FAILURE|ERROR)$' <<< "$results" && fail "guest reported a $last result"
+	;;
+esac
+if [[ $expect == crash ]]; then
+	grep -qa 'Test expects crash:' <<< "$clean" ||
+		fail "crashed before the guest announced the expected crash"
+	grep -qa 'crashed' <<< "$clean" || fail "no hypervisor 'crashed' line in the log"
+fi
+for s in ${logs[@]+"${logs[@]}"}; do
+	grep -qaF -- "$s" <<< "$clean" || fail "log lacks '$s'"
+done
+
+echo "PASS qemu.$NAME"
