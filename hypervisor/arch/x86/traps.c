@@ -157,7 +157,11 @@ static void guest_trap(struct cpu_regs *r)
     if (vec == 6 && emulate_forced_cpuid(r))
         return;
     if (vec == 14) {
-        current->guest_cr2 = read_cr2();
+        unsigned long cr2 = read_cr2();
+        /* The memory issue's hook: writable page tables, lazy LDT mapping. */
+        if (mm_guest_page_fault(r, cr2))
+            return;
+        current->guest_cr2 = cr2;
         domain_crash(d, "unhandled %s (no trap table) at cr2 %#lx, error %#lx, eip %#lx",
                      trap_name(vec), current->guest_cr2,
                      (unsigned long)r->error_code, (unsigned long)r->rip);

@@ -23,13 +23,46 @@
 
 void resume_guest_frame(void) __noreturn;
 
+static bool continuation_pending;
+
+long hypercall_create_continuation(unsigned int nr, unsigned int nargs, ...)
+{
+    struct cpu_regs *r = guest_regs();
+    uint64_t *argregs[5] = { &r->rbx, &r->rcx, &r->rdx, &r->rsi, &r->rdi };
+    va_list ap;
+
+    va_start(ap, nargs);
+    for (unsigned int i = 0; i < nargs && i < 5; i++)
+        *argregs[i] = (uint32_t)va_arg(ap, unsigned long);
+    va_end(ap);
+    r->rax = nr;
+    r->rip = (uint32_t)(r->rip - 2);        /* re-execute int $0x82 */
+    continuation_pending = true;
+    return nr;
+}
+
+/*
+ * Until there is a timer interrupt to notice, a long hypercall yields after
+ * a fixed budget of TSC cycles, measured from its entry.
+ */
+static uint64_t hypercall_entry_tsc;
+#define HYPERCALL_BUDGET_CYCLES 2000000ULL
+
+bool hypercall_preempt_check(void)
+{
+    return rdtsc() - hypercall_entry_tsc > HYPERCALL_BUDGET_CYCLES;
+}
+
 void hypercall_dispatch(struct cpu_regs *r);
 void hypercall_dispatch(struct cpu_regs *r)
 {
+    hypercall_entry_tsc = rdtsc();
+    continuation_pending = false;
     long ret = hypercall_invoke((uint32_t)r->rax, (uint32_t)r->rbx,
                                 (uint32_t)r->rcx, (uint32_t)r->rdx,
                                 (uint32_t)r->rsi, (uint32_t)r->rdi);
-    r->rax = (uint64_t)ret;
+    if (!continuation_pending)
+        r->rax = (uint64_t)ret;
 }
 
 void arch_return_to_guest(struct cpu_regs *r);

@@ -38,6 +38,12 @@ struct vcpu {
     uint16_t ds, es, fs, gs;           /* saved only when descheduled */
     bool fpu_ts;                       /* virtual CR0.TS */
     unsigned long guest_cr2;           /* virtual CR2 */
+
+    /* --- memory (page tables, TLB) --- */
+
+    /* --- traps, callbacks, descriptors, FPU --- */
+
+    /* --- scheduling, timers, event channels --- */
 };
 
 struct domain {
@@ -59,6 +65,12 @@ struct domain {
 
     unsigned long vm_assist;
     struct list_head domain_list;
+
+    /* --- memory --- */
+
+    /* --- traps, callbacks, descriptors --- */
+
+    /* --- scheduling, timers, event channels --- */
 };
 
 extern struct vcpu *current;

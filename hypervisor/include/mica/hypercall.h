@@ -26,6 +26,19 @@ struct hypercall_desc {
 
 extern const struct hypercall_desc hypercall_table[MICA_NR_HYPERCALLS];
 
+/*
+ * Continuations.  A long operation that must yield (so one guest cannot
+ * stall the CPU) calls hypercall_create_continuation(nr, nargs, a1, ...)
+ * and returns its result: the guest's EIP is wound back over the 2-byte
+ * `int $0x82`, EAX is set to nr and the argument registers to the given
+ * values, so the guest re-issues the call with the updated arguments when
+ * it next runs.  The value the handler returns is then ignored (EAX already
+ * holds nr).  hypercall_preempt_check() says whether the current call
+ * should yield now.  (arch/x86/vcpu.c)
+ */
+long hypercall_create_continuation(unsigned int nr, unsigned int nargs, ...);
+bool hypercall_preempt_check(void);
+
 /* Look up and run hypercall nr; -ENOSYS if none. */
 long hypercall_invoke(unsigned long nr, unsigned long a1, unsigned long a2,
                       unsigned long a3, unsigned long a4, unsigned long a5);
