@@ -51,7 +51,7 @@ MICA_BIN := $(BUILD)/mica.bin
 
 GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
 
-.PHONY: all hypervisor guests run debug test test-host test-qemu iso run-iso deps clean check-headers
+.PHONY: all hypervisor guests run debug test test-host test-qemu iso run-iso deps deps-check clean check-headers bench bench-smoke
 all: hypervisor guests
 
 hypervisor: $(MICA_BIN)
@@ -117,9 +117,10 @@ $(HV_OBJS) $(BUILD)/asm-offsets.h: Makefile
 # Test guests, host tests and QEMU tests (fragments owned by tests/)
 # ---------------------------------------------------------------------------
 include tests/guest/guest.mk
+include tests/bench/bench.mk
 include tests/host/host.mk
 
-guests: $(GUEST_ELFS)
+guests: $(GUEST_ELFS) $(BENCH_ELFS)
 
 QEMU_ACCEL := $(if $(filter kvm,$(ACCEL)),-accel kvm -cpu host,-accel tcg -cpu max)
 QEMU_BASE  = $(QEMU) -machine pc $(QEMU_ACCEL) -m $(QEMU_MEM) -nographic -no-reboot \
@@ -139,7 +140,7 @@ debug: deps-check all
 
 test: deps-check all $(HOST_TEST_BINS)
 	$(Q)BUILD=$(BUILD) QEMU="$(QEMU)" QEMU_ACCEL="$(QEMU_ACCEL)" QEMU_MEM=$(QEMU_MEM) \
-	    tests/run-all.sh $(HOST_TEST_BINS)
+	    tests/run-all.sh $(HOST_TEST_BINS) scripts/bench-smoke
 
 test-host: $(HOST_TEST_BINS)
 	$(Q)BUILD=$(BUILD) tests/run-all.sh --host-only $(HOST_TEST_BINS)
@@ -147,6 +148,16 @@ test-host: $(HOST_TEST_BINS)
 test-qemu: deps-check all
 	$(Q)BUILD=$(BUILD) QEMU="$(QEMU)" QEMU_ACCEL="$(QEMU_ACCEL)" QEMU_MEM=$(QEMU_MEM) \
 	    tests/run-all.sh --qemu-only
+
+# ---------------------------------------------------------------------------
+# Benchmarks: exact instruction counts under -icount, plus host-TSC medians.
+#   make bench                     full run, table + $(BUILD)/bench/results.json
+#   make bench BENCH_ARGS=--update-baseline   rewrite tests/bench/baseline.json
+# ---------------------------------------------------------------------------
+BENCH_ARGS ?=
+bench: deps-check all
+	$(Q)BUILD=$(BUILD) QEMU="$(QEMU)" QEMU_MEM=$(QEMU_MEM) GIT_REV=$(GIT_REV) \
+	    python3 scripts/bench.py $(BENCH_ARGS)
 
 # ---------------------------------------------------------------------------
 # GRUB ISO (BIOS), multiboot2

@@ -12,6 +12,7 @@ have mformat            || need="$need mtools"
 have gcc                || need="$need gcc"
 have make               || need="$need make"
 have ld                 || need="$need binutils"
+have python3            || need="$need python3"
 printf 'int main(void){return 0;}\n' > /tmp/mica-m32-$$.c
 gcc -m32 /tmp/mica-m32-$$.c -o /tmp/mica-m32-$$ >/dev/null 2>&1 || need="$need gcc-multilib"
 rm -f /tmp/mica-m32-$$ /tmp/mica-m32-$$.c

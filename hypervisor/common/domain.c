@@ -33,14 +33,16 @@ void *alloc_xenheap_pages(unsigned int order)
         pg[i].owner = NULL;
     }
     void *va = mfn_to_virt(page_to_mfn(pg));
-    memset(va, 0, PAGE_SIZE << order);
+    for (unsigned long i = 0; i < (1UL << order); i++)
+        clear_page((uint8_t *)va + i * PAGE_SIZE);
     return va;
 }
 
 void free_xenheap_pages(void *va, unsigned int order)
 {
     struct page_info *pg = mfn_to_page(virt_to_mfn(va));
-    memset(va, 0, PAGE_SIZE << order);
+    for (unsigned long i = 0; i < (1UL << order); i++)
+        clear_page((uint8_t *)va + i * PAGE_SIZE);
     for (unsigned long i = 0; i < (1UL << order); i++) {
         pg[i].count_info = 0;
         pg[i].type_info = 0;

@@ -139,6 +139,9 @@ void desc_init(void)
             ist = IST_MC;
         set_gate(v, vector_stub_table[v], dpl, ist);
     }
+    /* 0xff: the APIC spurious vector; a bare IRETQ (see bench.c). */
+    extern char bare_iret_stub[];
+    set_gate(0xff, (uint64_t)bare_iret_stub, 0, 0);
     struct dtr idtr = { .limit = sizeof(idt) - 1, .base = (uint64_t)idt };
     __asm__ volatile("lidt %0" :: "m"(idtr));
 }

@@ -219,7 +219,7 @@ int construct_domain(struct domain *d, const void *image, size_t image_len,
             return -ENOMEM;
         }
         c.p2m[pfn] = page_to_mfn(pg);
-        memset(mfn_to_virt(c.p2m[pfn]), 0, PAGE_SIZE);
+        clear_page(mfn_to_virt(c.p2m[pfn]));
         m2p_set(c.p2m[pfn], (uint32_t)pfn);
     }
 

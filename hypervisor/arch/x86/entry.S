@@ -141,6 +141,12 @@ ret_from_intr:
 iret_to_guest:
     iretq
 
+/* Vector 0xff: spurious interrupts (no EOI needed) and the bench gate. */
+    .align 16
+    .globl bare_iret_stub
+bare_iret_stub:
+    iretq
+
 /*
  * Start running a vCPU whose register frame is at the top of the stack
  * (struct cpu_regs at guest_regs()).  Called with a valid guest DS/ES/FS/GS

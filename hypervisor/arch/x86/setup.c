@@ -29,6 +29,7 @@
 #include <asm/m2p.h>
 #include <asm/vcpu.h>
 #include <asm/domain_build.h>
+#include <asm/bench.h>
 
 void serial_init(uint16_t base, uint32_t baud);
 void start_mica(uint32_t magic, uint32_t info);
@@ -103,6 +104,7 @@ static const struct param hv_params[] = {
     { .name = "loglvl", .type = PARAM_CUSTOM, .custom = parse_loglvl },
     OPT_SIZE("dom0_mem", opt_dom0_mem),
     OPT_BOOL("debug_exit", opt_debug_exit),
+    OPT_BOOL("bench", opt_bench),
     OPT_UINT("debug_exit_port", opt_debug_exit_port),
 };
 
@@ -305,6 +307,7 @@ static unsigned long dom0_pages(void)
 
 void start_mica(uint32_t magic, uint32_t info)
 {
+    boot_tsc = rdtsc();
     serial_init(0x3f8, 115200);
     if (multiboot_parse(magic, info, &boot_info)) {
         console_puts("mica: not started by a multiboot loader (or no memory map); halting\n");
@@ -334,6 +337,7 @@ void start_mica(uint32_t magic, uint32_t info)
     pic_disable();
     cpu_init();
     run_selftest();
+    bench_boot();
     m2p_init();
 
     if (boot_info.nr_mods == 0) {
@@ -360,5 +364,6 @@ void start_mica(uint32_t magic, uint32_t info)
     pr_info("boot modules freed; %lu pages free\n", heap_free_pages());
     pr_info("starting d0 at %04x:%08lx\n", (unsigned int)d0->vcpu[0]->user_regs.cs,
             (unsigned long)d0->vcpu[0]->user_regs.rip);
+    bench_report_boot();
     arch_vcpu_run(d0->vcpu[0], &d0->vcpu[0]->user_regs);
 }

@@ -43,20 +43,28 @@ long hypercall_create_continuation(unsigned int nr, unsigned int nargs, ...)
 
 /*
  * Until there is a timer interrupt to notice, a long hypercall yields after
- * a fixed budget of TSC cycles, measured from its entry.
+ * a fixed budget of TSC cycles, counted from its first preemption check (so
+ * the hypercall entry path, which most calls never leave, reads no TSC).
  */
-static uint64_t hypercall_entry_tsc;
+static uint64_t preempt_start_tsc;
+static bool preempt_started;
 #define HYPERCALL_BUDGET_CYCLES 2000000ULL
 
 bool hypercall_preempt_check(void)
 {
-    return rdtsc() - hypercall_entry_tsc > HYPERCALL_BUDGET_CYCLES;
+    uint64_t now = rdtsc();
+    if (!preempt_started) {
+        preempt_started = true;
+        preempt_start_tsc = now;
+        return false;
+    }
+    return now - preempt_start_tsc > HYPERCALL_BUDGET_CYCLES;
 }
 
 void hypercall_dispatch(struct cpu_regs *r);
 void hypercall_dispatch(struct cpu_regs *r)
 {
-    hypercall_entry_tsc = rdtsc();
+    preempt_started = false;
     continuation_pending = false;
     long ret = hypercall_invoke((uint32_t)r->rax, (uint32_t)r->rbx,
                                 (uint32_t)r->rcx, (uint32_t)r->rdx,

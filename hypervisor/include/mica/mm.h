@@ -53,6 +53,10 @@ struct page_info {
 #define PGT_pinned       (1u << 25)
 #define PGT_count_mask   0x01ffffffu
 
+/* Zero / copy one 4 KiB page (arch: arch/x86/page_ops.S). */
+void clear_page(void *va);
+void copy_page(void *dst, const void *src);
+
 /* Set up by arch code at boot; frame_table[mfn] for mfn < max_mfn. */
 extern struct page_info *frame_table;
 extern unsigned long max_mfn;

@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""Run Mica's benchmarks and report exact, repeatable figures.
+
+Every benchmark guest (build/tests/bench/bench-*.elf) is booted twice:
+
+  icount  QEMU -icount shift=0,sleep=off: the guest-visible TSC advances by
+          one per executed instruction, so a TSC delta *is* an instruction
+          count -- exact and identical from run to run, on any host.
+  host    plain TCG: the TSC follows the host clock; the guest reports the
+          median of several repetitions.  Real time, noisy, host-dependent.
+
+The hypervisor is booted with "bench", which adds bare-operation figures
+measured in ring 0 at boot (bare.*) and the boot time (boot.*).
+
+Output: a table on stdout (with ratios to the bare operation each case
+wraps, where there is one), $BUILD/bench/results.json, and a comparison of
+the instruction counts against tests/bench/baseline.json that flags every
+case whose count grew.  Benchmarks are never pass/fail; --smoke is a quick
+check that the harness itself works (used by `make test`).
+
+Usage: bench.py [--update-baseline] [--strict] [--smoke] [--only NAME]
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+BUILD = os.environ.get("BUILD", "build")
+QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
+QEMU_MEM = os.environ.get("QEMU_MEM", "256M")
+GIT_REV = os.environ.get("GIT_REV", "unknown")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BASELINE = os.path.join(ROOT, "tests", "bench", "baseline.json")
+TIMEOUT = 120
+
+# case -> the bare operation it wraps (for the ratio column)
+BARE = {
+    "hypercall.null": "bare.int_iret_ring0",
+    "hypercall.null_raw_int82": "bare.int_iret_ring0",
+    "hypercall.enosys": "bare.int_iret_ring0",
+}
+
+DESCRIPTIONS = {
+    "bare.int_iret_ring0": "int/iretq round trip within ring 0 (boot)",
+    "bare.cr3_write": "one CR3 write (boot)",
+    "boot.entry_to_guest": "hypervisor entry to the first guest instruction",
+    "hypercall.null": "xen_version(0) through the hypercall page",
+    "hypercall.null_raw_int82": "xen_version(0) with a direct int $0x82",
+    "hypercall.enosys": "unimplemented hypercall (entry/exit only)",
+}
+
+LINE = re.compile(r"BENCH (\S+) ([0-9]+(?:\.[0-9]+)?)\s*$")
+
+
+def run_guest(elf, icount):
+    """Boot one benchmark guest; return {case: value} and the log."""
+    cmd = [QEMU, "-machine", "pc", "-accel", "tcg", "-cpu", "max",
+           "-m", QEMU_MEM, "-nographic", "-no-reboot",
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+           "-kernel", os.path.join(BUILD, "mica.bin"),
+           "-append", "console=com1 loglvl=info debug_exit bench dom0_mem=32M",
+           "-initrd", elf]
+    if icount:
+        cmd[1:1] = ["-icount", "shift=0,sleep=off"]
+    try:
+        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise RuntimeError("%s: timed out after %ds" % (elf, TIMEOUT))
+    log = p.stdout.decode("utf-8", "replace")
+    if p.returncode != 1 or "Test result: SUCCESS" not in log:
+        tail = "\n".join(log.splitlines()[-15:])
+        raise RuntimeError("%s: exit %d, no SUCCESS\n%s" % (elf, p.returncode, tail))
+    vals = {}
+    for line in log.splitlines():
+        m = LINE.search(line)
+        if m:
+            vals[m.group(1)] = float(m.group(2))
+    return vals, log
+
+
+def bench_elfs(only):
+    d = os.path.join(BUILD, "tests", "bench")
+    elfs = sorted(os.path.join(d, f) for f in os.listdir(d)
+                  if f.startswith("bench-") and f.endswith(".elf"))
+    if only:
+        elfs = [e for e in elfs if only in os.path.basename(e)]
+    return elfs
+
+
+def collect(elfs, modes):
+    results = {m: {} for m in modes}
+    for elf in elfs:
+        for mode in modes:
+            vals, _ = run_guest(elf, mode == "icount")
+            for k, v in vals.items():
+                # hypervisor boot figures repeat in every run; keep the first
+                results[mode].setdefault(k, v)
+    return results
+
+
+def fmt(v):
+    return ("%.2f" % v).rstrip("0").rstrip(".") if v is not None else "-"
+
+
+def report(results, baseline):
+    icount = results.get("icount", {})
+    host = results.get("host", {})
+    cases = sorted(set(icount) | set(host))
+    w = max([len(c) for c in cases] + [4])
+    print("%-*s  %12s  %7s  %15s  %7s  %12s  %s" % (
+        w, "case", "instructions", "ratio", "host-TSC median", "ratio", "baseline", "note"))
+    regressions = []
+    for c in cases:
+        ins, tsc = icount.get(c), host.get(c)
+        ratio = hratio = "-"
+        bare = BARE.get(c)
+        if bare and ins is not None and icount.get(bare):
+            ratio = "x%.1f" % (ins / icount[bare])
+        if bare and tsc is not None and host.get(bare):
+            hratio = "x%.1f" % (tsc / host[bare])
+        base = baseline.get(c)
+        note = ""
+        if base is not None and ins is not None:
+            if ins > base:
+                note = "REGRESSION +%.1f%%" % (100.0 * (ins - base) / base if base else 100)
+                regressions.append(c)
+            elif ins < base:
+                note = "improved -%.1f%%" % (100.0 * (base - ins) / base)
+        elif ins is not None:
+            note = "new"
+        print("%-*s  %12s  %7s  %15s  %7s  %12s  %s" % (
+            w, c, fmt(ins), ratio, fmt(tsc), hratio, fmt(base), note))
+    print()
+    for c in cases:
+        if c in DESCRIPTIONS:
+            print("  %-*s  %s" % (w, c, DESCRIPTIONS[c]))
+    return regressions
+
+
+def write_json(results, path):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    rows = []
+    for mode, vals in results.items():
+        unit = "instructions/op" if mode == "icount" else "host-tsc-ticks/op (median)"
+        for case, v in sorted(vals.items()):
+            rows.append({"case": case, "unit": unit, "value": v,
+                         "mode": mode, "revision": GIT_REV})
+    with open(path, "w") as f:
+        json.dump({"revision": GIT_REV, "generated": int(time.time()),
+                   "results": rows}, f, indent=2)
+        f.write("\n")
+
+
+def main(argv):
+    only = None
+    if "--only" in argv:
+        only = argv[argv.index("--only") + 1]
+    smoke = "--smoke" in argv
+    try:
+        if smoke:
+            elfs = bench_elfs("bench-hypercall")
+            if not elfs:
+                raise RuntimeError("no benchmark guest built")
+            results = collect(elfs[:1], ["icount"])
+            need = ["hypercall.null", "bare.int_iret_ring0", "boot.entry_to_guest"]
+            missing = [c for c in need if c not in results["icount"]]
+            if missing:
+                raise RuntimeError("cases missing from the output: %s" % missing)
+            # the icount figures must be exact: run again, compare
+            again = collect(elfs[:1], ["icount"])
+            if again != results:
+                raise RuntimeError("icount figures differ between two runs")
+            write_json(results, os.path.join(BUILD, "bench", "smoke.json"))
+            print("PASS bench.smoke")
+            return 0
+        elfs = bench_elfs(only)
+        if not elfs:
+            raise RuntimeError("no benchmark guests in %s/tests/bench" % BUILD)
+        results = collect(elfs, ["icount", "host"])
+    except RuntimeError as e:
+        print(("FAIL bench.smoke: " if smoke else "bench: ") + str(e))
+        return 1
+    baseline = {}
+    if os.path.exists(BASELINE):
+        with open(BASELINE) as f:
+            baseline = json.load(f).get("instructions", {})
+    regressions = report(results, baseline)
+    out = os.path.join(BUILD, "bench", "results.json")
+    write_json(results, out)
+    print("\nresults: %s (revision %s)" % (out, GIT_REV))
+    if "--update-baseline" in argv:
+        with open(BASELINE, "w") as f:
+            json.dump({"note": "instruction counts under QEMU -icount shift=0; "
+                               "regenerate with make bench BENCH_ARGS=--update-baseline",
+                       "revision": GIT_REV,
+                       "instructions": results["icount"]}, f, indent=2, sort_keys=True)
+            f.write("\n")
+        print("baseline updated: %s" % BASELINE)
+    elif regressions:
+        print("instruction counts grew in: %s" % ", ".join(regressions))
+        if "--strict" in argv:
+            return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
