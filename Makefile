@@ -138,9 +138,9 @@ debug: deps-check all
 	$(QEMU_BASE) -s -S -kernel $(MICA_BIN) -append "$(DEMO_CMDLINE)" \
 	    -initrd "$(DEMO_ELF) demo guest command line"
 
-test: deps-check all $(HOST_TEST_BINS)
+test: deps-check all $(HOST_TEST_BINS) $(BUILD)/mica.iso
 	$(Q)BUILD=$(BUILD) QEMU="$(QEMU)" QEMU_ACCEL="$(QEMU_ACCEL)" QEMU_MEM=$(QEMU_MEM) \
-	    tests/run-all.sh $(HOST_TEST_BINS) scripts/bench-smoke
+	    tests/run-all.sh $(HOST_TEST_BINS) scripts/bench-smoke tests/qemu/iso-boot
 
 test-host: $(HOST_TEST_BINS)
 	$(Q)BUILD=$(BUILD) tests/run-all.sh --host-only $(HOST_TEST_BINS)
