@@ -21,7 +21,7 @@
 #include <asm/page.h>
 
 struct vcpu *current;
-static LIST_HEAD(domain_list);
+LIST_HEAD(domain_list);
 
 void *alloc_xenheap_pages(unsigned int order)
 {
@@ -87,9 +87,11 @@ struct page_info *alloc_domheap_page(struct domain *d)
 
 struct domain *domain_create(domid_t id, const char *name, bool privileged)
 {
+    long baseline = (long)heap_free_pages() - (long)heap_total_pages();
     struct domain *d = xzalloc_bytes(sizeof(*d));
     if (!d)
         return NULL;
+    d->mm_heap_baseline = baseline;
     d->domain_id = id;
     strlcpy(d->name, name, sizeof(d->name));
     d->is_privileged = privileged;
@@ -174,6 +176,10 @@ void hypervisor_shutdown_all(void)
     unsigned int code = d0 ? d0->shutdown_code : MICA_EXIT_CRASH;
     if (d0 && d0->state == DOMSTATE_CRASHED)
         code = MICA_EXIT_CRASH;
+
+    /* Every domain gives its memory back (and is audited) before the end. */
+    while (!list_empty(&domain_list))
+        domain_destroy(list_first_entry(&domain_list, struct domain, domain_list));
 
     switch (code) {
     case SHUTDOWN_poweroff:

@@ -35,6 +35,14 @@ const struct hypercall_desc hypercall_table[MICA_NR_HYPERCALLS] = {
     HC(__HYPERVISOR_sched_op,        sched_op,        2),
     HC(__HYPERVISOR_callback_op,     callback_op,     2),
     HC(__HYPERVISOR_physdev_op,      physdev_op,      2),
+    /* memory issue */
+    HC(__HYPERVISOR_mmu_update,      mmu_update,      4),
+    HC(__HYPERVISOR_memory_op,       memory_op,       2),
+    HC(__HYPERVISOR_multicall,       multicall,       2),
+    HC(__HYPERVISOR_update_va_mapping, update_va_mapping, 4),
+    HC(__HYPERVISOR_vm_assist,       vm_assist,       2),
+    HC(__HYPERVISOR_update_va_mapping_otherdomain, update_va_mapping_otherdomain, 5),
+    HC(__HYPERVISOR_mmuext_op,       mmuext_op,       4),
 };
 
 long hypercall_invoke(unsigned long nr, unsigned long a1, unsigned long a2,

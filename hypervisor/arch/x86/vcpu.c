@@ -35,12 +35,18 @@ long hypercall_create_continuation(unsigned int nr, unsigned int nargs, ...)
 {
     struct cpu_regs *r = guest_regs();
     uint64_t *argregs[5] = { &r->rbx, &r->rcx, &r->rdx, &r->rsi, &r->rdi };
+    unsigned long args[5] = { 0 };
     va_list ap;
 
     va_start(ap, nargs);
     for (unsigned int i = 0; i < nargs && i < 5; i++)
-        *argregs[i] = (uint32_t)va_arg(ap, unsigned long);
+        args[i] = (uint32_t)va_arg(ap, unsigned long);
     va_end(ap);
+    /* Inside a multicall the entry, not the guest's EIP, is rewound. */
+    if (multicall_capture_continuation(nr, nargs, args))
+        return nr;
+    for (unsigned int i = 0; i < nargs && i < 5; i++)
+        *argregs[i] = args[i];
     r->rax = nr;
     r->rip = (uint32_t)(r->rip - 2);        /* re-execute int $0x82 */
     continuation_pending = true;
@@ -95,6 +101,12 @@ void arch_vcpu_save(struct vcpu *v)
     v->es = read_sreg_es();
     v->fs = read_sreg_fs();
     v->gs = read_sreg_gs();
+}
+
+void arch_vcpu_destroy(struct vcpu *v)
+{
+    release_descriptor_tables(v);
+    fpu_release(v);
 }
 
 void arch_vcpu_run(struct vcpu *v, const struct cpu_regs *frame)

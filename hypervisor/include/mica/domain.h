@@ -85,6 +85,10 @@ struct domain {
     struct list_head domain_list;
 
     /* --- memory --- */
+    unsigned long mm_freed_pages;      /* frames freed back to the heap */
+    /* heap_free_pages() - heap_total_pages() just before creation: after
+     * teardown the heap must be back there exactly (domain_teardown.c) */
+    long mm_heap_baseline;
 
     /* --- traps, callbacks, descriptors --- */
 
@@ -109,6 +113,23 @@ void xfree_bytes(void *p, size_t n);  /* n as given to xzalloc_bytes */
 
 /* Print v's guest registers (arch). */
 void arch_dump_guest_state(struct vcpu *v);
+/* v will never run again: release its arch state -- descriptor-table
+ * frames, LDT mappings, FPU ownership (arch/x86/vcpu.c; trap issue). */
+void arch_vcpu_destroy(struct vcpu *v);
+
+/*
+ * Tear a domain down (common/domain_teardown.c): every frame, table and
+ * structure it owns goes back to the heap, scrubbed; d is freed.  Called
+ * for a domain that will never run again (shut down or crashed), from
+ * hypervisor context (not from the domain's own hypercall).
+ */
+void domain_destroy(struct domain *d);
+/* All domains, in creation order (domain.c). */
+extern struct list_head domain_list;
+#define for_each_domain(d) \
+    for ((d) = list_entry(domain_list.next, struct domain, domain_list); \
+         &(d)->domain_list != &domain_list; \
+         (d) = list_entry((d)->domain_list.next, struct domain, domain_list))
 
 /* Called from the scheduler when no domain is left to run. */
 void __noreturn hypervisor_shutdown_all(void);

@@ -38,6 +38,13 @@ extern const struct hypercall_desc hypercall_table[MICA_NR_HYPERCALLS];
  */
 long hypercall_create_continuation(unsigned int nr, unsigned int nargs, ...);
 bool hypercall_preempt_check(void);
+/*
+ * Called by hypercall_create_continuation() first: while a multicall entry
+ * runs, a continuation updates that entry's arguments instead of the
+ * guest's registers (common/multicall.c); true if it did.
+ */
+bool multicall_capture_continuation(unsigned int nr, unsigned int nargs,
+                                    const unsigned long *args);
 
 /* Look up and run hypercall nr; -ENOSYS if none. */
 long hypercall_invoke(unsigned long nr, unsigned long a1, unsigned long a2,
@@ -65,5 +72,13 @@ HYPERCALL_PROTO(iret);
 HYPERCALL_PROTO(nmi_op);
 HYPERCALL_PROTO(callback_op);
 HYPERCALL_PROTO(physdev_op);
+/* memory issue */
+HYPERCALL_PROTO(mmu_update);
+HYPERCALL_PROTO(memory_op);
+HYPERCALL_PROTO(multicall);
+HYPERCALL_PROTO(update_va_mapping);
+HYPERCALL_PROTO(vm_assist);
+HYPERCALL_PROTO(update_va_mapping_otherdomain);
+HYPERCALL_PROTO(mmuext_op);
 
 #endif
