@@ -25,13 +25,12 @@
 #include <test.h>
 #include <traps.h>
 
-static uint32_t sp, fault_eip, next_eip;
-
-/* asm(PRE "insn" POST : OUT, more outputs : inputs): ESP and the labels
- * of the probed instruction are recorded, a fault or trap resumes after it. */
-#define PRE  "mov %%esp, %[sp]\n\tmovl $1f, %[f]\n\tmovl $2f, %[n]\n1: "
-#define POST "\n2:\n" EXTABLE(1b, 2b)
-#define OUT  [sp] "=m" (sp), [f] "=m" (fault_eip), [n] "=m" (next_eip)
+#define sp        probe_sp
+#define fault_eip probe_fault
+#define next_eip  probe_next
+#define PRE       PROBE_PRE
+#define POST      PROBE_POST
+#define OUT       "=m" (probe_sp)
 
 static void check(const char *what, unsigned int vec, bool trap, int err, uint8_t mask)
 {
@@ -71,9 +70,9 @@ static void run_all(uint8_t mask)
 
     exc_clear();
     HYPERVISOR_set_debugreg(6, 0);
-    asm volatile ("mov %%esp, %[sp]\n\tmovl $2f, %[n]\n\tpushf\n\t"
+    asm volatile ("mov %%esp, probe_sp\n\tmovl $2f, probe_next\n\tpushf\n\t"
                   "orl $0x100, (%%esp)\n\tpopf\n1: nop\n2:\n" EXTABLE(1b, 2b)
-                  : [sp] "=m" (sp), [n] "=m" (next_eip) :: "cc");
+                  ::: "cc", "memory");
     check("#DB single step", 1, true, -1, mask);
     CHECK(HYPERVISOR_get_debugreg(6) & (1 << 14), "#DB: DR6.BS not set (dr6 0x%lx)",
           HYPERVISOR_get_debugreg(6));
@@ -147,16 +146,6 @@ static void run_all(uint8_t mask)
     asm volatile ("ldmxcsr %0" :: "m" (mx_default));
 }
 
-/* The iret hypercall to the next instruction with EFLAGS.IF = 1: events on. */
-static void enable_events(void)
-{
-    asm volatile ("pushf\n\torl $0x200, (%%esp)\n\tpopl %%eax\n\t"
-                  "pushl %%eax\n\tpushl %[cs]\n\tpushl $1f\n\t"
-                  "jmp hypercall_page + %c[slot]\n1:"
-                  :: [cs] "i" (FLAT_RING1_CS), [slot] "i" (__HYPERVISOR_iret * 32)
-                  : "eax", "memory");
-}
-
 void test_main(void)
 {
     uint64_t e[3];
@@ -169,7 +158,7 @@ void test_main(void)
     }
     printf("events masked:\n");
     run_all(1);
-    enable_events();
+    iret_event_mask(false);
     printf("events enabled:\n");
     run_all(0);
     test_success();

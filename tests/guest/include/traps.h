@@ -13,10 +13,11 @@
  *
  * Every exception lands in the runtime, which records it in `last_exc`
  * and then
- *   - resumes at the fixup of an exception-table entry (EXTABLE below)
+ *   - calls a hook the test set for that vector (exc_hook[]), which may
+ *     handle it (return true, after changing the frame as it likes);
+ *   - or resumes at the fixup of an exception-table entry (EXTABLE below)
  *     whose fault or fixup address equals the faulting EIP -- so both
  *     faults (EIP at the instruction) and traps (EIP after it) recover;
- *   - or calls a hook the test set for that vector (exc_hook[]);
  *   - or reports FAILURE ("unexpected exception") and ends the test.
  * Handlers return with the iret hypercall, restoring the event mask from
  * the frame's EFLAGS.IF.  A #DB clears EFLAGS.TF in the frame (single
@@ -69,6 +70,16 @@ const char *exc_str(void);
     ".pushsection .extable, \"a\"\n.long " #fault ", " #fixup "\n.popsection\n"
 
 /*
+ * Probing one instruction: asm(PROBE_PRE "insn" PROBE_POST : ...) records
+ * ESP just before it and the addresses of the instruction and of the next
+ * one (probe_sp, probe_fault, probe_next); an exception it raises resumes
+ * after it.
+ */
+extern volatile uint32_t probe_sp, probe_fault, probe_next;
+#define PROBE_PRE  "mov %%esp, probe_sp\n\tmovl $1f, probe_fault\n\tmovl $2f, probe_next\n1: "
+#define PROBE_POST "\n2:\n" EXTABLE(1b, 2b)
+
+/*
  * Execute one instruction (asm text, may use operands %0.. of the caller's
  * asm) and evaluate to the vector it raised, or -1 if none.  Example:
  *   int v = EXC_TRY("int3");
@@ -99,9 +110,13 @@ extern volatile struct failsafe_info last_failsafe;
  */
 bool failsafe_try(void (*fn)(void));
 
+/* Set the event mask the ABI way: an iret hypercall with EFLAGS.IF = !masked. */
+void iret_event_mask(bool masked);
+
 /* Ring 3. */
 void user_map_image(void);
 uint32_t exec_user(uint32_t (*fn)(void));
+extern uint32_t exec_user_ksp;          /* kernel ESP registered for it */
 
 /* Non-local jumps inside the kernel (runtime/trap_entry.S). */
 struct kjmp { uint32_t ebx, esi, edi, ebp, esp, eip; };

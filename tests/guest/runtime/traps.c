@@ -21,6 +21,7 @@ void event_dispatch(struct exc_frame *f);
 void failsafe_dispatch(const uint32_t *frame) __attribute__((noreturn));
 
 volatile struct exc_info last_exc;
+volatile uint32_t probe_sp, probe_fault, probe_next;
 volatile unsigned int event_count;
 volatile struct vcpu_info *event_vcpu_info;
 volatile struct exc_info last_event;
@@ -31,6 +32,7 @@ static uint8_t user_stack[8192] __attribute__((aligned(4096)));
 static struct kjmp user_jmp, failsafe_jmp;
 static bool failsafe_armed;
 static uint32_t user_result;
+uint32_t exec_user_ksp;
 
 static bool has_error_code(unsigned int v)
 {
@@ -80,7 +82,7 @@ static void record(volatile struct exc_info *x, const struct exc_frame *f)
     x->count++;
 }
 
-static bool ret2kern(struct exc_frame *f)
+static void __attribute__((noreturn)) ret2kern(struct exc_frame *f)
 {
     user_result = f->eax;
     klongjmp(&user_jmp, 1);
@@ -90,6 +92,8 @@ void exc_dispatch(struct exc_frame *f)
 {
     const uint32_t *e;
 
+    if (f->vector == EXC_RET2KERN)
+        ret2kern(f);                    /* not an exception: not recorded */
     record(&last_exc, f);
     if (f->vector == 1)
         f->eflags &= ~0x100u;           /* single-stepping is one-shot */
@@ -98,13 +102,13 @@ void exc_dispatch(struct exc_frame *f)
         asm volatile ("mov %%cr2, %0" : "=r" (cr2));
         last_exc.cr2 = cr2;
     }
+    if (exc_hook[f->vector & 0xff] && exc_hook[f->vector & 0xff](f))
+        return;
     for (e = __start_extable; e < __stop_extable; e += 2)
         if (f->eip == e[0] || f->eip == e[1]) {
             f->eip = e[1];
             return;
         }
-    if (exc_hook[f->vector & 0xff] && exc_hook[f->vector & 0xff](f))
-        return;
     test_fail("unexpected exception: vector %u error 0x%x at %04x:%08x "
               "eflags 0x%x%s", f->vector, f->error, f->cs & 0xffff, f->eip,
               f->eflags, (f->cs & 3) != 1 ? " (user)" : "");
@@ -166,12 +170,22 @@ void traps_init(void)
     table[n++] = (struct trap_info){ .vector = EXC_RET2KERN, .flags = 3,
                                      .cs = FLAT_RING1_CS, .address = exc_stub(EXC_RET2KERN) };
     table[n] = (struct trap_info){ 0, 0, 0, 0 };
-    exc_hook[EXC_RET2KERN] = ret2kern;
 
     if (hypercall1(__HYPERVISOR_set_trap_table, (long)table) ||
         hypercall4(__HYPERVISOR_set_callbacks, FLAT_RING1_CS, (long)event_entry,
                    FLAT_RING1_CS, (long)failsafe_entry))
         test_error("cannot register the trap table and callbacks");
+}
+
+void iret_event_mask(bool masked)
+{
+    asm volatile ("pushf\n\torl $0x200, (%%esp)\n\tpopl %%eax\n\t"
+                  "test %[m], %[m]\n\tjz 1f\n\tand $~0x200, %%eax\n"
+                  "1:\tpushl %%eax\n\tpushl %[cs]\n\tpushl $2f\n\t"
+                  "jmp hypercall_page + %c[slot]\n2:"
+                  :: [m] "r" ((uint32_t)masked), [cs] "i" (FLAT_RING1_CS),
+                     [slot] "i" (__HYPERVISOR_iret * 32)
+                  : "eax", "cc", "memory");
 }
 
 void user_map_image(void)
@@ -198,7 +212,8 @@ uint32_t exec_user(uint32_t (*fn)(void))
     if (ksetjmp(&user_jmp))
         return user_result;
     asm volatile ("mov %%esp, %0" : "=r" (sp));
-    if (hypercall2(__HYPERVISOR_stack_switch, FLAT_RING1_SS, (long)(sp - 256)))
+    exec_user_ksp = sp - 256;
+    if (hypercall2(__HYPERVISOR_stack_switch, FLAT_RING1_SS, (long)exec_user_ksp))
         test_error("stack_switch failed");
     enter_user(fn, (uint32_t)(user_stack + sizeof(user_stack)));
 }
