@@ -117,6 +117,8 @@ void iret_event_mask(bool masked);
 void user_map_image(void);
 uint32_t exec_user(uint32_t (*fn)(void));
 extern uint32_t exec_user_ksp;          /* kernel ESP registered for it */
+extern uint32_t exec_user_eflags;       /* EFLAGS it enters ring 3 with (0x202) */
+extern uint32_t exec_user_kernel_sp;    /* if set: the kernel ESP to register */
 
 /* Non-local jumps inside the kernel (runtime/trap_entry.S). */
 struct kjmp { uint32_t ebx, esi, edi, ebp, esp, eip; };

@@ -101,7 +101,7 @@ enter_user:
     mov     8(%esp), %ecx
     pushl   $FLAT_RING3_SS
     pushl   %ecx
-    pushl   $0x202
+    pushl   exec_user_eflags
     pushl   $FLAT_RING3_CS
     pushl   $user_trampoline
     jmp     IRET_SLOT

@@ -33,6 +33,8 @@ static struct kjmp user_jmp, failsafe_jmp;
 static bool failsafe_armed;
 static uint32_t user_result;
 uint32_t exec_user_ksp;
+uint32_t exec_user_eflags = 0x202;
+uint32_t exec_user_kernel_sp;
 
 static bool has_error_code(unsigned int v)
 {
@@ -212,7 +214,7 @@ uint32_t exec_user(uint32_t (*fn)(void))
     if (ksetjmp(&user_jmp))
         return user_result;
     asm volatile ("mov %%esp, %0" : "=r" (sp));
-    exec_user_ksp = sp - 256;
+    exec_user_ksp = exec_user_kernel_sp ? exec_user_kernel_sp : sp - 256;
     if (hypercall2(__HYPERVISOR_stack_switch, FLAT_RING1_SS, (long)exec_user_ksp))
         test_error("stack_switch failed");
     enter_user(fn, (uint32_t)(user_stack + sizeof(user_stack)));
