@@ -104,6 +104,7 @@ struct failsafe_info {
     uint32_t ds, es, fs, gs, eip, cs, eflags, esp, ss;
 };
 extern volatile struct failsafe_info last_failsafe;
+extern volatile uint32_t failsafe_live_ds;      /* DS on entry to the callback */
 /*
  * Run fn; if the failsafe callback is entered meanwhile, stop fn there and
  * return true (segment registers reloaded with the flat ring-1 ones).

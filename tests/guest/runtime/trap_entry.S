@@ -81,6 +81,8 @@ event_entry:
 /* Failsafe: frame DS, ES, FS, GS, EIP, CS, EFLAGS [, ESP, SS]. */
     .globl failsafe_entry
 failsafe_entry:
+    movl    $0, %ss:failsafe_live_ds
+    movw    %ds, %ss:failsafe_live_ds   /* DS is null here: write via SS */
     mov     $FLAT_RING1_DS, %eax
     mov     %eax, %ds
     mov     %eax, %es

@@ -26,6 +26,7 @@ volatile unsigned int event_count;
 volatile struct vcpu_info *event_vcpu_info;
 volatile struct exc_info last_event;
 volatile struct failsafe_info last_failsafe;
+volatile uint32_t failsafe_live_ds;
 exc_hook_t exc_hook[256];
 
 static uint8_t user_stack[8192] __attribute__((aligned(4096)));
