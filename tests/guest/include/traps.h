@@ -33,6 +33,7 @@
 
 #include <stdint.h>
 #include <stdbool.h>
+#include <public/xen.h>
 
 #define EXC_RET2KERN  0x21              /* user -> kernel return vector */
 
@@ -95,6 +96,7 @@ extern volatile uint32_t probe_sp, probe_fault, probe_next;
  * evtchn_upcall_pending; it returns with the events re-enabled.
  */
 extern volatile struct vcpu_info *event_vcpu_info;
+extern volatile uint8_t event_mask_inside;      /* the mask the callback saw */
 extern volatile unsigned int event_count;
 extern volatile struct exc_info last_event;     /* frame of the last upcall */
 
@@ -110,6 +112,10 @@ extern volatile uint32_t failsafe_live_ds;      /* DS on entry to the callback *
  * return true (segment registers reloaded with the flat ring-1 ones).
  */
 bool failsafe_try(void (*fn)(void));
+
+/* Map shared_info over a page of our own (update_va_mapping); also sets
+ * event_vcpu_info.  NULL (and ERROR reported) if that fails. */
+shared_info_t *map_shared_info(void);
 
 /* Set the event mask the ABI way: an iret hypercall with EFLAGS.IF = !masked. */
 void iret_event_mask(bool masked);

@@ -24,6 +24,7 @@ volatile struct exc_info last_exc;
 volatile uint32_t probe_sp, probe_fault, probe_next;
 volatile unsigned int event_count;
 volatile struct vcpu_info *event_vcpu_info;
+volatile uint8_t event_mask_inside;
 volatile struct exc_info last_event;
 volatile struct failsafe_info last_failsafe;
 volatile uint32_t failsafe_live_ds;
@@ -122,8 +123,10 @@ void event_dispatch(struct exc_frame *f)
 {
     record(&last_event, f);
     event_count++;
-    if (event_vcpu_info)                    /* consume the upcall */
+    if (event_vcpu_info) {                  /* consume the upcall */
+        event_mask_inside = event_vcpu_info->evtchn_upcall_mask;
         event_vcpu_info->evtchn_upcall_pending = 0;
+    }
 }
 
 void failsafe_dispatch(const uint32_t *w)
@@ -189,6 +192,21 @@ void iret_event_mask(bool masked)
                   :: [m] "r" ((uint32_t)masked), [cs] "i" (FLAT_RING1_CS),
                      [slot] "i" (__HYPERVISOR_iret * 32)
                   : "eax", "cc", "memory");
+}
+
+shared_info_t *map_shared_info(void)
+{
+    static uint8_t page[4096] __attribute__((aligned(4096)));
+    uint64_t pte = (uint64_t)start_info->shared_info | _PAGE_PRESENT | _PAGE_RW |
+                   _PAGE_ACCESSED | _PAGE_DIRTY;
+
+    if (hypercall4(__HYPERVISOR_update_va_mapping, (long)page, (long)(uint32_t)pte,
+                   (long)(pte >> 32), UVMF_INVLPG)) {
+        test_error("cannot map shared_info");
+        return NULL;
+    }
+    event_vcpu_info = &((shared_info_t *)page)->vcpu_info[0];
+    return (shared_info_t *)page;
 }
 
 void user_map_image(void)
