@@ -19,9 +19,13 @@
 
 const struct hypercall_desc hypercall_table[MICA_NR_HYPERCALLS] = {
     HC(__HYPERVISOR_sched_op_compat, sched_op_compat, 2),
+    HC(__HYPERVISOR_set_timer_op,    set_timer_op,    2),
+    HC(__HYPERVISOR_event_channel_op_compat, event_channel_op_compat, 1),
     HC(__HYPERVISOR_xen_version,     xen_version,     2),
     HC(__HYPERVISOR_console_io,      console_io,      3),
+    HC(__HYPERVISOR_vcpu_op,         vcpu_op,         3),
     HC(__HYPERVISOR_sched_op,        sched_op,        2),
+    HC(__HYPERVISOR_event_channel_op, event_channel_op, 2),
 };
 
 long hypercall_invoke(unsigned long nr, unsigned long a1, unsigned long a2,

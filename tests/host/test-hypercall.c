@@ -26,11 +26,18 @@ STUB(sched_op_compat, __HYPERVISOR_sched_op_compat)
 STUB(xen_version, __HYPERVISOR_xen_version)
 STUB(console_io, __HYPERVISOR_console_io)
 STUB(sched_op, __HYPERVISOR_sched_op)
+STUB(set_timer_op, __HYPERVISOR_set_timer_op)
+STUB(vcpu_op, __HYPERVISOR_vcpu_op)
+STUB(event_channel_op, __HYPERVISOR_event_channel_op)
+STUB(event_channel_op_compat, __HYPERVISOR_event_channel_op_compat)
 
 static bool implemented(unsigned long nr)
 {
     return nr == __HYPERVISOR_sched_op_compat || nr == __HYPERVISOR_xen_version ||
-           nr == __HYPERVISOR_console_io || nr == __HYPERVISOR_sched_op;
+           nr == __HYPERVISOR_console_io || nr == __HYPERVISOR_sched_op ||
+           nr == __HYPERVISOR_set_timer_op || nr == __HYPERVISOR_vcpu_op ||
+           nr == __HYPERVISOR_event_channel_op ||
+           nr == __HYPERVISOR_event_channel_op_compat;
 }
 
 HTEST(holes_and_out_of_range_are_enosys)

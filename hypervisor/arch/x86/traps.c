@@ -28,6 +28,7 @@
 #include <asm/x86.h>
 #include <asm/config.h>
 #include <asm/traps.h>
+#include <asm/apic.h>
 
 static const char *const vector_names[32] = {
     "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
@@ -185,6 +186,9 @@ void handle_trap(struct cpu_regs *r)
         pr_warn("NMI received (ignored)\n");
         return;
     }
+    /* Device interrupts (the APIC timer), whoever was interrupted. */
+    if (vec >= FIRST_IRQ_VECTOR && apic_handle_irq(vec))
+        return;
     if (guest_mode(r)) {
         guest_trap(r);
         return;

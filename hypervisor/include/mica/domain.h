@@ -13,7 +13,12 @@
 #include <mica/types.h>
 #include <mica/list.h>
 #include <public/xen.h>
+#include <public/vcpu.h>
 #include <asm/regs.h>
+#include <mica/time.h>
+#include <mica/timer.h>
+#include <mica/sched_credit.h>
+#include <mica/event.h>
 
 #define MAX_VIRT_CPUS 1
 #define DOMAIN_NAME_LEN 32
@@ -44,7 +49,32 @@ struct vcpu {
     /* --- traps, callbacks, descriptors, FPU --- */
 
     /* --- scheduling, timers, event channels --- */
+    struct csched_vcpu sched;          /* credit scheduler state */
+    unsigned int pause_flags;          /* VPF_* (mica/sched.h) */
+    int pause_count;                   /* vcpu_pause() nesting */
+    bool is_running;                   /* its state is live on the CPU */
+    struct vcpu_runstate_info runstate;
+    struct timer singleshot_timer;     /* set_timer_op, VCPUOP singleshot */
+    struct timer periodic_timer;       /* VIRQ_TIMER tick while running */
+    s_time_t periodic_period;          /* 0: stopped (default 10 ms) */
+    s_time_t periodic_next;            /* next tick due */
+    struct timer poll_timer;           /* SCHEDOP_poll timeout */
+    bool polling;                      /* blocked in SCHEDOP_poll */
+    uint32_t poll_ports[EVTCHN_NR_PORTS / 32]; /* the ports it polls */
+    evtchn_port_t virq_to_evtchn[NR_VIRQS];
 };
+
+/* Console output of an unprivileged domain (common/console_io.c). */
+#define DOMU_CONSOLE_LINE 128
+struct domu_console {
+    char line[DOMU_CONSOLE_LINE];      /* current line, not yet printed */
+    unsigned int len;
+    int64_t tokens;                    /* rate limit: bytes it may print */
+    s_time_t refilled;                 /* when tokens were last topped up */
+    unsigned long dropped;             /* bytes suppressed, not yet reported */
+};
+
+#define NR_DOMAIN_WATCHDOG_TIMERS 2
 
 struct domain {
     domid_t domain_id;
@@ -71,6 +101,13 @@ struct domain {
     /* --- traps, callbacks, descriptors --- */
 
     /* --- scheduling, timers, event channels --- */
+    struct evtchn *evtchn;             /* EVTCHN_NR_PORTS ports */
+    unsigned int weight;               /* credit scheduler weight */
+    int pause_count;                   /* domain_pause() nesting */
+    bool is_dying;                     /* being destroyed */
+    struct timer watchdog_timer[NR_DOMAIN_WATCHDOG_TIMERS];
+    unsigned int watchdog_inuse_map;
+    struct domu_console console;
 };
 
 extern struct vcpu *current;
@@ -91,8 +128,34 @@ void xfree_bytes(void *p, size_t n);  /* n as given to xzalloc_bytes */
 
 /* Print v's guest registers (arch). */
 void arch_dump_guest_state(struct vcpu *v);
+/* Free v's arch state (its page-table root); v is not running. */
+void arch_vcpu_destroy(struct vcpu *v);
 
 /* Called from the scheduler when no domain is left to run. */
 void __noreturn hypervisor_shutdown_all(void);
+
+/* The domain with this id, NULL if none (dying domains included). */
+struct domain *domain_lookup(domid_t id);
+/* A domain that shut down or crashed: its memory is still held. */
+static inline bool domain_is_dead(const struct domain *d)
+{
+    return d->state == DOMSTATE_SHUTDOWN || d->state == DOMSTATE_CRASHED ||
+           d->state == DOMSTATE_DYING;
+}
+/* The initial (hardware) domain, NULL before it exists. */
+struct domain *hardware_domain(void);
+/* Call fn for every domain; fn may not destroy any. */
+void for_each_domain(void (*fn)(struct domain *d, void *arg), void *arg);
+/*
+ * Tear down a dead domain: close its ports, stop its timers, free its
+ * memory and the domain itself.  The scheduler calls it when the domain
+ * is no longer running anywhere (common/domain.c; merge with the memory
+ * issue's teardown, which owns how frames are released).
+ */
+void domain_destroy(struct domain *d);
+/* Destroy every dead domain except the initial one (scheduler, idle CPU). */
+void domain_reap_dead(void);
+/* Make d runnable for the first time (it is created paused). */
+void domain_start(struct domain *d);
 
 #endif

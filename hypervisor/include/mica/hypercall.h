@@ -51,5 +51,9 @@ HYPERCALL_PROTO(sched_op_compat);
 HYPERCALL_PROTO(xen_version);
 HYPERCALL_PROTO(console_io);
 HYPERCALL_PROTO(sched_op);
+HYPERCALL_PROTO(set_timer_op);
+HYPERCALL_PROTO(vcpu_op);
+HYPERCALL_PROTO(event_channel_op);
+HYPERCALL_PROTO(event_channel_op_compat);
 
 #endif
