@@ -9,6 +9,8 @@
  *   - every accounting period (30 ms) the time that elapsed is handed out
  *     again to the vCPUs that wanted the CPU in that period (queued,
  *     running, or ran at all), in proportion to their domain's weight;
+ *   - a new vCPU starts with one slice's worth, so it is treated as
+ *     interactive from its first wake-up, before any hand-out;
  *   - credit is clamped to +-30 ms, so a vCPU that slept for a minute
  *     cannot then monopolise the CPU, and one that ran alone for a minute
  *     is not punished for it when competition arrives.
@@ -49,7 +51,7 @@ void csched_cpu_init(struct csched_cpu *c, s_time_t now)
 
 void csched_vcpu_insert(struct csched_cpu *c, struct csched_vcpu *sv, unsigned int weight)
 {
-    sv->credit = 0;
+    sv->credit = CSCHED_TSLICE;       /* a new vCPU starts with one slice's worth */
     sv->prio = CSCHED_PRI_UNDER;
     sv->weight = weight;
     sv->queued = false;
