@@ -194,6 +194,17 @@ void vcpu_yield(void)
     raise_softirq(SCHEDULE_SOFTIRQ);
 }
 
+void vcpu_block_current(void)
+{
+    struct vcpu *v = current;
+
+    v->pause_flags |= VPF_blocked;
+    if (v->vcpu_info->evtchn_upcall_pending)
+        v->pause_flags &= ~VPF_blocked;
+    else
+        raise_softirq(SCHEDULE_SOFTIRQ);
+}
+
 void vcpu_block_enable_events(void)
 {
     struct vcpu *v = current;
@@ -361,11 +372,10 @@ void schedule(void)
     yield_pending = false;
     test_and_clear_softirq(SCHEDULE_SOFTIRQ);
     if (!is_idle_vcpu(prev))
-        arch_save_vcpu_frame(prev);
+        arch_vcpu_save(prev);
 
     next = pick(prev, yielded, now, &slice);
     if (next != prev) {
-        arch_vcpu_switch_fpu(prev, next ? next : &idle_vcpu);
         switch_out(prev, now);
         current = &idle_vcpu;
         idle_vcpu.is_running = true;
@@ -380,8 +390,6 @@ void schedule(void)
         if (test_and_clear_softirq(SCHEDULE_SOFTIRQ)) {
             now = NOW();
             next = pick(&idle_vcpu, false, now, &slice);
-            if (next)
-                arch_vcpu_switch_fpu(&idle_vcpu, next);
         }
     }
 

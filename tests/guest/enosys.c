@@ -30,6 +30,20 @@ static const unsigned int IMPLEMENTED[] = {
     __HYPERVISOR_vcpu_op,       /* 24 */
     __HYPERVISOR_sched_op,      /* 29 */
     __HYPERVISOR_event_channel_op,  /* 32 */
+    /* the trap issue */
+    __HYPERVISOR_set_trap_table,    /* 0 */
+    __HYPERVISOR_set_gdt,       /* 2 */
+    __HYPERVISOR_stack_switch,  /* 3 */
+    __HYPERVISOR_set_callbacks, /* 4 */
+    __HYPERVISOR_fpu_taskswitch,    /* 5 */
+    __HYPERVISOR_set_debugreg,  /* 8 */
+    __HYPERVISOR_get_debugreg,  /* 9 */
+    __HYPERVISOR_update_descriptor, /* 10 */
+    __HYPERVISOR_physdev_op_compat, /* 19 */
+    __HYPERVISOR_iret,      /* 23 */
+    __HYPERVISOR_nmi_op,        /* 28 */
+    __HYPERVISOR_callback_op,   /* 30 */
+    __HYPERVISOR_physdev_op,    /* 33 */
 };
 
 static bool implemented(unsigned long nr)

@@ -3,8 +3,13 @@
  *
  * The guest's register frame always sits at the top of the hypervisor
  * stack (guest_regs()).  Starting a vCPU means: make it current, load its
- * PML4, load its data segment selectors, set CR0.TS as it expects, copy
- * its saved frame to the top of the stack and IRETQ (resume_guest_frame).
+ * PML4, show its GDT and LDT in the descriptor-table area, set the real
+ * CR0.TS for lazy FPU switching, load its debug registers and its int 0x80
+ * gate, copy its saved frame to the top of the stack, load its data
+ * segment selectors (safely: a stale one sends it to its failsafe
+ * callback) and IRETQ (resume_guest_frame).  arch_vcpu_save() is the other
+ * half, for the scheduler: it takes the running vCPU's frame and
+ * selectors off the CPU.  FPU registers are switched lazily (fpu.c).
  *
  * arch_return_to_guest() runs on every exit towards a guest.  It is the
  * one place that decides whether the current vCPU may continue: it runs
@@ -16,10 +21,11 @@
  * handler.
  *
  * The context switch itself is small because the guest frame already
- * lives at a fixed place: save it (and DS/ES/FS/GS) into the old vCPU,
- * copy the new vCPU's frame there, load its PML4 -- only if it differs,
- * a CR3 write is a full TLB flush (and under QEMU's TCG the dearest thing
- * in a switch) -- and CR0.TS, and IRETQ.
+ * lives at a fixed place: save it (and DS/ES/FS/GS) into the old vCPU
+ * (arch_vcpu_save), copy the new vCPU's frame there, load its PML4 --
+ * only if it differs: a CR3 write is a full TLB flush, under QEMU's TCG
+ * the dearest thing in a switch -- and the rest of arch_vcpu_run, and
+ * IRETQ.  Resuming the vCPU that is still loaded skips all of it.
  */
 #include <mica/types.h>
 #include <mica/domain.h>
@@ -32,8 +38,12 @@
 #include <asm/paging.h>
 #include <asm/vcpu.h>
 #include <asm/page.h>
+#include <asm/pv.h>
 
 void resume_guest_frame(void) __noreturn;
+
+/* The vCPU whose state the CPU holds (page tables, GDT area, selectors). */
+static struct vcpu *loaded_vcpu;
 
 static bool continuation_pending;
 
@@ -80,37 +90,22 @@ void hypercall_dispatch(struct cpu_regs *r)
 void arch_return_to_guest(struct cpu_regs *r);
 void arch_return_to_guest(struct cpu_regs *r)
 {
+    /*
+     * An NMI taken on its IST stack while the guest ran: its frame is not
+     * the guest's saved context; the work is done on the next ordinary
+     * return.
+     */
+    if (r != guest_regs())
+        return;
     do_softirq();
     if (sched_need_resched() || !vcpu_runnable(current))
         schedule();
+    pv_deliver_pending(r);              /* NMI and event callbacks */
+    if (!vcpu_runnable(current))        /* the bounce may have crashed it */
+        schedule();
 }
 
-static void load_data_segments(const struct vcpu *v)
-{
-    __asm__ volatile("mov %0, %%ds" :: "r"((uint32_t)v->ds));
-    __asm__ volatile("mov %0, %%es" :: "r"((uint32_t)v->es));
-    __asm__ volatile("mov %0, %%fs" :: "r"((uint32_t)v->fs));
-    __asm__ volatile("mov %0, %%gs" :: "r"((uint32_t)v->gs));
-}
-
-void arch_vcpu_run(struct vcpu *v, const struct cpu_regs *frame)
-{
-    current = v;
-    if (read_cr3() != ((unsigned long)v->top_mfn << PAGE_SHIFT))
-        vcpu_load_pagetable(v);
-    if (v->fpu_ts != !!(read_cr0() & X86_CR0_TS)) {
-        if (v->fpu_ts)
-            stts();
-        else
-            clts();
-    }
-    if (frame != guest_regs())
-        *guest_regs() = *frame;
-    load_data_segments(v);
-    resume_guest_frame();
-}
-
-void arch_save_vcpu_frame(struct vcpu *v)
+void arch_vcpu_save(struct vcpu *v)
 {
     v->user_regs = *guest_regs();
     v->ds = read_sreg_ds();
@@ -119,24 +114,56 @@ void arch_save_vcpu_frame(struct vcpu *v)
     v->gs = read_sreg_gs();
 }
 
-void arch_vcpu_resume(struct vcpu *v)
+void arch_vcpu_run(struct vcpu *v, const struct cpu_regs *frame)
 {
-    arch_vcpu_run(v, &v->user_regs);
+    uint16_t segs[4] = { v->ds, v->es, v->fs, v->gs };
+    bool ok = true;
+
+    current = v;
+    if (read_cr3() != ((unsigned long)v->top_mfn << PAGE_SHIFT))
+        vcpu_load_pagetable(v);
+    load_descriptor_tables(v);
+    fpu_switch_to(v);
+    debugreg_load(v);
+    int80_gate_update(v);
+    if (frame != guest_regs())
+        *guest_regs() = *frame;
+    loaded_vcpu = v;
+
+    /* Selectors saved long ago may have gone stale: load them safely. */
+    ok &= load_ds_safe(segs[0]);
+    ok &= load_es_safe(segs[1]);
+    ok &= load_fs_safe(segs[2]);
+    ok &= load_gs_safe(segs[3]);
+    if (!ok) {
+        pv_failsafe(guest_regs(), segs, "the guest's data segments cannot be loaded");
+        if (v->domain->state != DOMSTATE_RUNNING)
+            schedule();
+    }
+    resume_guest_frame();
 }
 
 /*
- * FPU hand-over between vCPUs.  Placeholder for the trap issue, which
- * owns FPU state (lazy save/restore with CR0.TS): called whenever the
- * vCPU on the CPU changes, idle vCPU included, while prev's memory is
- * still valid.  Nothing to do until guests' FPU state is kept.
+ * Resume v.  If v is the vCPU whose state is still loaded (it blocked and
+ * was woken with nobody else run in between, or its slice ended with no
+ * one else to run), its page tables, descriptor tables, debug registers,
+ * FPU setting and data selectors are all still in place: only its frame
+ * goes back.  No TLB flush, no remapping of the GDT area.
  */
-void arch_vcpu_switch_fpu(struct vcpu *prev, struct vcpu *next)
+void arch_vcpu_resume(struct vcpu *v)
 {
+    if (v == loaded_vcpu && read_cr3() == ((unsigned long)v->top_mfn << PAGE_SHIFT)) {
+        current = v;
+        *guest_regs() = v->user_regs;
+        resume_guest_frame();
+    }
+    arch_vcpu_run(v, &v->user_regs);
 }
 
 void arch_load_idle_pagetable(void)
 {
     write_cr3(__pa(idle_pg_table));
+    loaded_vcpu = NULL;
 }
 
 void arch_idle_wait(void)
@@ -147,6 +174,9 @@ void arch_idle_wait(void)
 
 void arch_vcpu_destroy(struct vcpu *v)
 {
+    if (loaded_vcpu == v)
+        loaded_vcpu = NULL;
+    fpu_release(v);
     if (v->top_table)
         free_xenheap_pages(v->top_table, 0);
     v->top_table = NULL;

@@ -85,10 +85,9 @@ static inline bool sched_need_resched(void)
 
 /* ---- arch contracts used by the scheduler ------------------------------ */
 
-/* Copy the guest frame at the top of the stack into v (v stops running). */
-void arch_save_vcpu_frame(struct vcpu *v);
-/* Switch the FPU from prev to next (the trap issue fills it in). */
-void arch_vcpu_switch_fpu(struct vcpu *prev, struct vcpu *next);
+/* Copy the guest frame at the top of the stack into v: arch_vcpu_save()
+ * (asm/vcpu.h, the trap issue's; the FPU is switched lazily there). */
+void arch_vcpu_save(struct vcpu *v);
 /* Make v's state live on the CPU and return to it; never returns. */
 void arch_vcpu_resume(struct vcpu *v) __noreturn;
 /* Stop using any guest's page tables (before a domain is freed). */
@@ -96,4 +95,11 @@ void arch_load_idle_pagetable(void);
 /* With nothing to run: enable interrupts and halt until one arrives. */
 void arch_idle_wait(void);
 
+/*
+ * Block the current vCPU until an event is pending for it (HLT from a
+ * guest kernel, arch/x86/emulate.c): unlike SCHEDOP_block the upcall mask
+ * is left alone -- any upcall_pending wakes it.  Returns at once; the exit
+ * path switches away if it blocked.
+ */
+void vcpu_block_current(void);
 #endif

@@ -26,6 +26,9 @@
 #define DIRECTMAP_SLOT       262
 #define GDT_VIRT_START       0xffff820000000000
 #define GDT_SLOT             260
+/* The guest LDT, mapped lazily page by page: the 16 pages after the GDT. */
+#define LDT_VIRT_START       (GDT_VIRT_START + 16 * 4096)
+#define LDT_AREA_PAGES       16
 #define HV_IMAGE_SLOT        511
 #define FIXMAP_VIRT_START    0xffffffff7fe00000  /* 2 MiB below the image */
 #define FIXMAP_LAPIC         0                   /* fixmap slots (4 KiB each) */
@@ -52,5 +55,6 @@
 #define IST_MC               3
 
 #define HYPERCALL_VECTOR     0x82
+#define INT80_VECTOR         0x80                /* PV system calls: own stub */
 
 #endif
