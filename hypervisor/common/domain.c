@@ -19,10 +19,11 @@
  * the machine's fate to hypervisor_shutdown_all() (power off, restart or
  * halt after its reason) and every other domain goes down with it.  Any
  * other domain is destroyed as soon as it is dead -- there is no toolstack
- * yet to keep it around for -- by domain_destroy(): its ports close (peers
- * see their channel go unbound), its timers stop, every frame it owned
- * returns to the heap, and the initial domain gets VIRQ_DOM_EXC, as it
- * does when any domain shuts down or crashes.
+ * yet to keep it around for -- by domain_destroy() (the memory issue's
+ * common/domain_teardown.c), whose first step is domain_kill() here: its
+ * ports close (peers see their channel go unbound), its timers stop, and
+ * the initial domain gets VIRQ_DOM_EXC, as it does when any domain shuts
+ * down or crashes; then every frame it owned returns to the heap.
  */
 #include <mica/domain.h>
 #include <mica/mm.h>
@@ -39,7 +40,7 @@
 #include <asm/m2p.h>
 
 struct vcpu *current;
-static LIST_HEAD(domain_list);
+LIST_HEAD(domain_list);
 
 void *alloc_xenheap_pages(unsigned int order)
 {
@@ -113,14 +114,13 @@ static void watchdog_fn(void *data)
     domain_shutdown(d, SHUTDOWN_watchdog);
 }
 
-/* Free what domain_create() allocated (the domain holds no frames). */
+/* Undo a domain_create() that failed half-way (no frames, no vCPU state). */
 static void domain_free(struct domain *d)
 {
     for (unsigned int i = 0; i < MAX_VIRT_CPUS; i++) {
         struct vcpu *v = d->vcpu[i];
         if (!v)
             continue;
-        arch_vcpu_destroy(v);
         xfree_bytes(v, sizeof(*v));
     }
     if (d->shared_info)
@@ -131,9 +131,11 @@ static void domain_free(struct domain *d)
 
 struct domain *domain_create(domid_t id, const char *name, bool privileged)
 {
+    long baseline = (long)heap_free_pages() - (long)heap_total_pages();
     struct domain *d = xzalloc_bytes(sizeof(*d));
     if (!d)
         return NULL;
+    d->mm_heap_baseline = baseline;
     d->domain_id = id;
     strlcpy(d->name, name, sizeof(d->name));
     d->is_privileged = privileged;
@@ -190,14 +192,6 @@ struct domain *domain_lookup(domid_t id)
 struct domain *hardware_domain(void)
 {
     return domain_lookup(0);
-}
-
-void for_each_domain(void (*fn)(struct domain *d, void *arg), void *arg)
-{
-    struct list_head *pos;
-
-    list_for_each(pos, &domain_list)
-        fn(list_entry(pos, struct domain, domain_list), arg);
 }
 
 /* Tell the initial domain that some other domain changed state. */
@@ -259,52 +253,24 @@ void domain_crash(struct domain *d, const char *fmt, ...)
     domain_stopped(d);
 }
 
-/*
- * Give every frame d owns back to the heap, scrubbed.  Minimal version:
- * the frames' reference counts are simply reset, which is right while
- * nothing outside d can hold a reference (no grants, no foreign
- * mappings yet).  Merge with the memory issue's teardown, which releases
- * page-table types and references properly.
- */
-static unsigned long relinquish_memory(struct domain *d)
-{
-    unsigned long n = 0;
-    struct list_head *pos, *tmp;
-
-    list_for_each_safe(pos, tmp, &d->page_list) {
-        struct page_info *pg = list_entry(pos, struct page_info, list);
-        unsigned long mfn = page_to_mfn(pg);
-        list_del(&pg->list);
-        memset(mfn_to_virt(mfn), 0, PAGE_SIZE);
-        m2p_set(mfn, INVALID_M2P_ENTRY);
-        pg->count_info = 0;
-        pg->type_info = 0;
-        pg->owner = NULL;
-        free_heap_pages(pg, 0);
-        d->tot_pages--;
-        n++;
-    }
-    return n;
-}
-
-void domain_destroy(struct domain *d)
+void domain_kill(struct domain *d)
 {
     BUG_ON(current->domain == d);
     d->state = DOMSTATE_DYING;
     d->is_dying = true;
-    for (unsigned int i = 0; i < d->max_vcpus; i++)
-        if (d->vcpu[i])
-            sched_destroy_vcpu(d->vcpu[i]);
+    for (unsigned int i = 0; i < d->max_vcpus; i++) {
+        struct vcpu *v = d->vcpu[i];
+        if (!v)
+            continue;
+        sched_destroy_vcpu(v);
+        arch_vcpu_release(v);
+    }
     for (unsigned int i = 0; i < NR_DOMAIN_WATCHDOG_TIMERS; i++)
         kill_timer(&d->watchdog_timer[i]);
     evtchn_destroy(d);                    /* peers' channels go unbound */
     domu_console_flush(d);
-    unsigned long pages = relinquish_memory(d);
-    list_del(&d->domain_list);
-    pr_info("d%u (%s) destroyed: %lu pages returned, %lu pages held, %lu free\n",
-            d->domain_id, d->name, pages, d->tot_pages, heap_free_pages());
+    pr_info("d%u (%s) is being destroyed\n", d->domain_id, d->name);
     notify_dom_exc(d);
-    domain_free(d);
 }
 
 void domain_reap_dead(void)
@@ -342,6 +308,10 @@ void hypervisor_shutdown_all(void)
     unsigned int code = d0 ? d0->shutdown_code : MICA_EXIT_CRASH;
     if (d0 && d0->state == DOMSTATE_CRASHED)
         code = MICA_EXIT_CRASH;
+
+    /* Every domain gives its memory back (and is audited) before the end. */
+    while (!list_empty(&domain_list))
+        domain_destroy(list_first_entry(&domain_list, struct domain, domain_list));
 
     switch (code) {
     case SHUTDOWN_poweroff:

@@ -44,6 +44,14 @@ static const unsigned int IMPLEMENTED[] = {
     __HYPERVISOR_nmi_op,        /* 28 */
     __HYPERVISOR_callback_op,   /* 30 */
     __HYPERVISOR_physdev_op,    /* 33 */
+    /* memory issue */
+    __HYPERVISOR_mmu_update,    /* 1 */
+    __HYPERVISOR_memory_op,     /* 12 */
+    __HYPERVISOR_multicall,     /* 13 */
+    __HYPERVISOR_update_va_mapping, /* 14 */
+    __HYPERVISOR_vm_assist,     /* 21 */
+    __HYPERVISOR_update_va_mapping_otherdomain, /* 22 */
+    __HYPERVISOR_mmuext_op,     /* 26 */
 };
 
 static bool implemented(unsigned long nr)

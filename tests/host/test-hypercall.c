@@ -61,6 +61,14 @@ static bool in_list(unsigned long nr, const unsigned long *list, size_t n)
             return true;
     return false;
 }
+/* memory issue */
+STUB(mmu_update, __HYPERVISOR_mmu_update)
+STUB(memory_op, __HYPERVISOR_memory_op)
+STUB(multicall, __HYPERVISOR_multicall)
+STUB(update_va_mapping, __HYPERVISOR_update_va_mapping)
+STUB(vm_assist, __HYPERVISOR_vm_assist)
+STUB(update_va_mapping_otherdomain, __HYPERVISOR_update_va_mapping_otherdomain)
+STUB(mmuext_op, __HYPERVISOR_mmuext_op)
 
 static bool implemented(unsigned long nr)
 {
@@ -69,7 +77,13 @@ static bool implemented(unsigned long nr)
            nr == __HYPERVISOR_set_timer_op || nr == __HYPERVISOR_vcpu_op ||
            nr == __HYPERVISOR_event_channel_op ||
            nr == __HYPERVISOR_event_channel_op_compat ||
-           in_list(nr, trap_calls, sizeof(trap_calls) / sizeof(trap_calls[0]));
+           in_list(nr, trap_calls, sizeof(trap_calls) / sizeof(trap_calls[0])) ||
+           /* memory issue */
+           nr == __HYPERVISOR_mmu_update || nr == __HYPERVISOR_memory_op ||
+           nr == __HYPERVISOR_multicall || nr == __HYPERVISOR_update_va_mapping ||
+           nr == __HYPERVISOR_vm_assist ||
+           nr == __HYPERVISOR_update_va_mapping_otherdomain ||
+           nr == __HYPERVISOR_mmuext_op;
 }
 
 HTEST(holes_and_out_of_range_are_enosys)

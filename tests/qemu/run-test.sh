@@ -24,7 +24,7 @@ QEMU_MEM=${QEMU_MEM:-256M}
 BUILD=${BUILD:-build}
 QEMU_EXTRA=${QEMU_EXTRA:-}
 LIST=${TESTS_LIST:-tests/qemu/tests.list}
-HV_BASE="console=com1 loglvl=debug debug_exit"
+HV_BASE="console=com1 loglvl=debug debug_exit mm_audit"
 
 trim() {
 	local s=$1
@@ -195,6 +195,9 @@ fi
 ndom_ok=$(grep -c '^SUCCESS$' <<< "$dom_results")
 ((ndom_ok >= dom_success)) ||
 	fail "$ndom_ok unprivileged domains reported SUCCESS, expected $dom_success"
+# The memory auditor runs at every domain teardown (mm_audit above).
+grep -qa 'mm audit (.*): FAIL' <<< "$clean" && fail "memory audit failed"
+grep -qa 'teardown: .*MEMORY LEAK' <<< "$clean" && fail "domain teardown leaked memory"
 for s in ${logs[@]+"${logs[@]}"}; do
 	grep -qaF -- "$s" <<< "$clean" || fail "log lacks '$s'"
 done

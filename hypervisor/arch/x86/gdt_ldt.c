@@ -33,7 +33,6 @@
 #include <mica/types.h>
 #include <mica/domain.h>
 #include <mica/mm.h>
-#include <mica/page_type_shim.h>
 #include <mica/hypercall.h>
 #include <mica/guest_access.h>
 #include <mica/errno.h>
@@ -116,7 +115,7 @@ HYPERCALL_PROTO(set_gdt)
     for (got = 0; got < nr; got++) {
         mfns[got] = list[got];
         if (!mfn_valid(mfns[got]) ||
-            !get_page_and_type(mfn_to_page(mfns[got]), d, PGT_seg_desc_page))
+            get_page_and_type(mfn_to_page(mfns[got]), d, PGT_seg_desc_page))
             goto fail;
         if (!descriptor_page_ok(mfn_to_virt(mfns[got]))) {
             put_page_and_type(mfn_to_page(mfns[got]));
@@ -151,12 +150,12 @@ HYPERCALL_PROTO(update_descriptor)
     if ((pa & 7) || !check_descriptor(&desc) || !mfn_valid(mfn))
         return -EINVAL;
     pg = mfn_to_page(mfn);
-    if (!get_page(pg, d))
+    if (get_page(pg, d))
         return -EINVAL;
     /* A descriptor page stays one; anything else must accept writes. */
     type = (pg->type_info & PGT_type_mask) == PGT_seg_desc_page
          ? PGT_seg_desc_page : PGT_writable_page;
-    if (!get_page_type(pg, type)) {
+    if (get_page_type(pg, type)) {
         put_page(pg);
         return -EINVAL;
     }
@@ -217,7 +216,7 @@ bool ldt_lazy_map(struct vcpu *v, uint64_t cr2)
     if (cr2 < LDT_VIRT_START || off >= (uint64_t)v->ldt_ents * 8 || v->ldt_mfns[p])
         return false;
     mfn = guest_va_to_mfn(v, v->ldt_base + p * PAGE_SIZE);
-    if (!mfn || !get_page_and_type(mfn_to_page(mfn), v->domain, PGT_seg_desc_page))
+    if (!mfn || get_page_and_type(mfn_to_page(mfn), v->domain, PGT_seg_desc_page))
         return false;
     if (!descriptor_page_ok(mfn_to_virt(mfn))) {
         put_page_and_type(mfn_to_page(mfn));

@@ -29,6 +29,7 @@
 #include <asm/page.h>
 #include <asm/x86.h>
 #include <asm/paging.h>
+#include <asm/mm_arch.h>
 
 uint64_t *idle_pg_table;
 static uint64_t *gdt_l1;          /* maps the 16 pages of the GDT area */
@@ -159,6 +160,7 @@ void vcpu_set_guest_l3(struct vcpu *v, unsigned long l3_mfn)
 void vcpu_load_pagetable(struct vcpu *v)
 {
     write_cr3((unsigned long)v->top_mfn << PAGE_SHIFT);
+    tlbflush_clock++;                   /* a CR3 write flushes the guest's TLB */
 }
 
 /*

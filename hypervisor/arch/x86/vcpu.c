@@ -51,12 +51,18 @@ long hypercall_create_continuation(unsigned int nr, unsigned int nargs, ...)
 {
     struct cpu_regs *r = guest_regs();
     uint64_t *argregs[5] = { &r->rbx, &r->rcx, &r->rdx, &r->rsi, &r->rdi };
+    unsigned long args[5] = { 0 };
     va_list ap;
 
     va_start(ap, nargs);
     for (unsigned int i = 0; i < nargs && i < 5; i++)
-        *argregs[i] = (uint32_t)va_arg(ap, unsigned long);
+        args[i] = (uint32_t)va_arg(ap, unsigned long);
     va_end(ap);
+    /* Inside a multicall the entry, not the guest's EIP, is rewound. */
+    if (multicall_capture_continuation(nr, nargs, args))
+        return nr;
+    for (unsigned int i = 0; i < nargs && i < 5; i++)
+        *argregs[i] = args[i];
     r->rax = nr;
     r->rip = (uint32_t)(r->rip - 2);        /* re-execute int $0x82 */
     continuation_pending = true;
@@ -172,12 +178,9 @@ void arch_idle_wait(void)
     __asm__ volatile("sti; hlt; cli" ::: "memory");
 }
 
-void arch_vcpu_destroy(struct vcpu *v)
+void arch_vcpu_release(struct vcpu *v)
 {
     if (loaded_vcpu == v)
         loaded_vcpu = NULL;
     fpu_release(v);
-    if (v->top_table)
-        free_xenheap_pages(v->top_table, 0);
-    v->top_table = NULL;
 }

@@ -115,6 +115,10 @@ struct domain {
     struct list_head domain_list;
 
     /* --- memory --- */
+    unsigned long mm_freed_pages;      /* frames freed back to the heap */
+    /* heap_free_pages() - heap_total_pages() just before creation: after
+     * teardown the heap must be back there exactly (domain_teardown.c) */
+    long mm_heap_baseline;
 
     /* --- traps, callbacks, descriptors --- */
 
@@ -146,8 +150,22 @@ void xfree_bytes(void *p, size_t n);  /* n as given to xzalloc_bytes */
 
 /* Print v's guest registers (arch). */
 void arch_dump_guest_state(struct vcpu *v);
-/* Free v's arch state (its page-table root); v is not running. */
-void arch_vcpu_destroy(struct vcpu *v);
+/* v is going away: forget any CPU state that refers to it (arch). */
+void arch_vcpu_release(struct vcpu *v);
+
+/*
+ * Tear a domain down (common/domain_teardown.c): every frame, table and
+ * structure it owns goes back to the heap, scrubbed; d is freed.  Called
+ * for a domain that will never run again (shut down or crashed), from
+ * hypervisor context (not from the domain's own hypercall).
+ */
+void domain_destroy(struct domain *d);
+/* All domains, in creation order (domain.c). */
+extern struct list_head domain_list;
+#define for_each_domain(d) \
+    for ((d) = list_entry(domain_list.next, struct domain, domain_list); \
+         &(d)->domain_list != &domain_list; \
+         (d) = list_entry((d)->domain_list.next, struct domain, domain_list))
 
 /* Called from the scheduler when no domain is left to run. */
 void __noreturn hypervisor_shutdown_all(void);
@@ -162,15 +180,14 @@ static inline bool domain_is_dead(const struct domain *d)
 }
 /* The initial (hardware) domain, NULL before it exists. */
 struct domain *hardware_domain(void);
-/* Call fn for every domain; fn may not destroy any. */
-void for_each_domain(void (*fn)(struct domain *d, void *arg), void *arg);
 /*
- * Tear down a dead domain: close its ports, stop its timers, free its
- * memory and the domain itself.  The scheduler calls it when the domain
- * is no longer running anywhere (common/domain.c; merge with the memory
- * issue's teardown, which owns how frames are released).
+ * The first step of domain_destroy() (common/domain.c): everything but
+ * memory -- the vCPUs leave the scheduler, every timer stops, every port
+ * closes (peers see their channels go unbound), a partial console line is
+ * printed, and the initial domain gets VIRQ_DOM_EXC.  No vCPU of d may be
+ * running.
  */
-void domain_destroy(struct domain *d);
+void domain_kill(struct domain *d);
 /* Destroy every dead domain except the initial one (scheduler, idle CPU). */
 void domain_reap_dead(void);
 /* Make d runnable for the first time (it is created paused). */

@@ -38,6 +38,13 @@ extern const struct hypercall_desc hypercall_table[MICA_NR_HYPERCALLS];
  */
 long hypercall_create_continuation(unsigned int nr, unsigned int nargs, ...);
 bool hypercall_preempt_check(void);
+/*
+ * Called by hypercall_create_continuation() first: while a multicall entry
+ * runs, a continuation updates that entry's arguments instead of the
+ * guest's registers (common/multicall.c); true if it did.
+ */
+bool multicall_capture_continuation(unsigned int nr, unsigned int nargs,
+                                    const unsigned long *args);
 
 /* Look up and run hypercall nr; -ENOSYS if none. */
 long hypercall_invoke(unsigned long nr, unsigned long a1, unsigned long a2,
@@ -70,5 +77,13 @@ HYPERCALL_PROTO(set_timer_op);
 HYPERCALL_PROTO(vcpu_op);
 HYPERCALL_PROTO(event_channel_op);
 HYPERCALL_PROTO(event_channel_op_compat);
+/* memory issue */
+HYPERCALL_PROTO(mmu_update);
+HYPERCALL_PROTO(memory_op);
+HYPERCALL_PROTO(multicall);
+HYPERCALL_PROTO(update_va_mapping);
+HYPERCALL_PROTO(vm_assist);
+HYPERCALL_PROTO(update_va_mapping_otherdomain);
+HYPERCALL_PROTO(mmuext_op);
 
 #endif
