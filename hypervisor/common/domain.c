@@ -174,6 +174,12 @@ struct domain *domain_create(domid_t id, const char *name, bool privileged)
 
 void domain_start(struct domain *d)
 {
+    /* Boot builds one domain at a time: all the heap lost since
+     * domain_create() is this domain's. */
+    d->mm_taken_at_start = d->mm_heap_baseline -
+                           ((long)heap_free_pages() - (long)heap_total_pages());
+    d->mm_tot_at_start = d->tot_pages;
+    d->mm_started = true;
     domain_unpause(d);
 }
 
