@@ -4,14 +4,13 @@
  *
  * Its command line picks a role:
  *   role=spin      burn the CPU forever (fairness, preemption, time tests)
- *   role=pong      bind to the first port domain 0 offers and answer every
- *                  event with one; when the channel goes unbound (domain 0
- *                  closed it) shut down
- *   role=close     bind to domain 0's offer, send once, wait for an answer,
- *                  then close the port and spin
- *   role=die       bind to domain 0's offer, send once, wait for an answer,
- *                  then crash (ud2 with no trap table): a domain dying in
- *                  the middle of a conversation
+ * The roles that talk bind to the first port domain 0 offers and greet it
+ * with one event (evtchn_connect_and_greet), then:
+ *   role=pong      answer every event with one; when the channel goes
+ *                  unbound (domain 0 closed it) shut down
+ *   role=close     wait for one event, then close the port and spin
+ *   role=die       wait for one event, then crash (ud2 with no trap
+ *                  table): a domain dying in the middle of a conversation
  *   role=chatty    print lines=N lines (default 2000) as fast as it can,
  *                  then shut down (console rate limiting)
  *   role=waker     bind to domain 0's offer; each time it receives an
@@ -31,7 +30,7 @@ static void __noreturn die_quietly(unsigned int reason)
 
 static evtchn_port_t connect_to_dom0(void)
 {
-    long p = evtchn_connect(0, 10000);
+    long p = evtchn_connect_and_greet(0, 10000);
 
     if (p <= 0) {
         printf("spin: no port offered by domain 0 (%ld)\n", p);
@@ -100,7 +99,6 @@ void test_main(void)
         chatty((v = cmdline_value(cl, "lines")) ? parse_ulong(&v) : 2000);
     if (role && (!strncmp(role, "close", 5) || !strncmp(role, "die", 3))) {
         evtchn_port_t p = connect_to_dom0();
-        evtchn_send(p);
         wait_port(p, 0);
         if (role[0] == 'd')
             asm volatile ("ud2");           /* no trap table: crashes */

@@ -85,6 +85,20 @@ long evtchn_status(domid_t dom, evtchn_port_t p, evtchn_status_t *st);
  */
 long evtchn_connect(domid_t dom, unsigned int tries);
 
+/*
+ * The handshake of tests with helper domains.  Domain 0 offers a port to
+ * dom and waits (up to timeout ns) for its first event, which the helper
+ * sends right after binding (evtchn_connect_and_greet, which first clears
+ * the pending bit the bind itself set).  The port, or < 0.
+ */
+long evtchn_offer_and_wait(domid_t dom, uint64_t timeout);
+long evtchn_connect_and_greet(domid_t dom, unsigned int tries);
+/*
+ * Wait until domain dom no longer exists (destroyed): 0, or -XEN_ETIME
+ * after timeout ns.  Sleeps on VIRQ_DOM_EXC (bound on first use).
+ */
+long wait_domain_gone(domid_t dom, uint64_t timeout);
+
 /* ---- scheduling -------------------------------------------------------- */
 
 long sched_yield(void);

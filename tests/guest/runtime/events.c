@@ -124,6 +124,46 @@ long evtchn_connect(domid_t dom, unsigned int tries)
     return rc;
 }
 
+long evtchn_offer_and_wait(domid_t dom, uint64_t timeout)
+{
+    long p = evtchn_alloc_unbound(dom);
+
+    if (p <= 0)
+        return p;
+    long rc = wait_port((evtchn_port_t)p, now_ns() + timeout);
+    return rc == 1 ? p : rc == 0 ? -XEN_ETIME : rc;
+}
+
+long evtchn_connect_and_greet(domid_t dom, unsigned int tries)
+{
+    long p = evtchn_connect(dom, tries);
+
+    if (p > 0) {
+        evtchn_clear_pending((evtchn_port_t)p);     /* the bind's own event */
+        evtchn_send((evtchn_port_t)p);
+    }
+    return p;
+}
+
+long wait_domain_gone(domid_t dom, uint64_t timeout)
+{
+    static long exc_port;
+    evtchn_status_t st;
+    uint64_t end = now_ns() + timeout;
+
+    if (exc_port <= 0)
+        exc_port = evtchn_bind_virq(VIRQ_DOM_EXC, 0);
+    while (evtchn_status(dom, 1, &st) != -XEN_ESRCH) {
+        if (now_ns() > end)
+            return -XEN_ETIME;
+        if (exc_port > 0)
+            wait_port((evtchn_port_t)exc_port, end);
+        else
+            sched_yield();
+    }
+    return 0;
+}
+
 /* ---- sched_op ---------------------------------------------------------------- */
 
 long sched_yield(void)
