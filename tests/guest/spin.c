@@ -13,8 +13,11 @@
  *                  table): a domain dying in the middle of a conversation
  *   role=chatty    print lines=N lines (default 2000) as fast as it can,
  *                  then shut down (console rate limiting)
- *   role=waker     bind to domain 0's offer; each time it receives an
- *                  event, spin delay_us=N microseconds, then send one back
+ *   role=waker     each time it receives an event, spin delay_us=N
+ *                  microseconds, then send one back
+ * and one that does not:
+ *   role=watchdog  arm a domain watchdog of wd_sec=N seconds (default 1)
+ *                  and spin until it fires
  */
 #include <test.h>
 #include <events.h>
@@ -97,6 +100,13 @@ void test_main(void)
         waker((v = cmdline_value(cl, "delay_us")) ? parse_ulong(&v) : 0);
     if (role && !strncmp(role, "chatty", 6))
         chatty((v = cmdline_value(cl, "lines")) ? parse_ulong(&v) : 2000);
+    if (role && !strncmp(role, "watchdog", 8)) {
+        struct sched_watchdog wd = { .id = 0, .timeout = 1 };
+        if ((v = cmdline_value(cl, "wd_sec")))
+            wd.timeout = parse_ulong(&v);
+        long id = HYPERVISOR_sched_op(SCHEDOP_watchdog, &wd);
+        printf("watchdog %ld armed for %u s\n", id, wd.timeout);
+    }
     if (role && (!strncmp(role, "close", 5) || !strncmp(role, "die", 3))) {
         evtchn_port_t p = connect_to_dom0();
         wait_port(p, 0);
