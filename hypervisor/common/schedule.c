@@ -377,7 +377,7 @@ void schedule(void)
     next = pick(prev, yielded, now, &slice);
     if (next != prev) {
         switch_out(prev, now);
-        current = &idle_vcpu;
+        prev = current = &idle_vcpu;      /* until next is switched in */
         idle_vcpu.is_running = true;
     }
     housekeeping();
