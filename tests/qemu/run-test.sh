@@ -77,7 +77,7 @@ done < "$LIST"
 IFS='|' read -r -a fields <<< "$entry"
 expect=$(trim "${fields[1]:-}")
 timeout_s=$(trim "${fields[2]:-}")
-hv='' guest='' mod='' elf=$NAME icount=0 dom_success=0
+hv='' guest='' mod='' elf=$NAME icount='' dom_success=0
 logs=() doms=()
 for ((i = 3; i < ${#fields[@]}; i++)); do
 	opt=$(trim "${fields[i]}")
@@ -89,7 +89,8 @@ for ((i = 3; i < ${#fields[@]}; i++)); do
 	log=*)   logs+=("${opt#log=}") ;;
 	dom=*)   doms+=("${opt#dom=}") ;;
 	dom-success=*) dom_success=${opt#dom-success=} ;;
-	icount)  icount=1 ;;
+	icount)  icount=0 ;;
+	icount=*) icount=${opt#icount=} ;;
 	"")      ;;
 	*)       fail "bad option '$opt' in $LIST" ;;
 	esac
@@ -100,6 +101,7 @@ success|skip|poweroff|reboot|crash|crash-exit|panic) ;;
 esac
 [[ $timeout_s =~ ^[1-9][0-9]*$ ]] || fail "bad timeout '$timeout_s' in $LIST"
 [[ $dom_success =~ ^[0-9]+$ ]] || fail "bad dom-success '$dom_success' in $LIST"
+[[ -z $icount || $icount =~ ^[0-9]$ ]] || fail "bad icount shift '$icount' in $LIST"
 
 # --- assemble the command line ------------------------------------------
 IMAGE=$BUILD/mica.bin
@@ -126,7 +128,7 @@ for d in ${doms[@]+"${doms[@]}"}; do
 	initrd+=",$(qesc "$BUILD/tests/guest/$delf.elf domain$drest")"
 done
 extra=()
-((icount)) && extra+=(-icount shift=0,sleep=off)
+[[ -n $icount ]] && extra+=(-icount "shift=$icount,sleep=off")
 
 mkdir -p "$LOG_DIR"
 LOG=$LOG_DIR/$NAME.log
