@@ -65,7 +65,13 @@ static void flush_line(struct domain *d, bool newline)
     char pfx[DOMAIN_NAME_LEN + 16];
     int64_t cost = (int64_t)c->len + newline;
 
-    console_bucket_refill(&c->tokens, &c->refilled, NOW(), DOMU_CONSOLE_RATE,
+    s_time_t now = NOW();
+
+    if (!c->refilled) {                      /* first output: a full bucket */
+        c->tokens = DOMU_CONSOLE_BURST;
+        c->refilled = now;
+    }
+    console_bucket_refill(&c->tokens, &c->refilled, now, DOMU_CONSOLE_RATE,
                           DOMU_CONSOLE_BURST);
     if (c->tokens < cost) {
         c->dropped += (unsigned long)cost;
