@@ -119,6 +119,17 @@ void domain_destroy(struct domain *d)
     unsigned int id = d->domain_id;
     char when[48];
 
+    /*
+     * What the domain took from the heap: everything since its creation if
+     * it never started, else what it had at the start plus what it gained
+     * since (memory_op).  Other domains may have come and gone meanwhile,
+     * so this, not the heap's level, is what teardown must give back.
+     */
+    long taken = d->mm_started
+               ? d->mm_taken_at_start + (long)d->tot_pages - (long)d->mm_tot_at_start
+               : baseline - ((long)heap_free_pages() - (long)heap_total_pages());
+
+    domain_kill(d);                     /* scheduler, timers, ports (domain.c) */
     if (opt_mm_audit) {
         snprintf(when, sizeof(when), "d%u before teardown", id);
         mm_audit(when);
@@ -143,11 +154,11 @@ void domain_destroy(struct domain *d)
     xfree_bytes(d, sizeof(*d));
 
     expect = baseline + (long)heap_total_pages();
-    pr_info("teardown: d%u freed %lu pages (%lu of its frames scrubbed); free memory "
-            "%lu pages (before build: %ld): %s\n", id, heap_free_pages() - free_before,
-            scrubbed, heap_free_pages(),
-            expect, (long)heap_free_pages() == expect && !stuck ? "all memory returned"
-                                                                : "MEMORY LEAK");
+    long freed = (long)(heap_free_pages() - free_before);
+    pr_info("teardown: d%u freed %ld pages of the %ld it took (%lu of its frames scrubbed); "
+            "free memory %lu pages (before build: %ld): %s\n", id, freed, taken,
+            scrubbed, heap_free_pages(), expect,
+            freed == taken && !stuck ? "all memory returned" : "MEMORY LEAK");
     if (opt_mm_audit) {
         snprintf(when, sizeof(when), "after d%u teardown", id);
         mm_audit(when);

@@ -23,9 +23,13 @@
 
 static const unsigned int IMPLEMENTED[] = {
     __HYPERVISOR_sched_op_compat,   /* 6 */
+    __HYPERVISOR_set_timer_op,  /* 15 */
+    __HYPERVISOR_event_channel_op_compat,   /* 16 */
     __HYPERVISOR_xen_version,   /* 17 */
     __HYPERVISOR_console_io,    /* 18 */
+    __HYPERVISOR_vcpu_op,       /* 24 */
     __HYPERVISOR_sched_op,      /* 29 */
+    __HYPERVISOR_event_channel_op,  /* 32 */
     /* the trap issue */
     __HYPERVISOR_set_trap_table,    /* 0 */
     __HYPERVISOR_set_gdt,       /* 2 */

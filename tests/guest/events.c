@@ -18,6 +18,7 @@
  */
 #include <test.h>
 #include <traps.h>
+#include <events.h>
 
 static volatile struct vcpu_info *vi;
 
@@ -34,9 +35,13 @@ void test_main(void)
 
     traps_init();
     user_map_image();
-    if (!(si = map_shared_info()))
+    if (map_shared_info()) {
+        test_error("cannot map shared_info");
         return;
+    }
+    si = shared_info;
     vi = &si->vcpu_info[0];
+    event_vcpu_info = vi;
     CHECK(vi->evtchn_upcall_mask == 1, "boot mask %u, expected 1", vi->evtchn_upcall_mask);
 
     /* Masked: nothing happens. */

@@ -26,14 +26,10 @@ STUB(sched_op_compat, __HYPERVISOR_sched_op_compat)
 STUB(xen_version, __HYPERVISOR_xen_version)
 STUB(console_io, __HYPERVISOR_console_io)
 STUB(sched_op, __HYPERVISOR_sched_op)
-/* memory issue */
-STUB(mmu_update, __HYPERVISOR_mmu_update)
-STUB(memory_op, __HYPERVISOR_memory_op)
-STUB(multicall, __HYPERVISOR_multicall)
-STUB(update_va_mapping, __HYPERVISOR_update_va_mapping)
-STUB(vm_assist, __HYPERVISOR_vm_assist)
-STUB(update_va_mapping_otherdomain, __HYPERVISOR_update_va_mapping_otherdomain)
-STUB(mmuext_op, __HYPERVISOR_mmuext_op)
+STUB(set_timer_op, __HYPERVISOR_set_timer_op)
+STUB(vcpu_op, __HYPERVISOR_vcpu_op)
+STUB(event_channel_op, __HYPERVISOR_event_channel_op)
+STUB(event_channel_op_compat, __HYPERVISOR_event_channel_op_compat)
 
 /* The trap issue's calls. */
 STUB(set_trap_table, __HYPERVISOR_set_trap_table)
@@ -65,11 +61,22 @@ static bool in_list(unsigned long nr, const unsigned long *list, size_t n)
             return true;
     return false;
 }
+/* memory issue */
+STUB(mmu_update, __HYPERVISOR_mmu_update)
+STUB(memory_op, __HYPERVISOR_memory_op)
+STUB(multicall, __HYPERVISOR_multicall)
+STUB(update_va_mapping, __HYPERVISOR_update_va_mapping)
+STUB(vm_assist, __HYPERVISOR_vm_assist)
+STUB(update_va_mapping_otherdomain, __HYPERVISOR_update_va_mapping_otherdomain)
+STUB(mmuext_op, __HYPERVISOR_mmuext_op)
 
 static bool implemented(unsigned long nr)
 {
     return nr == __HYPERVISOR_sched_op_compat || nr == __HYPERVISOR_xen_version ||
            nr == __HYPERVISOR_console_io || nr == __HYPERVISOR_sched_op ||
+           nr == __HYPERVISOR_set_timer_op || nr == __HYPERVISOR_vcpu_op ||
+           nr == __HYPERVISOR_event_channel_op ||
+           nr == __HYPERVISOR_event_channel_op_compat ||
            in_list(nr, trap_calls, sizeof(trap_calls) / sizeof(trap_calls[0])) ||
            /* memory issue */
            nr == __HYPERVISOR_mmu_update || nr == __HYPERVISOR_memory_op ||

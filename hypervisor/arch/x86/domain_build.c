@@ -1,5 +1,6 @@
 /*
- * Building the initial domain from a 32-bit PV kernel image.
+ * Building a domain from a 32-bit PV kernel image (the initial domain,
+ * and the unprivileged ones started from boot modules).
  *
  * What the guest finds when it starts is fixed by the ABI (fact sheet
  * sections 4 and 17): its kernel loaded at the ELF addresses, the P2M list,
@@ -30,6 +31,7 @@
 #include <mica/printk.h>
 #include <mica/errno.h>
 #include <mica/cmdline.h>
+#include <mica/event.h>
 #include <public/xen.h>
 #include <asm/page.h>
 #include <asm/paging.h>
@@ -236,6 +238,21 @@ int construct_domain(struct domain *d, const void *image, size_t image_len,
     si->mod_start = c.l.initrd_len ? (uint32_t)c.l.initrd_start : 0;
     si->mod_len = (uint32_t)c.l.initrd_len;
     strlcpy((char *)si->cmd_line, cmdline ? cmdline : "", MAX_GUEST_CMDLINE);
+    if (!c.l.is_initdomain) {
+        /*
+         * An unprivileged domain's xenstore and console rings (zeroed
+         * pages of its region) and their ports, unbound and offered to
+         * domain 0, which will serve them once it has backends.
+         */
+        long store_port = evtchn_alloc_unbound_port(d, 0);
+        long console_port = evtchn_alloc_unbound_port(d, 0);
+        if (store_port < 0 || console_port < 0)
+            return -ENOSPC;
+        si->store_mfn = (uint32_t)c.p2m[(c.l.xenstore - c.l.virt_base) >> PAGE_SHIFT];
+        si->store_evtchn = (uint32_t)store_port;
+        si->console.domU.mfn = (uint32_t)c.p2m[(c.l.console - c.l.virt_base) >> PAGE_SHIFT];
+        si->console.domU.evtchn = (uint32_t)console_port;
+    }
 
     /* vCPU 0. */
     struct vcpu *v = d->vcpu[0];

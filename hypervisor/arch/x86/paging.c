@@ -162,3 +162,19 @@ void vcpu_load_pagetable(struct vcpu *v)
     write_cr3((unsigned long)v->top_mfn << PAGE_SHIFT);
     tlbflush_clock++;                   /* a CR3 write flushes the guest's TLB */
 }
+
+/*
+ * Device registers the hypervisor itself drives (the local APIC): uncached
+ * 4 KiB mappings in a window just below the image.  They live under PML4
+ * slot 511, which exists from boot, so every vCPU's table sees them.
+ */
+void *fixmap_map(unsigned int idx, paddr_t pa)
+{
+    uint64_t va = FIXMAP_VIRT_START + (uint64_t)idx * PAGE_SIZE;
+
+    BUG_ON(idx >= FIXMAP_NR || (pa & (PAGE_SIZE - 1)));
+    map_pages(idle_pg_table, va, pa, PAGE_SIZE, _PAGE_PRESENT | _PAGE_RW |
+              _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_PCD | _PAGE_PWT | _PAGE_NX, false);
+    invlpg(va);
+    return (void *)va;
+}

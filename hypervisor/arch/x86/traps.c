@@ -34,6 +34,7 @@
 #include <asm/x86.h>
 #include <asm/config.h>
 #include <asm/traps.h>
+#include <asm/apic.h>
 #include <asm/pv.h>
 
 static const char *const vector_names[32] = {
@@ -237,6 +238,9 @@ void handle_trap(struct cpu_regs *r)
         pv_nmi_received();
         return;
     }
+    /* Device interrupts (the APIC timer), whoever was interrupted. */
+    if (vec >= FIRST_IRQ_VECTOR && apic_handle_irq(vec))
+        return;
     if (guest_mode(r)) {
         guest_trap(r);
         return;

@@ -12,22 +12,38 @@
  * selectors off the CPU.  FPU registers are switched lazily (fpu.c).
  *
  * arch_return_to_guest() runs on every exit towards a guest.  It is the
- * one place that decides whether the current vCPU may continue; a domain
- * that shut down or was crashed during this entry is switched away from
- * here, never in the middle of a handler.
+ * one place that decides whether the current vCPU may continue: it runs
+ * the softirqs (expired timers), and if the scheduler was asked to run
+ * (SCHEDULE_SOFTIRQ: a slice ended, a better vCPU woke, this one blocked,
+ * yielded, shut down or was crashed) it calls schedule(), which never
+ * returns here -- the next vCPU resumes through resume_guest_frame with a
+ * fresh stack.  A vCPU is never switched away from in the middle of a
+ * handler.
+ *
+ * The context switch itself is small because the guest frame already
+ * lives at a fixed place: save it (and DS/ES/FS/GS) into the old vCPU
+ * (arch_vcpu_save), copy the new vCPU's frame there, load its PML4 --
+ * only if it differs: a CR3 write is a full TLB flush, under QEMU's TCG
+ * the dearest thing in a switch -- and the rest of arch_vcpu_run, and
+ * IRETQ.  Resuming the vCPU that is still loaded skips all of it.
  */
 #include <mica/types.h>
 #include <mica/domain.h>
 #include <mica/hypercall.h>
 #include <mica/sched.h>
+#include <mica/softirq.h>
 #include <mica/lib.h>
 #include <asm/regs.h>
 #include <asm/x86.h>
 #include <asm/paging.h>
 #include <asm/vcpu.h>
+#include <asm/page.h>
 #include <asm/pv.h>
 
 void resume_guest_frame(void) __noreturn;
+
+/* The vCPU whose state the CPU holds (page tables, GDT area, selectors). */
+static struct vcpu *loaded_vcpu;
 
 static bool continuation_pending;
 
@@ -87,10 +103,11 @@ void arch_return_to_guest(struct cpu_regs *r)
      */
     if (r != guest_regs())
         return;
-    if (current->domain->state != DOMSTATE_RUNNING)
+    do_softirq();
+    if (sched_need_resched() || !vcpu_runnable(current))
         schedule();
     pv_deliver_pending(r);              /* NMI and event callbacks */
-    if (current->domain->state != DOMSTATE_RUNNING)
+    if (!vcpu_runnable(current))        /* the bounce may have crashed it */
         schedule();
 }
 
@@ -115,12 +132,15 @@ void arch_vcpu_run(struct vcpu *v, const struct cpu_regs *frame)
     bool ok = true;
 
     current = v;
-    vcpu_load_pagetable(v);
+    if (read_cr3() != ((unsigned long)v->top_mfn << PAGE_SHIFT))
+        vcpu_load_pagetable(v);
     load_descriptor_tables(v);
     fpu_switch_to(v);
     debugreg_load(v);
     int80_gate_update(v);
-    *guest_regs() = *frame;
+    if (frame != guest_regs())
+        *guest_regs() = *frame;
+    loaded_vcpu = v;
 
     /* Selectors saved long ago may have gone stale: load them safely. */
     ok &= load_ds_safe(segs[0]);
@@ -133,4 +153,40 @@ void arch_vcpu_run(struct vcpu *v, const struct cpu_regs *frame)
             schedule();
     }
     resume_guest_frame();
+}
+
+/*
+ * Resume v.  If v is the vCPU whose state is still loaded (it blocked and
+ * was woken with nobody else run in between, or its slice ended with no
+ * one else to run), its page tables, descriptor tables, debug registers,
+ * FPU setting and data selectors are all still in place: only its frame
+ * goes back.  No TLB flush, no remapping of the GDT area.
+ */
+void arch_vcpu_resume(struct vcpu *v)
+{
+    if (v == loaded_vcpu && read_cr3() == ((unsigned long)v->top_mfn << PAGE_SHIFT)) {
+        current = v;
+        *guest_regs() = v->user_regs;
+        resume_guest_frame();
+    }
+    arch_vcpu_run(v, &v->user_regs);
+}
+
+void arch_load_idle_pagetable(void)
+{
+    write_cr3(__pa(idle_pg_table));
+    loaded_vcpu = NULL;
+}
+
+void arch_idle_wait(void)
+{
+    /* sti's one-instruction shadow: no interrupt slips in before hlt. */
+    __asm__ volatile("sti; hlt; cli" ::: "memory");
+}
+
+void arch_vcpu_release(struct vcpu *v)
+{
+    if (loaded_vcpu == v)
+        loaded_vcpu = NULL;
+    fpu_release(v);
 }

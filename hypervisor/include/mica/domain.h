@@ -13,7 +13,12 @@
 #include <mica/types.h>
 #include <mica/list.h>
 #include <public/xen.h>
+#include <public/vcpu.h>
 #include <asm/regs.h>
+#include <mica/time.h>
+#include <mica/timer.h>
+#include <mica/sched_credit.h>
+#include <mica/event.h>
 
 #define MAX_VIRT_CPUS 1
 #define DOMAIN_NAME_LEN 32
@@ -62,7 +67,32 @@ struct vcpu {
     uint32_t debugreg[8];              /* DR0-3, DR6, DR7 as the guest set them */
 
     /* --- scheduling, timers, event channels --- */
+    struct csched_vcpu sched;          /* credit scheduler state */
+    unsigned int pause_flags;          /* VPF_* (mica/sched.h) */
+    int pause_count;                   /* vcpu_pause() nesting */
+    bool is_running;                   /* its state is live on the CPU */
+    struct vcpu_runstate_info runstate;
+    struct timer singleshot_timer;     /* set_timer_op, VCPUOP singleshot */
+    struct timer periodic_timer;       /* VIRQ_TIMER tick while running */
+    s_time_t periodic_period;          /* 0: stopped (default 10 ms) */
+    s_time_t periodic_next;            /* next tick due */
+    struct timer poll_timer;           /* SCHEDOP_poll timeout */
+    bool polling;                      /* blocked in SCHEDOP_poll */
+    uint32_t poll_ports[EVTCHN_NR_PORTS / 32]; /* the ports it polls */
+    evtchn_port_t virq_to_evtchn[NR_VIRQS];
 };
+
+/* Console output of an unprivileged domain (common/console_io.c). */
+#define DOMU_CONSOLE_LINE 128
+struct domu_console {
+    char line[DOMU_CONSOLE_LINE];      /* current line, not yet printed */
+    unsigned int len;
+    int64_t tokens;                    /* rate limit: bytes it may print */
+    s_time_t refilled;                 /* when tokens were last topped up */
+    unsigned long dropped;             /* bytes suppressed, not yet reported */
+};
+
+#define NR_DOMAIN_WATCHDOG_TIMERS 2
 
 struct domain {
     domid_t domain_id;
@@ -89,10 +119,23 @@ struct domain {
     /* heap_free_pages() - heap_total_pages() just before creation: after
      * teardown the heap must be back there exactly (domain_teardown.c) */
     long mm_heap_baseline;
+    /* Heap pages the domain had taken when it started (domain_start) and
+     * its tot_pages then: with several domains created and destroyed in
+     * any order, teardown checks it gives back exactly what it took. */
+    bool mm_started;
+    long mm_taken_at_start;
+    unsigned long mm_tot_at_start;
 
     /* --- traps, callbacks, descriptors --- */
 
     /* --- scheduling, timers, event channels --- */
+    struct evtchn *evtchn;             /* EVTCHN_NR_PORTS ports */
+    unsigned int weight;               /* credit scheduler weight */
+    int pause_count;                   /* domain_pause() nesting */
+    bool is_dying;                     /* being destroyed */
+    struct timer watchdog_timer[NR_DOMAIN_WATCHDOG_TIMERS];
+    unsigned int watchdog_inuse_map;
+    struct domu_console console;
 };
 
 extern struct vcpu *current;
@@ -116,6 +159,8 @@ void arch_dump_guest_state(struct vcpu *v);
 /* v will never run again: release its arch state -- descriptor-table
  * frames, LDT mappings, FPU ownership (arch/x86/vcpu.c; trap issue). */
 void arch_vcpu_destroy(struct vcpu *v);
+/* v is going away: forget any CPU state that refers to it (arch). */
+void arch_vcpu_release(struct vcpu *v);
 
 /*
  * Tear a domain down (common/domain_teardown.c): every frame, table and
@@ -133,5 +178,28 @@ extern struct list_head domain_list;
 
 /* Called from the scheduler when no domain is left to run. */
 void __noreturn hypervisor_shutdown_all(void);
+
+/* The domain with this id, NULL if none (dying domains included). */
+struct domain *domain_lookup(domid_t id);
+/* A domain that shut down or crashed: its memory is still held. */
+static inline bool domain_is_dead(const struct domain *d)
+{
+    return d->state == DOMSTATE_SHUTDOWN || d->state == DOMSTATE_CRASHED ||
+           d->state == DOMSTATE_DYING;
+}
+/* The initial (hardware) domain, NULL before it exists. */
+struct domain *hardware_domain(void);
+/*
+ * The first step of domain_destroy() (common/domain.c): everything but
+ * memory -- the vCPUs leave the scheduler, every timer stops, every port
+ * closes (peers see their channels go unbound), a partial console line is
+ * printed, and the initial domain gets VIRQ_DOM_EXC.  No vCPU of d may be
+ * running.
+ */
+void domain_kill(struct domain *d);
+/* Destroy every dead domain except the initial one (scheduler, idle CPU). */
+void domain_reap_dead(void);
+/* Make d runnable for the first time (it is created paused). */
+void domain_start(struct domain *d);
 
 #endif

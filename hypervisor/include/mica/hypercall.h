@@ -72,6 +72,11 @@ HYPERCALL_PROTO(iret);
 HYPERCALL_PROTO(nmi_op);
 HYPERCALL_PROTO(callback_op);
 HYPERCALL_PROTO(physdev_op);
+/* Time, scheduling, event channels (see docs/scheduling.md). */
+HYPERCALL_PROTO(set_timer_op);
+HYPERCALL_PROTO(vcpu_op);
+HYPERCALL_PROTO(event_channel_op);
+HYPERCALL_PROTO(event_channel_op_compat);
 /* memory issue */
 HYPERCALL_PROTO(mmu_update);
 HYPERCALL_PROTO(memory_op);

@@ -92,8 +92,9 @@ extern volatile uint32_t probe_sp, probe_fault, probe_next;
 
 /*
  * Events: the callback counts upcalls, records the frame and, if the test
- * set event_vcpu_info (its mapping of shared_info's vcpu_info[0]), clears
- * evtchn_upcall_pending; it returns with the events re-enabled.
+ * set event_vcpu_info (its mapping of shared_info's vcpu_info[0]; see
+ * map_shared_info() in events.h), clears evtchn_upcall_pending; it returns
+ * with the events re-enabled.
  */
 extern volatile struct vcpu_info *event_vcpu_info;
 extern volatile uint8_t event_mask_inside;      /* the mask the callback saw */
@@ -112,10 +113,6 @@ extern volatile uint32_t failsafe_live_ds;      /* DS on entry to the callback *
  * return true (segment registers reloaded with the flat ring-1 ones).
  */
 bool failsafe_try(void (*fn)(void));
-
-/* Map shared_info over a page of our own (update_va_mapping); also sets
- * event_vcpu_info.  NULL (and ERROR reported) if that fails. */
-shared_info_t *map_shared_info(void);
 
 /* Set the event mask the ABI way: an iret hypercall with EFLAGS.IF = !masked. */
 void iret_event_mask(bool masked);

@@ -194,21 +194,6 @@ void iret_event_mask(bool masked)
                   : "eax", "cc", "memory");
 }
 
-shared_info_t *map_shared_info(void)
-{
-    static uint8_t page[4096] __attribute__((aligned(4096)));
-    uint64_t pte = (uint64_t)start_info->shared_info | _PAGE_PRESENT | _PAGE_RW |
-                   _PAGE_ACCESSED | _PAGE_DIRTY;
-
-    if (hypercall4(__HYPERVISOR_update_va_mapping, (long)page, (long)(uint32_t)pte,
-                   (long)(pte >> 32), UVMF_INVLPG)) {
-        test_error("cannot map shared_info");
-        return NULL;
-    }
-    event_vcpu_info = &((shared_info_t *)page)->vcpu_info[0];
-    return (shared_info_t *)page;
-}
-
 void user_map_image(void)
 {
     for (uint32_t va = (uint32_t)_image_start; va < (uint32_t)_image_end; va += PAGE_SIZE) {

@@ -16,5 +16,7 @@ void gdt_area_unmap(unsigned int page);
 int vcpu_pagetable_init(struct vcpu *v);
 void vcpu_set_guest_l3(struct vcpu *v, unsigned long l3_mfn);
 void vcpu_load_pagetable(struct vcpu *v);
+/* Uncached mapping of one device page in fixmap slot idx (FIXMAP_*). */
+void *fixmap_map(unsigned int idx, paddr_t pa);
 
 #endif
