@@ -15,7 +15,7 @@
  *     wraps at 4 GiB instead of reaching the hypervisor.
  * With the GDT loaded: its selectors work (data, code, far jumps), a
  * not-present descriptor gives #NP(sel) in DS/ES and #SS(sel) in SS, an
- * empty GDT page #GP(sel).  update_descriptor follows the same rules, on
+ * empty GDT page #GP(sel) -- from ring 1 and, for #NP/#SS, from ring 3.  update_descriptor follows the same rules, on
  * descriptor pages and ordinary writable pages but never page tables, and
  * needs 8-byte alignment.  set_gdt(NULL, 0) releases the frame (it can be
  * mapped writable again).
@@ -34,6 +34,20 @@
 static uint64_t gdt[512] __attribute__((aligned(4096)));
 static uint64_t spare[512] __attribute__((aligned(4096)));
 static uint64_t bad[512] __attribute__((aligned(4096)));
+
+/* From ring 3: load the not-present DPL-3 selector into ES, then SS. */
+static uint32_t u_np(void)
+{
+    exc_clear();
+    asm volatile (PROBE_PRE "mov %0, %%es" PROBE_POST :: "r" (0x0043) : "memory");
+    return last_exc.count ? last_exc.vector : 0xff;
+}
+static uint32_t u_ss(void)
+{
+    exc_clear();
+    asm volatile (PROBE_PRE "mov %0, %%ss" PROBE_POST :: "r" (0x0043) : "memory");
+    return last_exc.count ? last_exc.vector : 0xff;
+}
 
 static uint32_t pte_of(const void *va, uint64_t *pte)
 {
@@ -70,6 +84,7 @@ void test_main(void)
     uint64_t pte, e[3];
 
     traps_init();
+    user_map_image();
     gdt[1] = CODE(1);
     gdt[2] = DATA(1);
     gdt[3] = CODE(0);
@@ -77,6 +92,7 @@ void test_main(void)
     gdt[5] = DATA(3);
     gdt[6] = D(HYPERVISOR_VIRT_START, 0xfffff, 0x92 | 0x20, 0xc);
     gdt[7] = GATE(0x0009, 3);
+    gdt[8] = DATA(3) & ~(1ULL << 47);                   /* DPL 3, not present */
     bad[1] = D(0, 0xfffff, 0x9a | 0x20, 0xa);           /* 64-bit code */
     gdt_mfn = pte_of(gdt, &pte);
     spare_mfn = pte_of(spare, &pte);
@@ -119,6 +135,10 @@ void test_main(void)
     expect_fault("ES = not present", LOAD("es", 0x0021), 11, 0x0020);
     expect_fault("SS = not present", LOAD("ss", 0x0021), 12, 0x0020);
     expect_fault("ES = beyond the GDT frame", LOAD("es", 600 * 8 + 1), 13, 600 * 8);
+    expect_fault("ring 3: ES = not present", (int)exec_user(u_np), 11, 0x0040);
+    CHECK(last_exc.from_user && last_exc.eip == probe_fault, "ring-3 #NP frame");
+    expect_fault("ring 3: SS = not present", (int)exec_user(u_ss), 12, 0x0040);
+    CHECK(last_exc.from_user && last_exc.ss == FLAT_RING3_SS, "ring-3 #SS frame");
     expect_fault("ES = hypervisor data", LOAD("es", 0xe011), 13, 0xe010);
 
     /* A segment based at the hole: reads the M2P, cannot write, wraps at 4 GiB. */

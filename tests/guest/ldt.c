@@ -135,6 +135,16 @@ void test_main(void)
     CHECK_RC(set_ldt(NULL, 0), 0, "SET_LDT(0, 0)");
     xsa298("LDT selector with no LDT", 0x0807, false);
     CHECK(load_es(0x0007) == 13, "LDT selector with no LDT: %s", exc_str());
+    /* An LDT at linear 0 (unmapped here): nothing there can be used either. */
+    CHECK_RC(set_ldt(NULL, 16), 0, "SET_LDT(0, 16)");
+    gate_sel = 0x0007;
+    CHECK(exec_user(u_lcall) == 0xdead0001 && last_exc.vector == 14 &&
+          last_exc.cr2 == 0 && last_exc.from_user,
+          "gate in an LDT at linear 0: got %s cr2 0x%x, expected #PF at 0 from user",
+          exc_str(), last_exc.cr2);
+    CHECK(load_es(0x0007) == 14 && last_exc.cr2 == 0, "LDT at 0: got %s cr2 0x%x",
+          exc_str(), last_exc.cr2);
+    CHECK_RC(set_ldt(NULL, 0), 0, "SET_LDT(0, 0)");
 
     /* A writable LDT page, or a bad descriptor in it: #PF at ldt_base + offset. */
     CHECK_RC(set_ldt(rw_ldt, 1), 0, "SET_LDT(rw_ldt, 1)");
