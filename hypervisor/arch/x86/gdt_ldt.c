@@ -52,6 +52,13 @@
 #define LDT_FIRST_AREA_PAGE 16          /* page of the GDT area's L1 */
 #define LDT_MAX_ENTS        8192
 
+/*
+ * The vCPU whose GDT frames and LDT pages the descriptor-table area shows
+ * (normally current; it stays loaded across idle periods, and the frames
+ * it shows must be dropped from the area when that vCPU dies).
+ */
+static struct vcpu *area_owner;
+
 /* ---- lookups ------------------------------------------------------------- */
 
 bool guest_descriptor(struct vcpu *v, uint16_t sel, uint64_t *desc)
@@ -61,7 +68,7 @@ bool guest_descriptor(struct vcpu *v, uint16_t sel, uint64_t *desc)
     if (sel & SEL_TI) {
         /* Only from a checked LDT page, mapped now if it was not yet. */
         unsigned int p = idx / 512;
-        if (idx >= v->ldt_ents || v != current ||
+        if (idx >= v->ldt_ents || v != area_owner ||
             (!v->ldt_mfns[p] && !ldt_lazy_map(v, LDT_VIRT_START + (uint64_t)idx * 8)))
             return false;
         *desc = ((const uint64_t *)mfn_to_virt(v->ldt_mfns[p]))[idx % 512];
@@ -152,7 +159,8 @@ HYPERCALL_PROTO(set_gdt)
     memset(v->gdt_frames, 0, sizeof(v->gdt_frames));
     memcpy(v->gdt_frames, mfns, nr * sizeof(mfns[0]));
     v->gdt_ents = entries;
-    map_gdt(v);
+    if (v == area_owner)
+        map_gdt(v);
     return 0;
 
 fail:
@@ -194,7 +202,7 @@ void arch_invalidate_ldt(struct vcpu *v)
     for (unsigned int p = 0; p < LDT_AREA_PAGES; p++) {
         if (!v->ldt_mfns[p])
             continue;
-        if (v == current)
+        if (v == area_owner)
             gdt_area_unmap(LDT_FIRST_AREA_PAGE + p);
         put_page_and_type(mfn_to_page(v->ldt_mfns[p]));
         v->ldt_mfns[p] = 0;
@@ -209,7 +217,7 @@ int arch_set_ldt(struct vcpu *v, uint32_t base, uint32_t ents)
     arch_invalidate_ldt(v);
     v->ldt_base = ents ? base : 0;
     v->ldt_ents = ents;
-    if (v == current)
+    if (v == area_owner)
         desc_load_ldt(ents);
     return 0;
 }
@@ -236,7 +244,8 @@ bool ldt_lazy_map(struct vcpu *v, uint64_t cr2)
     unsigned int p = (unsigned int)(off >> PAGE_SHIFT);
     unsigned long mfn;
 
-    if (cr2 < LDT_VIRT_START || off >= (uint64_t)v->ldt_ents * 8 || v->ldt_mfns[p])
+    if (v != area_owner || cr2 < LDT_VIRT_START || off >= (uint64_t)v->ldt_ents * 8 ||
+        v->ldt_mfns[p])
         return false;
     mfn = guest_va_to_mfn(v, v->ldt_base + p * PAGE_SIZE);
     if (!mfn || get_desc_frame(v->domain, mfn))
@@ -258,14 +267,16 @@ void release_descriptor_tables(struct vcpu *v)
     release_frames(v->gdt_frames, (v->gdt_ents + 511) / 512);
     memset(v->gdt_frames, 0, sizeof(v->gdt_frames));
     v->gdt_ents = 0;
-    if (v == current) {
-        map_gdt(v);
+    if (v == area_owner) {
+        map_gdt(v);                     /* all zero pages now */
         desc_load_ldt(0);
+        area_owner = NULL;
     }
 }
 
 void load_descriptor_tables(struct vcpu *v)
 {
+    area_owner = v;
     map_gdt(v);
     for (unsigned int p = 0; p < LDT_AREA_PAGES; p++) {
         if (v->ldt_mfns[p])
