@@ -196,17 +196,20 @@ void iret_to_guest_failed(struct cpu_regs *r)
 
 void pv_nmi_received(void)
 {
-    struct vcpu *v = current;
+    struct domain *d = hardware_domain();
+    struct vcpu *v = d ? d->vcpu[0] : NULL;
 
     /*
      * Only the initial domain's vCPU 0 can register an NMI callback
-     * (callbacks.c), and it is the only domain there is to tell.
+     * (callbacks.c).  This runs on the NMI stack at any moment, even in
+     * the middle of the scheduler, so it only records: the callback is
+     * entered the next time that vCPU returns to the guest.
      */
-    if (!v || v->domain->domain_id != 0 || v->vcpu_id != 0 || !v->nmi_cb_eip) {
+    if (!v || !v->nmi_cb_eip) {
         pr_warn("NMI received (no guest NMI callback; ignored)\n");
         return;
     }
-    v->domain->shared_info->arch.nmi_reason |= XEN_NMIREASON_unknown;
+    d->shared_info->arch.nmi_reason |= XEN_NMIREASON_unknown;
     v->nmi_pending = true;
 }
 
