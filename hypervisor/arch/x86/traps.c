@@ -241,6 +241,8 @@ void handle_trap(struct cpu_regs *r)
     /* Device interrupts (the APIC timer), whoever was interrupted. */
     if (vec >= FIRST_IRQ_VECTOR && apic_handle_irq(vec))
         return;
+    if (vec == 8 || vec == 18)          /* #DF, #MC: never a guest's doing */
+        fatal_trap(r);
     if (guest_mode(r)) {
         guest_trap(r);
         return;
