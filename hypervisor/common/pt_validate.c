@@ -274,7 +274,8 @@ int pt_validate(struct page_info *pg, bool preemptible)
         if (rc)
             return rc;
         pg->nr_validated = (uint16_t)(i + 1);
-        if (preemptible && i + 1 < nr && mm_preempt_check())
+        /* Empty entries are cheap: only check after real work. */
+        if (preemptible && (tab[i] & _PAGE_PRESENT) && i + 1 < nr && mm_preempt_check())
             return -ERESTART;
     }
     if (pg->type_info & PGT_pae_xen_l2)
@@ -292,7 +293,7 @@ int pt_devalidate(struct page_info *pg, bool preemptible)
         unsigned int i = pg->nr_validated - 1u;
         put_entry(pg, tab, i);
         pg->nr_validated = (uint16_t)i;
-        if (preemptible && i && mm_preempt_check())
+        if (preemptible && (tab[i] & _PAGE_PRESENT) && i && mm_preempt_check())
             return -ERESTART;
     }
     return 0;

@@ -21,11 +21,12 @@ CC ?= gcc
 HT_DIR := $(BUILD)/tests/host
 HT_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 HT_CFLAGS := -g -O1 -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
-             $(HT_SAN) -Iinclude -Ihypervisor/include
+             $(HT_SAN) -Iinclude -Ihypervisor/include -Ihypervisor/arch/x86/include
 HT_LDFLAGS := $(HT_SAN)
 
 HT_PROGS := test-string test-vsnprintf test-cmdline test-libelf test-page-alloc test-symbols \
-            test-hypercall test-domain-layout
+            test-hypercall test-domain-layout \
+            test-page-type test-pt-validate test-mm-audit test-pte-write
 HOST_TEST_BINS := $(addprefix $(HT_DIR)/,$(HT_PROGS))
 
 # Another fragment adds the public-ABI layout tests.
@@ -41,6 +42,12 @@ run-host-tests: $(HOST_TEST_BINS)
 
 # --- hypervisor/common sources built for the host ------------------------
 $(HT_DIR)/obj/%.o: hypervisor/common/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $<")
+	$(Q)$(CC) $(HT_CFLAGS) -MMD -MP -c $< -o $@
+
+# Pure-C arch files (no inline assembly) that are host-tested too.
+$(HT_DIR)/obj/arch/%.o: hypervisor/arch/x86/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $<")
 	$(Q)$(CC) $(HT_CFLAGS) -MMD -MP -c $< -o $@
@@ -93,6 +100,18 @@ $(HT_DIR)/test-hypercall: $(HT_DIR)/test-hypercall.o $(HT_DIR)/obj/hypercall.o
 	$(HT_LINK)
 $(HT_DIR)/test-domain-layout: $(HT_DIR)/test-domain-layout.o $(HT_DIR)/obj/domain_layout.o
 	$(HT_LINK)
+# Memory management: the real page-type core, validator, auditor and buddy
+# allocator on the fake machine of tests/host/mm-world.c.
+HT_MM_OBJS := $(HT_DIR)/mm-world.o $(HT_DIR)/obj/page_type.o $(HT_DIR)/obj/pt_validate.o \
+              $(HT_DIR)/obj/mm_audit.o $(HT_DIR)/obj/page_alloc.o
+$(HT_DIR)/test-page-type: $(HT_DIR)/test-page-type.o $(HT_MM_OBJS)
+	$(HT_LINK)
+$(HT_DIR)/test-pt-validate: $(HT_DIR)/test-pt-validate.o $(HT_MM_OBJS)
+	$(HT_LINK)
+$(HT_DIR)/test-mm-audit: $(HT_DIR)/test-mm-audit.o $(HT_MM_OBJS)
+	$(HT_LINK)
+$(HT_DIR)/test-pte-write: $(HT_DIR)/test-pte-write.o $(HT_DIR)/obj/arch/pte_write_emul.o
+	$(HT_LINK)
 $(HT_DIR)/test-symbols: $(HT_DIR)/test-symbols.o $(HT_DIR)/obj/symbols.o \
                         $(HT_DIR)/test-symbols-table.o
 	$(HT_LINK)
@@ -108,7 +127,8 @@ HT_FREESTANDING := -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-n
                    -mno-mmx -mno-avx -mno-3dnow -fno-omit-frame-pointer \
                    -fno-asynchronous-unwind-tables -Iinclude -Ihypervisor/include \
                    -Ihypervisor/arch/x86/include -DMICA_HYPERVISOR
-HT_COMMON := string vsnprintf cmdline libelf page_alloc symbols hypercall domain_layout
+HT_COMMON := string vsnprintf cmdline libelf page_alloc symbols hypercall domain_layout \
+             page_type pt_validate mm_audit
 
 check-common-freestanding: $(patsubst %,$(BUILD)/check/%.o,$(HT_COMMON))
 
@@ -119,4 +139,4 @@ $(BUILD)/check/%.o: hypervisor/common/%.c FORCE_HT_CHECK
 .PHONY: FORCE_HT_CHECK
 FORCE_HT_CHECK:
 
--include $(wildcard $(HT_DIR)/*.d $(HT_DIR)/obj/*.d)
+-include $(wildcard $(HT_DIR)/*.d $(HT_DIR)/obj/*.d $(HT_DIR)/obj/arch/*.d)
