@@ -198,7 +198,7 @@ HYPERCALL_PROTO(mmu_update)
                                       pdone, done + i, fd);
         if (rc) {
             pr_debug("d%u mmu_update: request %u (ptr %#llx val %#llx) refused: %d\n",
-                     current_domain()->domain_id, i, (unsigned long long)req.ptr,
+                     current_domain()->domain_id, done + i, (unsigned long long)req.ptr,
                      (unsigned long long)req.val, rc);
             break;
         }

@@ -267,7 +267,7 @@ HYPERCALL_PROTO(mmuext_op)
             return ext_continuation(uops, i, count, pdone, done + i, fd);
         if (rc) {
             pr_debug("d%u mmuext_op: op %u (cmd %u arg1 %#x) refused: %d\n",
-                     current_domain()->domain_id, i, op.cmd, op.arg1.mfn, rc);
+                     current_domain()->domain_id, done + i, op.cmd, op.arg1.mfn, rc);
             break;
         }
         if (mm_finish_pending(true) == -ERESTART)
