@@ -78,7 +78,7 @@ IFS='|' read -r -a fields <<< "$entry"
 expect=$(trim "${fields[1]:-}")
 timeout_s=$(trim "${fields[2]:-}")
 hv='' guest='' mod='' elf=$NAME
-logs=()
+logs=() nologs=()
 for ((i = 3; i < ${#fields[@]}; i++)); do
 	opt=$(trim "${fields[i]}")
 	case $opt in
@@ -87,6 +87,7 @@ for ((i = 3; i < ${#fields[@]}; i++)); do
 	mod=*)   mod=${opt#mod=} ;;
 	elf=*)   elf=${opt#elf=} ;;
 	log=*)   logs+=("${opt#log=}") ;;
+	nolog=*) nologs+=("${opt#nolog=}") ;;
 	"")      ;;
 	*)       fail "bad option '$opt' in $LIST" ;;
 	esac
@@ -175,6 +176,9 @@ grep -qa 'mm audit (.*): FAIL' <<< "$clean" && fail "memory audit failed"
 grep -qa 'teardown: .*MEMORY LEAK' <<< "$clean" && fail "domain teardown leaked memory"
 for s in ${logs[@]+"${logs[@]}"}; do
 	grep -qaF -- "$s" <<< "$clean" || fail "log lacks '$s'"
+done
+for s in ${nologs[@]+"${nologs[@]}"}; do
+	grep -qaF -- "$s" <<< "$clean" && fail "log has '$s'"
 done
 
 echo "PASS qemu.$NAME"
