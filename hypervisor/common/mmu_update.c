@@ -152,10 +152,20 @@ static int do_one_update(const struct mmu_update *req, struct domain *pt_owner,
  * far in the fifth argument register (EDI), which the ABI leaves unused:
  * so a continuation never depends on *done being readable.
  */
+void mm_note_continuation(void)
+{
+    struct domain *d = current_domain();
+
+    if (d->mm_continuations++ == 0)
+        pr_info("d%u: a long memory operation was preempted; it goes on as a "
+                "continuation\n", d->domain_id);
+}
+
 long mm_batch_continuation(unsigned int nr, guest_va_t list, size_t size,
                            unsigned int i, unsigned int count,
                            guest_va_t pdone, uint32_t done, unsigned long fd)
 {
+    mm_note_continuation();
     return hypercall_create_continuation(nr, 5, (unsigned long)(list + i * size),
                                          (unsigned long)((count - i) | MMU_UPDATE_PREEMPTED),
                                          (unsigned long)pdone, fd, (unsigned long)done);
@@ -273,6 +283,7 @@ static long update_va_mapping(uint32_t va, uint64_t val, unsigned long flags,
     return 0;
 
 restart:
+    mm_note_continuation();
     return hypercall_create_continuation(nr, nargs, (unsigned long)va,
                                          (unsigned long)(uint32_t)val,
                                          (unsigned long)(uint32_t)(val >> 32), flags,

@@ -71,6 +71,7 @@ struct domain {
     /* heap_free_pages() - heap_total_pages() just before creation: after
      * teardown the heap must be back there exactly (domain_teardown.c) */
     long mm_heap_baseline;
+    unsigned long mm_continuations;    /* long memory operations preempted */
 
     /* --- traps, callbacks, descriptors --- */
 

@@ -15,6 +15,9 @@
  */
 #define MMU_UPDATE_PREEMPTED 0x80000000u
 
+/* Count a preempted memory operation (the first one is logged). */
+void mm_note_continuation(void);
+
 /* Continue batch hypercall nr at element i of list (elements of `size`
  * bytes), `done` of them completed so far. */
 long mm_batch_continuation(unsigned int nr, guest_va_t list, size_t size,
