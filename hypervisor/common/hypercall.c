@@ -18,10 +18,23 @@
 #define HC(nr, name_, n) [nr] = { .fn = do_##name_, .name = #name_, .nargs = n }
 
 const struct hypercall_desc hypercall_table[MICA_NR_HYPERCALLS] = {
+    HC(__HYPERVISOR_set_trap_table,  set_trap_table,  1),
+    HC(__HYPERVISOR_set_gdt,         set_gdt,         2),
+    HC(__HYPERVISOR_stack_switch,    stack_switch,    2),
+    HC(__HYPERVISOR_set_callbacks,   set_callbacks,   4),
+    HC(__HYPERVISOR_fpu_taskswitch,  fpu_taskswitch,  1),
     HC(__HYPERVISOR_sched_op_compat, sched_op_compat, 2),
+    HC(__HYPERVISOR_set_debugreg,    set_debugreg,    2),
+    HC(__HYPERVISOR_get_debugreg,    get_debugreg,    1),
+    HC(__HYPERVISOR_update_descriptor, update_descriptor, 4),
     HC(__HYPERVISOR_xen_version,     xen_version,     2),
     HC(__HYPERVISOR_console_io,      console_io,      3),
+    HC(__HYPERVISOR_physdev_op_compat, physdev_op_compat, 1),
+    HC(__HYPERVISOR_iret,            iret,            0),
+    HC(__HYPERVISOR_nmi_op,          nmi_op,          2),
     HC(__HYPERVISOR_sched_op,        sched_op,        2),
+    HC(__HYPERVISOR_callback_op,     callback_op,     2),
+    HC(__HYPERVISOR_physdev_op,      physdev_op,      2),
     /* memory issue */
     HC(__HYPERVISOR_mmu_update,      mmu_update,      4),
     HC(__HYPERVISOR_memory_op,       memory_op,       2),

@@ -26,6 +26,20 @@ static const unsigned int IMPLEMENTED[] = {
     __HYPERVISOR_xen_version,   /* 17 */
     __HYPERVISOR_console_io,    /* 18 */
     __HYPERVISOR_sched_op,      /* 29 */
+    /* the trap issue */
+    __HYPERVISOR_set_trap_table,    /* 0 */
+    __HYPERVISOR_set_gdt,       /* 2 */
+    __HYPERVISOR_stack_switch,  /* 3 */
+    __HYPERVISOR_set_callbacks, /* 4 */
+    __HYPERVISOR_fpu_taskswitch,    /* 5 */
+    __HYPERVISOR_set_debugreg,  /* 8 */
+    __HYPERVISOR_get_debugreg,  /* 9 */
+    __HYPERVISOR_update_descriptor, /* 10 */
+    __HYPERVISOR_physdev_op_compat, /* 19 */
+    __HYPERVISOR_iret,      /* 23 */
+    __HYPERVISOR_nmi_op,        /* 28 */
+    __HYPERVISOR_callback_op,   /* 30 */
+    __HYPERVISOR_physdev_op,    /* 33 */
     /* memory issue */
     __HYPERVISOR_mmu_update,    /* 1 */
     __HYPERVISOR_memory_op,     /* 12 */

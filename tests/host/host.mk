@@ -27,6 +27,8 @@ HT_LDFLAGS := $(HT_SAN)
 HT_PROGS := test-string test-vsnprintf test-cmdline test-libelf test-page-alloc test-symbols \
             test-hypercall test-domain-layout \
             test-page-type test-pt-validate test-mm-audit test-pte-write
+# Pure files of arch/x86 (no inline asm), from the trap issue.
+HT_PROGS += test-desc-check test-pv-rules test-x86-decode
 HOST_TEST_BINS := $(addprefix $(HT_DIR)/,$(HT_PROGS))
 
 # Another fragment adds the public-ABI layout tests.
@@ -46,12 +48,6 @@ $(HT_DIR)/obj/%.o: hypervisor/common/%.c
 	@$(if $(Q),echo "  HOSTCC  $<")
 	$(Q)$(CC) $(HT_CFLAGS) -MMD -MP -c $< -o $@
 
-# Pure-C arch files (no inline assembly) that are host-tested too.
-$(HT_DIR)/obj/arch/%.o: hypervisor/arch/x86/%.c
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  HOSTCC  $<")
-	$(Q)$(CC) $(HT_CFLAGS) -MMD -MP -c $< -o $@
-
 HT_RENAME_PRINTF := -Dvsnprintf=hv_vsnprintf -Dsnprintf=hv_snprintf \
                     -Dvscnprintf=hv_vscnprintf -Dscnprintf=hv_scnprintf
 HT_RENAME_STRING := $(foreach f,memcpy memmove memset memcmp strlen strnlen strcmp \
@@ -66,6 +62,15 @@ $(HT_DIR)/obj/string-hv.o: hypervisor/common/string.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $< (as hv_*)")
 	$(Q)$(CC) $(HT_CFLAGS) -DMICA_HYPERVISOR $(HT_RENAME_STRING) -MMD -MP -c $< -o $@
+
+# --- arch/x86 sources without inline asm, built for the host --------------
+HT_X86_CFLAGS := -Ihypervisor/arch/x86/include
+$(HT_DIR)/obj/x86/%.o: hypervisor/arch/x86/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $<")
+	$(Q)$(CC) $(HT_CFLAGS) $(HT_X86_CFLAGS) -MMD -MP -c $< -o $@
+$(HT_DIR)/test-desc-check.o $(HT_DIR)/test-pv-rules.o $(HT_DIR)/test-x86-decode.o: \
+    HT_CFLAGS += $(HT_X86_CFLAGS)
 
 # --- the test programs ----------------------------------------------------
 $(HT_DIR)/%.o: tests/host/%.c
@@ -110,7 +115,13 @@ $(HT_DIR)/test-pt-validate: $(HT_DIR)/test-pt-validate.o $(HT_MM_OBJS)
 	$(HT_LINK)
 $(HT_DIR)/test-mm-audit: $(HT_DIR)/test-mm-audit.o $(HT_MM_OBJS)
 	$(HT_LINK)
-$(HT_DIR)/test-pte-write: $(HT_DIR)/test-pte-write.o $(HT_DIR)/obj/arch/pte_write_emul.o
+$(HT_DIR)/test-pte-write: $(HT_DIR)/test-pte-write.o $(HT_DIR)/obj/x86/pte_write_emul.o
+	$(HT_LINK)
+$(HT_DIR)/test-desc-check: $(HT_DIR)/test-desc-check.o $(HT_DIR)/obj/x86/desc_check.o
+	$(HT_LINK)
+$(HT_DIR)/test-pv-rules: $(HT_DIR)/test-pv-rules.o $(HT_DIR)/obj/x86/pv_rules.o
+	$(HT_LINK)
+$(HT_DIR)/test-x86-decode: $(HT_DIR)/test-x86-decode.o $(HT_DIR)/obj/x86/x86_decode.o
 	$(HT_LINK)
 $(HT_DIR)/test-symbols: $(HT_DIR)/test-symbols.o $(HT_DIR)/obj/symbols.o \
                         $(HT_DIR)/test-symbols-table.o
@@ -139,4 +150,4 @@ $(BUILD)/check/%.o: hypervisor/common/%.c FORCE_HT_CHECK
 .PHONY: FORCE_HT_CHECK
 FORCE_HT_CHECK:
 
--include $(wildcard $(HT_DIR)/*.d $(HT_DIR)/obj/*.d $(HT_DIR)/obj/arch/*.d)
+-include $(wildcard $(HT_DIR)/*.d $(HT_DIR)/obj/*.d $(HT_DIR)/obj/x86/*.d)

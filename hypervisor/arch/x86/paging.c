@@ -132,6 +132,12 @@ void gdt_area_map(unsigned int page, unsigned long mfn, bool writable)
     invlpg(va);
 }
 
+void gdt_area_unmap(unsigned int page)
+{
+    gdt_l1[page] = 0;
+    invlpg(GDT_VIRT_START + (uint64_t)page * PAGE_SIZE);
+}
+
 /* A vCPU's PML4: upper half shared with idle_pg_table, slot 0 = guest. */
 int vcpu_pagetable_init(struct vcpu *v)
 {

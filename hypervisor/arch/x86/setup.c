@@ -283,7 +283,9 @@ static void free_boot_modules(void)
 
 static void cpu_init(void)
 {
-    write_cr0((read_cr0() | X86_CR0_WP | X86_CR0_NE | X86_CR0_MP) & ~X86_CR0_EM);
+    /* AM: alignment checks for guest user space that asks (EFLAGS.AC). */
+    write_cr0((read_cr0() | X86_CR0_WP | X86_CR0_NE | X86_CR0_MP | X86_CR0_AM) &
+              ~X86_CR0_EM);
     write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) & ~EFER_SCE);    /* SYSCALL -> #UD */
     wrmsr(MSR_SYSENTER_CS, 0);                       /* SYSENTER -> #GP */

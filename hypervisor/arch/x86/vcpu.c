@@ -3,8 +3,13 @@
  *
  * The guest's register frame always sits at the top of the hypervisor
  * stack (guest_regs()).  Starting a vCPU means: make it current, load its
- * PML4, load its data segment selectors, set CR0.TS as it expects, copy
- * its saved frame to the top of the stack and IRETQ (resume_guest_frame).
+ * PML4, show its GDT and LDT in the descriptor-table area, set the real
+ * CR0.TS for lazy FPU switching, load its debug registers and its int 0x80
+ * gate, copy its saved frame to the top of the stack, load its data
+ * segment selectors (safely: a stale one sends it to its failsafe
+ * callback) and IRETQ (resume_guest_frame).  arch_vcpu_save() is the other
+ * half, for the scheduler: it takes the running vCPU's frame and
+ * selectors off the CPU.  FPU registers are switched lazily (fpu.c).
  *
  * arch_return_to_guest() runs on every exit towards a guest.  It is the
  * one place that decides whether the current vCPU may continue; a domain
@@ -20,6 +25,7 @@
 #include <asm/x86.h>
 #include <asm/paging.h>
 #include <asm/vcpu.h>
+#include <asm/pv.h>
 
 void resume_guest_frame(void) __noreturn;
 
@@ -74,27 +80,57 @@ void hypercall_dispatch(struct cpu_regs *r)
 void arch_return_to_guest(struct cpu_regs *r);
 void arch_return_to_guest(struct cpu_regs *r)
 {
+    /*
+     * An NMI taken on its IST stack while the guest ran: its frame is not
+     * the guest's saved context; the work is done on the next ordinary
+     * return.
+     */
+    if (r != guest_regs())
+        return;
+    if (current->domain->state != DOMSTATE_RUNNING)
+        schedule();
+    pv_deliver_pending(r);              /* NMI and event callbacks */
     if (current->domain->state != DOMSTATE_RUNNING)
         schedule();
 }
 
-static void load_data_segments(const struct vcpu *v)
+void arch_vcpu_save(struct vcpu *v)
 {
-    __asm__ volatile("mov %0, %%ds" :: "r"((uint32_t)v->ds));
-    __asm__ volatile("mov %0, %%es" :: "r"((uint32_t)v->es));
-    __asm__ volatile("mov %0, %%fs" :: "r"((uint32_t)v->fs));
-    __asm__ volatile("mov %0, %%gs" :: "r"((uint32_t)v->gs));
+    v->user_regs = *guest_regs();
+    v->ds = read_sreg_ds();
+    v->es = read_sreg_es();
+    v->fs = read_sreg_fs();
+    v->gs = read_sreg_gs();
+}
+
+void arch_vcpu_destroy(struct vcpu *v)
+{
+    release_descriptor_tables(v);
+    fpu_release(v);
 }
 
 void arch_vcpu_run(struct vcpu *v, const struct cpu_regs *frame)
 {
+    uint16_t segs[4] = { v->ds, v->es, v->fs, v->gs };
+    bool ok = true;
+
     current = v;
     vcpu_load_pagetable(v);
-    if (v->fpu_ts)
-        stts();
-    else
-        clts();
+    load_descriptor_tables(v);
+    fpu_switch_to(v);
+    debugreg_load(v);
+    int80_gate_update(v);
     *guest_regs() = *frame;
-    load_data_segments(v);
+
+    /* Selectors saved long ago may have gone stale: load them safely. */
+    ok &= load_ds_safe(segs[0]);
+    ok &= load_es_safe(segs[1]);
+    ok &= load_fs_safe(segs[2]);
+    ok &= load_gs_safe(segs[3]);
+    if (!ok) {
+        pv_failsafe(guest_regs(), segs, "the guest's data segments cannot be loaded");
+        if (v->domain->state != DOMSTATE_RUNNING)
+            schedule();
+    }
     resume_guest_frame();
 }

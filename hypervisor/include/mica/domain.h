@@ -42,6 +42,24 @@ struct vcpu {
     /* --- memory (page tables, TLB) --- */
 
     /* --- traps, callbacks, descriptors, FPU --- */
+    struct trap_info trap_table[256];  /* virtual IDT (set_trap_table) */
+    uint16_t kernel_ss;                /* stack_switch: ring-1 stack for */
+    uint32_t kernel_sp;                /*   bounces from ring 2/3 */
+    struct xen_callback event_cb;      /* cs == 0: none registered */
+    struct xen_callback failsafe_cb;
+    bool failsafe_masks;               /* CALLBACKF_mask_events */
+    struct xen_callback syscall32_cb, sysenter_cb;  /* accepted, see callbacks.c */
+    uint32_t nmi_cb_eip;               /* 0: none */
+    bool nmi_pending, nmi_masked;
+    unsigned long gdt_frames[FIRST_RESERVED_GDT_PAGE]; /* set_gdt, with refs */
+    unsigned int gdt_ents;
+    uint32_t ldt_base, ldt_ents;       /* MMUEXT_SET_LDT */
+    unsigned long ldt_mfns[16];        /* lazily mapped LDT pages (refs held) */
+    uint8_t fpu_area[512] __aligned(16); /* FXSAVE image while not loaded */
+    bool fpu_initialised;              /* fpu_area holds a real state */
+    uint8_t iopl;                      /* virtual IOPL (physdev set_iopl) */
+    uint32_t iobmp_va, iobmp_ports;    /* physdev set_iobitmap (guest VA) */
+    uint32_t debugreg[8];              /* DR0-3, DR6, DR7 as the guest set them */
 
     /* --- scheduling, timers, event channels --- */
 };
@@ -96,6 +114,9 @@ void xfree_bytes(void *p, size_t n);  /* n as given to xzalloc_bytes */
 
 /* Print v's guest registers (arch). */
 void arch_dump_guest_state(struct vcpu *v);
+/* v will never run again: release its arch state -- descriptor-table
+ * frames, LDT mappings, FPU ownership (arch/x86/vcpu.c; trap issue). */
+void arch_vcpu_destroy(struct vcpu *v);
 
 /*
  * Tear a domain down (common/domain_teardown.c): every frame, table and

@@ -58,6 +58,20 @@ HYPERCALL_PROTO(sched_op_compat);
 HYPERCALL_PROTO(xen_version);
 HYPERCALL_PROTO(console_io);
 HYPERCALL_PROTO(sched_op);
+/* Traps, callbacks, descriptors, FPU (arch/x86, see docs/traps.md). */
+HYPERCALL_PROTO(set_trap_table);
+HYPERCALL_PROTO(set_gdt);
+HYPERCALL_PROTO(stack_switch);
+HYPERCALL_PROTO(set_callbacks);
+HYPERCALL_PROTO(fpu_taskswitch);
+HYPERCALL_PROTO(set_debugreg);
+HYPERCALL_PROTO(get_debugreg);
+HYPERCALL_PROTO(update_descriptor);
+HYPERCALL_PROTO(physdev_op_compat);
+HYPERCALL_PROTO(iret);
+HYPERCALL_PROTO(nmi_op);
+HYPERCALL_PROTO(callback_op);
+HYPERCALL_PROTO(physdev_op);
 /* memory issue */
 HYPERCALL_PROTO(mmu_update);
 HYPERCALL_PROTO(memory_op);

@@ -25,6 +25,9 @@
 #define DIRECTMAP_SLOT       262
 #define GDT_VIRT_START       0xffff820000000000
 #define GDT_SLOT             260
+/* The guest LDT, mapped lazily page by page: the 16 pages after the GDT. */
+#define LDT_VIRT_START       (GDT_VIRT_START + 16 * 4096)
+#define LDT_AREA_PAGES       16
 #define HV_IMAGE_SLOT        511
 
 #define STACK_ORDER          2                   /* 16 KiB hypervisor stack */
@@ -48,5 +51,6 @@
 #define IST_MC               3
 
 #define HYPERCALL_VECTOR     0x82
+#define INT80_VECTOR         0x80                /* PV system calls: own stub */
 
 #endif
