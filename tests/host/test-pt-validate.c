@@ -333,3 +333,34 @@ HTEST(preempted_update_changes_nothing)
     CHECK_EQ(tab(l3)[0], pte(big, P | RW | US | A | D));
     CHECK(audit_ok());
 }
+
+HTEST(foreign_frames_only_through_a_named_owner)
+{
+    world_init();
+    unsigned long l1 = frame(&dom_priv), theirs = frame(&dom_a);
+    CHECK_EQ(pin(l1, PGT_l1_page_table), 0);
+    /* The table's owner maps its own frames; another domain's frame only
+     * when the caller (a privileged front end) names that domain. */
+    CHECK_EQ(mod_l1_entry(pg(l1), 0, pte(theirs, P | RW), &dom_priv, false, false), -EINVAL);
+    CHECK_EQ(mod_l1_entry(pg(l1), 0, pte(theirs, P | RW), &dom_a, false, false), 0);
+    CHECK_EQ(gcount(theirs), 2);
+    CHECK_EQ(ptype(theirs), PGT_writable_page);
+    CHECK(audit_ok());                  /* a privileged domain may map others' frames */
+    /* The shortcut for an unchanged frame still checks the named owner. */
+    CHECK_EQ(mod_l1_entry(pg(l1), 0, pte(theirs, P | RW | A), &dom_priv, false, false), -EINVAL);
+    CHECK_EQ(mod_l1_entry(pg(l1), 0, 0, &dom_priv, false, false), 0);
+    CHECK_EQ(gcount(theirs), 1);
+    CHECK(audit_ok());
+}
+
+HTEST(broken_and_hypervisor_heap_frames_are_never_mapped)
+{
+    world_init();
+    unsigned long b = frame(&dom_a);
+    pg(b)->count_info |= PGC_broken;
+    CHECK_EQ(one_entry(1, pte(b, P), &dom_a), -EINVAL);
+    pg(b)->count_info &= ~PGC_broken;
+    /* a hypervisor-heap page the domain owns (its shared_info) may be */
+    pg(b)->count_info |= PGC_xen_heap;
+    CHECK_EQ(one_entry(1, pte(b, P | RW), &dom_a), 0);
+}
