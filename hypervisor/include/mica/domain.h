@@ -125,6 +125,7 @@ struct domain {
     bool mm_started;
     long mm_taken_at_start;
     unsigned long mm_tot_at_start;
+    unsigned long mm_continuations;    /* long memory operations preempted */
 
     /* --- traps, callbacks, descriptors --- */
 
