@@ -77,7 +77,7 @@ done < "$LIST"
 IFS='|' read -r -a fields <<< "$entry"
 expect=$(trim "${fields[1]:-}")
 timeout_s=$(trim "${fields[2]:-}")
-hv='' guest='' mod='' elf=$NAME icount='' dom_success=0
+hv='' guest='' mod='' elf=$NAME icount='' dom_success=0 input=
 logs=() doms=()
 for ((i = 3; i < ${#fields[@]}; i++)); do
 	opt=$(trim "${fields[i]}")
@@ -88,6 +88,7 @@ for ((i = 3; i < ${#fields[@]}; i++)); do
 	elf=*)   elf=${opt#elf=} ;;
 	log=*)   logs+=("${opt#log=}") ;;
 	dom=*)   doms+=("${opt#dom=}") ;;
+	input=*) input=${opt#input=} ;;
 	dom-success=*) dom_success=${opt#dom-success=} ;;
 	icount)  icount=0 ;;
 	icount=*) icount=${opt#icount=} ;;
@@ -136,7 +137,8 @@ LOG=$LOG_DIR/$NAME.log
 timeout -k 5 "$timeout_s" "$QEMU" -machine pc $QEMU_ACCEL -m "$QEMU_MEM" \
 	-nographic -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-kernel "$IMAGE" -append "$append" -initrd "$initrd" ${extra[@]+"${extra[@]}"} $QEMU_EXTRA \
-	< /dev/null > "$LOG" 2>&1
+	< <(if [[ -n $input ]]; then sleep 2; printf '%s\r' "$input"; fi) \
+	> "$LOG" 2>&1
 rc=$?
 
 # --- judge -----------------------------------------------------------------
