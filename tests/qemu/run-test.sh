@@ -88,6 +88,7 @@ for ((i = 3; i < ${#fields[@]}; i++)); do
 	elf=*)   elf=${opt#elf=} ;;
 	log=*)   logs+=("${opt#log=}") ;;
 	dom=*)   doms+=("${opt#dom=}") ;;
+	dom-initrd=*) doms+=("@initrd ${opt#dom-initrd=}") ;;
 	input=*) input=${opt#input=} ;;
 	dom-success=*) dom_success=${opt#dom-success=} ;;
 	icount)  icount=0 ;;
@@ -123,6 +124,12 @@ initrd="$(qesc "$ELF")${guest:+ $(qesc "$guest")}"
 # dom=NAME rest: an unprivileged domain from NAME.elf, its module line
 # "domain rest" (docs/boot.md).
 for d in ${doms[@]+"${doms[@]}"}; do
+	if [[ $d == "@initrd "* ]]; then
+		f=${d#"@initrd "}
+		[[ -f $f ]] || fail "module $f is missing"
+		initrd+=",$(qesc "$f initrd")"
+		continue
+	fi
 	delf=${d%% *}
 	drest=${d#"$delf"}
 	[[ -f $BUILD/tests/guest/$delf.elf ]] || fail "guest image $BUILD/tests/guest/$delf.elf is missing (run make)"
