@@ -135,6 +135,9 @@ void domain_destroy(struct domain *d)
         mm_audit(when);
     }
     d->state = DOMSTATE_DYING;
+    for (unsigned int i = 0; i < d->max_vcpus; i++)
+        if (d->vcpu[i])
+            arch_vcpu_destroy(d->vcpu[i]);  /* GDT/LDT frames, FPU (trap issue) */
     stuck = relinquish_memory(d);
     scrubbed = d->mm_freed_pages;
     for (unsigned int i = 0; i < d->max_vcpus; i++) {

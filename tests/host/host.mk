@@ -27,6 +27,8 @@ HT_LDFLAGS := $(HT_SAN)
 HT_PROGS := test-string test-vsnprintf test-cmdline test-libelf test-page-alloc test-symbols \
             test-hypercall test-domain-layout test-time test-timer test-sched-credit \
             test-evtchn test-boot-domains test-console
+# Pure files of arch/x86 (no inline asm), from the trap issue.
+HT_PROGS += test-desc-check test-pv-rules test-x86-decode
 HOST_TEST_BINS := $(addprefix $(HT_DIR)/,$(HT_PROGS))
 
 # Another fragment adds the public-ABI layout tests.
@@ -61,6 +63,15 @@ $(HT_DIR)/obj/string-hv.o: hypervisor/common/string.c
 	@$(if $(Q),echo "  HOSTCC  $< (as hv_*)")
 	$(Q)$(CC) $(HT_CFLAGS) -DMICA_HYPERVISOR $(HT_RENAME_STRING) -MMD -MP -c $< -o $@
 
+# --- arch/x86 sources without inline asm, built for the host --------------
+HT_X86_CFLAGS := -Ihypervisor/arch/x86/include
+$(HT_DIR)/obj/x86/%.o: hypervisor/arch/x86/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $<")
+	$(Q)$(CC) $(HT_CFLAGS) $(HT_X86_CFLAGS) -MMD -MP -c $< -o $@
+$(HT_DIR)/test-desc-check.o $(HT_DIR)/test-pv-rules.o $(HT_DIR)/test-x86-decode.o: \
+    HT_CFLAGS += $(HT_X86_CFLAGS)
+
 # --- the test programs ----------------------------------------------------
 $(HT_DIR)/%.o: tests/host/%.c
 	@mkdir -p $(dir $@)
@@ -93,6 +104,12 @@ $(HT_DIR)/test-page-alloc: $(HT_DIR)/test-page-alloc.o $(HT_DIR)/obj/page_alloc.
 $(HT_DIR)/test-hypercall: $(HT_DIR)/test-hypercall.o $(HT_DIR)/obj/hypercall.o
 	$(HT_LINK)
 $(HT_DIR)/test-domain-layout: $(HT_DIR)/test-domain-layout.o $(HT_DIR)/obj/domain_layout.o
+	$(HT_LINK)
+$(HT_DIR)/test-desc-check: $(HT_DIR)/test-desc-check.o $(HT_DIR)/obj/x86/desc_check.o
+	$(HT_LINK)
+$(HT_DIR)/test-pv-rules: $(HT_DIR)/test-pv-rules.o $(HT_DIR)/obj/x86/pv_rules.o
+	$(HT_LINK)
+$(HT_DIR)/test-x86-decode: $(HT_DIR)/test-x86-decode.o $(HT_DIR)/obj/x86/x86_decode.o
 	$(HT_LINK)
 $(HT_DIR)/test-symbols: $(HT_DIR)/test-symbols.o $(HT_DIR)/obj/symbols.o \
                         $(HT_DIR)/test-symbols-table.o
@@ -146,4 +163,4 @@ $(BUILD)/check/%.o: hypervisor/common/%.c FORCE_HT_CHECK
 .PHONY: FORCE_HT_CHECK
 FORCE_HT_CHECK:
 
--include $(wildcard $(HT_DIR)/*.d $(HT_DIR)/obj/*.d)
+-include $(wildcard $(HT_DIR)/*.d $(HT_DIR)/obj/*.d $(HT_DIR)/obj/x86/*.d)

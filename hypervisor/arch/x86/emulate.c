@@ -309,18 +309,30 @@ static bool emulate_privileged(struct emul *e, const struct x86_insn *in)
 
 /* ---- entry points ------------------------------------------------------- */
 
-static bool emulate_int_n(struct emul *e, unsigned int vector)
+/*
+ * #GP from INT n.  The architectural error code is (n << 3) | 2; QEMU's
+ * TCG reports n * 16 + 2 in long mode (the byte offset of the 16-byte
+ * gate).  The instruction says which n it was, so either form is accepted
+ * and a refused INT n always reaches the guest with the architectural code.
+ */
+static bool emulate_int_n(struct emul *e, uint32_t ec)
 {
     struct x86_insn in;
-    const struct trap_info *ti = &e->v->trap_table[vector & 0xff];
+    unsigned int n;
+    const struct trap_info *ti;
 
-    if (x86_decode(&in, fetch, e) || in.op != 0xcd || in.twobyte ||
-        in.imm8 != vector)
+    if (x86_decode(&in, fetch, e) || in.op != 0xcd || in.twobyte)
         return false;
-    if (!ti->address || TI_GET_DPL(ti) < guest_ring(e->r))
+    n = in.imm8;
+    if ((ec >> 3) != n && (ec >> 4) != n)
         return false;
+    ti = &e->v->trap_table[n];
+    if (!ti->address || TI_GET_DPL(ti) < guest_ring(e->r)) {
+        pv_inject_trap(e->r, 13, true, (n << 3) | 2);
+        return true;
+    }
     advance(e->r, &in);
-    pv_inject_trap(e->r, vector, false, 0);
+    pv_inject_trap(e->r, n, false, 0);
     return true;
 }
 
@@ -333,7 +345,7 @@ bool emulate_gp_fault(struct cpu_regs *r)
     if (!guest_segment_base(e.v, (uint16_t)r->cs, &e.cs_base))
         return false;
     if ((ec & 3) == 2)                  /* IDT vector, not external */
-        return emulate_int_n(&e, ec >> 3);
+        return emulate_int_n(&e, ec);
     if (ec != 0 || x86_decode(&in, fetch, &e) || in.lock)
         return false;
 

@@ -18,7 +18,9 @@
  * The rules.  A frame can be part of a GDT or LDT only with the page type
  * PGT_seg_desc_page, which it cannot take while the guest maps it
  * writable anywhere (the memory issue's type system), and only after all
- * 512 of its descriptors pass check_descriptor() (desc_check.c).  So while
+ * 512 of its descriptors pass check_descriptor() (desc_check.c); never
+ * one of the domain's hypervisor-heap frames (shared_info), which the
+ * hypervisor writes itself.  So while
  * the hypervisor shows a frame as a descriptor table nobody can change it
  * except through update_descriptor, which checks the new descriptor first.
  * set_gdt checks everything before it changes anything: the old GDT is
@@ -40,6 +42,7 @@
 #include <public/xen.h>
 #include <asm/page.h>
 #include <asm/paging.h>
+#include <asm/mm_arch.h>
 #include <asm/pv.h>
 #include <asm/desc_check.h>
 
@@ -83,6 +86,19 @@ bool guest_segment_base(struct vcpu *v, uint16_t sel, uint32_t *base)
 
 /* ---- the GDT ------------------------------------------------------------- */
 
+/*
+ * Take a descriptor-page reference on a frame of d.  Hypervisor-heap
+ * frames the domain owns (shared_info, later grant tables) are refused:
+ * the hypervisor itself writes them (event bits, CR2, time), and a
+ * descriptor table must change only through update_descriptor.
+ */
+static int get_desc_frame(struct domain *d, unsigned long mfn)
+{
+    if (!mfn_valid(mfn) || (mfn_to_page(mfn)->count_info & PGC_xen_heap))
+        return -EINVAL;
+    return get_page_and_type(mfn_to_page(mfn), d, PGT_seg_desc_page);
+}
+
 static void release_frames(const unsigned long *mfns, unsigned int n)
 {
     for (unsigned int i = 0; i < n; i++)
@@ -114,8 +130,7 @@ HYPERCALL_PROTO(set_gdt)
     /* Validate: every frame ours, typed as a descriptor page, all entries OK. */
     for (got = 0; got < nr; got++) {
         mfns[got] = list[got];
-        if (!mfn_valid(mfns[got]) ||
-            get_page_and_type(mfn_to_page(mfns[got]), d, PGT_seg_desc_page))
+        if (get_desc_frame(d, mfns[got]))
             goto fail;
         if (!descriptor_page_ok(mfn_to_virt(mfns[got]))) {
             put_page_and_type(mfn_to_page(mfns[got]));
@@ -152,7 +167,8 @@ HYPERCALL_PROTO(update_descriptor)
     pg = mfn_to_page(mfn);
     if (get_page(pg, d))
         return -EINVAL;
-    /* A descriptor page stays one; anything else must accept writes. */
+    /* A descriptor page stays one; anything else must accept writes
+     * (shared_info among them: the guest may write that page anyway). */
     type = (pg->type_info & PGT_type_mask) == PGT_seg_desc_page
          ? PGT_seg_desc_page : PGT_writable_page;
     if (get_page_type(pg, type)) {
@@ -216,7 +232,7 @@ bool ldt_lazy_map(struct vcpu *v, uint64_t cr2)
     if (cr2 < LDT_VIRT_START || off >= (uint64_t)v->ldt_ents * 8 || v->ldt_mfns[p])
         return false;
     mfn = guest_va_to_mfn(v, v->ldt_base + p * PAGE_SIZE);
-    if (!mfn || get_page_and_type(mfn_to_page(mfn), v->domain, PGT_seg_desc_page))
+    if (!mfn || get_desc_frame(v->domain, mfn))
         return false;
     if (!descriptor_page_ok(mfn_to_virt(mfn))) {
         put_page_and_type(mfn_to_page(mfn));
@@ -226,6 +242,19 @@ bool ldt_lazy_map(struct vcpu *v, uint64_t cr2)
     v->ldt_mfns[p] = mfn;
     gdt_area_map(LDT_FIRST_AREA_PAGE + p, mfn, false);
     return true;
+}
+
+void release_descriptor_tables(struct vcpu *v)
+{
+    arch_invalidate_ldt(v);
+    v->ldt_base = v->ldt_ents = 0;
+    release_frames(v->gdt_frames, (v->gdt_ents + 511) / 512);
+    memset(v->gdt_frames, 0, sizeof(v->gdt_frames));
+    v->gdt_ents = 0;
+    if (v == current) {
+        map_gdt(v);
+        desc_load_ldt(0);
+    }
 }
 
 void load_descriptor_tables(struct vcpu *v)

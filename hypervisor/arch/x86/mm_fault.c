@@ -149,8 +149,8 @@ bool mm_guest_page_fault(struct cpu_regs *r, unsigned long cr2)
     pte_t l1e;
     bool done;
 
-    /* (Trap issue: faults in the lazily mapped LDT area are theirs; their
-     * check goes here, before the writable-page-table one.) */
+    /* (Faults in the lazily mapped LDT area never get here: traps.c takes
+     * every #PF above 4 GiB first.) */
 
     if (!(v->domain->vm_assist & (1UL << VMASST_TYPE_writable_pagetables)) ||
         regs_ring(r) != GUEST_KERNEL_RING ||

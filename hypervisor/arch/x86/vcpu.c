@@ -120,6 +120,12 @@ void arch_vcpu_save(struct vcpu *v)
     v->gs = read_sreg_gs();
 }
 
+void arch_vcpu_destroy(struct vcpu *v)
+{
+    release_descriptor_tables(v);
+    fpu_release(v);
+}
+
 void arch_vcpu_run(struct vcpu *v, const struct cpu_regs *frame)
 {
     uint16_t segs[4] = { v->ds, v->es, v->fs, v->gs };

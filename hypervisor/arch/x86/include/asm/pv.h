@@ -78,6 +78,8 @@ void load_descriptor_tables(struct vcpu *v);
 /* Drop v's LDT page mappings and their references. */
 void arch_invalidate_ldt(struct vcpu *v);
 int arch_set_ldt(struct vcpu *v, uint32_t base, uint32_t ents);
+/* v will never run again: drop its GDT frames and LDT pages. */
+void release_descriptor_tables(struct vcpu *v);
 
 /* ---- fpu.c ----------------------------------------------------------------- */
 
