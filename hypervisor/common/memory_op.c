@@ -122,10 +122,12 @@ static long reservation_op(unsigned int cmd, unsigned long start, guest_va_t arg
         !guest_range_ok(r.extent_start, (uint64_t)r.nr_extents * 4))
         return -EFAULT;
     for (unsigned long i = start; i < r.nr_extents; i++) {
-        if (i > start && mm_preempt_check())
+        if (i > start && mm_preempt_check()) {
+            mm_note_continuation();
             return hypercall_create_continuation(__HYPERVISOR_memory_op, 2,
                                                  (unsigned long)(cmd | (i << MEMOP_EXTENT_SHIFT)),
                                                  (unsigned long)arg);
+        }
         if (do_extent(cmd, d, &r, i))
             return (long)i;
     }

@@ -15,8 +15,9 @@
  *    error, *done the number of requests applied before it;
  *  - between requests the call may be preempted: the continuation carries
  *    the rest of the array, the remaining count with MMU_UPDATE_PREEMPTED
- *    set, and the progress so far in *done (so *done is only meaningful if
- *    the guest passed a pointer for it);
+ *    set, and the progress so far in the otherwise unused fifth argument
+ *    (Xen keeps it in *done; a register cannot fault), and *done receives
+ *    the total when the call finally returns;
  *  - a request that needs long work (validating or devalidating a big
  *    table) is re-issued by the continuation, not counted, until it is done;
  *  - the deferred devalidation queue is worked off before the first
@@ -146,16 +147,28 @@ static int do_one_update(const struct mmu_update *req, struct domain *pt_owner,
     }
 }
 
-/* Stop here; the call is re-issued for [i, count) with *done = done. */
-static long batch_continuation(unsigned int nr, guest_va_t list, size_t size,
-                               unsigned int i, unsigned int count,
-                               guest_va_t pdone, uint32_t done, unsigned long fd)
+/*
+ * Stop here; the call is re-issued for [i, count), with the progress so
+ * far in the fifth argument register (EDI), which the ABI leaves unused:
+ * so a continuation never depends on *done being readable.
+ */
+void mm_note_continuation(void)
 {
-    if (pdone)
-        (void)copy_to_guest(pdone, &done, sizeof(done));
-    return hypercall_create_continuation(nr, 4, (unsigned long)(list + i * size),
+    struct domain *d = current_domain();
+
+    if (d->mm_continuations++ == 0)
+        pr_info("d%u: a long memory operation was preempted; it goes on as a "
+                "continuation\n", d->domain_id);
+}
+
+long mm_batch_continuation(unsigned int nr, guest_va_t list, size_t size,
+                           unsigned int i, unsigned int count,
+                           guest_va_t pdone, uint32_t done, unsigned long fd)
+{
+    mm_note_continuation();
+    return hypercall_create_continuation(nr, 5, (unsigned long)(list + i * size),
                                          (unsigned long)((count - i) | MMU_UPDATE_PREEMPTED),
-                                         (unsigned long)pdone, fd);
+                                         (unsigned long)pdone, fd, (unsigned long)done);
 }
 
 HYPERCALL_PROTO(mmu_update)
@@ -169,8 +182,7 @@ HYPERCALL_PROTO(mmu_update)
 
     if (count & MMU_UPDATE_PREEMPTED) {
         count &= ~MMU_UPDATE_PREEMPTED;
-        if (pdone && copy_from_guest(&done, pdone, sizeof(done)))
-            return -EFAULT;
+        done = (uint32_t)a5;
     }
     /* foreigndom: bits 15..0 own the mapped frames, 31..16 = tables' owner + 1. */
     if ((rc = mm_lookup_domain((uint16_t)fd, &pg_owner)))
@@ -180,12 +192,12 @@ HYPERCALL_PROTO(mmu_update)
         return rc;
 
     if (mm_finish_pending(true) == -ERESTART)
-        return batch_continuation(__HYPERVISOR_mmu_update, ureqs, 16, 0, count, pdone, done, fd);
+        return mm_batch_continuation(__HYPERVISOR_mmu_update, ureqs, 16, 0, count, pdone, done, fd);
     for (i = 0; i < count; i++) {
         struct mmu_update req;
 
         if (i && mm_preempt_check())
-            return batch_continuation(__HYPERVISOR_mmu_update, ureqs, 16, i, count,
+            return mm_batch_continuation(__HYPERVISOR_mmu_update, ureqs, 16, i, count,
                                       pdone, done + i, fd);
         if (!guest_range_ok(ureqs, (uint64_t)(i + 1) * 16) ||
             copy_from_guest(&req, ureqs + i * 16, sizeof(req))) {
@@ -194,16 +206,16 @@ HYPERCALL_PROTO(mmu_update)
         }
         rc = do_one_update(&req, pt_owner, pg_owner);
         if (rc == -ERESTART)
-            return batch_continuation(__HYPERVISOR_mmu_update, ureqs, 16, i, count,
+            return mm_batch_continuation(__HYPERVISOR_mmu_update, ureqs, 16, i, count,
                                       pdone, done + i, fd);
         if (rc) {
             pr_debug("d%u mmu_update: request %u (ptr %#llx val %#llx) refused: %d\n",
-                     current_domain()->domain_id, i, (unsigned long long)req.ptr,
+                     current_domain()->domain_id, done + i, (unsigned long long)req.ptr,
                      (unsigned long long)req.val, rc);
             break;
         }
         if (mm_finish_pending(true) == -ERESTART)
-            return batch_continuation(__HYPERVISOR_mmu_update, ureqs, 16, i + 1, count,
+            return mm_batch_continuation(__HYPERVISOR_mmu_update, ureqs, 16, i + 1, count,
                                       pdone, done + i + 1, fd);
     }
     if (pdone)
@@ -271,6 +283,7 @@ static long update_va_mapping(uint32_t va, uint64_t val, unsigned long flags,
     return 0;
 
 restart:
+    mm_note_continuation();
     return hypercall_create_continuation(nr, nargs, (unsigned long)va,
                                          (unsigned long)(uint32_t)val,
                                          (unsigned long)(uint32_t)(val >> 32), flags,

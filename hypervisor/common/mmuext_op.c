@@ -223,17 +223,6 @@ static int do_one_op(const struct mmuext_op *op, struct domain *pg_owner)
     }
 }
 
-static long ext_continuation(guest_va_t list, unsigned int i, unsigned int count,
-                             guest_va_t pdone, uint32_t done, unsigned long fd)
-{
-    if (pdone)
-        (void)copy_to_guest(pdone, &done, sizeof(done));
-    return hypercall_create_continuation(__HYPERVISOR_mmuext_op, 4,
-                                         (unsigned long)(list + i * 12u),
-                                         (unsigned long)((count - i) | MMU_UPDATE_PREEMPTED),
-                                         (unsigned long)pdone, fd);
-}
-
 HYPERCALL_PROTO(mmuext_op)
 {
     guest_va_t uops = (guest_va_t)a1, pdone = (guest_va_t)a3;
@@ -245,18 +234,17 @@ HYPERCALL_PROTO(mmuext_op)
 
     if (count & MMU_UPDATE_PREEMPTED) {
         count &= ~MMU_UPDATE_PREEMPTED;
-        if (pdone && copy_from_guest(&done, pdone, sizeof(done)))
-            return -EFAULT;
+        done = (uint32_t)a5;
     }
     if ((rc = mm_lookup_domain((uint16_t)fd, &pg_owner)))
         return rc;
     if (mm_finish_pending(true) == -ERESTART)
-        return ext_continuation(uops, 0, count, pdone, done, fd);
+        return mm_batch_continuation(__HYPERVISOR_mmuext_op, uops, 12, 0, count, pdone, done, fd);
     for (i = 0; i < count; i++) {
         struct mmuext_op op;
 
         if (i && mm_preempt_check())
-            return ext_continuation(uops, i, count, pdone, done + i, fd);
+            return mm_batch_continuation(__HYPERVISOR_mmuext_op, uops, 12, i, count, pdone, done + i, fd);
         if (!guest_range_ok(uops, (uint64_t)(i + 1) * 12) ||
             copy_from_guest(&op, uops + i * 12, sizeof(op))) {
             rc = -EFAULT;
@@ -264,14 +252,14 @@ HYPERCALL_PROTO(mmuext_op)
         }
         rc = do_one_op(&op, pg_owner);
         if (rc == -ERESTART)
-            return ext_continuation(uops, i, count, pdone, done + i, fd);
+            return mm_batch_continuation(__HYPERVISOR_mmuext_op, uops, 12, i, count, pdone, done + i, fd);
         if (rc) {
             pr_debug("d%u mmuext_op: op %u (cmd %u arg1 %#x) refused: %d\n",
-                     current_domain()->domain_id, i, op.cmd, op.arg1.mfn, rc);
+                     current_domain()->domain_id, done + i, op.cmd, op.arg1.mfn, rc);
             break;
         }
         if (mm_finish_pending(true) == -ERESTART)
-            return ext_continuation(uops, i + 1, count, pdone, done + i + 1, fd);
+            return mm_batch_continuation(__HYPERVISOR_mmuext_op, uops, 12, i + 1, count, pdone, done + i + 1, fd);
     }
     if (pdone)
         (void)copy_to_guest(pdone, &(uint32_t){ done + i }, sizeof(uint32_t));

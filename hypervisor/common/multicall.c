@@ -35,6 +35,7 @@
 #include <mica/domain.h>
 #include <mica/errno.h>
 #include <mica/guest_access.h>
+#include <mica/mm_ops.h>
 #include <public/xen.h>
 #include <asm/regs.h>
 
@@ -86,10 +87,12 @@ HYPERCALL_PROTO(multicall)
         struct multicall_entry e;
         long res;
 
-        if (i && mm_preempt_check())
+        if (i && mm_preempt_check()) {
+            mm_note_continuation();
             return hypercall_create_continuation(__HYPERVISOR_multicall, 2,
                                                  (unsigned long)at,
                                                  (unsigned long)(nr - i));
+        }
         /* The whole prefix must lie below the hole: no address ever wraps. */
         if (!guest_range_ok(list, (uint64_t)(i + 1) * ENTRY_SIZE) ||
             copy_from_guest(&e, at, sizeof(e)))

@@ -51,6 +51,16 @@
 #include <asm/mm_arch.h>
 #include <asm/m2p.h>
 #include <mica/pt_rules.h>
+#include <mica/printk.h>
+
+/* Every refusal of an entry is traceable (loglvl=debug): the rule's line. */
+#define REFUSE(e, why) refuse(e, why, __LINE__)
+static int refuse(pte_t e, const char *why, int line)
+{
+    pr_debug("mm: entry %#llx refused: %s (pt_validate.c:%d)\n", (unsigned long long)e,
+             why, line);
+    return -EINVAL;
+}
 
 #define PTE_RSVD_HIGH   0x7ff0000000000000ULL   /* bits 52..62 */
 #define CACHE_ATTRS     (_PAGE_PWT | _PAGE_PCD | _PAGE_PAT)
@@ -110,15 +120,15 @@ static int get_page_from_l1e(pte_t e, struct domain *l1_owner,
     if (!(e & _PAGE_PRESENT))
         return 0;
     if (l1e_check(e, mm_io_privileged(l1_owner), cpu_has_nx()))
-        return -EINVAL;
+        return REFUSE(e, "L1 flags");
     if (!(pg = entry_page(e)) || get_page(pg, pg_owner))
-        return -EINVAL;
+        return REFUSE(e, "L1: frame not RAM of the data owner");
     if (e & _PAGE_RW) {
         rc = preemptible ? get_page_type_preemptible(pg, PGT_writable_page)
                          : get_page_type(pg, PGT_writable_page);
         if (rc) {
             put_page(pg);
-            return rc;
+            return rc == -EINVAL ? REFUSE(e, "L1: frame cannot be writable") : rc;
         }
     }
     return 0;
@@ -163,21 +173,21 @@ static int get_page_from_l2e(pte_t e, struct page_info *table, bool preemptible)
     if (!(e & _PAGE_PRESENT))
         return 0;
     if (l2e_check(e, cpu_has_nx()) || !(pg = entry_page(e)))
-        return -EINVAL;
+        return REFUSE(e, "L2 flags (PSE, GLOBAL, cache) or not RAM");
     if (pg == table) {                   /* read-only self-map: no reference */
         if ((e & _PAGE_RW) || (table->type_info & PGT_pae_xen_l2))
-            return -EINVAL;
+            return REFUSE(e, "L2 self-map writable or in the slot-3 L2");
         return 0;
     }
     if (get_page(pg, d))
-        return -EINVAL;
+        return REFUSE(e, "L2: table not owned by the table's owner");
     rc = preemptible ? get_page_type_preemptible(pg, PGT_l1_page_table)
                      : get_page_type(pg, PGT_l1_page_table);
     if (rc == -EINVAL && !(e & _PAGE_RW) && !(table->type_info & PGT_pae_xen_l2))
         rc = get_linear_l2(pg, table);
     if (rc)
         put_page(pg);
-    return rc;
+    return rc == -EINVAL ? REFUSE(e, "L2: not an L1, nor an allowed linear L2") : rc;
 }
 
 static void put_page_from_l2e(pte_t e, struct page_info *table)
@@ -201,17 +211,17 @@ static int get_page_from_l3e(pte_t e, unsigned int slot, struct domain *d,
     int rc;
 
     if (!(e & _PAGE_PRESENT))
-        return slot == 3 ? -EINVAL : 0;
+        return slot == 3 ? REFUSE(e, "L3 slot 3 not present") : 0;
     if (l3e_check(e) || !(pg = entry_page(e)) || get_page(pg, d))
-        return -EINVAL;
+        return REFUSE(e, "L3 flags, or not RAM of the table's owner");
     rc = preemptible ? get_page_type_preemptible(pg, type) : get_page_type(pg, type);
     if (rc == 0 && slot == 3 && (pg->type_info & PGT_count_mask) != 1) {
-        put_page_type(pg);               /* slot-3 L2s are never shared */
-        rc = -EINVAL;
+        put_page_and_type(pg);           /* slot-3 L2s are never shared */
+        return REFUSE(e, "L3 slot 3: L2 shared with another L3");
     }
     if (rc)
         put_page(pg);
-    return rc;
+    return rc == -EINVAL ? REFUSE(e, "L3: not an L2 of the right kind") : rc;
 }
 
 static void put_page_from_l3e(pte_t e)
@@ -274,7 +284,8 @@ int pt_validate(struct page_info *pg, bool preemptible)
         if (rc)
             return rc;
         pg->nr_validated = (uint16_t)(i + 1);
-        if (preemptible && i + 1 < nr && mm_preempt_check())
+        /* Empty entries are cheap: only check after real work. */
+        if (preemptible && (tab[i] & _PAGE_PRESENT) && i + 1 < nr && mm_preempt_check())
             return -ERESTART;
     }
     if (pg->type_info & PGT_pae_xen_l2)
@@ -292,7 +303,7 @@ int pt_devalidate(struct page_info *pg, bool preemptible)
         unsigned int i = pg->nr_validated - 1u;
         put_entry(pg, tab, i);
         pg->nr_validated = (uint16_t)i;
-        if (preemptible && i && mm_preempt_check())
+        if (preemptible && (tab[i] & _PAGE_PRESENT) && i && mm_preempt_check())
             return -ERESTART;
     }
     return 0;

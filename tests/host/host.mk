@@ -21,12 +21,13 @@ CC ?= gcc
 HT_DIR := $(BUILD)/tests/host
 HT_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 HT_CFLAGS := -g -O1 -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
-             $(HT_SAN) -Iinclude -Ihypervisor/include
+             $(HT_SAN) -Iinclude -Ihypervisor/include -Ihypervisor/arch/x86/include
 HT_LDFLAGS := $(HT_SAN)
 
 HT_PROGS := test-string test-vsnprintf test-cmdline test-libelf test-page-alloc test-symbols \
-            test-hypercall test-domain-layout test-time test-timer test-sched-credit \
-            test-evtchn test-boot-domains test-console
+            test-hypercall test-domain-layout \
+            test-page-type test-pt-validate test-mm-audit test-pte-write \
+            test-time test-timer test-sched-credit test-evtchn test-boot-domains test-console
 # Pure files of arch/x86 (no inline asm), from the trap issue.
 HT_PROGS += test-desc-check test-pv-rules test-x86-decode
 HOST_TEST_BINS := $(addprefix $(HT_DIR)/,$(HT_PROGS))
@@ -105,6 +106,18 @@ $(HT_DIR)/test-hypercall: $(HT_DIR)/test-hypercall.o $(HT_DIR)/obj/hypercall.o
 	$(HT_LINK)
 $(HT_DIR)/test-domain-layout: $(HT_DIR)/test-domain-layout.o $(HT_DIR)/obj/domain_layout.o
 	$(HT_LINK)
+# Memory management: the real page-type core, validator, auditor and buddy
+# allocator on the fake machine of tests/host/mm-world.c.
+HT_MM_OBJS := $(HT_DIR)/mm-world.o $(HT_DIR)/obj/page_type.o $(HT_DIR)/obj/pt_validate.o \
+              $(HT_DIR)/obj/mm_audit.o $(HT_DIR)/obj/page_alloc.o
+$(HT_DIR)/test-page-type: $(HT_DIR)/test-page-type.o $(HT_MM_OBJS)
+	$(HT_LINK)
+$(HT_DIR)/test-pt-validate: $(HT_DIR)/test-pt-validate.o $(HT_MM_OBJS)
+	$(HT_LINK)
+$(HT_DIR)/test-mm-audit: $(HT_DIR)/test-mm-audit.o $(HT_MM_OBJS)
+	$(HT_LINK)
+$(HT_DIR)/test-pte-write: $(HT_DIR)/test-pte-write.o $(HT_DIR)/obj/x86/pte_write_emul.o
+	$(HT_LINK)
 $(HT_DIR)/test-desc-check: $(HT_DIR)/test-desc-check.o $(HT_DIR)/obj/x86/desc_check.o
 	$(HT_LINK)
 $(HT_DIR)/test-pv-rules: $(HT_DIR)/test-pv-rules.o $(HT_DIR)/obj/x86/pv_rules.o
@@ -151,6 +164,7 @@ HT_FREESTANDING := -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-n
                    -fno-asynchronous-unwind-tables -Iinclude -Ihypervisor/include \
                    -Ihypervisor/arch/x86/include -DMICA_HYPERVISOR
 HT_COMMON := string vsnprintf cmdline libelf page_alloc symbols hypercall domain_layout \
+             page_type pt_validate mm_audit \
              time timer softirq sched_credit event_channel event_2l event_channel_op \
              boot_domains console_io schedule sched_op vcpu_op
 

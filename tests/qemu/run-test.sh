@@ -78,7 +78,7 @@ IFS='|' read -r -a fields <<< "$entry"
 expect=$(trim "${fields[1]:-}")
 timeout_s=$(trim "${fields[2]:-}")
 hv='' guest='' mod='' elf=$NAME icount='' dom_success=0 input=
-logs=() doms=()
+logs=() nologs=() doms=()
 for ((i = 3; i < ${#fields[@]}; i++)); do
 	opt=$(trim "${fields[i]}")
 	case $opt in
@@ -93,6 +93,7 @@ for ((i = 3; i < ${#fields[@]}; i++)); do
 	dom-success=*) dom_success=${opt#dom-success=} ;;
 	icount)  icount=0 ;;
 	icount=*) icount=${opt#icount=} ;;
+	nolog=*) nologs+=("${opt#nolog=}") ;;
 	"")      ;;
 	*)       fail "bad option '$opt' in $LIST" ;;
 	esac
@@ -211,6 +212,9 @@ grep -qa 'mm audit (.*): FAIL' <<< "$clean" && fail "memory audit failed"
 grep -qa 'teardown: .*MEMORY LEAK' <<< "$clean" && fail "domain teardown leaked memory"
 for s in ${logs[@]+"${logs[@]}"}; do
 	grep -qaF -- "$s" <<< "$clean" || fail "log lacks '$s'"
+done
+for s in ${nologs[@]+"${nologs[@]}"}; do
+	grep -qaF -- "$s" <<< "$clean" && fail "log has '$s'"
 done
 
 echo "PASS qemu.$NAME"

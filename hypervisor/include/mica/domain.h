@@ -119,6 +119,7 @@ struct domain {
     /* heap_free_pages() - heap_total_pages() just before creation: after
      * teardown the heap must be back there exactly (domain_teardown.c) */
     long mm_heap_baseline;
+    unsigned long mm_continuations;    /* long memory operations preempted */
     /* Heap pages the domain had taken when it started (domain_start) and
      * its tot_pages then: with several domains created and destroyed in
      * any order, teardown checks it gives back exactly what it took. */

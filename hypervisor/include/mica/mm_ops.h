@@ -10,10 +10,19 @@
 
 /*
  * Bit 31 of an mmu_update/mmuext_op count marks a call re-issued by a
- * continuation: *done then holds the progress so far (hypervisor-internal,
- * as in Xen; guests leave it clear).
+ * continuation: the fifth argument (EDI) then holds the progress so far
+ * (hypervisor-internal, as in Xen; guests leave the bit clear).
  */
 #define MMU_UPDATE_PREEMPTED 0x80000000u
+
+/* Count a preempted memory operation (the first one is logged). */
+void mm_note_continuation(void);
+
+/* Continue batch hypercall nr at element i of list (elements of `size`
+ * bytes), `done` of them completed so far. */
+long mm_batch_continuation(unsigned int nr, guest_va_t list, size_t size,
+                           unsigned int i, unsigned int count,
+                           guest_va_t pdone, uint32_t done, unsigned long fd);
 
 /*
  * The domain a request names.  DOMID_SELF or the caller's own id: the

@@ -46,11 +46,6 @@ static inline long HYPERVISOR_set_timer_op(uint64_t deadline)
                       (long)(uint32_t)(deadline >> 32));
 }
 
-static inline long HYPERVISOR_update_va_mapping(uint32_t va, uint64_t pte, uint32_t flags)
-{
-    return hypercall4(__HYPERVISOR_update_va_mapping, (long)va, (long)(uint32_t)pte,
-                      (long)(uint32_t)(pte >> 32), (long)flags);
-}
 
 /* ---- shared_info ----------------------------------------------------- */
 

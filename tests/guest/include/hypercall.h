@@ -55,6 +55,53 @@ static inline long HYPERVISOR_sched_op_compat(int cmd, unsigned long arg)
     return hypercall2(__HYPERVISOR_sched_op_compat, cmd, (long)arg);
 }
 
+/* ---- memory management (memory issue) ---- */
+
+static inline long HYPERVISOR_mmu_update(const mmu_update_t *req, unsigned int count,
+                     unsigned int *done, unsigned int foreigndom)
+{
+    return hypercall4(__HYPERVISOR_mmu_update, (long)req, (long)count,
+              (long)done, (long)foreigndom);
+}
+
+static inline long HYPERVISOR_mmuext_op(const mmuext_op_t *op, unsigned int count,
+                    unsigned int *done, unsigned int foreigndom)
+{
+    return hypercall4(__HYPERVISOR_mmuext_op, (long)op, (long)count,
+              (long)done, (long)foreigndom);
+}
+
+static inline long HYPERVISOR_update_va_mapping(unsigned long va, uint64_t pte,
+                        unsigned long flags)
+{
+    return hypercall4(__HYPERVISOR_update_va_mapping, (long)va, (long)(uint32_t)pte,
+              (long)(uint32_t)(pte >> 32), (long)flags);
+}
+
+static inline long HYPERVISOR_update_va_mapping_otherdomain(unsigned long va, uint64_t pte,
+                                unsigned long flags,
+                                unsigned int domid)
+{
+    return hypercall5(__HYPERVISOR_update_va_mapping_otherdomain, (long)va,
+              (long)(uint32_t)pte, (long)(uint32_t)(pte >> 32), (long)flags,
+              (long)domid);
+}
+
+static inline long HYPERVISOR_memory_op(unsigned int cmd, void *arg)
+{
+    return hypercall2(__HYPERVISOR_memory_op, (long)cmd, (long)arg);
+}
+
+static inline long HYPERVISOR_multicall(multicall_entry_t *calls, unsigned int nr)
+{
+    return hypercall2(__HYPERVISOR_multicall, (long)calls, (long)nr);
+}
+
+static inline long HYPERVISOR_vm_assist(unsigned int cmd, unsigned int type)
+{
+    return hypercall2(__HYPERVISOR_vm_assist, (long)cmd, (long)type);
+}
+
 /* --- traps, callbacks, descriptors, FPU (the trap issue) --- */
 
 static inline long HYPERVISOR_set_trap_table(const struct trap_info *table)
