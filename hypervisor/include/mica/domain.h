@@ -72,6 +72,8 @@ struct vcpu {
     int pause_count;                   /* vcpu_pause() nesting */
     bool is_running;                   /* its state is live on the CPU */
     struct vcpu_runstate_info runstate;
+    guest_va_t runstate_area;          /* VCPUOP_register_runstate_memory_area */
+    bool runstate_area_stale;          /* copy it before the guest runs again */
     struct timer singleshot_timer;     /* set_timer_op, VCPUOP singleshot */
     struct timer periodic_timer;       /* VIRQ_TIMER tick while running */
     s_time_t periodic_period;          /* 0: stopped (default 10 ms) */
