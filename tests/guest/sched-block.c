@@ -76,10 +76,10 @@ static void test_poll(void)
     evtchn_send(peer);
     ports[0] = ipi;
     ports[1] = peer;
-    CHECK_RC(sched_poll(ports, 2, t0 + 2000 * NS_PER_MS), 0, "poll masked");
+    CHECK_RC(sched_poll(ports, 2, t0 + 5000 * NS_PER_MS), 0, "poll masked");
     uint64_t took = now_ns() - t0;
     printf("poll on a masked port: woken after %u us\n", US(took));
-    CHECK(evtchn_is_pending(peer) && took >= 2 * NS_PER_MS && took < 1000 * NS_PER_MS,
+    CHECK(evtchn_is_pending(peer) && took >= 2 * NS_PER_MS && took < 3000 * NS_PER_MS,
           "poll woke after %u us, pending %d", US(took), evtchn_is_pending(peer));
     CHECK(!vcpu0_info()->evtchn_upcall_pending, "a masked port raised an upcall");
     CHECK(vcpu0_info()->evtchn_upcall_mask == 1, "poll changed the upcall mask");
@@ -90,7 +90,7 @@ static void test_poll(void)
     t0 = now_ns();
     CHECK_RC(sched_poll((evtchn_port_t *)&ipi, 1, t0 + 3 * NS_PER_MS), 0, "poll with timeout");
     took = now_ns() - t0;
-    CHECK(took >= 3 * NS_PER_MS && took < 500 * NS_PER_MS, "timeout 3 ms took %u us", US(took));
+    CHECK(took >= 3 * NS_PER_MS && took < 3000 * NS_PER_MS, "timeout 3 ms took %u us", US(took));
     t0 = now_ns();
     CHECK_RC(sched_poll(NULL, 0, t0 + 2 * NS_PER_MS), 0, "poll on nothing");
     CHECK(now_ns() - t0 >= 2 * NS_PER_MS, "poll on nothing did not sleep");
