@@ -27,7 +27,8 @@ HT_LDFLAGS := $(HT_SAN)
 HT_PROGS := test-string test-vsnprintf test-cmdline test-libelf test-page-alloc test-symbols \
             test-hypercall test-domain-layout \
             test-page-type test-pt-validate test-mm-audit test-pte-write \
-            test-time test-timer test-sched-credit test-evtchn test-boot-domains test-console
+            test-time test-timer test-sched-credit test-evtchn test-boot-domains test-console \
+            test-schedule
 # Pure files of arch/x86 (no inline asm), from the trap issue.
 HT_PROGS += test-desc-check test-pv-rules test-x86-decode
 HOST_TEST_BINS := $(addprefix $(HT_DIR)/,$(HT_PROGS))
@@ -135,7 +136,8 @@ $(HT_DIR)/obj/time.o $(HT_DIR)/obj/event_channel.o $(HT_DIR)/obj/event_2l.o \
 $(HT_DIR)/obj/console_io.o $(HT_DIR)/obj/timer.o $(HT_DIR)/obj/softirq.o \
 $(HT_DIR)/obj/sched_credit.o $(HT_DIR)/obj/boot_domains.o \
 $(HT_DIR)/test-time.o $(HT_DIR)/test-evtchn.o $(HT_DIR)/test-console.o \
-$(HT_DIR)/test-timer.o $(HT_DIR)/test-sched-credit.o $(HT_DIR)/test-boot-domains.o: \
+$(HT_DIR)/test-timer.o $(HT_DIR)/test-sched-credit.o $(HT_DIR)/test-boot-domains.o \
+$(HT_DIR)/obj/schedule.o $(HT_DIR)/test-schedule.o: \
     HT_CFLAGS += $(HT_ARCH_INC)
 $(HT_DIR)/test-time: $(HT_DIR)/test-time.o $(HT_DIR)/obj/time.o
 	$(HT_LINK)
@@ -150,6 +152,9 @@ $(HT_DIR)/test-boot-domains: $(HT_DIR)/test-boot-domains.o $(HT_DIR)/obj/boot_do
                              $(HT_DIR)/obj/cmdline.o
 	$(HT_LINK)
 $(HT_DIR)/test-console: $(HT_DIR)/test-console.o $(HT_DIR)/obj/console_io.o
+	$(HT_LINK)
+$(HT_DIR)/test-schedule: $(HT_DIR)/test-schedule.o $(HT_DIR)/obj/schedule.o \
+                         $(HT_DIR)/obj/sched_credit.o $(HT_DIR)/obj/timer.o $(HT_DIR)/obj/softirq.o
 	$(HT_LINK)
 
 # --- do the common sources build as hypervisor code? ----------------------
