@@ -11,10 +11,13 @@
  *   - an LDT page the guest still maps writable, or one holding a 64-bit
  *     code descriptor, cannot be mapped: the guest gets #PF with CR2 =
  *     ldt_base + the entry's offset (Xen's convention);
- *   - XSA-298: call gates through the LDT.  Gates are accepted but, in
- *     long mode, unusable by the CPU (every use faults); a gate placed
- *     beyond the LDT's entry count, or used with no LDT at all, must give
- *     user space #GP, never a way into ring 1;
+ *   - XSA-298: call gates through the LDT.  Every use of a gate faults
+ *     into the hypervisor's emulation (long mode has only 64-bit gates),
+ *     which must respect the LDT's limit: a user lcall through a gate
+ *     within the entry count enters ring-1 LDT code, but one through a
+ *     gate placed beyond the entry count, or through an LDT selector with
+ *     no LDT at all (Xen's emulation used to read the "LDT" at linear 0),
+ *     must give user space #GP, never a way into ring 1;
  *   - SET_LDT(0, 0) removes it and releases the pages (they can be
  *     mapped writable again).
  */
@@ -26,7 +29,8 @@
 #define DATA3 D(0xf2, 0xc)
 #define CODE1 D(0xba, 0xc)
 #define DATA_NP D(0x72, 0xc)
-#define GATE(sel, dpl) ((uint64_t)(sel) << 16 | (0x8cULL | ((dpl) << 5)) << 40)
+#define GATE(sel, off, dpl) ((uint64_t)(sel) << 16 | (0x8cULL | ((dpl) << 5)) << 40 | \
+                            ((off) & 0xffff) | ((uint64_t)((off) >> 16) << 48))
 
 static uint64_t ldt[512] __attribute__((aligned(4096)));
 static uint64_t rw_ldt[512] __attribute__((aligned(4096)));
@@ -72,19 +76,25 @@ static uint16_t gate_sel;
 static uint32_t u_lcall(void)
 {
     static struct { uint32_t off; uint16_t sel; } __attribute__((packed)) fp;
+    uint32_t cs = 0;
     fp.sel = gate_sel;
     exc_clear();
-    asm volatile (PROBE_PRE "lcall *%0" PROBE_POST :: "m" (fp) : "memory");
-    return last_exc.count;
+    asm volatile (PROBE_PRE "lcall *%1" PROBE_POST : "+a" (cs) : "m" (fp) : "memory");
+    return last_exc.count ? 0xdead0000 | last_exc.count : cs;
 }
 
-static void xsa298(const char *what, uint16_t sel)
+/* An LDT call gate from user space: usable within the limit, #GP beyond. */
+static void xsa298(const char *what, uint16_t sel, bool usable)
 {
     gate_sel = sel;
-    uint32_t n = exec_user(u_lcall);
-    CHECK(n == 1 && last_exc.vector == 13 && last_exc.error == (sel & ~3u) &&
-          last_exc.from_user, "%s: lcall through gate 0x%x gave %s (%u exceptions, %s)",
-          what, sel, exc_str(), n, last_exc.from_user ? "user" : "kernel");
+    uint32_t r = exec_user(u_lcall);
+    if (usable)
+        CHECK(r == 0x000d, "%s: lcall through gate 0x%x: got 0x%x (%s), expected to "
+              "run LDT code 0x000d", what, sel, r, exc_str());
+    else
+        CHECK(r == 0xdead0001 && last_exc.vector == 13 && last_exc.error == (sel & ~3u) &&
+              last_exc.from_user, "%s: lcall through gate 0x%x gave 0x%x, %s (%s)",
+              what, sel, r, exc_str(), last_exc.from_user ? "user" : "kernel");
 }
 
 void test_main(void)
@@ -95,8 +105,8 @@ void test_main(void)
     ldt[0] = DATA3;
     ldt[1] = CODE1;
     ldt[2] = DATA_NP;
-    ldt[3] = GATE(0x0009 | 4 /* LDT code */, 3);
-    ldt[0x100] = GATE(0x000d, 3);                   /* beyond any entry count used */
+    ldt[3] = GATE(0x000d /* LDT code */, (uint32_t)gate_target, 3);
+    ldt[0x100] = GATE(0x000d, (uint32_t)gate_target, 3); /* beyond the entry count */
     rw_ldt[0] = DATA3;
     bad_ldt[0] = DATA3;
     bad_ldt[5] = D(0x9a, 0xa);                      /* 64-bit code */
@@ -120,10 +130,10 @@ void test_main(void)
           exc_str());
 
     /* XSA-298: gates within the limit, beyond it, and with no LDT. */
-    xsa298("gate within the LDT", 0x001f);
-    xsa298("gate beyond the LDT limit", 0x0807);
+    xsa298("gate within the LDT", 0x001f, true);
+    xsa298("gate beyond the LDT limit", 0x0807, false);
     CHECK_RC(set_ldt(NULL, 0), 0, "SET_LDT(0, 0)");
-    xsa298("LDT selector with no LDT", 0x0807);
+    xsa298("LDT selector with no LDT", 0x0807, false);
     CHECK(load_es(0x0007) == 13, "LDT selector with no LDT: %s", exc_str());
 
     /* A writable LDT page, or a bad descriptor in it: #PF at ldt_base + offset. */

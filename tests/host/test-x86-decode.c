@@ -136,5 +136,59 @@ HTEST(unknown_opcodes)
     CHECK_EQ(DEC(&in, 0x0f, 0x00, 0xd0), -EOPNOTSUPP); /* lldt */
     CHECK_EQ(DEC(&in, 0x0f, 0x0b), -EOPNOTSUPP);     /* ud2 */
     CHECK_EQ(DEC(&in, 0x0f, 0x34), -EOPNOTSUPP);     /* sysenter */
-    CHECK_EQ(DEC(&in, 0x9a, 0, 0, 0, 0, 0, 0), -EOPNOTSUPP); /* lcall */
+    CHECK_EQ(DEC(&in, 0x66, 0x9a, 0, 0, 0, 0), -EOPNOTSUPP);  /* lcall ptr16:16 */
+    CHECK_EQ(DEC(&in, 0xff, 0x1b), 0);               /* lcall *(%ebx) */
+    CHECK_EQ(DEC(&in, 0xff, 0xd8), -EOPNOTSUPP);     /* FF /3 with a register */
+    CHECK_EQ(DEC(&in, 0xff, 0x03), -EOPNOTSUPP);     /* FF /0: inc */
+    CHECK_EQ(DEC(&in, 0x67, 0xff, 0x1f), -EOPNOTSUPP); /* 16-bit addressing */
+}
+
+HTEST(far_pointer_forms)
+{
+    struct x86_insn in;
+
+    CHECK_EQ(DEC(&in, 0x9a, 0x78, 0x56, 0x34, 0x12, 0x3b, 0x00), 0);
+    CHECK(in.has_far && x86_is_far_call(&in) && !x86_is_far_jmp(&in));
+    CHECK_EQ(in.far_off, 0x12345678);
+    CHECK_EQ(in.far_sel, 0x003b);
+    CHECK_EQ(in.len, 7);
+    CHECK_EQ(DEC(&in, 0xea, 1, 0, 0, 0, 0x07, 0x10), 0);
+    CHECK(x86_is_far_jmp(&in) && in.far_sel == 0x1007 && in.len == 7);
+    CHECK_EQ(DEC(&in, 0x9a, 1, 2, 3, 4, 5), -EFAULT);
+}
+
+HTEST(far_memory_forms_and_addresses)
+{
+    struct x86_insn in;
+    /* eax..edi */
+    const uint32_t g[8] = { 0x1000, 0x2000, 0x3000, 0x4000, 0x5000, 0x6000, 0x7000, 0x8000 };
+    int seg;
+
+    CHECK_EQ(DEC(&in, 0xff, 0x1b), 0);                       /* lcall *(%ebx) */
+    CHECK(x86_is_far_call(&in) && !in.has_far && in.len == 2);
+    CHECK_EQ(x86_effective_address(&in, g, &seg), 0x4000);
+    CHECK_EQ(seg, SEG_DS);
+    CHECK_EQ(DEC(&in, 0xff, 0x1d, 0x44, 0x33, 0x22, 0x11), 0); /* lcall *0x11223344 */
+    CHECK_EQ(in.len, 6);
+    CHECK_EQ(x86_effective_address(&in, g, &seg), 0x11223344);
+    CHECK_EQ(DEC(&in, 0xff, 0x5d, 0xf8), 0);                 /* lcall *-8(%ebp) */
+    CHECK_EQ(x86_effective_address(&in, g, &seg), 0x6000 - 8);
+    CHECK_EQ(seg, SEG_SS);
+    CHECK_EQ(DEC(&in, 0xff, 0x2c, 0x24), 0);                 /* ljmp *(%esp) */
+    CHECK(x86_is_far_jmp(&in) && in.has_sib && in.len == 3);
+    CHECK_EQ(x86_effective_address(&in, g, &seg), 0x5000);
+    CHECK_EQ(seg, SEG_SS);
+    /* lcall *0x10(%eax,%esi,4) = ff 5c b0 10 */
+    CHECK_EQ(DEC(&in, 0xff, 0x5c, 0xb0, 0x10), 0);
+    CHECK_EQ(x86_effective_address(&in, g, &seg), 0x1000 + 0x7000 * 4 + 0x10);
+    CHECK_EQ(seg, SEG_DS);
+    /* lcall *0x100(,%edx,2) = ff 1c 55 00 01 00 00 (no base) */
+    CHECK_EQ(DEC(&in, 0xff, 0x1c, 0x55, 0x00, 0x01, 0x00, 0x00), 0);
+    CHECK_EQ(in.len, 7);
+    CHECK_EQ(x86_effective_address(&in, g, &seg), 0x100 + 0x3000 * 2);
+    /* lcall %fs:0x80(%ebp,%ecx) = 64 ff 9c 0d 80 00 00 00 */
+    CHECK_EQ(DEC(&in, 0x64, 0xff, 0x9c, 0x0d, 0x80, 0, 0, 0), 0);
+    CHECK_EQ(x86_effective_address(&in, g, &seg), 0x6000 + 0x2000 + 0x80);
+    CHECK_EQ(seg, SEG_FS);
+    CHECK_EQ(DEC(&in, 0xff, 0x9c, 0x0d, 0x80, 0, 0), -EFAULT);  /* disp cut short */
 }

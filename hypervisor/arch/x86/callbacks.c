@@ -183,6 +183,8 @@ static long callback_unregister(const struct callback_unregister *cb)
     case CALLBACKTYPE_failsafe:
         return -EINVAL;
     case CALLBACKTYPE_nmi:
+        if (!v->domain->is_privileged || v->vcpu_id != 0)
+            return -EPERM;
         v->nmi_cb_eip = 0;
         return 0;
     case CALLBACKTYPE_sysenter:

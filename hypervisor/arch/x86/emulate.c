@@ -26,6 +26,8 @@
  *     from ring 1 only, because the hypervisor's copy would not honour a
  *     user page's U/S bit.
  *
+ * Call gates (#GP with the gate's selector as error code) are gate_op.c's.
+ *
  * INT n.  Real IDT gates are DPL 0 (except 3, 4, 0x80 and the hypercall
  * vector), so a guest's INT n raises #GP with error code (n << 3) | 2.
  * If the guest's virtual IDT has a handler for n whose DPL admits the
@@ -346,6 +348,8 @@ bool emulate_gp_fault(struct cpu_regs *r)
         return false;
     if ((ec & 3) == 2)                  /* IDT vector, not external */
         return emulate_int_n(&e, ec);
+    if ((ec & 3) == 0 && ec != 0)       /* a selector: maybe a call gate */
+        return emulate_gate_op(r, ec);
     if (ec != 0 || x86_decode(&in, fetch, &e) || in.lock)
         return false;
 

@@ -27,10 +27,13 @@
  * released only once the new one is in place.  Each mapped frame holds a
  * general and a type reference (gdt_frames[] and ldt_mfns[] in the vCPU).
  *
- * Lookups.  Emulation and bounce frames need to know a segment's base.
- * guest_descriptor() respects the table limits the guest set (gdt_ents,
- * ldt_ents): an LDT selector with no LDT names nothing -- the check whose
- * absence was XSA-298.
+ * Lookups.  Emulation and bounce frames need to know a segment's base,
+ * and call-gate emulation the gate and its target.  guest_descriptor()
+ * respects the table limits the guest set (gdt_ents, ldt_ents): an LDT
+ * selector with no LDT names nothing -- the check whose absence was
+ * XSA-298 -- and it only ever returns checked descriptors: LDT entries are
+ * read from the mapped (typed, checked) LDT page, mapping it first if need
+ * be, never straight from guest memory.
  */
 #include <mica/types.h>
 #include <mica/domain.h>
@@ -56,9 +59,13 @@ bool guest_descriptor(struct vcpu *v, uint16_t sel, uint64_t *desc)
     unsigned int idx = SEL_INDEX(sel);
 
     if (sel & SEL_TI) {
-        if (idx >= v->ldt_ents)
+        /* Only from a checked LDT page, mapped now if it was not yet. */
+        unsigned int p = idx / 512;
+        if (idx >= v->ldt_ents || v != current ||
+            (!v->ldt_mfns[p] && !ldt_lazy_map(v, LDT_VIRT_START + (uint64_t)idx * 8)))
             return false;
-        return copy_from_guest(desc, v->ldt_base + idx * 8, 8) == 0;
+        *desc = ((const uint64_t *)mfn_to_virt(v->ldt_mfns[p]))[idx % 512];
+        return true;
     }
     if (idx >= FIRST_RESERVED_GDT_ENTRY) {
         if (idx - FIRST_RESERVED_GDT_ENTRY >= 512)

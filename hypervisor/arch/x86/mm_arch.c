@@ -19,6 +19,7 @@
 #include <asm/paging.h>
 #include <asm/x86.h>
 #include <asm/mm_arch.h>
+#include <asm/pv.h>
 
 uint32_t tlbflush_clock = 1;
 
@@ -57,6 +58,9 @@ bool cpu_has_nx(void)
 
 void arch_switch_guest_l3(struct vcpu *v, unsigned long l3_mfn)
 {
+    /* The LDT is named by a linear address: what it maps may change. */
+    if (v->guest_l3_mfn != l3_mfn)
+        arch_invalidate_ldt(v);
     vcpu_set_guest_l3(v, l3_mfn);
     if (v == current)
         vcpu_load_pagetable(v);         /* bumps tlbflush_clock */

@@ -17,6 +17,8 @@
  *   0F 06 clts   0F 08 invd   0F 09 wbinvd   0F 20-23 mov cr/dr (ModRM,
  *   whose mod field the CPU ignores: always a register)   0F 30 wrmsr
  *   0F 32 rdmsr
+ *   9A lcall ptr16:32   EA ljmp ptr16:32   FF /3 lcall m16:32   FF /5 ljmp
+ *   m16:32 (call gates, gate_op.c; 32-bit operand and address size only)
  */
 #include <mica/types.h>
 #include <mica/errno.h>
@@ -30,6 +32,60 @@ static int next(struct x86_insn *in, x86_fetch_fn fetch, void *ctx, uint8_t *b)
         return -EFAULT;
     in->len++;
     return 0;
+}
+
+/* FF /3 or /5 with a memory operand, 32-bit addressing. */
+static int decode_far_mem(struct x86_insn *in, x86_fetch_fn fetch, void *ctx)
+{
+    unsigned int mod, disp_len = 0;
+    uint8_t b;
+    int rc;
+
+    if ((rc = next(in, fetch, ctx, &in->modrm)))
+        return rc;
+    in->has_modrm = true;
+    mod = in->modrm >> 6;
+    if ((modrm_reg(in) != 3 && modrm_reg(in) != 5) || mod == 3 || in->adsize || in->opsize)
+        return -EOPNOTSUPP;
+    if (modrm_rm(in) == 4) {
+        if ((rc = next(in, fetch, ctx, &in->sib)))
+            return rc;
+        in->has_sib = true;
+    }
+    if (mod == 1)
+        disp_len = 1;
+    else if (mod == 2 || (mod == 0 && modrm_rm(in) == 5) ||
+             (mod == 0 && in->has_sib && (in->sib & 7) == 5))
+        disp_len = 4;
+    for (unsigned int i = 0; i < disp_len; i++) {
+        if ((rc = next(in, fetch, ctx, &b)))
+            return rc;
+        in->disp |= (int32_t)((uint32_t)b << (8 * i));
+    }
+    if (disp_len == 1)
+        in->disp = (int8_t)in->disp;
+    return 0;
+}
+
+uint32_t x86_effective_address(const struct x86_insn *in, const uint32_t gpr[8], int *seg)
+{
+    unsigned int mod = in->modrm >> 6, rm = modrm_rm(in);
+    uint32_t ea = (uint32_t)in->disp;
+    int base = -1;
+
+    if (in->has_sib) {
+        unsigned int scale = in->sib >> 6, index = (in->sib >> 3) & 7, b = in->sib & 7;
+        if (index != 4)
+            ea += gpr[index] << scale;
+        if (!(b == 5 && mod == 0))
+            base = (int)b;
+    } else if (!(rm == 5 && mod == 0)) {
+        base = (int)rm;
+    }
+    if (base >= 0)
+        ea += gpr[base];
+    *seg = in->seg != SEG_NONE ? in->seg : (base == 4 || base == 5) ? SEG_SS : SEG_DS;
+    return ea;
 }
 
 int x86_decode(struct x86_insn *in, x86_fetch_fn fetch, void *ctx)
@@ -59,6 +115,22 @@ int x86_decode(struct x86_insn *in, x86_fetch_fn fetch, void *ctx)
     if (b != 0x0f) {
         in->op = b;
         switch (b) {
+        case 0x9a: case 0xea:
+            if (in->opsize)
+                return -EOPNOTSUPP;             /* ptr16:16 */
+            for (unsigned int i = 0; i < 6; i++) {
+                uint8_t x;
+                if ((rc = next(in, fetch, ctx, &x)))
+                    return rc;
+                if (i < 4)
+                    in->far_off |= (uint32_t)x << (8 * i);
+                else
+                    in->far_sel |= (uint16_t)(x << (8 * (i - 4)));
+            }
+            in->has_far = true;
+            return 0;
+        case 0xff:
+            return decode_far_mem(in, fetch, ctx);
         case 0x6c: case 0x6d: case 0x6e: case 0x6f:
         case 0xec: case 0xed: case 0xee: case 0xef:
         case 0xf4: case 0xfa: case 0xfb:

@@ -124,6 +124,11 @@ extern uint32_t exec_user_ksp;          /* kernel ESP registered for it */
 extern uint32_t exec_user_eflags;       /* EFLAGS it enters ring 3 with (0x202) */
 extern uint32_t exec_user_kernel_sp;    /* if set: the kernel ESP to register */
 
+/* Call-gate targets (runtime/trap_entry.S): EAX = their CS; ECX = the
+ * gate's first parameter (gate_target_1, which also pops it); the jmp
+ * target continues at the address in ECX. */
+extern char gate_target[], gate_target_1[], gate_target_jmp[];
+
 /* Non-local jumps inside the kernel (runtime/trap_entry.S). */
 struct kjmp { uint32_t ebx, esi, edi, ebp, esp, eip; };
 int ksetjmp(struct kjmp *j) __attribute__((returns_twice));

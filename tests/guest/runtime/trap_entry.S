@@ -116,6 +116,22 @@ user_trampoline:
     int     $0x21               /* EXC_RET2KERN, EAX = result */
     ud2
 
+/*
+ * Targets for call-gate tests: return the CS they ran with in EAX and the
+ * first gate parameter (if any) in ECX; gate_target_jmp continues at ECX.
+ */
+    .globl gate_target, gate_target_1, gate_target_jmp
+gate_target:
+    mov     %cs, %eax
+    lret
+gate_target_1:
+    mov     %cs, %eax
+    mov     8(%esp), %ecx
+    lret    $4
+gate_target_jmp:
+    mov     %cs, %eax
+    jmp     *%ecx
+
 /* int ksetjmp(struct kjmp *j) / void klongjmp(struct kjmp *j, int val) */
     .globl ksetjmp
 ksetjmp:

@@ -5,6 +5,7 @@
  *
  *   bounce.c     writing exception/event/failsafe frames on guest stacks
  *   emulate.c    the #GP path: INT n, privileged instructions, I/O
+ *   gate_op.c    far CALL/JMP through guest call gates
  *   gdt_ldt.c    set_gdt, update_descriptor, the LDT, selector lookups
  *   fpu.c        lazy FPU and fpu_taskswitch
  *   debugreg.c   set/get_debugreg and #DB
@@ -105,6 +106,9 @@ void debug_trap_hypervisor(struct cpu_regs *r);      /* #DB in the hypervisor */
 /* #GP from the guest: emulate INT n or a privileged instruction.  true if
  * handled (the guest continues, possibly with another exception). */
 bool emulate_gp_fault(struct cpu_regs *r);
+/* #GP(selector) from a far CALL/JMP through a guest call gate (gate_op.c):
+ * true if emulated or another exception was delivered instead. */
+bool emulate_gate_op(struct cpu_regs *r, uint32_t error_code);
 /* int $0x80 through its own DPL-3 gate (entry.S int80_entry). */
 void do_int80(struct cpu_regs *r);
 

@@ -27,6 +27,13 @@ struct x86_insn {
     uint8_t modrm;
     bool has_imm8;
     uint8_t imm8;
+    /* far CALL/JMP (9A, EA: ptr16:32; FF /3, FF /5: m16:32) */
+    bool has_far;           /* 9A / EA: the pointer is in the instruction */
+    uint32_t far_off;
+    uint16_t far_sel;
+    bool has_sib;
+    uint8_t sib;
+    int32_t disp;           /* memory operand displacement (sign-extended) */
 };
 
 static inline unsigned int modrm_reg(const struct x86_insn *i) { return (i->modrm >> 3) & 7; }
@@ -40,5 +47,24 @@ typedef int (*x86_fetch_fn)(void *ctx, unsigned int off, uint8_t *byte);
  * than 15 bytes; -EOPNOTSUPP = not an instruction this decoder knows.
  */
 int x86_decode(struct x86_insn *insn, x86_fetch_fn fetch, void *ctx);
+
+/* Is it a far CALL or JMP (direct or through memory)? */
+static inline bool x86_is_far_call(const struct x86_insn *i)
+{
+    return !i->twobyte && (i->op == 0x9a || (i->op == 0xff && modrm_reg(i) == 3));
+}
+static inline bool x86_is_far_jmp(const struct x86_insn *i)
+{
+    return !i->twobyte && (i->op == 0xea || (i->op == 0xff && modrm_reg(i) == 5));
+}
+
+/*
+ * The effective address of a ModRM memory operand (32-bit addressing),
+ * given the eight GPRs in encoding order (EAX, ECX, EDX, EBX, ESP, EBP,
+ * ESI, EDI).  *seg receives the segment it uses: the override, else SS
+ * when the base register is ESP or EBP, else DS.
+ */
+uint32_t x86_effective_address(const struct x86_insn *insn, const uint32_t gpr[8],
+                               int *seg);
 
 #endif
