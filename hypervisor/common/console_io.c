@@ -15,7 +15,9 @@
  * and the count is reported ("... bytes suppressed") with the next line
  * that passes, or when the domain dies.  The serial line runs at about
  * 11 KiB/s, so no domain can take more than a fifth of it for long.
- * CONSOLEIO_read is for the initial domain only and never blocks.
+ * CONSOLEIO_read is for the initial domain only and never blocks; to wait
+ * for input it binds VIRQ_CONSOLE, which a polling timer raises while
+ * input is waiting (the UART's interrupt is not used).
  *
  * The buffer is checked as a whole against the guest hole before anything
  * is printed, then copied in small chunks through the guest's page tables;
@@ -29,7 +31,30 @@
 #include <mica/lib.h>
 #include <mica/console.h>
 #include <mica/time.h>
+#include <mica/timer.h>
+#include <mica/event.h>
 #include <public/xen.h>
+
+#define CONSOLE_POLL_BOUND   MILLISECS(50)
+#define CONSOLE_POLL_IDLE    SECONDS(1)
+
+static struct timer console_poll_timer;
+
+static void console_poll(void *unused)
+{
+    struct domain *d0 = domain_lookup(0);
+    bool bound = d0 && d0->vcpu[0] && d0->vcpu[0]->virq_to_evtchn[VIRQ_CONSOLE];
+
+    if (bound && arch_console_input_ready())
+        send_guest_global_virq(d0, VIRQ_CONSOLE);
+    set_timer(&console_poll_timer, NOW() + (bound ? CONSOLE_POLL_BOUND : CONSOLE_POLL_IDLE));
+}
+
+void console_input_poll_start(void)
+{
+    init_timer(&console_poll_timer, console_poll, NULL);
+    set_timer(&console_poll_timer, NOW() + CONSOLE_POLL_IDLE);
+}
 
 void console_bucket_refill(int64_t *tokens, s_time_t *refilled, s_time_t now,
                            int64_t rate, int64_t burst)

@@ -43,6 +43,7 @@
 #include <mica/softirq.h>
 #include <mica/printk.h>
 #include <mica/lib.h>
+#include <mica/guest_access.h>
 #include <public/vcpu.h>
 
 static struct csched_cpu cpu0_sched;
@@ -84,6 +85,31 @@ void vcpu_runstate_get(const struct vcpu *v, struct vcpu_runstate_info *out)
     s_time_t delta = NOW() - (s_time_t)out->state_entry_time;
     if (delta > 0)
         out->time[out->state] += (uint64_t)delta;
+}
+
+/* A guest that gave a bad address only loses its copy (as in Xen). */
+static void write_runstate_area(struct vcpu *v)
+{
+    struct vcpu_runstate_info rs;
+
+    if (!v->runstate_area)
+        return;
+    vcpu_runstate_get(v, &rs);
+    (void)copy_to_guest(v->runstate_area, &rs, sizeof(rs));
+}
+
+void vcpu_runstate_area_sync(struct vcpu *v)
+{
+    if (v->runstate_area_stale) {
+        v->runstate_area_stale = false;
+        write_runstate_area(v);
+    }
+}
+
+void vcpu_set_runstate_area(struct vcpu *v, guest_va_t va)
+{
+    v->runstate_area = va;
+    write_runstate_area(v);
 }
 
 /* ---- waking and sleeping ----------------------------------------------- */
@@ -343,6 +369,7 @@ static void switch_out(struct vcpu *prev, s_time_t now)
     stop_timer(&prev->periodic_timer);
     runstate_change(prev, (prev->pause_flags & VPF_blocked) ? RUNSTATE_blocked :
                           vcpu_runnable(prev) ? RUNSTATE_runnable : RUNSTATE_offline, now);
+    write_runstate_area(prev);            /* its page tables are still loaded */
 }
 
 static struct vcpu *pick(struct vcpu *prev, bool yielded, s_time_t now, s_time_t *slice)
@@ -398,6 +425,7 @@ void schedule(void)
         idle_vcpu.is_running = false;
         next->is_running = true;
         runstate_change(next, RUNSTATE_running, now);
+        next->runstate_area_stale = true;  /* once its tables are loaded */
         update_vcpu_system_time(next);
         periodic_timer_work(next, now);
     }

@@ -15,9 +15,12 @@
  *     below 1 ms is refused (-EINVAL), and so is one beyond 2^50 ns, which
  *     could only overflow deadline arithmetic.
  *
- * vcpu_op also answers is_up, down/up, and get_runstate_info.  Mica has
- * one vCPU per domain: VCPUOP_initialise finds it already initialised
- * (-EEXIST).  Calls Mica does not offer (register_vcpu_info and the other
+ * vcpu_op also answers is_up, down/up, get_runstate_info, and keeps a
+ * guest copy of the runstate up to date once it is registered
+ * (register_runstate_memory_area: Linux insists on it; 0 unregisters; a
+ * copy that faults later is simply lost, as in Xen).  Mica has one vCPU
+ * per domain: VCPUOP_initialise finds it already initialised (-EEXIST).
+ * Calls Mica does not offer (register_vcpu_info, the time and physical
  * area registrations, send_nmi) return -ENOSYS, as Xen does for a command
  * it lacks; guests fall back to the shared_info vcpu_info.
  */
@@ -110,6 +113,16 @@ HYPERCALL_PROTO(vcpu_op)
             return -EINVAL;
         vcpu_stop_singleshot_timer(v);
         return 0;
+    case VCPUOP_register_runstate_memory_area: {
+        struct vcpu_register_runstate_memory_area area;
+        if (copy_from_guest(&area, arg, sizeof(area)))
+            return -EFAULT;
+        guest_va_t va = (guest_va_t)area.addr.h;
+        if (va && !guest_range_ok(va, sizeof(struct vcpu_runstate_info)))
+            return -EFAULT;
+        vcpu_set_runstate_area(v, va);
+        return 0;
+    }
     case VCPUOP_get_physid:
         return -EINVAL;                 /* no pinned hardware-domain vCPUs */
     default:

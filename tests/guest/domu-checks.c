@@ -6,7 +6,8 @@
  *   - start_info: not privileged; nr_pages as its mem= asked; the
  *     xenstore and console ring pages are frames of its own (in its P2M,
  *     mapped in its bootstrap region, zeroed); their ports are unbound and
- *     offered to domain 0; its command line is what followed "--";
+ *     offered to domain 0; its command line is what followed "--"; its
+ *     initrd (the "initrd" module after it) is the test data file;
  *   - time and the wall clock work as for domain 0;
  *   - privileged operations fail with -EPERM: console read, another
  *     domain's ports (status, alloc_unbound, reset), remote shutdown,
@@ -48,6 +49,10 @@ void test_main(void)
     CHECK(si->nr_pages == 2048, "nr_pages %u (mem=8M asked)", si->nr_pages);
     CHECK(!strcmp((const char *)si->cmd_line, "checks=all extra words"),
           "command line \"%s\"", si->cmd_line);
+    static const char want[] = "Mica boot-module test data";
+    CHECK(si->mod_len > sizeof(want) && si->mod_start &&
+          !memcmp((const void *)si->mod_start, want, sizeof(want) - 1),
+          "initrd: %u bytes at 0x%x", si->mod_len, si->mod_start);
     check_ring("xenstore", si->store_mfn, si->store_evtchn);
     check_ring("console", si->console.domU.mfn, si->console.domU.evtchn);
     CHECK(si->store_evtchn != si->console.domU.evtchn, "the two rings share a port");

@@ -25,9 +25,10 @@ HT_CFLAGS := -g -O1 -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 HT_LDFLAGS := $(HT_SAN)
 
 HT_PROGS := test-string test-vsnprintf test-cmdline test-libelf test-page-alloc test-symbols \
-            test-hypercall test-domain-layout test-time test-timer test-sched-credit \
-            test-evtchn test-boot-domains test-console \
-            test-page-type test-pt-validate test-mm-audit test-pte-write
+            test-hypercall test-domain-layout \
+            test-page-type test-pt-validate test-mm-audit test-pte-write \
+            test-time test-timer test-sched-credit test-evtchn test-boot-domains test-console \
+            test-schedule
 # Pure files of arch/x86 (no inline asm), from the trap issue.
 HT_PROGS += test-desc-check test-pv-rules test-x86-decode
 HOST_TEST_BINS := $(addprefix $(HT_DIR)/,$(HT_PROGS))
@@ -135,7 +136,8 @@ $(HT_DIR)/obj/time.o $(HT_DIR)/obj/event_channel.o $(HT_DIR)/obj/event_2l.o \
 $(HT_DIR)/obj/console_io.o $(HT_DIR)/obj/timer.o $(HT_DIR)/obj/softirq.o \
 $(HT_DIR)/obj/sched_credit.o $(HT_DIR)/obj/boot_domains.o \
 $(HT_DIR)/test-time.o $(HT_DIR)/test-evtchn.o $(HT_DIR)/test-console.o \
-$(HT_DIR)/test-timer.o $(HT_DIR)/test-sched-credit.o $(HT_DIR)/test-boot-domains.o: \
+$(HT_DIR)/test-timer.o $(HT_DIR)/test-sched-credit.o $(HT_DIR)/test-boot-domains.o \
+$(HT_DIR)/obj/schedule.o $(HT_DIR)/test-schedule.o: \
     HT_CFLAGS += $(HT_ARCH_INC)
 $(HT_DIR)/test-time: $(HT_DIR)/test-time.o $(HT_DIR)/obj/time.o
 	$(HT_LINK)
@@ -151,6 +153,9 @@ $(HT_DIR)/test-boot-domains: $(HT_DIR)/test-boot-domains.o $(HT_DIR)/obj/boot_do
 	$(HT_LINK)
 $(HT_DIR)/test-console: $(HT_DIR)/test-console.o $(HT_DIR)/obj/console_io.o
 	$(HT_LINK)
+$(HT_DIR)/test-schedule: $(HT_DIR)/test-schedule.o $(HT_DIR)/obj/schedule.o \
+                         $(HT_DIR)/obj/sched_credit.o $(HT_DIR)/obj/timer.o $(HT_DIR)/obj/softirq.o
+	$(HT_LINK)
 
 # --- do the common sources build as hypervisor code? ----------------------
 # The hypervisor's own flags (kept in step with HV_CFLAGS in the top
@@ -164,9 +169,9 @@ HT_FREESTANDING := -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-n
                    -fno-asynchronous-unwind-tables -Iinclude -Ihypervisor/include \
                    -Ihypervisor/arch/x86/include -DMICA_HYPERVISOR
 HT_COMMON := string vsnprintf cmdline libelf page_alloc symbols hypercall domain_layout \
+             page_type pt_validate mm_audit \
              time timer softirq sched_credit event_channel event_2l event_channel_op \
-             boot_domains console_io schedule sched_op vcpu_op \
-             page_type pt_validate mm_audit
+             boot_domains console_io schedule sched_op vcpu_op
 
 check-common-freestanding: $(patsubst %,$(BUILD)/check/%.o,$(HT_COMMON))
 

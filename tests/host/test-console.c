@@ -37,6 +37,11 @@ void printk_level(enum log_level lvl, const char *fmt, ...)
     va_end(ap);
 }
 int arch_console_getc(void) { return -1; }
+bool arch_console_input_ready(void) { return false; }
+struct domain *domain_lookup(domid_t id) { return NULL; }
+void send_guest_global_virq(struct domain *d, unsigned int virq) { }
+void init_timer(struct timer *t, void (*fn)(void *), void *data) { }
+void set_timer(struct timer *t, s_time_t expires) { }
 bool guest_range_ok(guest_va_t va, uint64_t len) { return (uint64_t)va + len <= 0xF5800000u; }
 /* "Guest addresses" are offsets into this buffer. */
 static char guest_mem[1 << 20];

@@ -77,8 +77,8 @@ done < "$LIST"
 IFS='|' read -r -a fields <<< "$entry"
 expect=$(trim "${fields[1]:-}")
 timeout_s=$(trim "${fields[2]:-}")
-hv='' guest='' mod='' elf=$NAME icount='' dom_success=0
-logs=() doms=() nologs=()
+hv='' guest='' mod='' elf=$NAME icount='' dom_success=0 input=
+logs=() nologs=() doms=()
 for ((i = 3; i < ${#fields[@]}; i++)); do
 	opt=$(trim "${fields[i]}")
 	case $opt in
@@ -88,6 +88,8 @@ for ((i = 3; i < ${#fields[@]}; i++)); do
 	elf=*)   elf=${opt#elf=} ;;
 	log=*)   logs+=("${opt#log=}") ;;
 	dom=*)   doms+=("${opt#dom=}") ;;
+	dom-initrd=*) doms+=("@initrd ${opt#dom-initrd=}") ;;
+	input=*) input=${opt#input=} ;;
 	dom-success=*) dom_success=${opt#dom-success=} ;;
 	icount)  icount=0 ;;
 	icount=*) icount=${opt#icount=} ;;
@@ -123,6 +125,12 @@ initrd="$(qesc "$ELF")${guest:+ $(qesc "$guest")}"
 # dom=NAME rest: an unprivileged domain from NAME.elf, its module line
 # "domain rest" (docs/boot.md).
 for d in ${doms[@]+"${doms[@]}"}; do
+	if [[ $d == "@initrd "* ]]; then
+		f=${d#"@initrd "}
+		[[ -f $f ]] || fail "module $f is missing"
+		initrd+=",$(qesc "$f initrd")"
+		continue
+	fi
 	delf=${d%% *}
 	drest=${d#"$delf"}
 	[[ -f $BUILD/tests/guest/$delf.elf ]] || fail "guest image $BUILD/tests/guest/$delf.elf is missing (run make)"
@@ -137,7 +145,8 @@ LOG=$LOG_DIR/$NAME.log
 timeout -k 5 "$timeout_s" "$QEMU" -machine pc $QEMU_ACCEL -m "$QEMU_MEM" \
 	-nographic -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-kernel "$IMAGE" -append "$append" -initrd "$initrd" ${extra[@]+"${extra[@]}"} $QEMU_EXTRA \
-	< /dev/null > "$LOG" 2>&1
+	< <(if [[ -n $input ]]; then sleep 2; printf '%s\r' "$input"; fi) \
+	> "$LOG" 2>&1
 rc=$?
 
 # --- judge -----------------------------------------------------------------

@@ -37,6 +37,7 @@
 #include <mica/time.h>
 #include <mica/sched.h>
 #include <mica/boot_domains.h>
+#include <mica/console.h>
 
 void serial_init(uint16_t base, uint32_t baud);
 void start_mica(uint32_t magic, uint32_t info);
@@ -351,6 +352,7 @@ void start_mica(uint32_t magic, uint32_t info)
     time_init();
     apic_timer_init();
     scheduler_init();
+    console_input_poll_start();
     m2p_init();
 
     if (boot_info.nr_mods == 0) {

@@ -106,6 +106,7 @@ void arch_return_to_guest(struct cpu_regs *r)
     do_softirq();
     if (sched_need_resched() || !vcpu_runnable(current))
         schedule();
+    vcpu_runstate_area_sync(current);
     pv_deliver_pending(r);              /* NMI and event callbacks */
     if (!vcpu_runnable(current))        /* the bounce may have crashed it */
         schedule();

@@ -72,6 +72,8 @@ struct vcpu {
     int pause_count;                   /* vcpu_pause() nesting */
     bool is_running;                   /* its state is live on the CPU */
     struct vcpu_runstate_info runstate;
+    guest_va_t runstate_area;          /* VCPUOP_register_runstate_memory_area */
+    bool runstate_area_stale;          /* copy it before the guest runs again */
     struct timer singleshot_timer;     /* set_timer_op, VCPUOP singleshot */
     struct timer periodic_timer;       /* VIRQ_TIMER tick while running */
     s_time_t periodic_period;          /* 0: stopped (default 10 ms) */
@@ -119,13 +121,13 @@ struct domain {
     /* heap_free_pages() - heap_total_pages() just before creation: after
      * teardown the heap must be back there exactly (domain_teardown.c) */
     long mm_heap_baseline;
+    unsigned long mm_continuations;    /* long memory operations preempted */
     /* Heap pages the domain had taken when it started (domain_start) and
      * its tot_pages then: with several domains created and destroyed in
      * any order, teardown checks it gives back exactly what it took. */
     bool mm_started;
     long mm_taken_at_start;
     unsigned long mm_tot_at_start;
-    unsigned long mm_continuations;    /* long memory operations preempted */
 
     /* --- traps, callbacks, descriptors --- */
 

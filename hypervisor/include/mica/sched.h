@@ -67,6 +67,14 @@ bool local_events_need_delivery(const struct vcpu *v);
 
 /* Runstate with the current state's time accounted up to now. */
 void vcpu_runstate_get(const struct vcpu *v, struct vcpu_runstate_info *out);
+/*
+ * The guest's copy of its runstate (VCPUOP_register_runstate_memory_area):
+ * written when the vCPU leaves the CPU, and -- through this, called on
+ * every exit towards the guest -- when it has just come back.  Only with
+ * v's own page tables loaded.
+ */
+void vcpu_runstate_area_sync(struct vcpu *v);
+void vcpu_set_runstate_area(struct vcpu *v, guest_va_t va);
 
 /* Guest timers. */
 void vcpu_set_singleshot_timer(struct vcpu *v, s_time_t deadline);

@@ -46,7 +46,6 @@ static inline long HYPERVISOR_set_timer_op(uint64_t deadline)
                       (long)(uint32_t)(deadline >> 32));
 }
 
-/* HYPERVISOR_update_va_mapping: hypercall.h (memory issue). */
 
 /* ---- shared_info ----------------------------------------------------- */
 
