@@ -1,7 +1,7 @@
 # Mica top-level Makefile.
 #
 #   make            build the hypervisor and every test guest
-#   make run        build and boot the demo guest in QEMU (serial on this terminal)
+#   make run        build and boot the demo guests in QEMU (serial on this terminal)
 #   make test       host unit tests, then every QEMU boot-to-verdict test
 #   make iso        GRUB (BIOS, multiboot2) bootable ISO;  make run-iso boots it
 #   make debug      boot the demo with QEMU's gdb stub, waiting for gdb
@@ -128,15 +128,19 @@ QEMU_BASE  = $(QEMU) -machine pc $(QEMU_ACCEL) -m $(QEMU_MEM) -nographic -no-reb
 
 DEMO_CMDLINE ?= console=com1 loglvl=info debug_exit
 
+# The demo: the demo kernel as the initial domain (with a boot module),
+# and the same kernel again as an unprivileged domain, "peer" (docs/boot.md).
+DEMO_MODULES = $(DEMO_ELF) demo guest command line,tests/guest/data/module.txt,$(DEMO_ELF) domain name=peer mem=8M -- peer
+
 run: deps-check all
 	$(QEMU_BASE) -kernel $(MICA_BIN) -append "$(DEMO_CMDLINE)" \
-	    -initrd "$(DEMO_ELF) demo guest command line" ; \
+	    -initrd "$(DEMO_MODULES)" ; \
 	  rc=$$?; [ $$rc -eq 1 ] && echo "mica: clean power-off" || echo "mica: QEMU exit status $$rc"
 
 debug: deps-check all
 	@echo "QEMU waits for gdb: gdb $(MICA_ELF) -ex 'target remote :1234'"
 	$(QEMU_BASE) -s -S -kernel $(MICA_BIN) -append "$(DEMO_CMDLINE)" \
-	    -initrd "$(DEMO_ELF) demo guest command line"
+	    -initrd "$(DEMO_MODULES)"
 
 test: deps-check all $(HOST_TEST_BINS) $(BUILD)/mica.iso
 	$(Q)BUILD=$(BUILD) QEMU="$(QEMU)" QEMU_ACCEL="$(QEMU_ACCEL)" QEMU_MEM=$(QEMU_MEM) \

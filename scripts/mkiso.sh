@@ -2,7 +2,8 @@
 # Build a BIOS-bootable GRUB ISO that boots Mica with multiboot2.
 #   mkiso.sh <mica.bin> <guest.elf> <out.iso> "<hypervisor command line>"
 # The ISO holds /boot/mica.bin, /boot/guest.elf and a grub.cfg whose only
-# entry is the same boot as `make run`.  The console is on the serial line
+# entry is the same boot as `make run` (the guest as the initial domain and
+# again as an unprivileged "peer"; make run also passes a data module).  The console is on the serial line
 # (and the screen), so QEMU -nographic shows everything.
 set -e
 bin=$1; guest=$2; out=$3; cmdline=$4
@@ -21,6 +22,7 @@ set default=0
 menuentry "Mica hypervisor: demo guest" {
     multiboot2 /boot/mica.bin $cmdline
     module2 /boot/guest.elf demo guest command line
+    module2 /boot/guest.elf domain name=peer mem=8M -- peer
 }
 CFG
 grub-mkrescue -o "$out" "$dir" >/dev/null 2>&1 || {

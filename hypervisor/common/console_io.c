@@ -3,9 +3,21 @@
  *
  * CONSOLEIO_write is allowed for every domain (Mini-OS and XTF write to it
  * unconditionally).  The initial domain's output goes to the console as
- * written; other domains' output is prefixed with their id (and, once there
- * are several domains, rate-limited: see the scheduling issue).
- * CONSOLEIO_read is for the initial domain only and never blocks.
+ * written.  Until the initial domain serves consoles itself, other
+ * domains' output is printed by the hypervisor, a line at a time:
+ *
+ *     (d1:ping) the line, control characters replaced by '?'
+ *
+ * A line is printed whole (so lines of several domains never interleave
+ * mid-line) when its newline arrives or it fills DOMU_CONSOLE_LINE bytes.
+ * Each domain has a token bucket of bytes (mica/console.h: a burst of
+ * 8 KiB, then 2 KiB/s); a line that does not fit is dropped and counted,
+ * and the count is reported ("... bytes suppressed") with the next line
+ * that passes, or when the domain dies.  The serial line runs at about
+ * 11 KiB/s, so no domain can take more than a fifth of it for long.
+ * CONSOLEIO_read is for the initial domain only and never blocks; to wait
+ * for input it binds VIRQ_CONSOLE, which a polling timer raises while
+ * input is waiting (the UART's interrupt is not used).
  *
  * The buffer is checked as a whole against the guest hole before anything
  * is printed, then copied in small chunks through the guest's page tables;
@@ -17,7 +29,107 @@
 #include <mica/guest_access.h>
 #include <mica/printk.h>
 #include <mica/lib.h>
+#include <mica/console.h>
+#include <mica/time.h>
+#include <mica/timer.h>
+#include <mica/event.h>
 #include <public/xen.h>
+
+#define CONSOLE_POLL_BOUND   MILLISECS(50)
+#define CONSOLE_POLL_IDLE    SECONDS(1)
+
+static struct timer console_poll_timer;
+
+static void console_poll(void *unused)
+{
+    struct domain *d0 = domain_lookup(0);
+    bool bound = d0 && d0->vcpu[0] && d0->vcpu[0]->virq_to_evtchn[VIRQ_CONSOLE];
+
+    if (bound && arch_console_input_ready())
+        send_guest_global_virq(d0, VIRQ_CONSOLE);
+    set_timer(&console_poll_timer, NOW() + (bound ? CONSOLE_POLL_BOUND : CONSOLE_POLL_IDLE));
+}
+
+void console_input_poll_start(void)
+{
+    init_timer(&console_poll_timer, console_poll, NULL);
+    set_timer(&console_poll_timer, NOW() + CONSOLE_POLL_IDLE);
+}
+
+void console_bucket_refill(int64_t *tokens, s_time_t *refilled, s_time_t now,
+                           int64_t rate, int64_t burst)
+{
+    s_time_t delta = now - *refilled;
+
+    if (delta <= 0)
+        return;
+    int64_t add = (int64_t)((uint64_t)delta * (uint64_t)rate / 1000000000ULL);
+    if (add <= 0)
+        return;                             /* keep the fraction for later */
+    *refilled += (s_time_t)((uint64_t)add * 1000000000ULL / (uint64_t)rate);
+    *tokens += add;
+    if (*tokens >= burst) {
+        *tokens = burst;
+        *refilled = now;
+    }
+}
+
+static void report_dropped(struct domain *d)
+{
+    if (d->console.dropped) {
+        pr_warn("d%u (%s): console rate limit: %lu bytes suppressed\n",
+                d->domain_id, d->name, d->console.dropped);
+        d->console.dropped = 0;
+    }
+}
+
+/* Print the buffered line (with its newline, if it had one) or drop it. */
+static void flush_line(struct domain *d, bool newline)
+{
+    struct domu_console *c = &d->console;
+    char pfx[DOMAIN_NAME_LEN + 16];
+    int64_t cost = (int64_t)c->len + newline;
+
+    s_time_t now = NOW();
+
+    if (!c->refilled) {                      /* first output: a full bucket */
+        c->tokens = DOMU_CONSOLE_BURST;
+        c->refilled = now;
+    }
+    console_bucket_refill(&c->tokens, &c->refilled, now, DOMU_CONSOLE_RATE,
+                          DOMU_CONSOLE_BURST);
+    if (c->tokens < cost) {
+        c->dropped += (unsigned long)cost;
+    } else {
+        c->tokens -= cost;
+        report_dropped(d);
+        int n = snprintf(pfx, sizeof(pfx), "(d%u:%s) ", d->domain_id, d->name);
+        console_write(pfx, (size_t)n);
+        console_write(c->line, c->len);
+        console_write("\n", 1);
+    }
+    c->len = 0;
+}
+
+void domu_console_flush(struct domain *d)
+{
+    if (d->console.len)
+        flush_line(d, false);
+    report_dropped(d);
+}
+
+static void domu_putc(struct domain *d, char c)
+{
+    if (c == '\n') {
+        flush_line(d, true);
+        return;
+    }
+    if ((c < 0x20 && c != '\t') || c == 0x7f)
+        c = '?';                 /* no escape sequences from domUs */
+    d->console.line[d->console.len++] = c;
+    if (d->console.len == DOMU_CONSOLE_LINE)
+        flush_line(d, false);
+}
 
 static long console_write_guest(struct domain *d, guest_va_t buf, uint32_t count)
 {
@@ -29,23 +141,11 @@ static long console_write_guest(struct domain *d, guest_va_t buf, uint32_t count
         uint32_t n = count < sizeof(chunk) ? count : sizeof(chunk);
         if (copy_from_guest(chunk, buf, n))
             return -EFAULT;
-        if (d->is_privileged) {
+        if (d->domain_id == 0) {
             console_write(chunk, n);
         } else {
-            /* Until dom0 serves a console: prefix each line with the id. */
-            static bool line_start = true;
-            for (uint32_t i = 0; i < n; i++) {
-                if (line_start) {
-                    char pfx[16];
-                    int len = snprintf(pfx, sizeof(pfx), "(d%u) ", d->domain_id);
-                    console_write(pfx, (size_t)len);
-                }
-                char c = chunk[i];
-                if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
-                    c = '?';             /* no escape sequences from domUs */
-                console_write(&c, 1);
-                line_start = (c == '\n');
-            }
+            for (uint32_t i = 0; i < n; i++)
+                domu_putc(d, chunk[i]);
         }
         buf += n;
         count -= n;

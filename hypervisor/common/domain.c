@@ -1,14 +1,29 @@
 /*
  * Domain life cycle and memory accounting.
  *
- * A domain is created empty, given frames by alloc_domheap_page() (which
- * enforces max_pages and keeps tot_pages exact), built, then run.  It ends
- * either by shutting itself down (domain_shutdown, with a reason the guest
- * chose) or by being crashed by the hypervisor (domain_crash, with a reason
- * the hypervisor chose and the guest's registers printed).  Neither ever
- * takes the hypervisor down: the domain simply stops being runnable, and
- * when no domain is left the machine is powered off with an exit code that
- * says how the initial domain ended.
+ * A domain is created empty and paused, given frames by
+ * alloc_domheap_page() (which enforces max_pages and keeps tot_pages
+ * exact), built, then started (domain_start: the creation pause is
+ * dropped and its vCPU becomes runnable).  It ends either by shutting
+ * itself down (domain_shutdown, with a reason the guest chose; or a
+ * privileged domain's SCHEDOP_remote_shutdown) or by being crashed by the
+ * hypervisor (domain_crash, with a reason the hypervisor chose and the
+ * guest's registers printed).  Neither ever takes the hypervisor down.
+ *
+ *   CREATED --start--> RUNNING --shutdown/crash--> SHUTDOWN | CRASHED
+ *                                                     | scheduler, once it is
+ *                                                     v off the CPU
+ *                                                   DYING --> freed
+ *
+ * The initial domain is the machine: when it dies, the scheduler hands
+ * the machine's fate to hypervisor_shutdown_all() (power off, restart or
+ * halt after its reason) and every other domain goes down with it.  Any
+ * other domain is destroyed as soon as it is dead -- there is no toolstack
+ * yet to keep it around for -- by domain_destroy() (the memory issue's
+ * common/domain_teardown.c), whose first step is domain_kill() here: its
+ * ports close (peers see their channel go unbound), its timers stop, and
+ * the initial domain gets VIRQ_DOM_EXC, as it does when any domain shuts
+ * down or crashes; then every frame it owned returns to the heap.
  */
 #include <mica/domain.h>
 #include <mica/mm.h>
@@ -18,10 +33,14 @@
 #include <mica/boot.h>
 #include <public/sched.h>
 #include <public/mica.h>
+#include <mica/sched.h>
+#include <mica/event.h>
+#include <mica/console.h>
 #include <asm/page.h>
+#include <asm/m2p.h>
 
 struct vcpu *current;
-static LIST_HEAD(domain_list);
+LIST_HEAD(domain_list);
 
 void *alloc_xenheap_pages(unsigned int order)
 {
@@ -87,38 +106,120 @@ struct page_info *alloc_domheap_page(struct domain *d)
     return pg;
 }
 
+static void watchdog_fn(void *data)
+{
+    struct domain *d = data;
+
+    if (d->state != DOMSTATE_RUNNING)
+        return;
+    pr_info("d%u (%s): watchdog expired\n", d->domain_id, d->name);
+    domain_shutdown(d, SHUTDOWN_watchdog);
+}
+
+/* Undo a domain_create() that failed half-way (no frames, no vCPU state). */
+static void domain_free(struct domain *d)
+{
+    for (unsigned int i = 0; i < MAX_VIRT_CPUS; i++) {
+        struct vcpu *v = d->vcpu[i];
+        if (!v)
+            continue;
+        xfree_bytes(v, sizeof(*v));
+    }
+    if (d->shared_info)
+        free_xenheap_pages(d->shared_info, 0);
+    evtchn_destroy(d);
+    xfree_bytes(d, sizeof(*d));
+}
+
 struct domain *domain_create(domid_t id, const char *name, bool privileged)
 {
+    long baseline = (long)heap_free_pages() - (long)heap_total_pages();
     struct domain *d = xzalloc_bytes(sizeof(*d));
     if (!d)
         return NULL;
+    d->mm_heap_baseline = baseline;
     d->domain_id = id;
     strlcpy(d->name, name, sizeof(d->name));
     d->is_privileged = privileged;
     d->state = DOMSTATE_CREATED;
+    d->weight = CSCHED_DEFAULT_WEIGHT;
+    d->pause_count = 1;                   /* until domain_start() */
     list_init(&d->page_list);
+    for (unsigned int i = 0; i < NR_DOMAIN_WATCHDOG_TIMERS; i++)
+        init_timer(&d->watchdog_timer[i], watchdog_fn, d);
 
     /* shared_info: a hypervisor page shared with (and owned by) the domain. */
     d->shared_info = alloc_xenheap_pages(0);
-    if (!d->shared_info)
+    struct vcpu *v = xzalloc_bytes(sizeof(*v));
+    d->vcpu[0] = v;
+    if (!d->shared_info || !v || evtchn_init(d)) {
+        domain_free(d);
         return NULL;
+    }
     d->shared_info_mfn = virt_to_mfn(d->shared_info);
     mfn_to_page(d->shared_info_mfn)->owner = d;
     mfn_to_page(d->shared_info_mfn)->count_info = PGC_xen_heap | PGC_allocated | 1;
     for (unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
         d->shared_info->vcpu_info[i].evtchn_upcall_mask = 1;
+    update_domain_wallclock_time(d);
 
     d->max_vcpus = 1;
-    struct vcpu *v = xzalloc_bytes(sizeof(*v));
-    if (!v)
-        return NULL;
     v->vcpu_id = 0;
     v->domain = d;
     v->vcpu_info = &d->shared_info->vcpu_info[0];
-    d->vcpu[0] = v;
+    sched_init_vcpu(v);
+    update_vcpu_system_time(v);
 
     list_add_tail(&d->domain_list, &domain_list);
     return d;
+}
+
+void domain_start(struct domain *d)
+{
+    /* Boot builds one domain at a time: all the heap lost since
+     * domain_create() is this domain's. */
+    d->mm_taken_at_start = d->mm_heap_baseline -
+                           ((long)heap_free_pages() - (long)heap_total_pages());
+    d->mm_tot_at_start = d->tot_pages;
+    d->mm_started = true;
+    domain_unpause(d);
+}
+
+struct domain *domain_lookup(domid_t id)
+{
+    struct list_head *pos;
+
+    list_for_each(pos, &domain_list) {
+        struct domain *d = list_entry(pos, struct domain, domain_list);
+        if (d->domain_id == id)
+            return d;
+    }
+    return NULL;
+}
+
+struct domain *hardware_domain(void)
+{
+    return domain_lookup(0);
+}
+
+/* Tell the initial domain that some other domain changed state. */
+static void notify_dom_exc(struct domain *d)
+{
+    struct domain *d0 = hardware_domain();
+
+    if (d0 && d0 != d)
+        send_guest_global_virq(d0, VIRQ_DOM_EXC);
+}
+
+/* d stopped running for good: take its vCPUs off the CPU. */
+static void domain_stopped(struct domain *d)
+{
+    for (unsigned int i = 0; i < d->max_vcpus; i++)
+        if (d->vcpu[i])
+            vcpu_sleep(d->vcpu[i]);
+    for (unsigned int i = 0; i < NR_DOMAIN_WATCHDOG_TIMERS; i++)
+        stop_timer(&d->watchdog_timer[i]);
+    notify_dom_exc(d);
 }
 
 const char *shutdown_reason_name(unsigned int reason)
@@ -139,6 +240,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     d->shutdown_code = reason;
     pr_info("d%u (%s) shut down: %s\n", d->domain_id, d->name,
             shutdown_reason_name(reason));
+    domain_stopped(d);
 }
 
 void domain_crash(struct domain *d, const char *fmt, ...)
@@ -146,7 +248,7 @@ void domain_crash(struct domain *d, const char *fmt, ...)
     char why[256];
     va_list ap;
 
-    if (d->state == DOMSTATE_CRASHED)
+    if (d->state == DOMSTATE_CRASHED || d->state == DOMSTATE_DYING)
         return;
     va_start(ap, fmt);
     vsnprintf(why, sizeof(why), fmt, ap);
@@ -156,6 +258,44 @@ void domain_crash(struct domain *d, const char *fmt, ...)
         arch_dump_guest_state(current);
     d->state = DOMSTATE_CRASHED;
     d->shutdown_code = SHUTDOWN_crash;
+    domain_stopped(d);
+}
+
+void domain_kill(struct domain *d)
+{
+    BUG_ON(current->domain == d);
+    d->state = DOMSTATE_DYING;
+    d->is_dying = true;
+    for (unsigned int i = 0; i < d->max_vcpus; i++) {
+        struct vcpu *v = d->vcpu[i];
+        if (!v)
+            continue;
+        sched_destroy_vcpu(v);
+        arch_vcpu_release(v);
+    }
+    for (unsigned int i = 0; i < NR_DOMAIN_WATCHDOG_TIMERS; i++)
+        kill_timer(&d->watchdog_timer[i]);
+    evtchn_destroy(d);                    /* peers' channels go unbound */
+    domu_console_flush(d);
+    pr_info("d%u (%s) is being destroyed\n", d->domain_id, d->name);
+    notify_dom_exc(d);
+}
+
+void domain_reap_dead(void)
+{
+    struct list_head *pos, *tmp;
+    bool switched = false;
+
+    list_for_each_safe(pos, tmp, &domain_list) {
+        struct domain *d = list_entry(pos, struct domain, domain_list);
+        if (d->domain_id == 0 || !domain_is_dead(d))
+            continue;
+        if (!switched) {
+            arch_load_idle_pagetable();   /* its tables may be loaded */
+            switched = true;
+        }
+        domain_destroy(d);
+    }
 }
 
 /*
@@ -176,6 +316,10 @@ void hypervisor_shutdown_all(void)
     unsigned int code = d0 ? d0->shutdown_code : MICA_EXIT_CRASH;
     if (d0 && d0->state == DOMSTATE_CRASHED)
         code = MICA_EXIT_CRASH;
+
+    /* Every domain gives its memory back (and is audited) before the end. */
+    while (!list_empty(&domain_list))
+        domain_destroy(list_first_entry(&domain_list, struct domain, domain_list));
 
     switch (code) {
     case SHUTDOWN_poweroff:

@@ -29,7 +29,8 @@ GUEST_LDFLAGS := -m elf_i386 -T $(GUEST_DIR)/guest.ld -nostdlib \
                  -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments
 
 GUEST_RT_SRCS := $(sort $(wildcard $(GUEST_DIR)/runtime/*.c)) \
-                 $(GUEST_DIR)/runtime/head.S $(GUEST_DIR)/runtime/hypercall.S
+                 $(GUEST_DIR)/runtime/head.S $(GUEST_DIR)/runtime/hypercall.S \
+                 $(GUEST_DIR)/runtime/trap_entry.S
 GUEST_RT_OBJS := $(patsubst $(GUEST_DIR)/%,$(GUEST_OUT)/%.o,$(basename $(GUEST_RT_SRCS)))
 GUEST_NOTES   := $(GUEST_OUT)/runtime/notes.o
 GUEST_LEGOBJ  := $(GUEST_OUT)/runtime/legacy.o

@@ -26,11 +26,64 @@ STUB(sched_op_compat, __HYPERVISOR_sched_op_compat)
 STUB(xen_version, __HYPERVISOR_xen_version)
 STUB(console_io, __HYPERVISOR_console_io)
 STUB(sched_op, __HYPERVISOR_sched_op)
+STUB(set_timer_op, __HYPERVISOR_set_timer_op)
+STUB(vcpu_op, __HYPERVISOR_vcpu_op)
+STUB(event_channel_op, __HYPERVISOR_event_channel_op)
+STUB(event_channel_op_compat, __HYPERVISOR_event_channel_op_compat)
+
+/* The trap issue's calls. */
+STUB(set_trap_table, __HYPERVISOR_set_trap_table)
+STUB(set_gdt, __HYPERVISOR_set_gdt)
+STUB(stack_switch, __HYPERVISOR_stack_switch)
+STUB(set_callbacks, __HYPERVISOR_set_callbacks)
+STUB(fpu_taskswitch, __HYPERVISOR_fpu_taskswitch)
+STUB(set_debugreg, __HYPERVISOR_set_debugreg)
+STUB(get_debugreg, __HYPERVISOR_get_debugreg)
+STUB(update_descriptor, __HYPERVISOR_update_descriptor)
+STUB(physdev_op_compat, __HYPERVISOR_physdev_op_compat)
+STUB(iret, __HYPERVISOR_iret)
+STUB(nmi_op, __HYPERVISOR_nmi_op)
+STUB(callback_op, __HYPERVISOR_callback_op)
+STUB(physdev_op, __HYPERVISOR_physdev_op)
+static const unsigned long trap_calls[] = {
+    __HYPERVISOR_set_trap_table, __HYPERVISOR_set_gdt, __HYPERVISOR_stack_switch,
+    __HYPERVISOR_set_callbacks, __HYPERVISOR_fpu_taskswitch,
+    __HYPERVISOR_set_debugreg, __HYPERVISOR_get_debugreg,
+    __HYPERVISOR_update_descriptor, __HYPERVISOR_physdev_op_compat,
+    __HYPERVISOR_iret, __HYPERVISOR_nmi_op, __HYPERVISOR_callback_op,
+    __HYPERVISOR_physdev_op,
+};
+
+static bool in_list(unsigned long nr, const unsigned long *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (list[i] == nr)
+            return true;
+    return false;
+}
+/* memory issue */
+STUB(mmu_update, __HYPERVISOR_mmu_update)
+STUB(memory_op, __HYPERVISOR_memory_op)
+STUB(multicall, __HYPERVISOR_multicall)
+STUB(update_va_mapping, __HYPERVISOR_update_va_mapping)
+STUB(vm_assist, __HYPERVISOR_vm_assist)
+STUB(update_va_mapping_otherdomain, __HYPERVISOR_update_va_mapping_otherdomain)
+STUB(mmuext_op, __HYPERVISOR_mmuext_op)
 
 static bool implemented(unsigned long nr)
 {
     return nr == __HYPERVISOR_sched_op_compat || nr == __HYPERVISOR_xen_version ||
-           nr == __HYPERVISOR_console_io || nr == __HYPERVISOR_sched_op;
+           nr == __HYPERVISOR_console_io || nr == __HYPERVISOR_sched_op ||
+           nr == __HYPERVISOR_set_timer_op || nr == __HYPERVISOR_vcpu_op ||
+           nr == __HYPERVISOR_event_channel_op ||
+           nr == __HYPERVISOR_event_channel_op_compat ||
+           in_list(nr, trap_calls, sizeof(trap_calls) / sizeof(trap_calls[0])) ||
+           /* memory issue */
+           nr == __HYPERVISOR_mmu_update || nr == __HYPERVISOR_memory_op ||
+           nr == __HYPERVISOR_multicall || nr == __HYPERVISOR_update_va_mapping ||
+           nr == __HYPERVISOR_vm_assist ||
+           nr == __HYPERVISOR_update_va_mapping_otherdomain ||
+           nr == __HYPERVISOR_mmuext_op;
 }
 
 HTEST(holes_and_out_of_range_are_enosys)

@@ -24,7 +24,7 @@ QEMU_MEM=${QEMU_MEM:-256M}
 BUILD=${BUILD:-build}
 QEMU_EXTRA=${QEMU_EXTRA:-}
 LIST=${TESTS_LIST:-tests/qemu/tests.list}
-HV_BASE="console=com1 loglvl=debug debug_exit"
+HV_BASE="console=com1 loglvl=debug debug_exit mm_audit"
 
 trim() {
 	local s=$1
@@ -77,8 +77,8 @@ done < "$LIST"
 IFS='|' read -r -a fields <<< "$entry"
 expect=$(trim "${fields[1]:-}")
 timeout_s=$(trim "${fields[2]:-}")
-hv='' guest='' mod='' elf=$NAME
-logs=()
+hv='' guest='' mod='' elf=$NAME icount='' dom_success=0 input=
+logs=() nologs=() doms=()
 for ((i = 3; i < ${#fields[@]}; i++)); do
 	opt=$(trim "${fields[i]}")
 	case $opt in
@@ -87,6 +87,13 @@ for ((i = 3; i < ${#fields[@]}; i++)); do
 	mod=*)   mod=${opt#mod=} ;;
 	elf=*)   elf=${opt#elf=} ;;
 	log=*)   logs+=("${opt#log=}") ;;
+	dom=*)   doms+=("${opt#dom=}") ;;
+	dom-initrd=*) doms+=("@initrd ${opt#dom-initrd=}") ;;
+	input=*) input=${opt#input=} ;;
+	dom-success=*) dom_success=${opt#dom-success=} ;;
+	icount)  icount=0 ;;
+	icount=*) icount=${opt#icount=} ;;
+	nolog=*) nologs+=("${opt#nolog=}") ;;
 	"")      ;;
 	*)       fail "bad option '$opt' in $LIST" ;;
 	esac
@@ -96,6 +103,8 @@ success|skip|poweroff|reboot|crash|crash-exit|panic) ;;
 *) fail "bad expectation '$expect' in $LIST" ;;
 esac
 [[ $timeout_s =~ ^[1-9][0-9]*$ ]] || fail "bad timeout '$timeout_s' in $LIST"
+[[ $dom_success =~ ^[0-9]+$ ]] || fail "bad dom-success '$dom_success' in $LIST"
+[[ -z $icount || $icount =~ ^[0-9]$ ]] || fail "bad icount shift '$icount' in $LIST"
 
 # --- assemble the command line ------------------------------------------
 IMAGE=$BUILD/mica.bin
@@ -113,19 +122,41 @@ append="$HV_BASE $hv"
 qesc() { printf '%s' "${1//,/,,}"; }
 initrd="$(qesc "$ELF")${guest:+ $(qesc "$guest")}"
 [[ -n $mod ]] && initrd+=",$(qesc "$mod")"
+# dom=NAME rest: an unprivileged domain from NAME.elf, its module line
+# "domain rest" (docs/boot.md).
+for d in ${doms[@]+"${doms[@]}"}; do
+	if [[ $d == "@initrd "* ]]; then
+		f=${d#"@initrd "}
+		[[ -f $f ]] || fail "module $f is missing"
+		initrd+=",$(qesc "$f initrd")"
+		continue
+	fi
+	delf=${d%% *}
+	drest=${d#"$delf"}
+	[[ -f $BUILD/tests/guest/$delf.elf ]] || fail "guest image $BUILD/tests/guest/$delf.elf is missing (run make)"
+	initrd+=",$(qesc "$BUILD/tests/guest/$delf.elf domain$drest")"
+done
+extra=()
+[[ -n $icount ]] && extra+=(-icount "shift=$icount,sleep=off")
 
 mkdir -p "$LOG_DIR"
 LOG=$LOG_DIR/$NAME.log
 # shellcheck disable=SC2086  # QEMU_ACCEL and QEMU_EXTRA are word lists
 timeout -k 5 "$timeout_s" "$QEMU" -machine pc $QEMU_ACCEL -m "$QEMU_MEM" \
 	-nographic -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-	-kernel "$IMAGE" -append "$append" -initrd "$initrd" $QEMU_EXTRA \
-	< /dev/null > "$LOG" 2>&1
+	-kernel "$IMAGE" -append "$append" -initrd "$initrd" ${extra[@]+"${extra[@]}"} $QEMU_EXTRA \
+	< <(if [[ -n $input ]]; then sleep 2; printf '%s\r' "$input"; fi) \
+	> "$LOG" 2>&1
 rc=$?
 
 # --- judge -----------------------------------------------------------------
 clean=$(tr -d '\r' < "$LOG")
-results=$(grep -a 'Test result:' <<< "$clean" | sed 's/.*Test result: *//; s/[[:space:]].*//')
+# The initial domain's result lines are raw; other domains' are prefixed
+# "(dN:name) " by the hypervisor.
+results=$(grep -a 'Test result:' <<< "$clean" | grep -av '^(d[0-9]' |
+	sed 's/.*Test result: *//; s/[[:space:]].*//')
+dom_results=$(grep -a '^(d[0-9][0-9]*:[^)]*) Test result:' <<< "$clean" |
+	sed 's/.*Test result: *//; s/[[:space:]].*//')
 nresults=$(grep -c . <<< "$results")
 last=$(tail -n 1 <<< "$results")
 
@@ -170,8 +201,20 @@ if [[ $expect == crash ]]; then
 		fail "crashed before the guest announced the expected crash"
 	grep -qa 'crashed' <<< "$clean" || fail "no hypervisor 'crashed' line in the log"
 fi
+if grep -qE '^(FAILURE|ERROR)$' <<< "$dom_results"; then
+	fail "an unprivileged domain reported $(grep -m1 -E '^(FAILURE|ERROR)$' <<< "$dom_results")"
+fi
+ndom_ok=$(grep -c '^SUCCESS$' <<< "$dom_results")
+((ndom_ok >= dom_success)) ||
+	fail "$ndom_ok unprivileged domains reported SUCCESS, expected $dom_success"
+# The memory auditor runs at every domain teardown (mm_audit above).
+grep -qa 'mm audit (.*): FAIL' <<< "$clean" && fail "memory audit failed"
+grep -qa 'teardown: .*MEMORY LEAK' <<< "$clean" && fail "domain teardown leaked memory"
 for s in ${logs[@]+"${logs[@]}"}; do
 	grep -qaF -- "$s" <<< "$clean" || fail "log lacks '$s'"
+done
+for s in ${nologs[@]+"${nologs[@]}"}; do
+	grep -qaF -- "$s" <<< "$clean" && fail "log has '$s'"
 done
 
 echo "PASS qemu.$NAME"

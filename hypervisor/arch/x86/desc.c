@@ -20,8 +20,17 @@
  *
  * The IDT has a stub for every vector (entry.S).  All gates are interrupt
  * gates with DPL 0, except: #BP and #OF (DPL 3, so int3/into from any ring
- * arrive as those exceptions), and the hypercall vector 0x82 (DPL 1: the
- * guest kernel may call it, its user space may not).
+ * arrive as those exceptions), the hypercall vector 0x82 (DPL 1: the
+ * guest kernel may call it, its user space may not), and 0x80, whose DPL
+ * follows the running vCPU's trap_table[0x80] (desc_set_int80_dpl): with a
+ * handler of DPL n, `int $0x80` from rings <= n enters its own short stub
+ * instead of the #GP emulation path (traps issue, docs/traps.md).  Every
+ * other software INT n faults with #GP and is emulated from the guest's
+ * virtual IDT.
+ *
+ * The guest LDT: entries +10/+11 of the reserved page hold a 64-bit LDT
+ * descriptor for the LDT area (LDT_VIRT_START, see gdt_ldt.c), rewritten
+ * and reloaded with LLDT whenever the running vCPU's LDT changes.
  */
 #include <mica/types.h>
 #include <mica/lib.h>
@@ -30,6 +39,7 @@
 #include <asm/page.h>
 #include <asm/paging.h>
 #include <asm/desc.h>
+#include <asm/pv.h>
 #include <public/xen.h>
 
 struct __packed tss64 {
@@ -144,6 +154,37 @@ void desc_init(void)
     set_gate(0xff, (uint64_t)bare_iret_stub, 0, 0);
     struct dtr idtr = { .limit = sizeof(idt) - 1, .base = (uint64_t)idt };
     __asm__ volatile("lidt %0" :: "m"(idtr));
+}
+
+uint64_t desc_reserved_entry(unsigned int index)
+{
+    return ((const uint64_t *)gdt_reserved_page)[index & 511];
+}
+
+unsigned long desc_zero_page_mfn(void)
+{
+    return virt_to_mfn(gdt_zero_page);
+}
+
+void desc_load_ldt(uint32_t ents)
+{
+    uint64_t *gdt = (uint64_t *)gdt_reserved_page;
+    uint64_t base = LDT_VIRT_START, limit = (uint64_t)ents * 8 - 1;
+
+    if (!ents) {
+        __asm__ volatile("lldt %w0" :: "r"(0));
+        return;
+    }
+    /* 16-byte LDT descriptor: type 2, present, DPL 0. */
+    gdt[10] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x82ULL << 40) |
+              (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+    gdt[11] = base >> 32;
+    __asm__ volatile("lldt %w0" :: "r"((uint16_t)LDT_SEL) : "memory");
+}
+
+void desc_set_int80_dpl(unsigned int dpl)
+{
+    idt[0x80].type_attr = (uint8_t)(0x80 | ((dpl & 3) << 5) | 0xe);
 }
 
 /* Mask the legacy PICs after moving them off the exception vectors. */

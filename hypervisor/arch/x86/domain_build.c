@@ -1,5 +1,6 @@
 /*
- * Building the initial domain from a 32-bit PV kernel image.
+ * Building a domain from a 32-bit PV kernel image (the initial domain,
+ * and the unprivileged ones started from boot modules).
  *
  * What the guest finds when it starts is fixed by the ABI (fact sheet
  * sections 4 and 17): its kernel loaded at the ELF addresses, the P2M list,
@@ -13,13 +14,13 @@
  * the vCPU.  Any failure is reported with a reason; nothing is half-built
  * into a running domain.
  *
- * Reference accounting established here (the memory issue's rules):
- *   - every frame: PGC_allocated + 1 general reference for the allocation;
- *   - every present L1 entry: +1 general ref on the frame it maps and, if
- *     RW, +1 on its writable type count;
- *   - every L2 entry -> L1 frame, L3 entry -> L2 frame: +1 general and +1
- *     type reference on the lower table;
- *   - the L3: pinned (+1 general, +1 type) and in use as CR3 (+1, +1).
+ * Reference accounting is not done by hand: the builder writes the tables'
+ * contents, then asks the page-type core (common/page_type.c) for the L3
+ * as a table -- which validates the whole tree exactly as it would for a
+ * guest, taking every reference the entries imply and filling the
+ * hypervisor's slots of the slot-3 L2 -- then pins it and takes the vCPU's
+ * CR3 reference.  So the first instruction of the guest runs on state the
+ * auditor and every later hypercall agree with.
  */
 #include <mica/types.h>
 #include <mica/domain.h>
@@ -30,6 +31,7 @@
 #include <mica/printk.h>
 #include <mica/errno.h>
 #include <mica/cmdline.h>
+#include <mica/event.h>
 #include <public/xen.h>
 #include <asm/page.h>
 #include <asm/paging.h>
@@ -96,17 +98,6 @@ static void fill_hypercall_page(uint8_t *p)
     }
 }
 
-static void take_ref(unsigned long mfn, uint32_t type)
-{
-    struct page_info *pg = mfn_to_page(mfn);
-    pg->count_info++;
-    if (type) {
-        if ((pg->type_info & PGT_type_mask) == PGT_none)
-            pg->type_info = type | PGT_validated;
-        pg->type_info++;
-    }
-}
-
 /* Build the L3, L2s and L1s mapping [virt_base, v_end). */
 static unsigned long build_page_tables(struct build_ctx *c)
 {
@@ -127,10 +118,7 @@ static unsigned long build_page_tables(struct build_ctx *c)
         l2s[s] = pfn_va(c, pfn);
         memset(l2s[s], 0, PAGE_SIZE);
         l3[s] = mk_pte(c->p2m[pfn], l3e_flags);
-        take_ref(c->p2m[pfn], PGT_l2_page_table);
     }
-    /* The hypervisor's slots of the L2 under slot 3: the M2P. */
-    m2p_fill_guest_l2(l2s[3]);
 
     for (uint64_t va = ROUNDDOWN(l->virt_base, 2UL << 20); va < l->v_end; va += 2UL << 20) {
         unsigned long pfn = next_pt++;
@@ -138,7 +126,6 @@ static unsigned long build_page_tables(struct build_ctx *c)
         unsigned int s = (unsigned int)(va >> 30);
         memset(l1, 0, PAGE_SIZE);
         l2s[s][l2_index(va)] = mk_pte(c->p2m[pfn], l2e_flags);
-        take_ref(c->p2m[pfn], PGT_l1_page_table);
         for (unsigned int i = 0; i < 512; i++) {
             uint64_t pva = va + ((uint64_t)i << PAGE_SHIFT);
             if (pva < l->virt_base || pva >= l->v_end)
@@ -147,23 +134,22 @@ static unsigned long build_page_tables(struct build_ctx *c)
             bool is_pt = pva >= l->pt_start && pva < l->pt_end;
             l1[i] = mk_pte(c->p2m[ppfn], _PAGE_PRESENT | _PAGE_ACCESSED |
                            (is_pt ? 0 : _PAGE_RW));
-            take_ref(c->p2m[ppfn], is_pt ? 0 : PGT_writable_page);
         }
     }
     if (next_pt - (unsigned long)((l->pt_start - l->virt_base) >> PAGE_SHIFT) != l->nr_pt_frames)
         panic("domain builder: page-table count mismatch");
 
-    /* Type the L2 under slot 3 as the special hypervisor-shared L2. */
-    for (unsigned int s = 0; s < 4; s++) {
-        if (l2s[s] && s == 3)
-            mfn_to_page(virt_to_mfn(l2s[s]))->type_info |= PGT_pae_xen_l2;
-    }
-
-    /* The L3 itself: pinned, and installed as the vCPU's base pointer. */
+    /*
+     * Validate the tree (non-preemptibly: nothing runs yet), pin the L3
+     * and take the reference the vCPU's CR3 holds.
+     */
     unsigned long l3_mfn = c->p2m[l3_pfn];
-    take_ref(l3_mfn, PGT_l3_page_table);           /* pin */
-    mfn_to_page(l3_mfn)->type_info |= PGT_pinned;
-    take_ref(l3_mfn, PGT_l3_page_table);           /* CR3 */
+    struct page_info *l3pg = mfn_to_page(l3_mfn);
+    if (get_page_and_type(l3pg, c->d, PGT_l3_page_table))
+        panic("domain builder: the initial page tables do not validate");
+    l3pg->type_info |= PGT_pinned;
+    if (get_page_and_type(l3pg, c->d, PGT_l3_page_table))
+        panic("domain builder: cannot reference the initial L3");
     return l3_mfn;
 }
 
@@ -213,13 +199,12 @@ int construct_domain(struct domain *d, const void *image, size_t image_len,
         return -ENOMEM;
     /* From here on, a failure leaves frames owned by d: the caller destroys d. */
     for (unsigned long pfn = 0; pfn < nr_pages; pfn++) {
-        struct page_info *pg = alloc_domheap_page(d);
+        struct page_info *pg = mm_alloc_domain_frame(d);     /* zeroed */
         if (!pg) {
             pr_err("d%u: out of memory after %lu of %lu pages\n", d->domain_id, pfn, nr_pages);
             return -ENOMEM;
         }
         c.p2m[pfn] = page_to_mfn(pg);
-        clear_page(mfn_to_virt(c.p2m[pfn]));
         m2p_set(c.p2m[pfn], (uint32_t)pfn);
     }
 
@@ -253,6 +238,21 @@ int construct_domain(struct domain *d, const void *image, size_t image_len,
     si->mod_start = c.l.initrd_len ? (uint32_t)c.l.initrd_start : 0;
     si->mod_len = (uint32_t)c.l.initrd_len;
     strlcpy((char *)si->cmd_line, cmdline ? cmdline : "", MAX_GUEST_CMDLINE);
+    if (!c.l.is_initdomain) {
+        /*
+         * An unprivileged domain's xenstore and console rings (zeroed
+         * pages of its region) and their ports, unbound and offered to
+         * domain 0, which will serve them once it has backends.
+         */
+        long store_port = evtchn_alloc_unbound_port(d, 0);
+        long console_port = evtchn_alloc_unbound_port(d, 0);
+        if (store_port < 0 || console_port < 0)
+            return -ENOSPC;
+        si->store_mfn = (uint32_t)c.p2m[(c.l.xenstore - c.l.virt_base) >> PAGE_SHIFT];
+        si->store_evtchn = (uint32_t)store_port;
+        si->console.domU.mfn = (uint32_t)c.p2m[(c.l.console - c.l.virt_base) >> PAGE_SHIFT];
+        si->console.domU.evtchn = (uint32_t)console_port;
+    }
 
     /* vCPU 0. */
     struct vcpu *v = d->vcpu[0];

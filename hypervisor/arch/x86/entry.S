@@ -17,7 +17,20 @@
  * data segment registers are never touched on entry: in 64-bit mode the
  * hypervisor does not use DS/ES/FS/GS, so the guest's values simply stay
  * loaded and are still there on exit.  Anything that changes them (a
- * context switch) must restore valid guest values before the IRETQ.
+ * context switch) must restore valid guest values before the IRETQ, and
+ * does so with load_*_safe below, which cannot fault the hypervisor.
+ *
+ * The IRETQ to a guest can fault: the CS and SS in the frame come from the
+ * guest (iret hypercall, trap-table handlers, stack_switch) and a stale or
+ * bogus selector makes the CPU raise #GP/#NP/#SS in ring 0, on this stack,
+ * below the frame.  The exception table sends that fault to iret_fault,
+ * where -- the fault handler having restored every register -- the guest's
+ * registers are saved again over the same frame, and the failsafe callback
+ * (or a domain crash) takes over (bounce.c).
+ *
+ * int $0x80 has its own gate and stub (int80_entry), DPL set per vCPU from
+ * the guest's trap table, so a user-space system call reaches the guest
+ * kernel without the #GP decoding path.
  */
 #include <asm/config.h>
 #include "asm-offsets.h"
@@ -80,7 +93,7 @@ vector_stub_\v:
 vector_stubs_start:
     .set v, 0
     .rept 256
-    .if v != HYPERCALL_VECTOR
+    .if v != HYPERCALL_VECTOR && v != INT80_VECTOR
     VECTOR_STUB %v
     .endif
     .set v, v + 1
@@ -90,6 +103,8 @@ vector_stubs_start:
     .macro STUB_ADDR v
     .if \v == HYPERCALL_VECTOR
     .quad hypercall_entry
+    .elseif \v == INT80_VECTOR
+    .quad int80_entry
     .else
     .quad vector_stub_\v
     .endif
@@ -127,6 +142,21 @@ hypercall_entry:
     SAVE_ALL
     mov     %rsp, %rdi
     call    hypercall_dispatch
+    jmp     ret_from_intr
+
+/*
+ * int $0x80, only reachable when the running vCPU registered a handler
+ * whose DPL admits the caller (desc_set_int80_dpl).
+ */
+    .align 16
+    .globl int80_entry
+int80_entry:
+    push    $0
+    push    $INT80_VECTOR
+    cld
+    SAVE_ALL
+    mov     %rsp, %rdi
+    call    do_int80
     /* fall through */
 
     .globl ret_from_intr
@@ -140,6 +170,23 @@ ret_from_intr:
     .globl iret_to_guest
 iret_to_guest:
     iretq
+    .section __ex_table, "a"
+    .align 8
+    .quad iret_to_guest, iret_fault
+    .previous
+
+/*
+ * The IRETQ above faulted.  RSP is back at the guest's hardware frame (top
+ * of the stack) and every register holds the guest's value again, so the
+ * full frame at guest_regs() can be rebuilt by saving them once more.
+ */
+iret_fault:
+    push    $0
+    push    $0
+    SAVE_ALL
+    mov     %rsp, %rdi
+    call    iret_to_guest_failed    /* failsafe callback, or crash the domain */
+    jmp     ret_from_intr
 
 /* Vector 0xff: spurious interrupts (no EOI needed) and the bench gate. */
     .align 16
@@ -156,6 +203,33 @@ bare_iret_stub:
 resume_guest_frame:
     movabs  $cpu0_stack_top - REGS_SIZE, %rsp
     jmp     ret_from_intr
+
+/*
+ * bool load_ds_safe(uint16_t sel) and friends: load a guest selector into a
+ * data segment register; if the CPU refuses it (#GP, #NP, or a #PF on an
+ * LDT page that cannot be mapped), load the null selector instead and
+ * return false.
+ */
+    .macro LOAD_SEG_SAFE reg
+    .globl load_\reg\()_safe
+load_\reg\()_safe:
+1:  mov     %di, %\reg
+    mov     $1, %eax
+    ret
+2:  xor     %eax, %eax
+    mov     %ax, %\reg
+    ret
+    .section __ex_table, "a"
+    .align 8
+    .quad 1b, 2b
+    .previous
+    .endm
+
+    .text
+    LOAD_SEG_SAFE ds
+    LOAD_SEG_SAFE es
+    LOAD_SEG_SAFE fs
+    LOAD_SEG_SAFE gs
 
 /*
  * Copy to or from guest memory with fault recovery.

@@ -23,6 +23,7 @@
 uint32_t *m2p;
 static unsigned long m2p_l1_mfn[(GUEST_M2P_END - GUEST_M2P_START) >> L2_SHIFT];
 static unsigned int m2p_nr_l1;
+static unsigned long m2p_nr_frames;
 
 void m2p_init(void)
 {
@@ -38,6 +39,7 @@ void m2p_init(void)
 
     unsigned long nr_frames = 1UL << order;
     unsigned long m2p_mfn = virt_to_mfn(m2p);
+    m2p_nr_frames = nr_frames;
     m2p_nr_l1 = (unsigned int)((nr_frames + 511) / 512);
     for (unsigned int i = 0; i < m2p_nr_l1; i++) {
         uint64_t *l1 = alloc_xenheap_pages(0);
@@ -70,4 +72,16 @@ void m2p_set(unsigned long mfn, uint32_t pfn)
 {
     if (mfn < max_mfn)
         m2p[mfn] = pfn;
+}
+
+/* The guest-visible M2P: how many frames of it are mapped at GUEST_M2P_START. */
+unsigned long m2p_guest_frames(void)
+{
+    return m2p_nr_frames;
+}
+
+/* The M2P's frames are contiguous: its first MFN. */
+unsigned long m2p_first_mfn(void)
+{
+    return virt_to_mfn(m2p);
 }

@@ -29,6 +29,7 @@
 #include <asm/page.h>
 #include <asm/x86.h>
 #include <asm/paging.h>
+#include <asm/mm_arch.h>
 
 uint64_t *idle_pg_table;
 static uint64_t *gdt_l1;          /* maps the 16 pages of the GDT area */
@@ -131,6 +132,12 @@ void gdt_area_map(unsigned int page, unsigned long mfn, bool writable)
     invlpg(va);
 }
 
+void gdt_area_unmap(unsigned int page)
+{
+    gdt_l1[page] = 0;
+    invlpg(GDT_VIRT_START + (uint64_t)page * PAGE_SIZE);
+}
+
 /* A vCPU's PML4: upper half shared with idle_pg_table, slot 0 = guest. */
 int vcpu_pagetable_init(struct vcpu *v)
 {
@@ -153,4 +160,21 @@ void vcpu_set_guest_l3(struct vcpu *v, unsigned long l3_mfn)
 void vcpu_load_pagetable(struct vcpu *v)
 {
     write_cr3((unsigned long)v->top_mfn << PAGE_SHIFT);
+    tlbflush_clock++;                   /* a CR3 write flushes the guest's TLB */
+}
+
+/*
+ * Device registers the hypervisor itself drives (the local APIC): uncached
+ * 4 KiB mappings in a window just below the image.  They live under PML4
+ * slot 511, which exists from boot, so every vCPU's table sees them.
+ */
+void *fixmap_map(unsigned int idx, paddr_t pa)
+{
+    uint64_t va = FIXMAP_VIRT_START + (uint64_t)idx * PAGE_SIZE;
+
+    BUG_ON(idx >= FIXMAP_NR || (pa & (PAGE_SIZE - 1)));
+    map_pages(idle_pg_table, va, pa, PAGE_SIZE, _PAGE_PRESENT | _PAGE_RW |
+              _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_PCD | _PAGE_PWT | _PAGE_NX, false);
+    invlpg(va);
+    return (void *)va;
 }

@@ -9,9 +9,13 @@
  *      boot modules and the frame table), the hypervisor's own page tables
  *      are built, then RAM above 4 GiB is added;
  *   3. CPU: GDT/TSS/IDT, control registers, legacy PIC masked;
- *   4. the M2P, then the initial domain from the first boot module (its
- *      initrd is the second), boot modules are freed;
- *   5. the initial domain's vCPU 0 is entered -- start_mica never returns.
+ *   4. time: local APIC found, TSC (and APIC timer) calibrated against the
+ *      PIT, wall clock read; the scheduler's run queue and idle context;
+ *   5. the M2P, then the initial domain from the first boot module (its
+ *      initrd is the second, unless that one describes a domain), then the
+ *      unprivileged domains of the other modules (boot_domains.c); boot
+ *      modules are freed;
+ *   6. the scheduler runs the first vCPU -- start_mica never returns.
  */
 #include <mica/types.h>
 #include <mica/mm.h>
@@ -30,6 +34,11 @@
 #include <asm/vcpu.h>
 #include <asm/domain_build.h>
 #include <asm/bench.h>
+#include <asm/apic.h>
+#include <mica/time.h>
+#include <mica/sched.h>
+#include <mica/boot_domains.h>
+#include <mica/console.h>
 
 void serial_init(uint16_t base, uint32_t baud);
 void start_mica(uint32_t magic, uint32_t info);
@@ -106,6 +115,9 @@ static const struct param hv_params[] = {
     OPT_BOOL("debug_exit", opt_debug_exit),
     OPT_BOOL("bench", opt_bench),
     OPT_UINT("debug_exit_port", opt_debug_exit_port),
+    /* memory issue: consistency auditor, and preemption at every check */
+    OPT_BOOL("mm_audit", opt_mm_audit),
+    OPT_BOOL("mm_preempt_stress", opt_mm_preempt_stress),
 };
 
 static unsigned int nr_param_problems;
@@ -282,7 +294,9 @@ static void free_boot_modules(void)
 
 static void cpu_init(void)
 {
-    write_cr0((read_cr0() | X86_CR0_WP | X86_CR0_NE | X86_CR0_MP) & ~X86_CR0_EM);
+    /* AM: alignment checks for guest user space that asks (EFLAGS.AC). */
+    write_cr0((read_cr0() | X86_CR0_WP | X86_CR0_NE | X86_CR0_MP | X86_CR0_AM) &
+              ~X86_CR0_EM);
     write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) & ~EFER_SCE);    /* SYSCALL -> #UD */
     wrmsr(MSR_SYSENTER_CS, 0);                       /* SYSENTER -> #GP */
@@ -338,6 +352,11 @@ void start_mica(uint32_t magic, uint32_t info)
     cpu_init();
     run_selftest();
     bench_boot();
+    apic_init();
+    time_init();
+    apic_timer_init();
+    scheduler_init();
+    console_input_poll_start();
     m2p_init();
 
     if (boot_info.nr_mods == 0) {
@@ -345,7 +364,10 @@ void start_mica(uint32_t magic, uint32_t info)
         machine_halt(MICA_EXIT_PANIC);
     }
     const struct boot_module *k = &boot_info.mods[0];
-    const struct boot_module *rd = boot_info.nr_mods > 1 ? &boot_info.mods[1] : NULL;
+    const struct boot_module *rd = NULL;
+    if (boot_info.nr_mods > 1 &&
+        boot_module_kind(cmdline_skip_image_name(boot_info.mods[1].cmdline)) == BOOT_MODULE_OTHER)
+        rd = &boot_info.mods[1];
     struct domain *d0 = domain_create(0, "Domain-0", true);
     if (!d0)
         panic("cannot allocate the initial domain");
@@ -360,10 +382,12 @@ void start_mica(uint32_t magic, uint32_t info)
     }
     pr_info("d0 built with %lu pages (%lu frames used in all)\n",
             d0->tot_pages, before - heap_free_pages());
+    domain_start(d0);
+    build_boot_domains(rd ? 2 : 1);
     free_boot_modules();
     pr_info("boot modules freed; %lu pages free\n", heap_free_pages());
     pr_info("starting d0 at %04x:%08lx\n", (unsigned int)d0->vcpu[0]->user_regs.cs,
             (unsigned long)d0->vcpu[0]->user_regs.rip);
     bench_report_boot();
-    arch_vcpu_run(d0->vcpu[0], &d0->vcpu[0]->user_regs);
+    scheduler_start();
 }

@@ -2,18 +2,24 @@
  * Exceptions and interrupts: who handles what.
  *
  * handle_trap() is called by entry.S for every vector except the hypercall
- * gate.  The first question is always "whose fault is it?":
+ * gate and the int $0x80 gate.  The first question is always "whose fault
+ * is it?":
  *
- *  - CS RPL != 0: the guest was running.  Its fault is its own business:
- *    forced-emulation CPUID is emulated, everything else is delivered to
- *    the guest (the trap issue adds bouncing through the virtual IDT) or,
- *    while the guest has no handler, the domain is crashed -- alone.  Never
- *    a hypervisor panic.
- *  - CS RPL == 0: the hypervisor itself faulted.  The only expected faults
- *    are on guest-memory accesses listed in the exception table (they
- *    resume at their fixup); anything else is a hypervisor bug, reported in
- *    full (registers, control registers, symbolized backtrace) before the
- *    machine halts.
+ *  - CS RPL != 0: the guest was running.  Its fault is its own business
+ *    (guest_trap below): a few things the hypervisor resolves itself --
+ *    forced-emulation CPUID, the lazy LDT mapping, lazy FPU state, the
+ *    memory issue's page faults (mm_guest_page_fault), INT n and the
+ *    privileged instructions a PV kernel relies on (emulate.c) --
+ *    everything else is bounced to the handler the guest registered in its
+ *    virtual IDT (bounce.c), and with no handler the domain is crashed,
+ *    alone.  Never a hypervisor panic.
+ *  - CS RPL == 0: the hypervisor itself faulted.  Expected faults are the
+ *    lazily mapped LDT (a segment load while switching vCPUs), a data
+ *    breakpoint the guest set on memory a hypercall touched, and the
+ *    accesses listed in the exception table (guest memory copies, guest
+ *    segment loads, the IRETQ to a guest), which resume at their fixup;
+ *    anything else is a hypervisor bug, reported in full (registers,
+ *    control registers, symbolized backtrace) before the machine halts.
  */
 #include <mica/types.h>
 #include <mica/printk.h>
@@ -28,6 +34,8 @@
 #include <asm/x86.h>
 #include <asm/config.h>
 #include <asm/traps.h>
+#include <asm/apic.h>
+#include <asm/pv.h>
 
 static const char *const vector_names[32] = {
     "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
@@ -152,28 +160,73 @@ void arch_dump_guest_state(struct vcpu *v)
 static void guest_trap(struct cpu_regs *r)
 {
     unsigned int vec = (unsigned int)r->vector;
-    struct domain *d = current_domain();
+    struct vcpu *v = current;
 
-    if (vec == 6 && emulate_forced_cpuid(r))
+    switch (vec) {
+    case 1:
+        debug_trap_guest(r);
         return;
-    if (vec == 14) {
+    case 6:
+        if (emulate_forced_cpuid(r))
+            return;
+        break;
+    case 7:
+        fpu_device_not_available(r);
+        return;
+    case 13:
+        if (emulate_gp_fault(r))
+            return;
+        break;
+    case 14: {
         unsigned long cr2 = read_cr2();
-        /* The memory issue's hook: writable page tables, lazy LDT mapping. */
+        if (cr2 >= GDT_VIRT_START) {
+            /* A descriptor-table access by the CPU on the guest's behalf. */
+            if (ldt_lazy_map(v, cr2))
+                return;
+            if (cr2 >= LDT_VIRT_START &&
+                cr2 < LDT_VIRT_START + (uint64_t)v->ldt_ents * 8) {
+                pv_inject_page_fault(r, v->ldt_base + (uint32_t)(cr2 - LDT_VIRT_START),
+                                     (uint32_t)r->error_code);
+                return;
+            }
+            domain_crash(v->domain, "unexpected page fault on the descriptor tables "
+                         "at %#lx, error %#lx, eip %#lx", cr2,
+                         (unsigned long)r->error_code, (unsigned long)r->rip);
+            return;
+        }
+        /* The memory issue's hook: writable page tables and the like. */
         if (mm_guest_page_fault(r, cr2))
             return;
-        current->guest_cr2 = cr2;
-        domain_crash(d, "unhandled %s (no trap table) at cr2 %#lx, error %#lx, eip %#lx",
-                     trap_name(vec), current->guest_cr2,
-                     (unsigned long)r->error_code, (unsigned long)r->rip);
+        pv_inject_page_fault(r, (uint32_t)cr2, (uint32_t)r->error_code);
         return;
     }
-    if (vec < 32) {
-        domain_crash(d, "unhandled %s (no trap table), error %#lx, eip %#lx",
-                     trap_name(vec), (unsigned long)r->error_code,
-                     (unsigned long)r->rip);
-        return;
+    default:
+        if (vec >= 32) {
+            pr_warn("spurious interrupt vector %u while running d%u\n", vec,
+                    v->domain->domain_id);
+            return;
+        }
+        break;
     }
-    pr_warn("spurious interrupt vector %u while running d%u\n", vec, d->domain_id);
+    pv_reflect_exception(r);
+}
+
+static bool hypervisor_fixup(struct cpu_regs *r)
+{
+    unsigned int vec = (unsigned int)r->vector;
+
+    if (vec == 14) {
+        unsigned long cr2 = read_cr2();
+        /* Reloading a guest's LDT selector while switching to it. */
+        if (cr2 >= LDT_VIRT_START && cr2 < LDT_VIRT_START + LDT_AREA_PAGES * PAGE_SIZE &&
+            current && ldt_lazy_map(current, cr2))
+            return true;
+    }
+    if (vec == 1) {
+        debug_trap_hypervisor(r);
+        return true;
+    }
+    return (vec >= 11 && vec <= 14) && fixup_exception(r);
 }
 
 void handle_trap(struct cpu_regs *r);
@@ -182,14 +235,19 @@ void handle_trap(struct cpu_regs *r)
     unsigned int vec = (unsigned int)r->vector;
 
     if (vec == 2) {
-        pr_warn("NMI received (ignored)\n");
+        pv_nmi_received();
         return;
     }
+    /* Device interrupts (the APIC timer), whoever was interrupted. */
+    if (vec >= FIRST_IRQ_VECTOR && apic_handle_irq(vec))
+        return;
+    if (vec == 8 || vec == 18)          /* #DF, #MC: never a guest's doing */
+        fatal_trap(r);
     if (guest_mode(r)) {
         guest_trap(r);
         return;
     }
-    if ((vec == 14 || vec == 13) && fixup_exception(r))
+    if (hypervisor_fixup(r))
         return;
     if (vec >= 32) {
         pr_warn("spurious interrupt vector %u in hypervisor\n", vec);

@@ -13,7 +13,12 @@
 #include <mica/types.h>
 #include <mica/list.h>
 #include <public/xen.h>
+#include <public/vcpu.h>
 #include <asm/regs.h>
+#include <mica/time.h>
+#include <mica/timer.h>
+#include <mica/sched_credit.h>
+#include <mica/event.h>
 
 #define MAX_VIRT_CPUS 1
 #define DOMAIN_NAME_LEN 32
@@ -42,9 +47,54 @@ struct vcpu {
     /* --- memory (page tables, TLB) --- */
 
     /* --- traps, callbacks, descriptors, FPU --- */
+    struct trap_info trap_table[256];  /* virtual IDT (set_trap_table) */
+    uint16_t kernel_ss;                /* stack_switch: ring-1 stack for */
+    uint32_t kernel_sp;                /*   bounces from ring 2/3 */
+    struct xen_callback event_cb;      /* cs == 0: none registered */
+    struct xen_callback failsafe_cb;
+    bool failsafe_masks;               /* CALLBACKF_mask_events */
+    struct xen_callback syscall32_cb, sysenter_cb;  /* accepted, see callbacks.c */
+    uint32_t nmi_cb_eip;               /* 0: none */
+    bool nmi_pending, nmi_masked;
+    unsigned long gdt_frames[FIRST_RESERVED_GDT_PAGE]; /* set_gdt, with refs */
+    unsigned int gdt_ents;
+    uint32_t ldt_base, ldt_ents;       /* MMUEXT_SET_LDT */
+    unsigned long ldt_mfns[16];        /* lazily mapped LDT pages (refs held) */
+    uint8_t fpu_area[512] __aligned(16); /* FXSAVE image while not loaded */
+    bool fpu_initialised;              /* fpu_area holds a real state */
+    uint8_t iopl;                      /* virtual IOPL (physdev set_iopl) */
+    uint32_t iobmp_va, iobmp_ports;    /* physdev set_iobitmap (guest VA) */
+    uint32_t debugreg[8];              /* DR0-3, DR6, DR7 as the guest set them */
 
     /* --- scheduling, timers, event channels --- */
+    struct csched_vcpu sched;          /* credit scheduler state */
+    unsigned int pause_flags;          /* VPF_* (mica/sched.h) */
+    int pause_count;                   /* vcpu_pause() nesting */
+    bool is_running;                   /* its state is live on the CPU */
+    struct vcpu_runstate_info runstate;
+    guest_va_t runstate_area;          /* VCPUOP_register_runstate_memory_area */
+    bool runstate_area_stale;          /* copy it before the guest runs again */
+    struct timer singleshot_timer;     /* set_timer_op, VCPUOP singleshot */
+    struct timer periodic_timer;       /* VIRQ_TIMER tick while running */
+    s_time_t periodic_period;          /* 0: stopped (default 10 ms) */
+    s_time_t periodic_next;            /* next tick due */
+    struct timer poll_timer;           /* SCHEDOP_poll timeout */
+    bool polling;                      /* blocked in SCHEDOP_poll */
+    uint32_t poll_ports[EVTCHN_NR_PORTS / 32]; /* the ports it polls */
+    evtchn_port_t virq_to_evtchn[NR_VIRQS];
 };
+
+/* Console output of an unprivileged domain (common/console_io.c). */
+#define DOMU_CONSOLE_LINE 128
+struct domu_console {
+    char line[DOMU_CONSOLE_LINE];      /* current line, not yet printed */
+    unsigned int len;
+    int64_t tokens;                    /* rate limit: bytes it may print */
+    s_time_t refilled;                 /* when tokens were last topped up */
+    unsigned long dropped;             /* bytes suppressed, not yet reported */
+};
+
+#define NR_DOMAIN_WATCHDOG_TIMERS 2
 
 struct domain {
     domid_t domain_id;
@@ -67,10 +117,28 @@ struct domain {
     struct list_head domain_list;
 
     /* --- memory --- */
+    unsigned long mm_freed_pages;      /* frames freed back to the heap */
+    /* heap_free_pages() - heap_total_pages() just before creation: after
+     * teardown the heap must be back there exactly (domain_teardown.c) */
+    long mm_heap_baseline;
+    unsigned long mm_continuations;    /* long memory operations preempted */
+    /* Heap pages the domain had taken when it started (domain_start) and
+     * its tot_pages then: with several domains created and destroyed in
+     * any order, teardown checks it gives back exactly what it took. */
+    bool mm_started;
+    long mm_taken_at_start;
+    unsigned long mm_tot_at_start;
 
     /* --- traps, callbacks, descriptors --- */
 
     /* --- scheduling, timers, event channels --- */
+    struct evtchn *evtchn;             /* EVTCHN_NR_PORTS ports */
+    unsigned int weight;               /* credit scheduler weight */
+    int pause_count;                   /* domain_pause() nesting */
+    bool is_dying;                     /* being destroyed */
+    struct timer watchdog_timer[NR_DOMAIN_WATCHDOG_TIMERS];
+    unsigned int watchdog_inuse_map;
+    struct domu_console console;
 };
 
 extern struct vcpu *current;
@@ -91,8 +159,50 @@ void xfree_bytes(void *p, size_t n);  /* n as given to xzalloc_bytes */
 
 /* Print v's guest registers (arch). */
 void arch_dump_guest_state(struct vcpu *v);
+/* v will never run again: release its arch state -- descriptor-table
+ * frames, LDT mappings, FPU ownership (arch/x86/vcpu.c; trap issue). */
+void arch_vcpu_destroy(struct vcpu *v);
+/* v is going away: forget any CPU state that refers to it (arch). */
+void arch_vcpu_release(struct vcpu *v);
+
+/*
+ * Tear a domain down (common/domain_teardown.c): every frame, table and
+ * structure it owns goes back to the heap, scrubbed; d is freed.  Called
+ * for a domain that will never run again (shut down or crashed), from
+ * hypervisor context (not from the domain's own hypercall).
+ */
+void domain_destroy(struct domain *d);
+/* All domains, in creation order (domain.c). */
+extern struct list_head domain_list;
+#define for_each_domain(d) \
+    for ((d) = list_entry(domain_list.next, struct domain, domain_list); \
+         &(d)->domain_list != &domain_list; \
+         (d) = list_entry((d)->domain_list.next, struct domain, domain_list))
 
 /* Called from the scheduler when no domain is left to run. */
 void __noreturn hypervisor_shutdown_all(void);
+
+/* The domain with this id, NULL if none (dying domains included). */
+struct domain *domain_lookup(domid_t id);
+/* A domain that shut down or crashed: its memory is still held. */
+static inline bool domain_is_dead(const struct domain *d)
+{
+    return d->state == DOMSTATE_SHUTDOWN || d->state == DOMSTATE_CRASHED ||
+           d->state == DOMSTATE_DYING;
+}
+/* The initial (hardware) domain, NULL before it exists. */
+struct domain *hardware_domain(void);
+/*
+ * The first step of domain_destroy() (common/domain.c): everything but
+ * memory -- the vCPUs leave the scheduler, every timer stops, every port
+ * closes (peers see their channels go unbound), a partial console line is
+ * printed, and the initial domain gets VIRQ_DOM_EXC.  No vCPU of d may be
+ * running.
+ */
+void domain_kill(struct domain *d);
+/* Destroy every dead domain except the initial one (scheduler, idle CPU). */
+void domain_reap_dead(void);
+/* Make d runnable for the first time (it is created paused). */
+void domain_start(struct domain *d);
 
 #endif

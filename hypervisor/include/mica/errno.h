@@ -34,5 +34,6 @@
 #define ETIME      XEN_ETIME
 #define EOVERFLOW  XEN_EOVERFLOW
 #define EOPNOTSUPP XEN_EOPNOTSUPP
+#define ERESTART   XEN_ERESTART   /* internal: make a continuation */
 
 #endif

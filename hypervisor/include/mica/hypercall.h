@@ -38,6 +38,13 @@ extern const struct hypercall_desc hypercall_table[MICA_NR_HYPERCALLS];
  */
 long hypercall_create_continuation(unsigned int nr, unsigned int nargs, ...);
 bool hypercall_preempt_check(void);
+/*
+ * Called by hypercall_create_continuation() first: while a multicall entry
+ * runs, a continuation updates that entry's arguments instead of the
+ * guest's registers (common/multicall.c); true if it did.
+ */
+bool multicall_capture_continuation(unsigned int nr, unsigned int nargs,
+                                    const unsigned long *args);
 
 /* Look up and run hypercall nr; -ENOSYS if none. */
 long hypercall_invoke(unsigned long nr, unsigned long a1, unsigned long a2,
@@ -51,5 +58,32 @@ HYPERCALL_PROTO(sched_op_compat);
 HYPERCALL_PROTO(xen_version);
 HYPERCALL_PROTO(console_io);
 HYPERCALL_PROTO(sched_op);
+/* Traps, callbacks, descriptors, FPU (arch/x86, see docs/traps.md). */
+HYPERCALL_PROTO(set_trap_table);
+HYPERCALL_PROTO(set_gdt);
+HYPERCALL_PROTO(stack_switch);
+HYPERCALL_PROTO(set_callbacks);
+HYPERCALL_PROTO(fpu_taskswitch);
+HYPERCALL_PROTO(set_debugreg);
+HYPERCALL_PROTO(get_debugreg);
+HYPERCALL_PROTO(update_descriptor);
+HYPERCALL_PROTO(physdev_op_compat);
+HYPERCALL_PROTO(iret);
+HYPERCALL_PROTO(nmi_op);
+HYPERCALL_PROTO(callback_op);
+HYPERCALL_PROTO(physdev_op);
+/* Time, scheduling, event channels (see docs/scheduling.md). */
+HYPERCALL_PROTO(set_timer_op);
+HYPERCALL_PROTO(vcpu_op);
+HYPERCALL_PROTO(event_channel_op);
+HYPERCALL_PROTO(event_channel_op_compat);
+/* memory issue */
+HYPERCALL_PROTO(mmu_update);
+HYPERCALL_PROTO(memory_op);
+HYPERCALL_PROTO(multicall);
+HYPERCALL_PROTO(update_va_mapping);
+HYPERCALL_PROTO(vm_assist);
+HYPERCALL_PROTO(update_va_mapping_otherdomain);
+HYPERCALL_PROTO(mmuext_op);
 
 #endif

@@ -29,7 +29,13 @@ struct page_info {
     uint32_t count_info;
     uint32_t type_info;
     uint32_t buddy_order;    /* order of a free block (valid on its head) */
-    uint32_t pad;
+    /* Memory issue (common/page_type.c): the state of a table's validation. */
+    uint16_t nr_validated;   /* partial table: entries [0, n) hold references */
+    uint16_t mm_flags;       /* PGF_* below */
+    int16_t linear_count;    /* >0: linear-L2 target of n entries; <0: holds -n */
+    uint16_t mm_pad;
+    uint32_t tlbflush_timestamp; /* tlbflush_clock when a count last reached 0 */
+    struct list_head pending; /* on pending_tables while PGF_pending */
 };
 
 /* count_info */
@@ -106,5 +112,81 @@ void heap_check(void);
 /* Call fn for each free block (for tests and memory dumps). */
 void heap_walk_free(void (*fn)(unsigned long mfn, unsigned int order, void *arg),
                     void *arg);
+
+/* ---- Added with the memory issue: page types and references ---- */
+
+/*
+ * The page-type and reference-count core (common/page_type.c; its essay
+ * explains the rules).  The trap issue codes GDT/LDT frames against the
+ * first six; the memory hypercalls use the preemptible forms.
+ *
+ *   get_page(pg, d)        general reference; -EINVAL unless pg is an
+ *                          allocated frame owned by d (0 on success)
+ *   get_page_type(pg, t)   type reference of type t (PGT_l1_page_table ..
+ *                          PGT_writable_page, optionally | PGT_pae_xen_l2);
+ *                          0 or -EINVAL (conflicting type, invalid table).
+ *                          Never -ERESTART: finishes any work itself.
+ *   get_page_and_type      both, or neither
+ *   put_*                  drop what the matching get took
+ */
+int get_page(struct page_info *pg, struct domain *d);
+void put_page(struct page_info *pg);
+int get_page_type(struct page_info *pg, uint32_t type);
+void put_page_type(struct page_info *pg);
+int get_page_and_type(struct page_info *pg, struct domain *d, uint32_t type);
+void put_page_and_type(struct page_info *pg);
+
+/* As above, but long work (validating a big table, finishing a deferred
+ * devalidation) may stop with -ERESTART: the caller makes a continuation. */
+int get_page_type_preemptible(struct page_info *pg, uint32_t type);
+int get_page_and_type_preemptible(struct page_info *pg, struct domain *d,
+                                  uint32_t type);
+
+/* mm_flags */
+#define PGF_partial      (1u << 0)   /* table half (in)validated, count 0 */
+#define PGF_pending      (1u << 1)   /* ... and being devalidated (listed) */
+#define PGF_last_shift   8           /* type when the count last hit 0 */
+#define PGF_last_mask    (0xfu << PGF_last_shift)
+
+/* PTEs per table as the guest sees them (PAE: L3 has 4). */
+#define PT_ENTRIES       512
+#define L3_GUEST_ENTRIES 4
+/* First hypervisor-owned entry of the L2 under guest L3 slot 3. */
+#define XEN_L2_FIRST_SLOT 428
+
+/*
+ * Deferred devalidation.  A table whose last type reference goes is not
+ * devalidated on the spot (that may be a million entries): it is queued,
+ * and the queue is worked off by mm_finish_pending(), which every memory
+ * hypercall runs first and after each operation, preemptibly.
+ * Returns 0 when the queue is empty, -ERESTART if it stopped early.
+ */
+int mm_finish_pending(bool preemptible);
+bool mm_pending_work(void);
+unsigned long mm_pending_count(void);
+/* Teardown: a table left half-validated is queued for devalidation. */
+void mm_abandon_partial(struct page_info *pg);
+
+/* The consistency auditor (common/mm_audit.c; boot option mm_audit):
+ * walks every frame and every table; prints one pass/FAIL line and
+ * returns the number of problems found. */
+extern bool opt_mm_audit;
+unsigned int mm_audit(const char *when);
+
+/* Whether a long memory operation should stop now (continuation). */
+bool mm_preempt_check(void);
+extern bool opt_mm_preempt_stress;   /* debug: preempt at every check */
+
+/* Last reference of a domain frame gone: scrub it and give it back. */
+void free_domheap_page(struct page_info *pg);
+/* Allocate and zero 2^order frames for d (within max_pages), flushing
+ * stale TLB entries first; NULL if over the limit or out of memory. */
+struct page_info *mm_alloc_domain_frames(struct domain *d, unsigned int order);
+struct page_info *mm_alloc_domain_frame(struct domain *d);
+
+/* Validation engine (common/pt_validate.c). */
+unsigned int pt_guest_entries(uint32_t type_info);
+int pt_validate(struct page_info *pg, bool preemptible);
+int pt_devalidate(struct page_info *pg, bool preemptible);
 
 #endif

@@ -55,4 +55,112 @@ static inline long HYPERVISOR_sched_op_compat(int cmd, unsigned long arg)
     return hypercall2(__HYPERVISOR_sched_op_compat, cmd, (long)arg);
 }
 
+/* ---- memory management (memory issue) ---- */
+
+static inline long HYPERVISOR_mmu_update(const mmu_update_t *req, unsigned int count,
+                     unsigned int *done, unsigned int foreigndom)
+{
+    return hypercall4(__HYPERVISOR_mmu_update, (long)req, (long)count,
+              (long)done, (long)foreigndom);
+}
+
+static inline long HYPERVISOR_mmuext_op(const mmuext_op_t *op, unsigned int count,
+                    unsigned int *done, unsigned int foreigndom)
+{
+    return hypercall4(__HYPERVISOR_mmuext_op, (long)op, (long)count,
+              (long)done, (long)foreigndom);
+}
+
+static inline long HYPERVISOR_update_va_mapping(unsigned long va, uint64_t pte,
+                        unsigned long flags)
+{
+    return hypercall4(__HYPERVISOR_update_va_mapping, (long)va, (long)(uint32_t)pte,
+              (long)(uint32_t)(pte >> 32), (long)flags);
+}
+
+static inline long HYPERVISOR_update_va_mapping_otherdomain(unsigned long va, uint64_t pte,
+                                unsigned long flags,
+                                unsigned int domid)
+{
+    return hypercall5(__HYPERVISOR_update_va_mapping_otherdomain, (long)va,
+              (long)(uint32_t)pte, (long)(uint32_t)(pte >> 32), (long)flags,
+              (long)domid);
+}
+
+static inline long HYPERVISOR_memory_op(unsigned int cmd, void *arg)
+{
+    return hypercall2(__HYPERVISOR_memory_op, (long)cmd, (long)arg);
+}
+
+static inline long HYPERVISOR_multicall(multicall_entry_t *calls, unsigned int nr)
+{
+    return hypercall2(__HYPERVISOR_multicall, (long)calls, (long)nr);
+}
+
+static inline long HYPERVISOR_vm_assist(unsigned int cmd, unsigned int type)
+{
+    return hypercall2(__HYPERVISOR_vm_assist, (long)cmd, (long)type);
+}
+
+/* --- traps, callbacks, descriptors, FPU (the trap issue) --- */
+
+static inline long HYPERVISOR_set_trap_table(const struct trap_info *table)
+{
+    return hypercall1(__HYPERVISOR_set_trap_table, (long)table);
+}
+
+static inline long HYPERVISOR_stack_switch(unsigned long ss, unsigned long esp)
+{
+    return hypercall2(__HYPERVISOR_stack_switch, (long)ss, (long)esp);
+}
+
+static inline long HYPERVISOR_set_callbacks(unsigned long event_cs, const void *event,
+                                            unsigned long failsafe_cs, const void *failsafe)
+{
+    return hypercall4(__HYPERVISOR_set_callbacks, (long)event_cs, (long)event,
+                      (long)failsafe_cs, (long)failsafe);
+}
+
+static inline long HYPERVISOR_callback_op(int cmd, const void *arg)
+{
+    return hypercall2(__HYPERVISOR_callback_op, cmd, (long)arg);
+}
+
+static inline long HYPERVISOR_nmi_op(int cmd, const void *arg)
+{
+    return hypercall2(__HYPERVISOR_nmi_op, cmd, (long)arg);
+}
+
+static inline long HYPERVISOR_fpu_taskswitch(int set)
+{
+    return hypercall1(__HYPERVISOR_fpu_taskswitch, set);
+}
+
+static inline long HYPERVISOR_set_debugreg(int reg, unsigned long value)
+{
+    return hypercall2(__HYPERVISOR_set_debugreg, reg, (long)value);
+}
+
+static inline long HYPERVISOR_get_debugreg(int reg)
+{
+    return hypercall1(__HYPERVISOR_get_debugreg, reg);
+}
+
+static inline long HYPERVISOR_set_gdt(const uint32_t *frames, unsigned int entries)
+{
+    return hypercall2(__HYPERVISOR_set_gdt, (long)frames, (long)entries);
+}
+
+static inline long HYPERVISOR_update_descriptor(uint64_t maddr, uint64_t desc)
+{
+    return hypercall4(__HYPERVISOR_update_descriptor, (long)(uint32_t)maddr,
+                      (long)(uint32_t)(maddr >> 32), (long)(uint32_t)desc,
+                      (long)(uint32_t)(desc >> 32));
+}
+
+static inline long HYPERVISOR_physdev_op(int cmd, void *arg)
+{
+    return hypercall2(__HYPERVISOR_physdev_op, cmd, (long)arg);
+}
+
 #endif /* GUEST_HYPERCALL_H */

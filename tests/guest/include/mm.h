@@ -52,7 +52,7 @@ static inline void *pfn_to_virt(uint32_t pfn)
 }
 
 /* VA of a frame of ours through the bootstrap mapping; NULL if the MFN is
- * outside the M2P or its PFN is not below nr_pages. */
+ * outside the M2P or its PFN is not mapped by the bootstrap region. */
 void *mfn_to_virt(uint32_t mfn);
 
 /*

@@ -8,6 +8,8 @@
  */
 #include <test.h>
 
+static bool finding_end;    /* mapped_end() is walking the bootstrap tables */
+
 void *mfn_to_virt(uint32_t mfn)
 {
     uint32_t pfn;
@@ -16,6 +18,10 @@ void *mfn_to_virt(uint32_t mfn)
         return NULL;
     pfn = m2p(mfn);
     if (pfn >= start_info->nr_pages)
+        return NULL;
+    /* Frames past the bootstrap region are not mapped there.  (While the
+     * end is being found, only bootstrap tables, all inside, are read.) */
+    if (!finding_end && VIRT_BASE + (pfn << 12) >= mapped_end())
         return NULL;
     return pfn_to_virt(pfn);
 }
@@ -52,9 +58,12 @@ uint32_t mapped_end(void)
     static uint32_t end;
 
     if (!end) {
-        end = VIRT_BASE;
-        while (end < HYPERVISOR_VIRT_START && va_mapped(end))
-            end += PAGE_SIZE;
+        uint32_t e = VIRT_BASE;
+        finding_end = true;
+        while (e < HYPERVISOR_VIRT_START && va_mapped(e))
+            e += PAGE_SIZE;
+        finding_end = false;
+        end = e;
     }
     return end;
 }

@@ -11,6 +11,7 @@
  *   0x0000000000000000 - 0x00000000ffffffff  current guest's 4 GiB (PML4[0])
  *   0xffff820000000000 (PML4[260])            per-CPU GDT area (16 pages)
  *   0xffff830000000000 (PML4[262])            direct map of all RAM
+ *   0xffffffff7fe00000 (PML4[511])            fixmap: uncached device pages (APIC)
  *   0xffffffff80000000 (PML4[511], -2 GiB)    hypervisor image (mcmodel=kernel)
  *
  * Every upper-half PML4 slot is populated at boot and never changes, so a
@@ -25,7 +26,13 @@
 #define DIRECTMAP_SLOT       262
 #define GDT_VIRT_START       0xffff820000000000
 #define GDT_SLOT             260
+/* The guest LDT, mapped lazily page by page: the 16 pages after the GDT. */
+#define LDT_VIRT_START       (GDT_VIRT_START + 16 * 4096)
+#define LDT_AREA_PAGES       16
 #define HV_IMAGE_SLOT        511
+#define FIXMAP_VIRT_START    0xffffffff7fe00000  /* 2 MiB below the image */
+#define FIXMAP_LAPIC         0                   /* fixmap slots (4 KiB each) */
+#define FIXMAP_NR            16
 
 #define STACK_ORDER          2                   /* 16 KiB hypervisor stack */
 #define STACK_SIZE           (4096 << STACK_ORDER)
@@ -48,5 +55,6 @@
 #define IST_MC               3
 
 #define HYPERCALL_VECTOR     0x82
+#define INT80_VECTOR         0x80                /* PV system calls: own stub */
 
 #endif

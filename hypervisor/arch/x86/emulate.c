@@ -1,0 +1,374 @@
+/*
+ * The #GP path: software interrupts and the privileged instructions a PV
+ * kernel relies on.
+ *
+ * A ring-1 kernel is not ring 0: every privileged instruction it executes
+ * raises #GP(0) and arrives here.  The hypervisor emulates the few that
+ * have a safe meaning for a PV guest and gives the guest the #GP for
+ * everything else (the guest then sees exactly what the CPU reported):
+ *
+ *   from ring 1 only
+ *     MOV from CR0 (real CR0 with the virtual TS), CR2 (the virtual CR2),
+ *     CR3 (the current L3's MFN in xen_pfn_to_cr3 form), CR4 (the PV view:
+ *     PAE | OSFXSR | OSXMMEXCPT)
+ *     MOV to CR0 changing nothing but TS, CLTS (= fpu_taskswitch), MOV to
+ *     CR2 (the virtual CR2); MOV to CR3/CR4 is refused (the memory issue's
+ *     MMUEXT_NEW_BASEPTR is the way to switch page tables)
+ *     MOV to/from DR0-7 (= set/get_debugreg; DR4/5 alias DR6/7)
+ *     WBINVD: nothing (the guest's cache flush is not worth a host one)
+ *     RDMSR/WRMSR of a small table (msr_read/msr_write below)
+ *     HLT: block until an event is pending (vcpu_block_current)
+ *   from ring 1, or ring 3 if the virtual IOPL is 3
+ *     CLI/STI with virtual IOPL >= ring: no-ops (the guest's interrupt
+ *     flag is its event mask; a real CLI would stop the hypervisor)
+ *   from any ring, if pv_io_permitted() (physdev.c)
+ *     IN/OUT (imm8 and DX forms, 8/16/32 bits), and INS/OUTS (REP too)
+ *     from ring 1 only, because the hypervisor's copy would not honour a
+ *     user page's U/S bit.
+ *
+ * Call gates (#GP with the gate's selector as error code) are gate_op.c's.
+ *
+ * INT n.  Real IDT gates are DPL 0 (except 3, 4, 0x80 and the hypercall
+ * vector), so a guest's INT n raises #GP with error code (n << 3) | 2.
+ * If the guest's virtual IDT has a handler for n whose DPL admits the
+ * caller's ring, EIP steps over the instruction and vector n is bounced
+ * with no error code; otherwise the guest gets the #GP.
+ *
+ * Instructions are fetched through the guest's page tables at CS.base +
+ * EIP, one byte at a time (x86_decode.c knows only the opcodes above), so
+ * an unreadable or unknown instruction is never emulated.
+ */
+#include <mica/types.h>
+#include <mica/domain.h>
+#include <mica/guest_access.h>
+#include <mica/sched.h>
+#include <public/xen.h>
+#include <asm/x86.h>
+#include <asm/pv.h>
+#include <asm/x86_decode.h>
+#include <asm/desc_check.h>
+
+#define MSR_TSC             0x010
+#define MSR_PLATFORM_ID     0x017
+#define MSR_BIOS_SIGN_ID    0x08b
+#define MSR_MISC_ENABLE     0x1a0
+#define MSR_PAT             0x277
+#define MISC_ENABLE_PV      ((1u << 11) | (1u << 12))  /* BTS, PEBS unavailable */
+#define CR4_PV_VIEW         (X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT)
+#define STRING_IO_BATCH     1024        /* elements per fault; then restart */
+
+struct emul {
+    struct cpu_regs *r;
+    struct vcpu *v;
+    uint32_t cs_base;
+};
+
+static int fetch(void *ctx, unsigned int off, uint8_t *b)
+{
+    const struct emul *e = ctx;
+    uint32_t lin = e->cs_base + (uint32_t)e->r->rip + off;
+    return copy_from_guest(b, lin, 1) ? -1 : 0;
+}
+
+static uint64_t *gpr(struct cpu_regs *r, unsigned int n)
+{
+    switch (n & 7) {
+    case 0: return &r->rax;
+    case 1: return &r->rcx;
+    case 2: return &r->rdx;
+    case 3: return &r->rbx;
+    case 4: return &r->rsp;
+    case 5: return &r->rbp;
+    case 6: return &r->rsi;
+    default: return &r->rdi;
+    }
+}
+
+static void advance(struct cpu_regs *r, const struct x86_insn *in)
+{
+    r->rip = (uint32_t)(r->rip + in->len);
+}
+
+/* ---- MSRs ------------------------------------------------------------------- */
+
+static bool msr_read(uint32_t msr, uint64_t *val)
+{
+    switch (msr) {
+    case MSR_TSC:          *val = rdtsc(); return true;
+    case MSR_PLATFORM_ID:
+    case MSR_BIOS_SIGN_ID: *val = 0; return true;
+    case MSR_MISC_ENABLE:  *val = MISC_ENABLE_PV; return true;
+    case MSR_PAT:          *val = rdmsr(MSR_PAT); return true;
+    case MSR_EFER:         *val = rdmsr(MSR_EFER) & EFER_NXE; return true;
+    default:               return false;
+    }
+}
+
+/* Writes that change nothing are accepted; anything else is refused. */
+static bool msr_write(uint32_t msr, uint64_t val)
+{
+    uint64_t cur;
+
+    if (msr == MSR_BIOS_SIGN_ID)
+        return true;                    /* the microcode-revision probe idiom */
+    if (msr == MSR_TSC || !msr_read(msr, &cur))
+        return false;
+    return val == cur;
+}
+
+/* ---- control and debug registers ------------------------------------ */
+
+static bool read_cr(struct vcpu *v, unsigned int n, uint32_t *val)
+{
+    switch (n) {
+    case 0: *val = (uint32_t)fpu_guest_cr0(v); return true;
+    case 2: *val = (uint32_t)v->guest_cr2; return true;
+    case 3: *val = xen_pfn_to_cr3(v->guest_l3_mfn); return true;
+    case 4: *val = CR4_PV_VIEW; return true;
+    default: return false;
+    }
+}
+
+static bool write_cr(struct vcpu *v, unsigned int n, uint32_t val)
+{
+    switch (n) {
+    case 0:
+        if ((val ^ (uint32_t)fpu_guest_cr0(v)) & ~(uint32_t)X86_CR0_TS)
+            return false;
+        fpu_set_virtual_ts(v, val & X86_CR0_TS);
+        return true;
+    case 2:
+        v->guest_cr2 = val;
+        v->vcpu_info->arch.cr2 = val;
+        return true;
+    default:
+        return false;
+    }
+}
+
+static unsigned int dr_alias(unsigned int n)
+{
+    return n == 4 ? 6 : n == 5 ? 7 : n;
+}
+
+/* ---- I/O -------------------------------------------------------------------- */
+
+static uint32_t port_in(unsigned int port, unsigned int bytes)
+{
+    uint32_t v;
+    if (bytes == 1)
+        return inb((uint16_t)port);
+    if (bytes == 2)
+        return inw((uint16_t)port);
+    __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"((uint16_t)port));
+    return v;
+}
+
+static void port_out(unsigned int port, unsigned int bytes, uint32_t v)
+{
+    if (bytes == 1)
+        outb((uint16_t)port, (uint8_t)v);
+    else if (bytes == 2)
+        outw((uint16_t)port, (uint16_t)v);
+    else
+        outl((uint16_t)port, v);
+}
+
+static void set_acc(struct cpu_regs *r, unsigned int bytes, uint32_t v)
+{
+    uint32_t mask = bytes == 4 ? 0xffffffffu : (1u << (8 * bytes)) - 1;
+    r->rax = ((uint32_t)r->rax & ~mask) | (v & mask);
+}
+
+static uint16_t seg_selector(const struct cpu_regs *r, int seg)
+{
+    switch (seg) {
+    case SEG_ES: return read_sreg_es();
+    case SEG_CS: return (uint16_t)r->cs;
+    case SEG_SS: return (uint16_t)r->ss;
+    case SEG_FS: return read_sreg_fs();
+    case SEG_GS: return read_sreg_gs();
+    default:     return read_sreg_ds();
+    }
+}
+
+static bool emulate_string_io(struct emul *e, const struct x86_insn *in,
+                              unsigned int port, unsigned int bytes, bool is_in)
+{
+    struct cpu_regs *r = e->r;
+    uint32_t base, count = in->rep ? (uint32_t)r->rcx : 1;
+    uint64_t *idx = is_in ? &r->rdi : &r->rsi;
+    int step = (r->rflags & X86_EFLAGS_DF) ? -(int)bytes : (int)bytes;
+
+    if (in->adsize || guest_ring(r) != 1)
+        return false;
+    if (!guest_segment_base(e->v, seg_selector(r, is_in ? SEG_ES :
+                            (in->seg == SEG_NONE ? SEG_DS : in->seg)), &base))
+        return false;
+    for (unsigned int done = 0; count && done < STRING_IO_BATCH; done++, count--) {
+        uint32_t lin = base + (uint32_t)*idx, val = 0;
+        if (is_in) {
+            val = port_in(port, bytes);
+            if (copy_to_guest(lin, &val, bytes)) {
+                pv_inject_page_fault(r, lin, 2);
+                return true;
+            }
+        } else {
+            if (copy_from_guest(&val, lin, bytes)) {
+                pv_inject_page_fault(r, lin, 0);
+                return true;
+            }
+            port_out(port, bytes, val);
+        }
+        *idx = (uint32_t)(*idx + step);
+        if (in->rep)
+            r->rcx = count - 1;
+    }
+    if (!count)
+        advance(r, in);                 /* else re-executed for the rest */
+    return true;
+}
+
+static bool emulate_io(struct emul *e, const struct x86_insn *in)
+{
+    struct cpu_regs *r = e->r;
+    unsigned int bytes = (in->op & 1) ? (in->opsize ? 2 : 4) : 1;
+    unsigned int port = in->has_imm8 ? in->imm8 : (uint16_t)r->rdx;
+    bool is_in = in->op == 0xe4 || in->op == 0xe5 || in->op == 0xec ||
+                 in->op == 0xed || in->op == 0x6c || in->op == 0x6d;
+
+    if (!pv_io_permitted(e->v, guest_ring(r), port, bytes))
+        return false;
+    if (in->op >= 0x6c && in->op <= 0x6f)
+        return emulate_string_io(e, in, port, bytes, is_in);
+    if (is_in)
+        set_acc(r, bytes, port_in(port, bytes));
+    else
+        port_out(port, bytes, (uint32_t)r->rax);
+    advance(r, in);
+    return true;
+}
+
+/* ---- the ring-1 privileged instructions --------------------------------- */
+
+static bool emulate_privileged(struct emul *e, const struct x86_insn *in)
+{
+    struct cpu_regs *r = e->r;
+    struct vcpu *v = e->v;
+    uint32_t val;
+    uint64_t msr;
+
+    if (!in->twobyte) {
+        if (in->op != 0xf4)             /* HLT */
+            return false;
+        advance(r, in);
+        vcpu_block_current();
+        return true;
+    }
+    switch (in->op) {
+    case 0x06:                          /* CLTS */
+        fpu_set_virtual_ts(v, false);
+        break;
+    case 0x09:                          /* WBINVD */
+        break;
+    case 0x20:                          /* MOV from CRn */
+        if (!read_cr(v, modrm_reg(in), &val))
+            return false;
+        *gpr(r, modrm_rm(in)) = val;
+        break;
+    case 0x22:                          /* MOV to CRn */
+        if (!write_cr(v, modrm_reg(in), (uint32_t)*gpr(r, modrm_rm(in))))
+            return false;
+        break;
+    case 0x21: {                        /* MOV from DRn */
+        unsigned int n = dr_alias(modrm_reg(in));
+        if (n != 0 && n != 1 && n != 2 && n != 3 && n != 6 && n != 7)
+            return false;
+        *gpr(r, modrm_rm(in)) = pv_get_debugreg(v, n);
+        break;
+    }
+    case 0x23:                          /* MOV to DRn */
+        if (pv_set_debugreg(v, dr_alias(modrm_reg(in)), (uint32_t)*gpr(r, modrm_rm(in))))
+            return false;
+        break;
+    case 0x32:                          /* RDMSR */
+        if (!msr_read((uint32_t)r->rcx, &msr))
+            return false;
+        r->rax = (uint32_t)msr;
+        r->rdx = (uint32_t)(msr >> 32);
+        break;
+    case 0x30:                          /* WRMSR */
+        if (!msr_write((uint32_t)r->rcx, ((uint64_t)(uint32_t)r->rdx << 32) |
+                       (uint32_t)r->rax))
+            return false;
+        break;
+    default:
+        return false;
+    }
+    advance(r, in);
+    return true;
+}
+
+/* ---- entry points ------------------------------------------------------- */
+
+/*
+ * #GP from INT n.  The architectural error code is (n << 3) | 2; QEMU's
+ * TCG reports n * 16 + 2 in long mode (the byte offset of the 16-byte
+ * gate).  The instruction says which n it was, so either form is accepted
+ * and a refused INT n always reaches the guest with the architectural code.
+ */
+static bool emulate_int_n(struct emul *e, uint32_t ec)
+{
+    struct x86_insn in;
+    unsigned int n;
+    const struct trap_info *ti;
+
+    if (x86_decode(&in, fetch, e) || in.op != 0xcd || in.twobyte)
+        return false;
+    n = in.imm8;
+    if ((ec >> 3) != n && (ec >> 4) != n)
+        return false;
+    ti = &e->v->trap_table[n];
+    if (!ti->address || TI_GET_DPL(ti) < guest_ring(e->r)) {
+        pv_inject_trap(e->r, 13, true, (n << 3) | 2);
+        return true;
+    }
+    advance(e->r, &in);
+    pv_inject_trap(e->r, n, false, 0);
+    return true;
+}
+
+bool emulate_gp_fault(struct cpu_regs *r)
+{
+    struct emul e = { .r = r, .v = current };
+    uint32_t ec = (uint32_t)r->error_code;
+    struct x86_insn in;
+
+    if (!guest_segment_base(e.v, (uint16_t)r->cs, &e.cs_base))
+        return false;
+    if ((ec & 3) == 2)                  /* IDT vector, not external */
+        return emulate_int_n(&e, ec);
+    if ((ec & 3) == 0 && ec != 0)       /* a selector: maybe a call gate */
+        return emulate_gate_op(r, ec);
+    if (ec != 0 || x86_decode(&in, fetch, &e) || in.lock)
+        return false;
+
+    if (!in.twobyte && ((in.op >= 0x6c && in.op <= 0x6f) ||
+                        (in.op >= 0xe4 && in.op <= 0xe7) ||
+                        (in.op >= 0xec && in.op <= 0xef)))
+        return emulate_io(&e, &in);
+    if (!in.twobyte && (in.op == 0xfa || in.op == 0xfb)) {
+        if (e.v->iopl < guest_ring(r))
+            return false;
+        advance(r, &in);                /* CLI/STI: the event mask is the IF */
+        return true;
+    }
+    if (guest_ring(r) != 1)
+        return false;
+    return emulate_privileged(&e, &in);
+}
+
+void do_int80(struct cpu_regs *r)
+{
+    pv_inject_trap(r, 0x80, false, 0);
+}

@@ -1,0 +1,142 @@
+/*
+ * Trap, callback and descriptor virtualization for 32-bit PV guests: the
+ * arch-internal interface between entry.S, traps.c and the files that
+ * implement the trap issue (see docs/traps.md for the whole picture).
+ *
+ *   bounce.c     writing exception/event/failsafe frames on guest stacks
+ *   emulate.c    the #GP path: INT n, privileged instructions, I/O
+ *   gate_op.c    far CALL/JMP through guest call gates
+ *   gdt_ldt.c    set_gdt, update_descriptor, the LDT, selector lookups
+ *   fpu.c        lazy FPU and fpu_taskswitch
+ *   debugreg.c   set/get_debugreg and #DB
+ *   callbacks.c  set_trap_table, stack_switch, set_callbacks, callback_op,
+ *                nmi_op
+ *   iret.c       the iret hypercall
+ *   physdev.c    physdev_op set_iopl / set_iobitmap and I/O permission
+ */
+#ifndef ASM_PV_H
+#define ASM_PV_H
+
+#include <mica/types.h>
+#include <mica/domain.h>
+#include <asm/regs.h>
+
+/* The guest's ring as the CPU saw it (CS RPL): 1 = kernel, 3 = user. */
+static inline unsigned int guest_ring(const struct cpu_regs *r) { return r->cs & 3; }
+
+/* ---- bounce.c ---------------------------------------------------------- */
+
+/* Where and how to enter the guest kernel. */
+struct bounce {
+    uint16_t cs;
+    uint32_t eip;
+    bool mask_events;          /* set evtchn_upcall_mask on entry */
+    bool has_error;
+    uint32_t error;
+    bool failsafe;             /* frame starts with DS, ES, FS, GS */
+    uint16_t segs[4];
+};
+
+/*
+ * Write the frame for `b` on the guest kernel stack (the interrupted one
+ * from ring 1, kernel_ss:kernel_sp from ring 2/3) and make r enter the
+ * handler.  false: the frame could not be written and the domain has been
+ * crashed (the reason says what happened).
+ */
+bool pv_bounce(struct cpu_regs *r, const struct bounce *b, const char *what);
+/* Deliver exception `vector` through the virtual IDT (crash if no handler). */
+bool pv_inject_trap(struct cpu_regs *r, unsigned int vector, bool has_error,
+                    uint32_t error);
+/* #PF: record CR2 (virtual CR2 and vcpu_info.arch.cr2), fix U/S, deliver. */
+bool pv_inject_page_fault(struct cpu_regs *r, uint32_t cr2, uint32_t error);
+/*
+ * The guest's context cannot be resumed as it stands (IRET to it faulted,
+ * or its data segments could not be loaded): enter the failsafe callback
+ * with `segs` (DS, ES, FS, GS) in the frame, or crash the domain.
+ */
+void pv_failsafe(struct cpu_regs *r, const uint16_t segs[4], const char *why);
+/* Deliver the CPU exception in r (vector, error code) to the guest. */
+bool pv_reflect_exception(struct cpu_regs *r);
+/* entry.S: the IRETQ to the guest frame at guest_regs() faulted. */
+void iret_to_guest_failed(struct cpu_regs *r);
+/* Pending NMI or event upcall for the current vCPU: enter its callback. */
+void pv_deliver_pending(struct cpu_regs *r);
+/* A physical NMI arrived (vector 2). */
+void pv_nmi_received(void);
+
+/* ---- gdt_ldt.c ---------------------------------------------------------- */
+
+/* The descriptor `sel` names for v (GDT within gdt_ents, LDT within
+ * ldt_ents, the reserved page); false if none. */
+bool guest_descriptor(struct vcpu *v, uint16_t sel, uint64_t *desc);
+/* Base of a code/data segment; false if sel is not one. */
+bool guest_segment_base(struct vcpu *v, uint16_t sel, uint32_t *base);
+/* A #PF at cr2 (>= 4 GiB) in the LDT area: map the guest's LDT page
+ * lazily.  true = mapped, retry the access. */
+bool ldt_lazy_map(struct vcpu *v, uint64_t cr2);
+/* Make the GDT area and LDT register show v's tables (vCPU switch). */
+void load_descriptor_tables(struct vcpu *v);
+/* Drop v's LDT page mappings and their references. */
+void arch_invalidate_ldt(struct vcpu *v);
+int arch_set_ldt(struct vcpu *v, uint32_t base, uint32_t ents);
+/* v will never run again: drop its GDT frames and LDT pages. */
+void release_descriptor_tables(struct vcpu *v);
+
+/* ---- fpu.c ----------------------------------------------------------------- */
+
+void fpu_device_not_available(struct cpu_regs *r);   /* #NM from the guest */
+void fpu_set_virtual_ts(struct vcpu *v, bool ts);
+/* Real CR0.TS for running v (vCPU switch). */
+void fpu_switch_to(struct vcpu *v);
+/* v goes away: forget it as the owner of the FPU registers. */
+void fpu_release(struct vcpu *v);
+/* CR0 as the guest reads it: real CR0 with its virtual TS. */
+unsigned long fpu_guest_cr0(const struct vcpu *v);
+
+/* ---- debugreg.c -------------------------------------------------------- */
+
+long pv_set_debugreg(struct vcpu *v, unsigned int reg, uint32_t value);
+uint32_t pv_get_debugreg(const struct vcpu *v, unsigned int reg);  /* 0-3, 6, 7 */
+void debugreg_load(const struct vcpu *v);
+void debug_trap_guest(struct cpu_regs *r);           /* #DB from the guest */
+void debug_trap_hypervisor(struct cpu_regs *r);      /* #DB in the hypervisor */
+
+/* ---- emulate.c ---------------------------------------------------------- */
+
+/* #GP from the guest: emulate INT n or a privileged instruction.  true if
+ * handled (the guest continues, possibly with another exception). */
+bool emulate_gp_fault(struct cpu_regs *r);
+/* #GP(selector) from a far CALL/JMP through a guest call gate (gate_op.c):
+ * true if emulated or another exception was delivered instead. */
+bool emulate_gate_op(struct cpu_regs *r, uint32_t error_code);
+/* int $0x80 through its own DPL-3 gate (entry.S int80_entry). */
+void do_int80(struct cpu_regs *r);
+
+/* ---- physdev.c --------------------------------------------------------- */
+
+/* May the current guest, in `ring`, access `bytes` at `port`? */
+bool pv_io_permitted(struct vcpu *v, unsigned int ring, unsigned int port,
+                     unsigned int bytes);
+
+/* ---- callbacks.c ------------------------------------------------------- */
+
+/* Point the int 0x80 gate at v's trap_table[0x80] DPL (0 if no handler). */
+void int80_gate_update(const struct vcpu *v);
+
+/* ---- desc.c ----------------------------------------------------------------- */
+
+uint64_t desc_reserved_entry(unsigned int index);   /* entry 7168 + index */
+unsigned long desc_zero_page_mfn(void);             /* GDT pages not in use */
+void desc_load_ldt(uint32_t ents);                  /* LDT_SEL -> LDT area */
+void desc_set_int80_dpl(unsigned int dpl);
+
+/* ---- entry.S: segment loads that cannot fault the hypervisor ----------- */
+
+/* Load sel into DS/ES/FS/GS; on a fault load the null selector and return
+ * false. */
+bool load_ds_safe(uint16_t sel);
+bool load_es_safe(uint16_t sel);
+bool load_fs_safe(uint16_t sel);
+bool load_gs_safe(uint16_t sel);
+
+#endif

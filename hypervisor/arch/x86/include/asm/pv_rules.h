@@ -1,0 +1,62 @@
+/*
+ * Pure rules for register values a PV guest hands the hypervisor
+ * (arch/x86/pv_rules.c, host-tested by tests/host/test-pv-rules.c):
+ * EFLAGS from the iret hypercall, debug-register values, and the I/O
+ * permission decision.  No inline assembly.
+ */
+#ifndef ASM_PV_RULES_H
+#define ASM_PV_RULES_H
+
+#include <mica/types.h>
+
+#define EFL_CF    0x00000001u
+#define EFL_RSVD1 0x00000002u   /* always 1 */
+#define EFL_TF    0x00000100u
+#define EFL_IF    0x00000200u
+#define EFL_DF    0x00000400u
+#define EFL_IOPL  0x00003000u
+#define EFL_NT    0x00004000u
+#define EFL_RF    0x00010000u
+#define EFL_VM    0x00020000u
+#define EFL_AC    0x00040000u
+#define EFL_VIF   0x00080000u
+#define EFL_VIP   0x00100000u
+#define EFL_ID    0x00200000u
+
+/*
+ * The real EFLAGS a guest context may run with, from what it asked for
+ * (iret hypercall, bounce frames): IOPL, NT and VM cleared, reserved bits
+ * cleared, bit 1 and IF set.  The guest's wish for IF lives in its event
+ * mask, not here.
+ */
+uint32_t pv_sanitise_eflags(uint32_t eflags);
+
+/* The EFLAGS word written into a bounce frame: IF = events enabled. */
+uint32_t pv_frame_eflags(uint32_t real_eflags, bool events_masked);
+
+#define DR6_DEFAULT  0xffff0ff0u
+#define DR7_DEFAULT  0x00000400u
+/*
+ * Check a set_debugreg value.  0 and *out = the value to keep, or
+ * -EINVAL (no such register: 4, 5, > 7) / -EPERM (value refused: an
+ * address reaching the hypervisor hole, reserved bits, general detect,
+ * I/O breakpoints, a length on an execution breakpoint).
+ */
+int pv_check_debugreg(unsigned int reg, uint32_t value, uint32_t *out);
+
+/*
+ * The I/O-port decision for one access of `bytes` (1, 2, 4) at `port`
+ * from a guest in `ring` (1 or 3) with virtual IOPL `iopl`:
+ *   - a port the hypervisor keeps for itself (`hv_owned`) or a domain
+ *     with no I/O privilege: never;
+ *   - iopl >= ring: allowed;
+ *   - else the guest's I/O bitmap decides: `bitmap16` holds the 16 bits
+ *     starting at bit (port & ~7) of the bitmap (0 = allowed, as in a TSS),
+ *     `have_bits` says whether all the needed bits were inside the bitmap
+ *     (ports beyond nr_ports, or an unreadable bitmap, are denied).
+ */
+bool pv_io_allowed(unsigned int ring, unsigned int iopl, bool privileged,
+                   bool hv_owned, unsigned int port, unsigned int bytes,
+                   bool have_bits, uint16_t bitmap16);
+
+#endif

@@ -1,0 +1,88 @@
+/*
+ * The iret hypercall (23): how a guest kernel returns from an exception or
+ * event handler, or enters user mode, re-enabling events atomically.
+ *
+ * The guest pushes an IRET frame and jumps to hypercall_page + 23*32,
+ * whose stub pushes EAX and executes int $0x82 with EAX = 23.  So at the
+ * hypercall the guest's ring-1 stack holds (fact sheet §7.8):
+ *
+ *     +0 EAX  +4 EIP  +8 CS  +12 EFLAGS  [+16 ESP  +20 SS  if CS RPL != 1]
+ *
+ * The frame is read completely (SS base honoured, bounds-checked against
+ * the hole, through the guest's page tables) and checked before anything
+ * changes:
+ *   - a frame that cannot be read, or a CS with RPL 0, crashes the domain:
+ *     no correct kernel does either, and there is nothing to return to;
+ *   - EFLAGS.VM (virtual-8086 mode, which long mode does not have) is
+ *     refused: the iret raises #GP(0) at the hypercall instruction and
+ *     nothing else changes (the guest's #GP handler sees the frame
+ *     untouched on its stack);
+ *   - otherwise EFLAGS is sanitised (IOPL, NT cleared, IF set: pv_rules.c),
+ *     the event mask becomes !EFLAGS.IF -- the atomic "return and enable
+ *     events" the ABI exists for -- NMI masking ends, and the guest
+ *     continues at CS:EIP (ring 1: ESP moves past the frame; ring 2/3:
+ *     ESP and SS from the frame) with its EAX restored.
+ * A CS or SS that passes these checks but names a bad descriptor makes
+ * the hypervisor's IRETQ fault; entry.S sends that to the failsafe
+ * callback (bounce.c).
+ *
+ * Only a direct int $0x82 with EAX = 23 is an iret.  Inside a multicall
+ * (the memory issue's do_multicall calls handlers with the multicall's own
+ * frame, EAX = 13) it returns -EINVAL and does nothing: an iret that
+ * switched to user mode halfway through a batch of kernel-only operations
+ * was XSA-213.
+ */
+#include <mica/types.h>
+#include <mica/domain.h>
+#include <mica/hypercall.h>
+#include <mica/guest_access.h>
+#include <mica/errno.h>
+#include <public/xen.h>
+#include <asm/pv.h>
+#include <asm/pv_rules.h>
+
+HYPERCALL_PROTO(iret)
+{
+    struct cpu_regs *r = guest_regs();
+    struct vcpu *v = current;
+    struct domain *d = v->domain;
+    uint32_t f[6], base, esp = (uint32_t)r->rsp;
+    uint16_t ss = (uint16_t)r->ss, cs;
+
+    if ((uint32_t)r->rax != __HYPERVISOR_iret)
+        return -EINVAL;                 /* not a direct call (multicall) */
+
+    if (!guest_segment_base(v, ss, &base) ||
+        copy_from_guest(f, base + esp, 16)) {
+        domain_crash(d, "iret: cannot read the frame at %04x:%08x", ss, esp);
+        return 0;
+    }
+    cs = (uint16_t)f[2];
+    if (f[3] & EFL_VM) {
+        /* Refused: #GP(0) at the int $0x82, the frame left as it was. */
+        r->rip = (uint32_t)(r->rip - 2);
+        pv_inject_trap(r, 13, true, 0);
+        return (uint32_t)r->rax;        /* keeps EAX = 23 */
+    }
+    if ((cs & 3) == 0) {
+        domain_crash(d, "iret to ring 0 (cs %#x, eip %#x)", cs, f[1]);
+        return 0;
+    }
+    if ((cs & 3) != 1 && copy_from_guest(&f[4], base + esp + 16, 8)) {
+        domain_crash(d, "iret: cannot read ESP/SS of the frame at %04x:%08x", ss, esp);
+        return 0;
+    }
+
+    r->rip = f[1];
+    r->cs = cs;
+    r->rflags = pv_sanitise_eflags(f[3]);
+    if ((cs & 3) == 1) {
+        r->rsp = esp + 16;
+    } else {
+        r->rsp = f[4];
+        r->ss = (uint16_t)f[5];
+    }
+    v->vcpu_info->evtchn_upcall_mask = !(f[3] & EFL_IF);
+    v->nmi_masked = false;
+    return f[0];                        /* becomes the guest's EAX */
+}

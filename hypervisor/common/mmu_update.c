@@ -1,0 +1,303 @@
+/*
+ * mmu_update (1), update_va_mapping (14), update_va_mapping_otherdomain (22):
+ * a guest writing entries of its own page tables, through the hypervisor.
+ *
+ * These are front ends.  They copy each request in, find the table the
+ * request names and check that it is a validated table of the right
+ * owner, and hand the entry to mod_l{1,2,3}_entry (pt_validate.c), which
+ * applies the page-type rules.  What they add is the batch discipline:
+ *
+ *  - requests are read one at a time (16 bytes, range-checked in 64-bit
+ *    arithmetic), so no count, however large, makes an address wrap, and
+ *    a request array that runs into unmapped memory ends in -EFAULT with
+ *    *done saying how far the batch got (XSA-29/212 class);
+ *  - a batch stops at the first failing request: the return value is its
+ *    error, *done the number of requests applied before it;
+ *  - between requests the call may be preempted: the continuation carries
+ *    the rest of the array, the remaining count with MMU_UPDATE_PREEMPTED
+ *    set, and the progress so far in the otherwise unused fifth argument
+ *    (Xen keeps it in *done; a register cannot fault), and *done receives
+ *    the total when the call finally returns;
+ *  - a request that needs long work (validating or devalidating a big
+ *    table) is re-issued by the continuation, not counted, until it is done;
+ *  - the deferred devalidation queue is worked off before the first
+ *    request and after every request that produced work, so when the call
+ *    returns, every table the guest let go of is untyped again.
+ *
+ * The PTE address of a request is a machine address, 8-byte aligned: the
+ * low 3 bits are the command (0 normal, 1 machphys, 2 preserve A/D, 3 no
+ * translate = normal for PV guests; 4..7 are -ENOSYS).
+ *
+ * update_va_mapping finds the L1 entry for a virtual address by walking the
+ * vCPU's current tables in software, through the direct map, never through
+ * the guest's own mappings or the TLB: a multicall that changes an L2 entry
+ * and then calls update_va_mapping on an address below it updates the L1
+ * that the tables *now* name (XSA-286).  It flushes only what its flags
+ * ask: invlpg for UVMF_INVLPG, a CR3 reload only for UVMF_TLB_FLUSH.
+ */
+#include <mica/hypercall.h>
+#include <mica/mm.h>
+#include <mica/mm_ops.h>
+#include <mica/pt_rules.h>
+#include <mica/domain.h>
+#include <mica/errno.h>
+#include <mica/guest_access.h>
+#include <mica/printk.h>
+#include <public/xen.h>
+#include <asm/page.h>
+#include <asm/mm_arch.h>
+#include <asm/m2p.h>
+
+int mm_lookup_domain(uint16_t id, struct domain **out)
+{
+    struct domain *cur = current_domain(), *d;
+
+    if (id == DOMID_SELF || id == cur->domain_id) {
+        *out = cur;
+        return 0;
+    }
+    if (!cur->is_privileged)
+        return -EPERM;
+    for_each_domain(d) {
+        if (d->domain_id == id) {
+            *out = d;
+            return 0;
+        }
+    }
+    return -ESRCH;
+}
+
+/*
+ * Take a general and a type reference on the validated table at mfn, owned
+ * by pt_owner, so it stays what it is while one entry changes.
+ */
+static struct page_info *get_live_table(unsigned long mfn, struct domain *pt_owner)
+{
+    struct page_info *pg;
+    uint32_t x;
+
+    if (!mfn_valid(mfn) || get_page(pg = mfn_to_page(mfn), pt_owner))
+        return NULL;
+    x = pg->type_info;
+    if (!(x & PGT_validated) || (x & PGT_count_mask) == 0 ||
+        (x & PGT_count_mask) == PGT_count_mask ||
+        ((x & PGT_type_mask) != PGT_l1_page_table &&
+         (x & PGT_type_mask) != PGT_l2_page_table &&
+         (x & PGT_type_mask) != PGT_l3_page_table)) {
+        put_page(pg);
+        return NULL;
+    }
+    pg->type_info = x + 1;
+    return pg;
+}
+
+static int normal_update(uint64_t ptr, uint64_t val, bool preserve_ad,
+                         struct domain *pt_owner, struct domain *pg_owner)
+{
+    struct page_info *tpg = get_live_table((unsigned long)(ptr >> PAGE_SHIFT), pt_owner);
+    unsigned int idx = (unsigned int)((ptr & (PAGE_SIZE - 1)) >> 3);
+    int rc;
+
+    if (!tpg)
+        return -EINVAL;
+    switch (tpg->type_info & PGT_type_mask) {
+    case PGT_l1_page_table:
+        rc = mod_l1_entry(tpg, idx, val, pg_owner, preserve_ad, true);
+        break;
+    case PGT_l2_page_table:
+        rc = mod_l2_entry(tpg, idx, val, preserve_ad, true);
+        break;
+    default:
+        rc = mod_l3_entry(tpg, idx, val, preserve_ad, true);
+        /* The live PDPT changed: the guest sees it at once, as on a CR3 load. */
+        if (rc == 0 && current->guest_l3_mfn == page_to_mfn(tpg))
+            flush_guest_tlb();
+    }
+    put_page_and_type(tpg);
+    return rc;
+}
+
+static int machphys_update(uint64_t ptr, uint64_t val, struct domain *pg_owner)
+{
+    unsigned long mfn = (unsigned long)(ptr >> PAGE_SHIFT);
+    struct page_info *pg;
+
+    if (!mfn_valid(mfn) || get_page(pg = mfn_to_page(mfn), pg_owner))
+        return -EINVAL;
+    m2p_set(mfn, (uint32_t)val);
+    put_page(pg);
+    return 0;
+}
+
+static int do_one_update(const struct mmu_update *req, struct domain *pt_owner,
+                         struct domain *pg_owner)
+{
+    uint64_t ptr = req->ptr & ~7ULL;
+
+    switch (req->ptr & 7) {
+    case MMU_NORMAL_PT_UPDATE:
+    case MMU_PT_UPDATE_NO_TRANSLATE:
+        return normal_update(ptr, req->val, false, pt_owner, pg_owner);
+    case MMU_PT_UPDATE_PRESERVE_AD:
+        return normal_update(ptr, req->val, true, pt_owner, pg_owner);
+    case MMU_MACHPHYS_UPDATE:
+        return machphys_update(ptr, req->val, pg_owner);
+    default:
+        return -ENOSYS;
+    }
+}
+
+/*
+ * Stop here; the call is re-issued for [i, count), with the progress so
+ * far in the fifth argument register (EDI), which the ABI leaves unused:
+ * so a continuation never depends on *done being readable.
+ */
+void mm_note_continuation(void)
+{
+    struct domain *d = current_domain();
+
+    if (d->mm_continuations++ == 0)
+        pr_info("d%u: a long memory operation was preempted; it goes on as a "
+                "continuation\n", d->domain_id);
+}
+
+long mm_batch_continuation(unsigned int nr, guest_va_t list, size_t size,
+                           unsigned int i, unsigned int count,
+                           guest_va_t pdone, uint32_t done, unsigned long fd)
+{
+    mm_note_continuation();
+    return hypercall_create_continuation(nr, 5, (unsigned long)(list + i * size),
+                                         (unsigned long)((count - i) | MMU_UPDATE_PREEMPTED),
+                                         (unsigned long)pdone, fd, (unsigned long)done);
+}
+
+HYPERCALL_PROTO(mmu_update)
+{
+    guest_va_t ureqs = (guest_va_t)a1, pdone = (guest_va_t)a3;
+    unsigned int count = (unsigned int)a2, fd = (unsigned int)a4;
+    struct domain *pt_owner, *pg_owner;
+    uint32_t done = 0;
+    unsigned int i;
+    int rc;
+
+    if (count & MMU_UPDATE_PREEMPTED) {
+        count &= ~MMU_UPDATE_PREEMPTED;
+        done = (uint32_t)a5;
+    }
+    /* foreigndom: bits 15..0 own the mapped frames, 31..16 = tables' owner + 1. */
+    if ((rc = mm_lookup_domain((uint16_t)fd, &pg_owner)))
+        return rc;
+    pt_owner = current_domain();
+    if ((fd >> 16) && (rc = mm_lookup_domain((uint16_t)((fd >> 16) - 1), &pt_owner)))
+        return rc;
+
+    if (mm_finish_pending(true) == -ERESTART)
+        return mm_batch_continuation(__HYPERVISOR_mmu_update, ureqs, 16, 0, count, pdone, done, fd);
+    for (i = 0; i < count; i++) {
+        struct mmu_update req;
+
+        if (i && mm_preempt_check())
+            return mm_batch_continuation(__HYPERVISOR_mmu_update, ureqs, 16, i, count,
+                                      pdone, done + i, fd);
+        if (!guest_range_ok(ureqs, (uint64_t)(i + 1) * 16) ||
+            copy_from_guest(&req, ureqs + i * 16, sizeof(req))) {
+            rc = -EFAULT;
+            break;
+        }
+        rc = do_one_update(&req, pt_owner, pg_owner);
+        if (rc == -ERESTART)
+            return mm_batch_continuation(__HYPERVISOR_mmu_update, ureqs, 16, i, count,
+                                      pdone, done + i, fd);
+        if (rc) {
+            pr_debug("d%u mmu_update: request %u (ptr %#llx val %#llx) refused: %d\n",
+                     current_domain()->domain_id, done + i, (unsigned long long)req.ptr,
+                     (unsigned long long)req.val, rc);
+            break;
+        }
+        if (mm_finish_pending(true) == -ERESTART)
+            return mm_batch_continuation(__HYPERVISOR_mmu_update, ureqs, 16, i + 1, count,
+                                      pdone, done + i + 1, fd);
+    }
+    if (pdone)
+        (void)copy_to_guest(pdone, &(uint32_t){ done + i }, sizeof(uint32_t));
+    return rc;
+}
+
+/* ---- update_va_mapping ---------------------------------------------------- */
+
+/* The validated L1 that maps va in v's current tables (referenced), or NULL. */
+static struct page_info *current_l1_for(const struct vcpu *v, uint32_t va)
+{
+    const pte_t *l3, *l2;
+    pte_t l3e, l2e;
+
+    if (!v->guest_l3_mfn)
+        return NULL;
+    l3 = map_frame(v->guest_l3_mfn);
+    l3e = l3[va >> L3_SHIFT];
+    if (!(l3e & _PAGE_PRESENT))
+        return NULL;
+    l2 = map_frame(pte_mfn(l3e));
+    l2e = l2[l2_index(va)];
+    if (!(l2e & _PAGE_PRESENT) || (l2e & _PAGE_PSE))
+        return NULL;
+    return get_live_table(pte_mfn(l2e), v->domain);
+}
+
+static long update_va_mapping(uint32_t va, uint64_t val, unsigned long flags,
+                              uint16_t domid, unsigned int nr, unsigned int nargs)
+{
+    struct vcpu *v = current;
+    struct domain *pg_owner;
+    unsigned long flush = flags & UVMF_FLUSHTYPE_MASK, mask = flags & ~UVMF_FLUSHTYPE_MASK;
+    struct page_info *l1;
+    bool here = true;
+    int rc;
+
+    if (va >= HYPERVISOR_VIRT_START || flush == UVMF_FLUSHTYPE_MASK)
+        return -EINVAL;
+    if ((rc = mm_lookup_domain(domid, &pg_owner)))
+        return rc;
+    /* Read the vCPU mask before changing anything. */
+    if (flush != UVMF_NONE && mask != UVMF_LOCAL && mask != UVMF_ALL &&
+        (rc = mm_vcpumask_has_current((guest_va_t)mask, &here)))
+        return rc;
+    if (mm_finish_pending(true) == -ERESTART)
+        goto restart;
+    if (!(l1 = current_l1_for(v, va)) ||
+        (l1->type_info & PGT_type_mask) != PGT_l1_page_table) {
+        if (l1)
+            put_page_and_type(l1);
+        return -EINVAL;
+    }
+    rc = mod_l1_entry(l1, l1_index(va), val, pg_owner, false, true);
+    put_page_and_type(l1);
+    if (rc == -ERESTART)
+        goto restart;
+    if (rc)
+        return rc;
+    if (here && flush == UVMF_TLB_FLUSH)
+        flush_guest_tlb();
+    else if (here && flush == UVMF_INVLPG)
+        flush_guest_tlb_one(va);
+    return 0;
+
+restart:
+    mm_note_continuation();
+    return hypercall_create_continuation(nr, nargs, (unsigned long)va,
+                                         (unsigned long)(uint32_t)val,
+                                         (unsigned long)(uint32_t)(val >> 32), flags,
+                                         (unsigned long)domid);
+}
+
+HYPERCALL_PROTO(update_va_mapping)
+{
+    return update_va_mapping((uint32_t)a1, a2 | ((uint64_t)a3 << 32), a4, DOMID_SELF,
+                             __HYPERVISOR_update_va_mapping, 4);
+}
+
+HYPERCALL_PROTO(update_va_mapping_otherdomain)
+{
+    return update_va_mapping((uint32_t)a1, a2 | ((uint64_t)a3 << 32), a4, (uint16_t)a5,
+                             __HYPERVISOR_update_va_mapping_otherdomain, 5);
+}

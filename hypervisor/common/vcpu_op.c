@@ -1,0 +1,131 @@
+/*
+ * set_timer_op (15) and vcpu_op (24): a guest's timers and its vCPUs.
+ *
+ * Every vCPU has two timers that raise VIRQ_TIMER on it:
+ *
+ *   - the one-shot timer, an absolute deadline in system time
+ *     (set_timer_op, VCPUOP_set_singleshot_timer).  A deadline already
+ *     past fires at once.  set_timer_op, for the sake of old Linux kernels
+ *     whose jiffies arithmetic wraps, treats a negative deadline or one
+ *     more than 2^50 ns (about 13 days) ahead as "in 100 ms" -- Xen's
+ *     long-standing behaviour, which guests have come to expect;
+ *   - the periodic timer, 10 ms from creation (the ABI's 100 Hz tick),
+ *     reprogrammed or stopped with VCPUOP_set/stop_periodic_timer.  It
+ *     ticks while the vCPU runs (common/schedule.c says why).  A period
+ *     below 1 ms is refused (-EINVAL), and so is one beyond 2^50 ns, which
+ *     could only overflow deadline arithmetic.
+ *
+ * vcpu_op also answers is_up, down/up, get_runstate_info, and keeps a
+ * guest copy of the runstate up to date once it is registered
+ * (register_runstate_memory_area: Linux insists on it; 0 unregisters; a
+ * copy that faults later is simply lost, as in Xen).  Mica has one vCPU
+ * per domain: VCPUOP_initialise finds it already initialised (-EEXIST).
+ * Calls Mica does not offer (register_vcpu_info, the time and physical
+ * area registrations, send_nmi) return -ENOSYS, as Xen does for a command
+ * it lacks; guests fall back to the shared_info vcpu_info.
+ */
+#include <mica/hypercall.h>
+#include <mica/errno.h>
+#include <mica/domain.h>
+#include <mica/sched.h>
+#include <mica/guest_access.h>
+#include <public/vcpu.h>
+
+#define TIMER_ABSURD_AHEAD  (1LL << 50)
+#define TIMER_ABSURD_DELAY  MILLISECS(100)
+
+HYPERCALL_PROTO(set_timer_op)
+{
+    s_time_t deadline = (s_time_t)(((uint64_t)(uint32_t)a2 << 32) | (uint32_t)a1);
+    struct vcpu *v = current;
+
+    if (deadline == 0) {
+        vcpu_stop_singleshot_timer(v);
+        return 0;
+    }
+    s_time_t now = NOW();
+    if (deadline < 0 || deadline - now > TIMER_ABSURD_AHEAD)
+        deadline = now + TIMER_ABSURD_DELAY;
+    vcpu_set_singleshot_timer(v, deadline);
+    return 0;
+}
+
+HYPERCALL_PROTO(vcpu_op)
+{
+    unsigned int cmd = (unsigned int)a1;
+    unsigned int id = (unsigned int)a2;
+    guest_va_t arg = (guest_va_t)a3;
+    struct domain *d = current_domain();
+
+    if (id >= d->max_vcpus || id >= MAX_VIRT_CPUS || !d->vcpu[id])
+        return -ENOENT;
+    struct vcpu *v = d->vcpu[id];
+
+    switch (cmd) {
+    case VCPUOP_initialise:
+        return -EEXIST;
+    case VCPUOP_up:
+        if (v->pause_flags & VPF_down) {
+            v->pause_flags &= ~VPF_down;
+            vcpu_wake(v);
+        }
+        return 0;
+    case VCPUOP_down:
+        if (!(v->pause_flags & VPF_down)) {
+            v->pause_flags |= VPF_down;
+            vcpu_sleep(v);
+        }
+        return 0;
+    case VCPUOP_is_up:
+        return !(v->pause_flags & VPF_down);
+    case VCPUOP_get_runstate_info: {
+        struct vcpu_runstate_info rs;
+        vcpu_runstate_get(v, &rs);
+        return copy_to_guest(arg, &rs, sizeof(rs)) ? -EFAULT : 0;
+    }
+    case VCPUOP_set_periodic_timer: {
+        struct vcpu_set_periodic_timer set;
+        if (copy_from_guest(&set, arg, sizeof(set)))
+            return -EFAULT;
+        if (set.period_ns < (uint64_t)MILLISECS(1) || set.period_ns > (uint64_t)TIMER_ABSURD_AHEAD)
+            return -EINVAL;
+        vcpu_set_periodic_timer(v, (s_time_t)set.period_ns);
+        return 0;
+    }
+    case VCPUOP_stop_periodic_timer:
+        vcpu_set_periodic_timer(v, 0);
+        return 0;
+    case VCPUOP_set_singleshot_timer: {
+        struct vcpu_set_singleshot_timer set;
+        if (v != current)
+            return -EINVAL;
+        if (copy_from_guest(&set, arg, sizeof(set)))
+            return -EFAULT;
+        /* As a signed system time: a value with bit 63 set is in the past. */
+        s_time_t deadline = (s_time_t)set.timeout_abs_ns;
+        if ((set.flags & VCPU_SSHOTTMR_future) && deadline < NOW())
+            return -ETIME;
+        vcpu_set_singleshot_timer(v, deadline);
+        return 0;
+    }
+    case VCPUOP_stop_singleshot_timer:
+        if (v != current)
+            return -EINVAL;
+        vcpu_stop_singleshot_timer(v);
+        return 0;
+    case VCPUOP_register_runstate_memory_area: {
+        struct vcpu_register_runstate_memory_area area;
+        if (copy_from_guest(&area, arg, sizeof(area)))
+            return -EFAULT;
+        guest_va_t va = (guest_va_t)area.addr.h;
+        if (va && !guest_range_ok(va, sizeof(struct vcpu_runstate_info)))
+            return -EFAULT;
+        vcpu_set_runstate_area(v, va);
+        return 0;
+    }
+    case VCPUOP_get_physid:
+        return -EINVAL;                 /* no pinned hardware-domain vCPUs */
+    default:
+        return -ENOSYS;
+    }
+}

@@ -1,0 +1,41 @@
+/*
+ * Helpers shared by the memory hypercalls (mmu_update.c, mmuext_op.c,
+ * memory_op.c): naming domains, vCPU masks, batch continuations.
+ */
+#ifndef MICA_MM_OPS_H
+#define MICA_MM_OPS_H
+
+#include <mica/types.h>
+#include <mica/domain.h>
+
+/*
+ * Bit 31 of an mmu_update/mmuext_op count marks a call re-issued by a
+ * continuation: the fifth argument (EDI) then holds the progress so far
+ * (hypervisor-internal, as in Xen; guests leave the bit clear).
+ */
+#define MMU_UPDATE_PREEMPTED 0x80000000u
+
+/* Count a preempted memory operation (the first one is logged). */
+void mm_note_continuation(void);
+
+/* Continue batch hypercall nr at element i of list (elements of `size`
+ * bytes), `done` of them completed so far. */
+long mm_batch_continuation(unsigned int nr, guest_va_t list, size_t size,
+                           unsigned int i, unsigned int count,
+                           guest_va_t pdone, uint32_t done, unsigned long fd);
+
+/*
+ * The domain a request names.  DOMID_SELF or the caller's own id: the
+ * caller.  Anything else: -EPERM unless the caller is privileged, then the
+ * existing domain with that id or -ESRCH.
+ */
+int mm_lookup_domain(uint16_t id, struct domain **out);
+
+/*
+ * Does the guest vCPU bitmap at mask (one bit per vCPU, 32-bit words)
+ * include the current vCPU?  -EFAULT if it cannot be read.  On one pCPU,
+ * flushing "the vCPUs in a mask" means flushing here iff it does.
+ */
+int mm_vcpumask_has_current(guest_va_t mask, bool *hit);
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * Guest page-table entries: the checks and the single-entry updates of
+ * common/pt_validate.c, shared by the memory hypercalls, the writable
+ * page-table emulation and the host unit tests.
+ */
+#ifndef MICA_PT_RULES_H
+#define MICA_PT_RULES_H
+
+#include <mica/types.h>
+#include <mica/domain.h>
+
+struct page_info;
+typedef uint64_t pte_t;
+
+/* The bits a present entry may carry at each level: 0 or -EINVAL. */
+int l1e_check(pte_t e, bool io_priv, bool nx);
+int l2e_check(pte_t e, bool nx);
+int l3e_check(pte_t e);
+
+/*
+ * Replace entry idx of the validated table tpg (the caller holds a type
+ * reference on it) by nl: 0, -EINVAL (refused), -ERESTART (preempted while
+ * validating or devalidating what nl points at; nothing changed).
+ * preserve_ad keeps the A and D bits the CPU set in the old entry.
+ */
+int mod_l1_entry(struct page_info *tpg, unsigned int idx, pte_t nl,
+                 struct domain *pg_owner, bool preserve_ad, bool preemptible);
+int mod_l2_entry(struct page_info *tpg, unsigned int idx, pte_t nl,
+                 bool preserve_ad, bool preemptible);
+int mod_l3_entry(struct page_info *tpg, unsigned int idx, pte_t nl,
+                 bool preserve_ad, bool preemptible);
+
+/* May d use cache attributes (PWT/PCD/PAT) and flush caches?  Until there
+ * is an I/O-capability model, that is the privileged domain. */
+static inline bool mm_io_privileged(const struct domain *d)
+{
+    return d && d->is_privileged;
+}
+
+#endif

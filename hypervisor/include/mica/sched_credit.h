@@ -1,0 +1,72 @@
+/*
+ * The credit scheduler's policy, as data and pure functions.
+ *
+ * Kept apart from the mechanism (common/schedule.c: context switches,
+ * timers, blocking) so it can be tested on the host with a fake clock
+ * (tests/host/test-sched-credit.c).  The rules are in common/sched_credit.c.
+ */
+#ifndef MICA_SCHED_CREDIT_H
+#define MICA_SCHED_CREDIT_H
+
+#include <mica/types.h>
+#include <mica/list.h>
+#include <mica/time.h>
+
+#define CSCHED_DEFAULT_WEIGHT   256
+#define CSCHED_MAX_WEIGHT       65535
+#define CSCHED_TSLICE           MILLISECS(10)  /* a time slice */
+#define CSCHED_MIN_SLICE        MILLISECS(1)   /* no preemption before this */
+#define CSCHED_ACCT_PERIOD      MILLISECS(30)  /* credits handed out */
+#define CSCHED_CREDIT_CAP       MILLISECS(30)  /* |credit| never exceeds this */
+
+/* Priorities, highest first. */
+enum csched_prio {
+    CSCHED_PRI_OVER  = 0,      /* used up its credit */
+    CSCHED_PRI_UNDER = 1,      /* has credit left */
+    CSCHED_PRI_BOOST = 2,      /* just woken with credit: runs soon */
+};
+
+struct csched_vcpu {
+    struct list_head runq_elem;    /* on the CPU's run queue while queued */
+    struct list_head all_elem;     /* on the CPU's list of vCPUs */
+    int64_t credit;                /* ns of CPU time it may still use */
+    enum csched_prio prio;
+    unsigned int weight;
+    bool queued;
+    s_time_t start;                /* when it last started running */
+    s_time_t used;                 /* ns run since the last accounting */
+};
+
+struct csched_cpu {
+    struct list_head runq;         /* runnable, not running; by priority */
+    struct list_head all;          /* every vCPU of this CPU */
+    struct csched_vcpu *curr;      /* NULL: idle */
+    s_time_t acct_last;            /* last credit hand-out */
+};
+
+void csched_cpu_init(struct csched_cpu *c, s_time_t now);
+void csched_vcpu_insert(struct csched_cpu *c, struct csched_vcpu *sv, unsigned int weight);
+/* Forget sv (it must not be running). */
+void csched_vcpu_remove(struct csched_cpu *c, struct csched_vcpu *sv);
+
+/*
+ * sv became runnable.  Queues it (boosted if it has credit) and returns
+ * when the CPU should reschedule for it: `now`, a later time (the running
+ * vCPU has not had its minimum slice yet), or STIME_MAX (no preemption).
+ */
+s_time_t csched_wake(struct csched_cpu *c, struct csched_vcpu *sv, s_time_t now);
+/* sv is no longer runnable: take it off the run queue. */
+void csched_sleep(struct csched_cpu *c, struct csched_vcpu *sv);
+
+/*
+ * The scheduling decision.  The running vCPU (c->curr, if any) is charged
+ * for its time; if prev_runnable it goes back on the queue (behind every
+ * other runnable vCPU if it yielded).  Credits are handed out if an
+ * accounting period has passed.  Returns the vCPU to run next (NULL: idle)
+ * and sets *slice to how long it may run before the next decision.
+ */
+struct csched_vcpu *csched_schedule(struct csched_cpu *c, s_time_t now,
+                                    bool prev_runnable, bool yielded,
+                                    s_time_t *slice);
+
+#endif
