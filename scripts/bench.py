@@ -41,6 +41,8 @@ BARE = {
     "hypercall.null": "bare.int_iret_ring0",
     "hypercall.null_raw_int82": "bare.int_iret_ring0",
     "hypercall.enosys": "bare.int_iret_ring0",
+    "trap.int80_user": "bare.int_iret_ring0",
+    "trap.pf_user": "bare.int_iret_ring0",
 }
 
 DESCRIPTIONS = {
@@ -50,6 +52,24 @@ DESCRIPTIONS = {
     "hypercall.null": "xen_version(0) through the hypercall page",
     "hypercall.null_raw_int82": "xen_version(0) with a direct int $0x82",
     "hypercall.enosys": "unimplemented hypercall (entry/exit only)",
+    "trap.int80_user": "int $0x80 from ring 3 to the guest kernel and back (iret hypercall)",
+    "trap.pf_user": "#PF from ring 3 bounced to the guest kernel and back",
+    "mmu_update.batch1": "mmu_update, per entry, batch of 1",
+    "mmu_update.batch64": "mmu_update, per entry, batch of 64",
+    "mmu_update.batch512": "mmu_update, per entry, batch of 512",
+    "mmu_update.batch2048": "mmu_update, per entry, batch of 2048",
+    "uvm.none": "update_va_mapping, no flush",
+    "uvm.invlpg": "update_va_mapping, UVMF_INVLPG",
+    "uvm.flush_all": "update_va_mapping, UVMF_TLB_FLUSH",
+    "pin_unpin.l1_full": "pin + unpin of an L1 with 512 present entries",
+    "evtchn.send_self": "EVTCHNOP_send to an IPI port of our own (masked)",
+    "evtchn.pingpong_rtt": "event round trip d0 -> d1 -> d0 (send + poll each side)",
+    "sched.domain_switch": "one block/wake domain switch (half the round trip)",
+}
+
+# extra boot modules some benchmark guests need (paths relative to BUILD)
+EXTRA_MODULES = {
+    "bench-evtchn": ["tests/guest/spin.elf domain name=pong mem=8M -- role=pong"],
 }
 
 LINE = re.compile(r"BENCH (\S+) ([0-9]+(?:\.[0-9]+)?)\s*$")
@@ -62,7 +82,8 @@ def run_guest(elf, icount):
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
            "-kernel", os.path.join(BUILD, "mica.bin"),
            "-append", "console=com1 loglvl=info debug_exit bench dom0_mem=32M",
-           "-initrd", elf]
+           "-initrd", ",".join([elf] + [os.path.join(BUILD, m) for m in
+                                         EXTRA_MODULES.get(os.path.basename(elf)[:-4], [])])]
     if icount:
         cmd[1:1] = ["-icount", "shift=0,sleep=off"]
     try:

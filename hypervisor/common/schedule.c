@@ -60,13 +60,6 @@ bool is_idle_vcpu(const struct vcpu *v)
     return v == &idle_vcpu;
 }
 
-bool vcpu_runnable(const struct vcpu *v)
-{
-    const struct domain *d = v->domain;
-
-    return !v->pause_flags && !v->pause_count && !d->pause_count &&
-           d->state == DOMSTATE_RUNNING && !d->is_dying;
-}
 
 static void runstate_change(struct vcpu *v, int state, s_time_t now)
 {

@@ -8,24 +8,7 @@
 #include <mica/softirq.h>
 #include <mica/timer.h>
 
-static unsigned long pending;
-
-void raise_softirq(unsigned int nr)
-{
-    pending |= 1UL << nr;
-}
-
-bool softirq_pending(unsigned int nr)
-{
-    return pending & (1UL << nr);
-}
-
-bool test_and_clear_softirq(unsigned int nr)
-{
-    bool was = pending & (1UL << nr);
-    pending &= ~(1UL << nr);
-    return was;
-}
+unsigned long softirq_bits;
 
 void do_softirq(void)
 {

@@ -36,6 +36,13 @@ void bench_print(const char *name, uint64_t x100)
 
 uint64_t bench_run(const char *name, bench_op_t op, unsigned int n)
 {
+    uint64_t x = bench_measure(op, n);
+    bench_print(name, x);
+    return x;
+}
+
+uint64_t bench_measure(bench_op_t op, unsigned int n)
+{
     uint64_t v[BENCH_REPS];
 
     bench_time(op, n / 10 + 1);                 /* warm up */
@@ -45,6 +52,5 @@ uint64_t bench_run(const char *name, bench_op_t op, unsigned int n)
         v[r] = t > e ? bench_div((t - e) * 100, n) : 0;
     }
     sort_u64(v, BENCH_REPS);
-    bench_print(name, v[BENCH_REPS / 2]);
     return v[BENCH_REPS / 2];
 }

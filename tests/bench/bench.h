@@ -41,6 +41,8 @@ void bench_empty_op(void);
 uint64_t bench_div(uint64_t a, uint32_t b);
 /* Measure op, print "BENCH name value"; returns value x100. */
 uint64_t bench_run(const char *name, bench_op_t op, unsigned int n);
+/* Measure op without printing; returns ticks x100 per op (median). */
+uint64_t bench_measure(bench_op_t op, unsigned int n);
 /* Print an already computed figure (ticks x100 per op). */
 void bench_print(const char *name, uint64_t x100);
 

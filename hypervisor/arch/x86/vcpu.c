@@ -109,15 +109,26 @@ void arch_return_to_guest(struct cpu_regs *r)
      * the guest's saved context; the work is done on the next ordinary
      * return.
      */
+    struct vcpu *v = current;
+
     if (r != guest_regs())
         return;
-    do_softirq();
-    if (sched_need_resched() || !vcpu_runnable(current))
-        schedule();
-    vcpu_runstate_area_sync(current);
-    pv_deliver_pending(r);              /* NMI and event callbacks */
-    if (!vcpu_runnable(current))        /* the bounce may have crashed it */
-        schedule();
+    /*
+     * Every exit to a guest passes here, so the common case -- nothing to
+     * do -- is a handful of inline tests; the work is out of line.
+     */
+    if (unlikely(any_softirq_pending() || !vcpu_runnable(v))) {
+        do_softirq();
+        if (sched_need_resched() || !vcpu_runnable(v))
+            schedule();
+    }
+    if (unlikely(v->runstate_area_stale))
+        vcpu_runstate_area_sync(v);
+    if (unlikely(v->nmi_pending || v->vcpu_info->evtchn_upcall_pending)) {
+        pv_deliver_pending(r);          /* NMI and event callbacks */
+        if (!vcpu_runnable(v))          /* the bounce may have crashed it */
+            schedule();
+    }
 }
 
 void arch_vcpu_save(struct vcpu *v)

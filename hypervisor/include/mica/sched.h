@@ -43,7 +43,14 @@ void sched_init_vcpu(struct vcpu *v);
 /* Stop its timers and take it out of the scheduler (it must not run). */
 void sched_destroy_vcpu(struct vcpu *v);
 
-bool vcpu_runnable(const struct vcpu *v);
+/* May v run?  (Inline: the exit path asks on every return to a guest.) */
+static inline bool vcpu_runnable(const struct vcpu *v)
+{
+    const struct domain *d = v->domain;
+
+    return !v->pause_flags && !v->pause_count && !d->pause_count &&
+           d->state == DOMSTATE_RUNNING && !d->is_dying;
+}
 void vcpu_wake(struct vcpu *v);
 void vcpu_sleep(struct vcpu *v);
 /* Clear VPF_blocked (and any poll) and wake v. */

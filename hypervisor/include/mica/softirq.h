@@ -24,9 +24,18 @@ enum {
     NR_SOFTIRQS
 };
 
-void raise_softirq(unsigned int nr);
-bool softirq_pending(unsigned int nr);
-bool test_and_clear_softirq(unsigned int nr);
+/* The pending bits: read inline on the exit path, which is hot. */
+extern unsigned long softirq_bits;
+
+static inline void raise_softirq(unsigned int nr) { softirq_bits |= 1UL << nr; }
+static inline bool softirq_pending(unsigned int nr) { return softirq_bits & (1UL << nr); }
+static inline bool any_softirq_pending(void) { return softirq_bits != 0; }
+static inline bool test_and_clear_softirq(unsigned int nr)
+{
+    bool was = softirq_bits & (1UL << nr);
+    softirq_bits &= ~(1UL << nr);
+    return was;
+}
 /* Run every pending softirq except SCHEDULE (the caller decides that). */
 void do_softirq(void);
 
