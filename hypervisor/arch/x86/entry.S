@@ -31,6 +31,10 @@
  * int $0x80 has its own gate and stub (int80_entry), DPL set per vCPU from
  * the guest's trap table, so a user-space system call reaches the guest
  * kernel without the #GP decoding path.
+ *
+ * SYSENTER and SYSCALL (compatibility mode) have no gate and no hardware
+ * frame: their stubs build the same struct cpu_regs at the top of the
+ * stack themselves (fastcall.c explains the frames and the MSRs).
  */
 #include <asm/config.h>
 #include "asm-offsets.h"
@@ -145,21 +149,6 @@ hypercall_entry:
     jmp     ret_from_intr
 
 /*
- * int $0x80, only reachable when the running vCPU registered a handler
- * whose DPL admits the caller (desc_set_int80_dpl).
- */
-    .align 16
-    .globl int80_entry
-int80_entry:
-    push    $0
-    push    $INT80_VECTOR
-    cld
-    SAVE_ALL
-    mov     %rsp, %rdi
-    call    do_int80
-    jmp     ret_from_intr
-
-/*
  * SYSENTER (from ring 1 or 3: the CPU does not say which) of a vCPU with a
  * sysenter callback; without one IA32_SYSENTER_CS is 0 and the instruction
  * raises #GP(0) instead (fastcall.c).  The CPU saved nothing: RSP is
@@ -232,6 +221,21 @@ syscall64_entry:
     mov     %rsp, %rdi
     call    do_syscall64            /* does not return */
     ud2
+
+/*
+ * int $0x80, only reachable when the running vCPU registered a handler
+ * whose DPL admits the caller (desc_set_int80_dpl).
+ */
+    .align 16
+    .globl int80_entry
+int80_entry:
+    push    $0
+    push    $INT80_VECTOR
+    cld
+    SAVE_ALL
+    mov     %rsp, %rdi
+    call    do_int80
+    /* fall through */
 
     .globl ret_from_intr
 ret_from_intr:
