@@ -5,9 +5,10 @@
  * Background: SYSENTER does not clear NT.  A 64-bit Xen entered through it
  * with a guest's NT still set later executed IRET with NT=1 and took #GP
  * in the hypervisor (XSA-44); its fix delivered the resulting #GP to 32-bit
- * guests twice, the second one in kernel mode (XSA-339).  Mica leaves
- * SYSENTER and SYSCALL disabled (IA32_SYSENTER_CS = 0, EFER.SCE = 0), so
- * SYSENTER raises #GP(0) and SYSCALL #UD in the guest, through an
+ * guests twice, the second one in kernel mode (XSA-339).  This guest
+ * registers no sysenter or syscall32 callback, so Mica leaves SYSENTER and
+ * SYSCALL disabled for it (IA32_SYSENTER_CS = 0, EFER.SCE = 0: fastcall.c)
+ * and SYSENTER raises #GP(0) and SYSCALL #UD in the guest, through an
  * interrupt gate that clears NT before the hypervisor runs.  Each must
  * arrive exactly once, at the instruction, from the ring that executed it
  * -- and the hypervisor must go on working (a hypercall afterwards).

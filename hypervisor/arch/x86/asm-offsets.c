@@ -5,6 +5,7 @@
  */
 #include <mica/types.h>
 #include <asm/regs.h>
+#include <public/xen.h>
 
 #define OFFSET(name, type, member) \
     __asm__ volatile("\n@@OFFSET " #name " %c0" :: "i"(offsetof(type, member)))
@@ -19,4 +20,6 @@ void asm_offsets(void)
     OFFSET(REGS_cs, struct cpu_regs, cs);
     OFFSET(REGS_error_code, struct cpu_regs, error_code);
     DEFINE(REGS_SIZE, sizeof(struct cpu_regs));
+    DEFINE(GUEST_USER_CS, FLAT_RING3_CS);
+    DEFINE(GUEST_USER_SS, FLAT_RING3_SS);
 }

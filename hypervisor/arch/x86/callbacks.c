@@ -24,11 +24,13 @@
  *
  * Callback types (fact sheet §7.4): event and failsafe (also through
  * set_callbacks, which never masks events for the failsafe), NMI (the
- * initial domain's vCPU 0 only; also nmi_op), and, because 32-on-64 Xen
- * accepts them and XTF's pv32 runtime insists, sysenter and syscall32.
- * Those two are recorded but never entered: Mica leaves SYSENTER and
- * SYSCALL disabled (they raise #GP(0) / #UD, delivered through the trap
- * table like any exception), which is what makes them safe (XSA-44/339).
+ * initial domain's vCPU 0 only; also nmi_op), sysenter and syscall32
+ * (32-on-64 Xen's types 5 and 7, with CALLBACKF_mask_events).  Those two
+ * are entered by SYSENTER and SYSCALL from the guest (fastcall.c), which
+ * are enabled for the running vCPU only while it has the callback:
+ * registering or unregistering one takes effect at once
+ * (fastcall_update), without a callback the instruction raises #GP(0) /
+ * #UD in the guest as before.
  */
 #include <mica/types.h>
 #include <mica/domain.h>
@@ -166,9 +168,13 @@ static long callback_register(struct callback_register *cb)
         break;
     case CALLBACKTYPE_sysenter:
         v->sysenter_cb = cb->address;
+        v->sysenter_masks = cb->flags & CALLBACKF_mask_events;
+        fastcall_update(v);
         break;
     default:
         v->syscall32_cb = cb->address;
+        v->syscall32_masks = cb->flags & CALLBACKF_mask_events;
+        fastcall_update(v);
         break;
     }
     return 0;
@@ -189,9 +195,11 @@ static long callback_unregister(const struct callback_unregister *cb)
         return 0;
     case CALLBACKTYPE_sysenter:
         v->sysenter_cb = (struct xen_callback){ 0, 0 };
+        fastcall_update(v);
         return 0;
     case CALLBACKTYPE_syscall32:
         v->syscall32_cb = (struct xen_callback){ 0, 0 };
+        fastcall_update(v);
         return 0;
     default:
         return -ENOSYS;

@@ -15,6 +15,9 @@
  * thermal/power features, VME/DE/PSE/PSE36 (no superpages, no vm86), MTRR,
  * MCE/MCA, DS/ACPI/TM/PBE; SMEP/SMAP/INVPCID/FSGSBASE in leaf 7.
  * Added: the hypervisor bit, and the Xen leaves at 0x40000000.
+ * Passed through: SEP (leaf 1 EDX 11) and SYSCALL (0x80000001 EDX 11) --
+ * the sysenter and syscall32 callbacks work (fastcall.c) where the CPU
+ * has the instruction in compatibility mode.
  */
 #include <mica/types.h>
 #include <mica/guest_access.h>

@@ -31,6 +31,10 @@
  * int $0x80 has its own gate and stub (int80_entry), DPL set per vCPU from
  * the guest's trap table, so a user-space system call reaches the guest
  * kernel without the #GP decoding path.
+ *
+ * SYSENTER and SYSCALL (compatibility mode) have no gate and no hardware
+ * frame: their stubs build the same struct cpu_regs at the top of the
+ * stack themselves (fastcall.c explains the frames and the MSRs).
  */
 #include <asm/config.h>
 #include "asm-offsets.h"
@@ -143,6 +147,80 @@ hypercall_entry:
     mov     %rsp, %rdi
     call    hypercall_dispatch
     jmp     ret_from_intr
+
+/*
+ * SYSENTER (from ring 1 or 3: the CPU does not say which) of a vCPU with a
+ * sysenter callback; without one IA32_SYSENTER_CS is 0 and the instruction
+ * raises #GP(0) instead (fastcall.c).  The CPU saved nothing: RSP is
+ * IA32_SYSENTER_ESP = the top of this stack - 16, i.e. the RFLAGS slot of
+ * the frame at guest_regs() is the next push; IF, VM and RF are clear, but
+ * TF, NT, AC and DF are still the guest's.  As in Xen, the frame says "ring
+ * 3, EIP/ESP unknown": CS = 3 (null selector, RPL 3), EIP = ESP = 0, SS =
+ * the flat user SS.  With TF set, #DB arrives before and after the PUSHFQ;
+ * the hypervisor's #DB handling lets the first pass and clears TF at
+ * sysenter_flags_saved (fastcall.c), so TF reaches the frame only.
+ */
+    .align 16
+    .globl sysenter_entry, sysenter_flags_saved
+sysenter_entry:
+    pushfq
+sysenter_flags_saved:
+    pushq   $2
+    popfq                           /* TF, NT, AC, DF clear: IRETQ is safe */
+    movq    $0, 8(%rsp)             /* ESP */
+    movq    $GUEST_USER_SS, 16(%rsp)
+    pushq   $3                      /* CS */
+    pushq   $0                      /* EIP */
+    pushq   $0
+    pushq   $SYSENTER_VECTOR
+    SAVE_ALL
+    mov     %rsp, %rdi
+    call    do_sysenter
+    jmp     ret_from_intr
+
+/*
+ * SYSCALL from compatibility mode (ring 1 or 3; EFER.SCE is set only for a
+ * vCPU with a syscall32 callback).  RCX = return EIP, R11 = RFLAGS, RSP is
+ * still the guest's and IF/TF/DF/NT/AC are masked (MSR_SFMASK).  Nothing
+ * may touch memory before RSP is ours: R10 is the scratch register (a
+ * compatibility-mode guest cannot see R8-R15).  NMI and #MC use IST stacks,
+ * interrupts and single steps are masked, guest breakpoints only match
+ * addresses below 4 GiB: nothing can arrive on the guest's stack.
+ */
+    .align 16
+    .globl syscall32_entry
+syscall32_entry:
+    mov     %rsp, %r10
+    movabs  $cpu0_stack_top, %rsp
+    pushq   $GUEST_USER_SS
+    pushq   %r10                    /* ESP */
+    pushq   %r11                    /* EFLAGS */
+    pushq   $GUEST_USER_CS
+    pushq   %rcx                    /* EIP after the instruction */
+    pushq   $0
+    pushq   $SYSCALL32_VECTOR
+    SAVE_ALL
+    mov     %rsp, %rdi
+    call    do_syscall32
+    jmp     ret_from_intr
+
+/* SYSCALL from 64-bit mode: no guest can be there.  Report and halt. */
+    .align 16
+    .globl syscall64_entry
+syscall64_entry:
+    mov     %rsp, %r10
+    movabs  $cpu0_stack_top, %rsp
+    pushq   $0
+    pushq   %r10
+    pushq   %r11
+    pushq   $0
+    pushq   %rcx
+    pushq   $0
+    pushq   $SYSCALL64_VECTOR
+    SAVE_ALL
+    mov     %rsp, %rdi
+    call    do_syscall64            /* does not return */
+    ud2
 
 /*
  * int $0x80, only reachable when the running vCPU registered a handler

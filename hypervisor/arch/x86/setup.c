@@ -35,6 +35,7 @@
 #include <asm/domain_build.h>
 #include <asm/bench.h>
 #include <asm/apic.h>
+#include <asm/pv.h>
 #include <mica/time.h>
 #include <mica/sched.h>
 #include <mica/boot_domains.h>
@@ -298,8 +299,7 @@ static void cpu_init(void)
     write_cr0((read_cr0() | X86_CR0_WP | X86_CR0_NE | X86_CR0_MP | X86_CR0_AM) &
               ~X86_CR0_EM);
     write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
-    wrmsr(MSR_EFER, rdmsr(MSR_EFER) & ~EFER_SCE);    /* SYSCALL -> #UD */
-    wrmsr(MSR_SYSENTER_CS, 0);                       /* SYSENTER -> #GP */
+    fastcall_init();        /* SYSENTER/SYSCALL: closed until a vCPU has callbacks */
 }
 
 #define DEFAULT_DOM0_MEM (64ULL << 20)

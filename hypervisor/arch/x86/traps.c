@@ -223,10 +223,20 @@ static bool hypervisor_fixup(struct cpu_regs *r)
             return true;
     }
     if (vec == 1) {
+        if (sysenter_single_step(r))
+            return true;
         debug_trap_hypervisor(r);
         return true;
     }
     return (vec >= 11 && vec <= 14) && fixup_exception(r);
+}
+
+/* entry.S syscall64_entry: 64-bit SYSCALL, impossible for a guest. */
+void do_syscall64(struct cpu_regs *r)
+{
+    pr_err("**** SYSCALL from 64-bit mode (return rip %#lx, rflags %#lx) ****\n",
+           (unsigned long)r->rip, (unsigned long)r->rflags);
+    fatal_trap(r);
 }
 
 void handle_trap(struct cpu_regs *r);

@@ -158,6 +158,7 @@ void arch_vcpu_run(struct vcpu *v, const struct cpu_regs *frame)
     fpu_switch_to(v);
     debugreg_load(v);
     int80_gate_update(v);
+    fastcall_update(v);
     if (frame != guest_regs())
         *guest_regs() = *frame;
     loaded_vcpu = v;

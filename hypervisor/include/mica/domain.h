@@ -53,7 +53,8 @@ struct vcpu {
     struct xen_callback event_cb;      /* cs == 0: none registered */
     struct xen_callback failsafe_cb;
     bool failsafe_masks;               /* CALLBACKF_mask_events */
-    struct xen_callback syscall32_cb, sysenter_cb;  /* accepted, see callbacks.c */
+    struct xen_callback syscall32_cb, sysenter_cb;  /* SYSCALL/SYSENTER, see fastcall.c */
+    bool syscall32_masks, sysenter_masks;           /* CALLBACKF_mask_events */
     uint32_t nmi_cb_eip;               /* 0: none */
     bool nmi_pending, nmi_masked;
     unsigned long gdt_frames[FIRST_RESERVED_GDT_PAGE]; /* set_gdt, with refs */

@@ -56,5 +56,9 @@
 
 #define HYPERCALL_VECTOR     0x82
 #define INT80_VECTOR         0x80                /* PV system calls: own stub */
+/* Pseudo-vectors (never IDT vectors) in the frames of the fast system calls. */
+#define SYSENTER_VECTOR      0x100
+#define SYSCALL32_VECTOR     0x101
+#define SYSCALL64_VECTOR     0x102
 
 #endif

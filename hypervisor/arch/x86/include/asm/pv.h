@@ -123,6 +123,17 @@ bool pv_io_permitted(struct vcpu *v, unsigned int ring, unsigned int port,
 /* Point the int 0x80 gate at v's trap_table[0x80] DPL (0 if no handler). */
 void int80_gate_update(const struct vcpu *v);
 
+/* ---- fastcall.c: SYSENTER and SYSCALL ---------------------------------- */
+
+void fastcall_init(void);                   /* the MSRs, once at boot */
+/* Enable SYSENTER / SYSCALL iff v has a sysenter / syscall32 callback. */
+void fastcall_update(const struct vcpu *v);
+void do_sysenter(struct cpu_regs *r);       /* entry.S */
+void do_syscall32(struct cpu_regs *r);      /* entry.S */
+void do_syscall64(struct cpu_regs *r);      /* entry.S; traps.c, never returns */
+/* #DB in the hypervisor while single-stepping SYSENTER's stub: handled? */
+bool sysenter_single_step(struct cpu_regs *r);
+
 /* ---- desc.c ----------------------------------------------------------------- */
 
 uint64_t desc_reserved_entry(unsigned int index);   /* entry 7168 + index */

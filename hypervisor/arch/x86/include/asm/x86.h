@@ -43,6 +43,12 @@
 #define MSR_FS_BASE     0xc0000100
 #define MSR_GS_BASE     0xc0000101
 #define MSR_SYSENTER_CS 0x174
+#define MSR_SYSENTER_ESP 0x175
+#define MSR_SYSENTER_EIP 0x176
+#define MSR_STAR        0xc0000081
+#define MSR_LSTAR       0xc0000082
+#define MSR_CSTAR       0xc0000083
+#define MSR_SFMASK      0xc0000084
 
 static inline void outb(uint16_t port, uint8_t v)
 { __asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port)); }
