@@ -71,7 +71,7 @@ int mm_lookup_domain(uint16_t id, struct domain **out)
  * Take a general and a type reference on the validated table at mfn, owned
  * by pt_owner, so it stays what it is while one entry changes.
  */
-static struct page_info *get_live_table(unsigned long mfn, struct domain *pt_owner)
+struct page_info *get_live_table(unsigned long mfn, struct domain *pt_owner)
 {
     struct page_info *pg;
     uint32_t x;
@@ -226,7 +226,7 @@ HYPERCALL_PROTO(mmu_update)
 /* ---- update_va_mapping ---------------------------------------------------- */
 
 /* The validated L1 that maps va in v's current tables (referenced), or NULL. */
-static struct page_info *current_l1_for(const struct vcpu *v, uint32_t va)
+struct page_info *current_l1_for(const struct vcpu *v, uint32_t va)
 {
     const pte_t *l3, *l2;
     pte_t l3e, l2e;

@@ -52,6 +52,7 @@
 #include <asm/m2p.h>
 #include <mica/pt_rules.h>
 #include <mica/printk.h>
+#include <mica/grant_table.h>
 
 /* Every refusal of an entry is traceable (loglvl=debug): the rule's line. */
 #define REFUSE(e, why) refuse(e, why, __LINE__)
@@ -138,8 +139,8 @@ static void put_page_from_l1e(pte_t e)
 {
     struct page_info *pg;
 
-    if (!(e & _PAGE_PRESENT))
-        return;
+    if (!(e & _PAGE_PRESENT) || (e & _PAGE_GNTTAB))
+        return;                 /* a grant mapping's references are its maptrack's */
     pg = mfn_to_page(pte_mfn(e));
     if (e & _PAGE_RW)
         put_page_type(pg);
@@ -324,6 +325,8 @@ int mod_l1_entry(struct page_info *tpg, unsigned int idx, pte_t nl,
     int rc;
 
     BUG_ON(idx >= PT_ENTRIES);
+    if ((ol & _PAGE_PRESENT) && (ol & _PAGE_GNTTAB))
+        return REFUSE(ol, "L1: a grant mapping (only grant unmap removes it)");
     if (preserve_ad)
         nl |= ol & (_PAGE_ACCESSED | _PAGE_DIRTY);
     if (nl & _PAGE_PRESENT) {
