@@ -94,7 +94,7 @@ static void maps(void)
     CHECK_RC(gnt_map(0, REF_DATA, va_ro, GNTMAP_host_map | GNTMAP_readonly, &h_ro), 0,
              "map ro");
     f = gnt_table[REF_DATA].flags;
-    CHECK(f == (GTF_permit_access | GTF_reading), "flags after ro map %#x", f);
+    CHECK(f == (GTF_permit_access | GTF_reading), "flags after ro map 0x%x", f);
     CHECK(((volatile uint8_t *)va_ro)[100] == 0x5a, "ro map does not show the data");
     uint32_t x;
     int v = EXC_TRY("movb $1, (%1)", "=r" (x) : "r" (va_ro + 100) : "memory");
@@ -103,7 +103,7 @@ static void maps(void)
 
     CHECK_RC(gnt_map(0, REF_DATA, va_rw, GNTMAP_host_map, &h_rw), 0, "map rw");
     f = gnt_table[REF_DATA].flags;
-    CHECK(f == (GTF_permit_access | GTF_reading | GTF_writing), "flags after rw map %#x", f);
+    CHECK(f == (GTF_permit_access | GTF_reading | GTF_writing), "flags after rw map 0x%x", f);
     ((volatile uint8_t *)va_rw)[7] = 0x77;
     CHECK(data[7] == 0x77, "rw map does not write the granted frame");
     CHECK(h_rw != h_ro, "same handle twice");
@@ -121,11 +121,11 @@ static void maps(void)
 
     CHECK_RC(gnt_unmap(va_rw, h_rw), 0, "unmap rw");
     f = gnt_table[REF_DATA].flags;
-    CHECK(f == (GTF_permit_access | GTF_reading), "flags after rw unmap %#x", f);
+    CHECK(f == (GTF_permit_access | GTF_reading), "flags after rw unmap 0x%x", f);
     v = EXC_TRY("movzbl (%1), %0", "=r" (x) : "r" (va_rw) : "memory");
     CHECK(v == 14, "unmapped VA still reads: vector %d", v);
     CHECK_RC(gnt_unmap(va_ro, h_ro), 0, "unmap ro");
-    CHECK(gnt_table[REF_DATA].flags == GTF_permit_access, "flags after last unmap %#x",
+    CHECK(gnt_table[REF_DATA].flags == GTF_permit_access, "flags after last unmap 0x%x",
           gnt_table[REF_DATA].flags);
 
     /* The PTE-address form: the frame is read once per first pin again. */
@@ -143,7 +143,7 @@ static void maps(void)
              "application map");
     uint64_t e[3];
     CHECK(walk_any(va_rw, e) == 0 && (e[2] & _PAGE_USER) && (e[2] & _PAGE_RW),
-          "application map PTE %#llx", (unsigned long long)e[2]);
+          "application map PTE 0x%llx", (unsigned long long)e[2]);
     CHECK_RC(gnt_unmap(va_rw, h_rw), 0, "unmap application map");
     CHECK(gnt_end(REF_DATA), "revoke failed");
 }
@@ -175,7 +175,7 @@ static void copies(void)
     CHECK_RC(gnt_copy(mfn_ptr(local_mfn, 0), mfn_ptr(data_mfn, 0), 0, 0), 0, "empty copy");
     CHECK(gnt_table[REF_DATA].flags == GTF_permit_access &&
           gnt_table[REF_RO].flags == (GTF_permit_access | GTF_readonly),
-          "copies left flags %#x / %#x", gnt_table[REF_DATA].flags, gnt_table[REF_RO].flags);
+          "copies left flags 0x%x / 0x%x", gnt_table[REF_DATA].flags, gnt_table[REF_RO].flags);
     CHECK(gnt_end(REF_DATA) && gnt_end(REF_RO), "revoke after copies failed");
 }
 

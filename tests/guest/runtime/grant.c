@@ -69,7 +69,7 @@ long gnt_map(domid_t dom, grant_ref_t ref, uint64_t addr, uint32_t flags,
 
     if (rc)
         return rc;
-    if (handle)
+    if (handle && op.status == GNTST_okay)
         *handle = op.handle;
     return op.status;
 }
