@@ -216,6 +216,8 @@ void gnttab_map(struct gnttab_map_grant_ref *op)
 static void drop_mapping(struct grant_table *lt, struct maptrack *m)
 {
     release(m->granter, m->ref, mfn_to_page(m->frame), m->rw);
+    if (!m->granter && !mfn_to_page(m->frame)->owner)
+        pr_info("grant: orphaned frame %#x of dead d%u released\n", m->frame, m->granter_id);
     m->in_use = false;
     lt->maptrack_used--;
     lt->unmaps++;
