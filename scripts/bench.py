@@ -70,6 +70,7 @@ DESCRIPTIONS = {
 # extra boot modules some benchmark guests need (paths relative to BUILD)
 EXTRA_MODULES = {
     "bench-evtchn": ["tests/guest/spin.elf domain name=pong mem=8M -- role=pong"],
+    "bench-grant": ["tests/guest/grant-peer.elf domain name=backend mem=8M -- role=backend"],
 }
 
 LINE = re.compile(r"BENCH (\S+) ([0-9]+(?:\.[0-9]+)?)\s*$")

@@ -109,8 +109,8 @@ static void backend(void)
             rs = RING_GET_RESPONSE(&br, br.rsp_prod_pvt);
             rs->id = rq.id;
             rs->sum = 0;
-            if (rq.op == RT_QUIT) {
-                quit = true;
+            if (rq.op == RT_QUIT || rq.op == RT_NOP) {
+                quit = rq.op == RT_QUIT;
                 rs->status = 0;
             } else {
                 rs->status = serve(&rq, &rs->sum);
@@ -134,7 +134,8 @@ static void backend(void)
         if (!RING_HAS_UNCONSUMED_REQUESTS(&br))
             needless++;
     }
-    printf("backend: %lu requests (%lu copy, %lu map); %lu notifications sent, "
+    if (ncopy + nmap)
+        printf("backend: %lu requests (%lu copy, %lu map); %lu notifications sent, "
            "%lu wake-ups, %lu needless, %lu late finds\n", ncopy + nmap, ncopy, nmap,
            notifies, wakeups, needless, late);
     if (gnt_unmap(ring_va, rh))

@@ -16,7 +16,7 @@
 #include <public/grant_table.h>
 #include <public/io/ring.h>
 
-enum { RT_COPY = 1, RT_MAP = 2, RT_QUIT = 3 };
+enum { RT_COPY = 1, RT_MAP = 2, RT_QUIT = 3, RT_NOP = 4 /* answer at once (benchmark) */ };
 
 struct rt_req {
     uint32_t id;
