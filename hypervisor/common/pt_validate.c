@@ -36,6 +36,9 @@
  *            writes; the guest may set P, RW, US, A, D and AVAIL only.
  *  all       bits 52..62 are reserved; non-present entries are never
  *            checked and hold nothing.
+ *  grants    an L1 entry with _PAGE_GNTTAB (bit 52) was written by
+ *            grant_table.c: its references belong to a maptrack entry,
+ *            so it holds none here, and only grant unmap may change it.
  *
  * Replacing an entry takes the new references first, then writes, then
  * drops the old ones, so a failed update changes nothing.  The one shortcut
