@@ -63,12 +63,13 @@ int gnttab_init(struct domain *d)
     if (!gt->active || !gt->maptrack)
         return -ENOMEM;
     for (unsigned int i = 0; i < GNTTAB_MAX_FRAMES; i++) {
-        struct page_info *pg;
+        struct page_info *pg = alloc_heap_pages(0);
 
-        if (!(gt->shared[i] = alloc_xenheap_pages(0)))
+        if (!pg)
             return -ENOMEM;
-        gt->frame_mfn[i] = virt_to_mfn(gt->shared[i]);
-        pg = mfn_to_page(gt->frame_mfn[i]);
+        gt->frame_mfn[i] = page_to_mfn(pg);
+        gt->shared[i] = map_frame(gt->frame_mfn[i]);
+        memset(gt->shared[i], 0, PAGE_SIZE);
         pg->owner = d;                      /* shared like shared_info */
         pg->count_info = PGC_xen_heap | PGC_allocated | 1;
     }
@@ -419,7 +420,11 @@ void gnttab_destroy(struct domain *d)
                    d->domain_id, gt->frame_mfn[i], pg->count_info);
             continue;
         }
-        free_xenheap_pages(gt->shared[i], 0);
+        memset(gt->shared[i], 0, PAGE_SIZE);
+        pg->count_info = 0;
+        pg->type_info = 0;
+        pg->owner = NULL;
+        free_heap_pages(pg, 0);
     }
     if (gt->active)
         xfree_bytes(gt->active, GNTTAB_MAX_ENTRIES * sizeof(*gt->active));

@@ -28,7 +28,7 @@ HT_PROGS := test-string test-vsnprintf test-cmdline test-libelf test-page-alloc 
             test-hypercall test-domain-layout \
             test-page-type test-pt-validate test-mm-audit test-pte-write \
             test-time test-timer test-sched-credit test-evtchn test-boot-domains test-console \
-            test-schedule test-ring test-grant-entry
+            test-schedule test-ring test-grant-entry test-grant-table
 # Pure files of arch/x86 (no inline asm), from the trap issue.
 HT_PROGS += test-desc-check test-pv-rules test-x86-decode
 HOST_TEST_BINS := $(addprefix $(HT_DIR)/,$(HT_PROGS))
@@ -148,6 +148,8 @@ $(HT_DIR)/test-sched-credit: $(HT_DIR)/test-sched-credit.o $(HT_DIR)/obj/sched_c
 # Grant tables and rings (the grant issue).
 $(HT_DIR)/test-grant-entry.o $(HT_DIR)/obj/grant_entry.o: HT_CFLAGS += $(HT_ARCH_INC)
 $(HT_DIR)/test-grant-entry: $(HT_DIR)/test-grant-entry.o $(HT_DIR)/obj/grant_entry.o
+	$(HT_LINK)
+$(HT_DIR)/test-grant-table: $(HT_DIR)/test-grant-table.o $(HT_DIR)/obj/grant_table.o $(HT_MM_OBJS)
 	$(HT_LINK)
 $(HT_DIR)/test-ring: $(HT_DIR)/test-ring.o
 	$(HT_LINK)
