@@ -20,6 +20,7 @@
 #include <mica/grant_table.h>
 #include <mica/guest_access.h>
 #include <mica/mm_ops.h>
+#include <mica/mm.h>
 #include <asm/mm_arch.h>
 
 static long setup_table(guest_va_t uop, unsigned int count)
@@ -129,7 +130,7 @@ static long batch(unsigned int cmd, guest_va_t uop, unsigned int count, size_t s
     if (!guest_range_ok(uop, (uint64_t)count * size))
         return -EFAULT;
     for (i = 0; i < count; i++) {
-        if (i && hypercall_preempt_check())
+        if (i && mm_preempt_check())      /* honours mm_preempt_stress */
             break;
         if (copy_from_guest(&op, uop + i * size, size)) {
             rc = -EFAULT;

@@ -87,8 +87,9 @@ extern struct domain dom_grant_orphans;
 /* ---- the table (grant_table.c) ----------------------------------------- */
 
 int gnttab_init(struct domain *d);            /* at creation: 0 or -ENOMEM */
-/* Teardown (domain_teardown.c): before relinquishing memory, unmap every
- * mapping d holds; after, orphan... see grant_table.c. */
+/* Teardown (domain_teardown.c), in this order: unmap every mapping d
+ * holds (before its memory is relinquished); orphan its frames others
+ * still map (while relinquishing); free its table (after). */
 void gnttab_release_mappings(struct domain *d);
 /* pg (owned by dying d) still has references: if they are exactly grant
  * mappings, hand it to dom_grant_orphans and return true. */
