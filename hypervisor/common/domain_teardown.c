@@ -22,8 +22,14 @@
  *      its M2P entry invalid and returns it to the heap;
  *   7. shared_info, the vCPUs' top-level tables and the structures go.
  *
- * A frame that still has references after step 6 is held by someone else
- * (another domain's mapping): it is not freed -- that would hand out memory
+ * Grants (grant issue, docs/grants.md): before step 1 the domain's own
+ * grant mappings of other domains' frames are released; in step 6 a frame
+ * whose only other references are grant mappings by others passes to
+ * dom_grant_orphans (freed when its last mapping goes, counted as "kept
+ * alive" in the closing line); after step 6 the grant table goes.
+ *
+ * Any other frame that still has references after step 6 is held by someone
+ * else: it is not freed -- that would hand out memory
  * somebody can still reach -- but reported, and the heap check below shows
  * it.  Then the heap must be back exactly where it was before the domain
  * was created (free minus total, so memory added later, like freed boot
