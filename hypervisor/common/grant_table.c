@@ -172,12 +172,12 @@ static int map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
     if (!m)
         return GNTST_no_space;
     if (pte_form) {
-        if ((op->host_addr & 7) || !(l1 = get_live_table(op->host_addr >> PAGE_SHIFT, ld)))
+        if ((op->host_addr & 7) || !(l1 = mm_get_live_table(op->host_addr >> PAGE_SHIFT, ld)))
             return GNTST_general_error;
         idx = (unsigned int)((op->host_addr & (PAGE_SIZE - 1)) >> 3);
     } else {
         if ((op->host_addr & (PAGE_SIZE - 1)) || op->host_addr >= HYPERVISOR_VIRT_START ||
-            !(l1 = current_l1_for(current, (uint32_t)op->host_addr)))
+            !(l1 = mm_current_l1_for(current, (uint32_t)op->host_addr)))
             return GNTST_bad_virt_addr;
         idx = l1_index((uint32_t)op->host_addr);
     }

@@ -71,7 +71,7 @@ int mm_lookup_domain(uint16_t id, struct domain **out)
  * Take a general and a type reference on the validated table at mfn, owned
  * by pt_owner, so it stays what it is while one entry changes.
  */
-struct page_info *get_live_table(unsigned long mfn, struct domain *pt_owner)
+static struct page_info *get_live_table(unsigned long mfn, struct domain *pt_owner)
 {
     struct page_info *pg;
     uint32_t x;
@@ -226,7 +226,7 @@ HYPERCALL_PROTO(mmu_update)
 /* ---- update_va_mapping ---------------------------------------------------- */
 
 /* The validated L1 that maps va in v's current tables (referenced), or NULL. */
-struct page_info *current_l1_for(const struct vcpu *v, uint32_t va)
+static struct page_info *current_l1_for(const struct vcpu *v, uint32_t va)
 {
     const pte_t *l3, *l2;
     pte_t l3e, l2e;
@@ -242,6 +242,17 @@ struct page_info *current_l1_for(const struct vcpu *v, uint32_t va)
     if (!(l2e & _PAGE_PRESENT) || (l2e & _PAGE_PSE))
         return NULL;
     return get_live_table(pte_mfn(l2e), v->domain);
+}
+
+/* For the grant code (mm_ops.h); the static versions stay inlinable here. */
+struct page_info *mm_get_live_table(unsigned long mfn, struct domain *pt_owner)
+{
+    return get_live_table(mfn, pt_owner);
+}
+
+struct page_info *mm_current_l1_for(const struct vcpu *v, uint32_t va)
+{
+    return current_l1_for(v, va);
 }
 
 static long update_va_mapping(uint32_t va, uint64_t val, unsigned long flags,

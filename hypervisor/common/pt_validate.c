@@ -142,8 +142,8 @@ static void put_page_from_l1e(pte_t e)
 {
     struct page_info *pg;
 
-    if (!(e & _PAGE_PRESENT) || (e & _PAGE_GNTTAB))
-        return;                 /* a grant mapping's references are its maptrack's */
+    if ((e & (_PAGE_PRESENT | _PAGE_GNTTAB)) != _PAGE_PRESENT)
+        return;                 /* not present, or a grant mapping: its maptrack's */
     pg = mfn_to_page(pte_mfn(e));
     if (e & _PAGE_RW)
         put_page_type(pg);
@@ -328,7 +328,7 @@ int mod_l1_entry(struct page_info *tpg, unsigned int idx, pte_t nl,
     int rc;
 
     BUG_ON(idx >= PT_ENTRIES);
-    if ((ol & _PAGE_PRESENT) && (ol & _PAGE_GNTTAB))
+    if ((ol & (_PAGE_PRESENT | _PAGE_GNTTAB)) == (_PAGE_PRESENT | _PAGE_GNTTAB))
         return REFUSE(ol, "L1: a grant mapping (only grant unmap removes it)");
     if (preserve_ad)
         nl |= ol & (_PAGE_ACCESSED | _PAGE_DIRTY);

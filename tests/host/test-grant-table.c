@@ -28,7 +28,7 @@ struct domain *domain_lookup(domid_t id)
     return NULL;
 }
 /* As mmu_update.c's: a referenced, validated table of pt_owner. */
-struct page_info *get_live_table(unsigned long mfn, struct domain *pt_owner)
+struct page_info *mm_get_live_table(unsigned long mfn, struct domain *pt_owner)
 {
     struct page_info *p;
     if (!mfn_valid(mfn) || get_page(p = mfn_to_page(mfn), pt_owner))
@@ -40,7 +40,7 @@ struct page_info *get_live_table(unsigned long mfn, struct domain *pt_owner)
     p->type_info++;
     return p;
 }
-struct page_info *current_l1_for(const struct vcpu *v, uint32_t va) { return NULL; }
+struct page_info *mm_current_l1_for(const struct vcpu *v, uint32_t va) { return NULL; }
 
 static unsigned long data, l1, l1a;
 static grant_entry_v1_t *ga;
