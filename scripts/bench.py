@@ -64,6 +64,9 @@ DESCRIPTIONS = {
     "pin_unpin.l1_full": "pin + unpin of an L1 with 512 present entries",
     "evtchn.send_self": "EVTCHNOP_send to an IPI port of our own (masked)",
     "evtchn.pingpong_rtt": "event round trip d0 -> d1 -> d0 (send + poll each side)",
+    "grant.map_unmap": "grant map (rw, at a VA) + unmap of one page, incl. the unmap TLB flush",
+    "grant.copy_4k": "GNTTABOP_copy of a whole page from a grant to a local frame",
+    "ring.rtt": "one request/response round trip over a granted ring with d1",
     "sched.domain_switch": "one block/wake domain switch (half the round trip)",
 }
 
