@@ -5,6 +5,8 @@
 #   make test       host unit tests, then every QEMU boot-to-verdict test
 #   make iso        GRUB (BIOS, multiboot2) bootable ISO;  make run-iso boots it
 #   make debug      boot the demo with QEMU's gdb stub, waiting for gdb
+#   make run-ring   the split-driver ring demo: a frontend and a backend
+#                   domain over a granted ring (docs/grants.md)
 #   make deps       install the Debian packages the build and tests need
 #
 # Options: ACCEL=kvm (opt-in; TCG by default), V=1 (show commands),
@@ -51,7 +53,7 @@ MICA_BIN := $(BUILD)/mica.bin
 
 GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
 
-.PHONY: all hypervisor guests run debug test test-host test-qemu iso run-iso deps deps-check clean check-headers bench bench-smoke
+.PHONY: run-ring all hypervisor guests run debug test test-host test-qemu iso run-iso deps deps-check clean check-headers bench bench-smoke
 all: hypervisor guests
 
 hypervisor: $(MICA_BIN)
@@ -135,6 +137,14 @@ DEMO_MODULES = $(DEMO_ELF) demo guest command line,tests/guest/data/module.txt,$
 run: deps-check all
 	$(QEMU_BASE) -kernel $(MICA_BIN) -append "$(DEMO_CMDLINE)" \
 	    -initrd "$(DEMO_MODULES)" ; \
+	  rc=$$?; [ $$rc -eq 1 ] && echo "mica: clean power-off" || echo "mica: QEMU exit status $$rc"
+
+# The ring demo (grant issue): domain 0 is the frontend, d1 the backend.
+RING_MODULES = $(BUILD)/tests/guest/grant-ring.elf rounds=2000,$(BUILD)/tests/guest/grant-peer.elf domain name=backend mem=8M -- role=backend
+
+run-ring: deps-check all
+	$(QEMU_BASE) -kernel $(MICA_BIN) -append "$(DEMO_CMDLINE)" \
+	    -initrd "$(RING_MODULES)" ; \
 	  rc=$$?; [ $$rc -eq 1 ] && echo "mica: clean power-off" || echo "mica: QEMU exit status $$rc"
 
 debug: deps-check all

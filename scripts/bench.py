@@ -64,12 +64,16 @@ DESCRIPTIONS = {
     "pin_unpin.l1_full": "pin + unpin of an L1 with 512 present entries",
     "evtchn.send_self": "EVTCHNOP_send to an IPI port of our own (masked)",
     "evtchn.pingpong_rtt": "event round trip d0 -> d1 -> d0 (send + poll each side)",
+    "grant.map_unmap": "grant map (rw, at a VA) + unmap of one page, incl. the unmap TLB flush",
+    "grant.copy_4k": "GNTTABOP_copy of a whole page from a grant to a local frame",
+    "ring.rtt": "one request/response round trip over a granted ring with d1",
     "sched.domain_switch": "one block/wake domain switch (half the round trip)",
 }
 
 # extra boot modules some benchmark guests need (paths relative to BUILD)
 EXTRA_MODULES = {
     "bench-evtchn": ["tests/guest/spin.elf domain name=pong mem=8M -- role=pong"],
+    "bench-grant": ["tests/guest/grant-peer.elf domain name=backend mem=8M -- role=backend"],
 }
 
 LINE = re.compile(r"BENCH (\S+) ([0-9]+(?:\.[0-9]+)?)\s*$")

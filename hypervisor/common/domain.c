@@ -36,6 +36,7 @@
 #include <mica/sched.h>
 #include <mica/event.h>
 #include <mica/console.h>
+#include <mica/grant_table.h>
 #include <asm/page.h>
 #include <asm/m2p.h>
 
@@ -128,6 +129,7 @@ static void domain_free(struct domain *d)
     if (d->shared_info)
         free_xenheap_pages(d->shared_info, 0);
     evtchn_destroy(d);
+    gnttab_destroy(d);
     xfree_bytes(d, sizeof(*d));
 }
 
@@ -152,7 +154,7 @@ struct domain *domain_create(domid_t id, const char *name, bool privileged)
     d->shared_info = alloc_xenheap_pages(0);
     struct vcpu *v = xzalloc_bytes(sizeof(*v));
     d->vcpu[0] = v;
-    if (!d->shared_info || !v || evtchn_init(d)) {
+    if (!d->shared_info || !v || evtchn_init(d) || gnttab_init(d)) {
         domain_free(d);
         return NULL;
     }

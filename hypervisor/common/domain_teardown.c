@@ -22,8 +22,14 @@
  *      its M2P entry invalid and returns it to the heap;
  *   7. shared_info, the vCPUs' top-level tables and the structures go.
  *
- * A frame that still has references after step 6 is held by someone else
- * (another domain's mapping): it is not freed -- that would hand out memory
+ * Grants (grant issue, docs/grants.md): before step 1 the domain's own
+ * grant mappings of other domains' frames are released; in step 6 a frame
+ * whose only other references are grant mappings by others passes to
+ * dom_grant_orphans (freed when its last mapping goes, counted as "kept
+ * alive" in the closing line); after step 6 the grant table goes.
+ *
+ * Any other frame that still has references after step 6 is held by someone
+ * else: it is not freed -- that would hand out memory
  * somebody can still reach -- but reported, and the heap check below shows
  * it.  Then the heap must be back exactly where it was before the domain
  * was created (free minus total, so memory added later, like freed boot
@@ -40,6 +46,7 @@
 #include <mica/lib.h>
 #include <mica/bug.h>
 #include <asm/mm_arch.h>
+#include <mica/grant_table.h>
 
 #define for_each_page(pg, pos, d) \
     for ((pos) = (d)->page_list.next; \
@@ -81,6 +88,11 @@ static unsigned long relinquish_memory(struct domain *d)
 
     list_for_each_safe(pos, tmp, &d->page_list) {
         pg = list_entry(pos, struct page_info, list);
+        if ((pg->count_info & PGC_count_mask) > 1u + !!(pg->count_info & PGC_allocated) &&
+            gnttab_orphan_frame(d, pg)) {
+            d->gnt_orphaned++;          /* freed when its last mapping goes */
+            continue;
+        }
         if ((pg->count_info & PGC_count_mask) > 1u + !!(pg->count_info & PGC_allocated)) {
             pr_err("teardown: d%u: mfn %#lx still referenced (count %#x, type %#x): kept\n",
                    d->domain_id, page_to_mfn(pg), pg->count_info, pg->type_info);
@@ -114,7 +126,8 @@ static void free_shared_info(struct domain *d)
 
 void domain_destroy(struct domain *d)
 {
-    unsigned long free_before = heap_free_pages(), stuck, scrubbed;
+    unsigned long free_before = heap_free_pages(), stuck, scrubbed, orphaned;
+    unsigned long orphans_freed_before = gnttab_orphans_freed();
     long baseline = d->mm_heap_baseline, expect;
     unsigned int id = d->domain_id;
     char when[48];
@@ -135,10 +148,13 @@ void domain_destroy(struct domain *d)
         mm_audit(when);
     }
     d->state = DOMSTATE_DYING;
+    gnttab_release_mappings(d);         /* what d maps of others (grant issue) */
     for (unsigned int i = 0; i < d->max_vcpus; i++)
         if (d->vcpu[i])
             arch_vcpu_destroy(d->vcpu[i]);  /* GDT/LDT frames, FPU (trap issue) */
     stuck = relinquish_memory(d);
+    orphaned = d->gnt_orphaned;
+    gnttab_destroy(d);                  /* table frames; mappers forget d */
     scrubbed = d->mm_freed_pages;
     for (unsigned int i = 0; i < d->max_vcpus; i++) {
         struct vcpu *v = d->vcpu[i];
@@ -154,11 +170,17 @@ void domain_destroy(struct domain *d)
     xfree_bytes(d, sizeof(*d));
 
     expect = baseline + (long)heap_total_pages();
-    long freed = (long)(heap_free_pages() - free_before);
+    /* Orphaned grant frames of other (dead) granters that our mappings
+     * kept alive were freed with us: they are not ours to count. */
+    long others = (long)(gnttab_orphans_freed() - orphans_freed_before);
+    long freed = (long)(heap_free_pages() - free_before) - others;
     pr_info("teardown: d%u freed %ld pages of the %ld it took (%lu of its frames scrubbed); "
             "free memory %lu pages (before build: %ld): %s\n", id, freed, taken,
             scrubbed, heap_free_pages(), expect,
-            freed == taken && !stuck ? "all memory returned" : "MEMORY LEAK");
+            freed + (long)orphaned == taken && !stuck ? "all memory returned" : "MEMORY LEAK");
+    if (orphaned || others)
+        pr_info("teardown: d%u: %lu frames kept alive by other domains' grant mappings, "
+                "%ld orphaned grant frames of dead granters released\n", id, orphaned, others);
     if (opt_mm_audit) {
         snprintf(when, sizeof(when), "after d%u teardown", id);
         mm_audit(when);

@@ -32,6 +32,7 @@ const struct hypercall_desc hypercall_table[MICA_NR_HYPERCALLS] = {
     HC(__HYPERVISOR_multicall,       multicall,       2),
     HC(__HYPERVISOR_update_va_mapping, update_va_mapping, 4),
     HC(__HYPERVISOR_set_timer_op,    set_timer_op,    2),
+    HC(__HYPERVISOR_grant_table_op,  grant_table_op,  3),
     HC(__HYPERVISOR_event_channel_op_compat, event_channel_op_compat, 1),
     HC(__HYPERVISOR_xen_version,     xen_version,     2),
     HC(__HYPERVISOR_console_io,      console_io,      3),

@@ -38,6 +38,7 @@
 #include <mica/lib.h>
 #include <asm/page.h>
 #include <asm/mm_arch.h>
+#include <mica/grant_table.h>
 #include <asm/m2p.h>
 
 bool opt_mm_audit;
@@ -123,6 +124,8 @@ static void walk_table(struct audit *a, struct page_info *pg)
             continue;
         switch (t & PGT_type_mask) {
         case PGT_l1_page_table:
+            if (e & _PAGE_GNTTAB)
+                break;          /* held by a maptrack entry: counted below */
             expect_ref(a, mfn, d, to, (e & _PAGE_RW) ? PGT_writable_page : 0);
             break;
         case PGT_l2_page_table:
@@ -168,11 +171,49 @@ static void walk_table(struct audit *a, struct page_info *pg)
     }
 }
 
+/*
+ * Grant mappings (grant issue): each maptrack entry holds a general
+ * reference on a frame of its granter (or, after the granter died, of
+ * dom_grant_orphans) and a writable type reference if read-write.
+ */
+static void collect_grants(struct audit *a)
+{
+    struct domain *d;
+    struct list_head *l;
+    unsigned long listed = 0;
+
+    for_each_domain(d) {
+        if (!d->grant)
+            continue;
+        for (unsigned int h = 0; h < GNTTAB_MAPTRACK_MAX; h++) {
+            const struct maptrack *m = &d->grant->maptrack[h];
+            struct domain *owner = m->granter ? m->granter : &dom_grant_orphans;
+
+            if (!m->in_use)
+                continue;
+            if (!mfn_valid(m->frame) || mfn_to_page(m->frame)->owner != owner) {
+                problem(a, m->frame, "grant mapping %u of d%u: frame not the granter's", h,
+                        d->domain_id);
+                continue;
+            }
+            expect_ref(a, m->frame, owner, m->frame, m->rw ? PGT_writable_page : 0);
+        }
+    }
+    list_for_each(l, &dom_grant_orphans.page_list) {
+        a->listed[page_to_mfn(list_entry(l, struct page_info, list))] = 1;
+        listed++;
+    }
+    if (listed != dom_grant_orphans.tot_pages)
+        problem(a, 0, "grant orphans: %lu listed, %lu counted", listed,
+                dom_grant_orphans.tot_pages);
+}
+
 /* Pass 1: expected counts from every holder of references. */
 static void collect(struct audit *a)
 {
     struct domain *d;
 
+    collect_grants(a);
     for_each_domain(d) {
         unsigned long listed = 0;
         struct list_head *l;

@@ -244,6 +244,17 @@ static struct page_info *current_l1_for(const struct vcpu *v, uint32_t va)
     return get_live_table(pte_mfn(l2e), v->domain);
 }
 
+/* For the grant code (mm_ops.h); the static versions stay inlinable here. */
+struct page_info *mm_get_live_table(unsigned long mfn, struct domain *pt_owner)
+{
+    return get_live_table(mfn, pt_owner);
+}
+
+struct page_info *mm_current_l1_for(const struct vcpu *v, uint32_t va)
+{
+    return current_l1_for(v, va);
+}
+
 static long update_va_mapping(uint32_t va, uint64_t val, unsigned long flags,
                               uint16_t domid, unsigned int nr, unsigned int nargs)
 {

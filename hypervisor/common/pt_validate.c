@@ -36,6 +36,9 @@
  *            writes; the guest may set P, RW, US, A, D and AVAIL only.
  *  all       bits 52..62 are reserved; non-present entries are never
  *            checked and hold nothing.
+ *  grants    an L1 entry with _PAGE_GNTTAB (bit 52) was written by
+ *            grant_table.c: its references belong to a maptrack entry,
+ *            so it holds none here, and only grant unmap may change it.
  *
  * Replacing an entry takes the new references first, then writes, then
  * drops the old ones, so a failed update changes nothing.  The one shortcut
@@ -52,6 +55,7 @@
 #include <asm/m2p.h>
 #include <mica/pt_rules.h>
 #include <mica/printk.h>
+#include <mica/grant_table.h>
 
 /* Every refusal of an entry is traceable (loglvl=debug): the rule's line. */
 #define REFUSE(e, why) refuse(e, why, __LINE__)
@@ -138,8 +142,8 @@ static void put_page_from_l1e(pte_t e)
 {
     struct page_info *pg;
 
-    if (!(e & _PAGE_PRESENT))
-        return;
+    if ((e & (_PAGE_PRESENT | _PAGE_GNTTAB)) != _PAGE_PRESENT)
+        return;                 /* not present, or a grant mapping: its maptrack's */
     pg = mfn_to_page(pte_mfn(e));
     if (e & _PAGE_RW)
         put_page_type(pg);
@@ -324,6 +328,8 @@ int mod_l1_entry(struct page_info *tpg, unsigned int idx, pte_t nl,
     int rc;
 
     BUG_ON(idx >= PT_ENTRIES);
+    if ((ol & (_PAGE_PRESENT | _PAGE_GNTTAB)) == (_PAGE_PRESENT | _PAGE_GNTTAB))
+        return REFUSE(ol, "L1: a grant mapping (only grant unmap removes it)");
     if (preserve_ad)
         nl |= ol & (_PAGE_ACCESSED | _PAGE_DIRTY);
     if (nl & _PAGE_PRESENT) {

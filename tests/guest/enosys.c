@@ -52,6 +52,8 @@ static const unsigned int IMPLEMENTED[] = {
     __HYPERVISOR_vm_assist,     /* 21 */
     __HYPERVISOR_update_va_mapping_otherdomain, /* 22 */
     __HYPERVISOR_mmuext_op,     /* 26 */
+    /* grant issue */
+    __HYPERVISOR_grant_table_op, /* 20 */
 };
 
 static bool implemented(unsigned long nr)

@@ -28,7 +28,7 @@ HT_PROGS := test-string test-vsnprintf test-cmdline test-libelf test-page-alloc 
             test-hypercall test-domain-layout \
             test-page-type test-pt-validate test-mm-audit test-pte-write \
             test-time test-timer test-sched-credit test-evtchn test-boot-domains test-console \
-            test-schedule
+            test-schedule test-ring test-grant-entry test-grant-table
 # Pure files of arch/x86 (no inline asm), from the trap issue.
 HT_PROGS += test-desc-check test-pv-rules test-x86-decode
 HOST_TEST_BINS := $(addprefix $(HT_DIR)/,$(HT_PROGS))
@@ -110,7 +110,7 @@ $(HT_DIR)/test-domain-layout: $(HT_DIR)/test-domain-layout.o $(HT_DIR)/obj/domai
 # Memory management: the real page-type core, validator, auditor and buddy
 # allocator on the fake machine of tests/host/mm-world.c.
 HT_MM_OBJS := $(HT_DIR)/mm-world.o $(HT_DIR)/obj/page_type.o $(HT_DIR)/obj/pt_validate.o \
-              $(HT_DIR)/obj/mm_audit.o $(HT_DIR)/obj/page_alloc.o
+              $(HT_DIR)/obj/mm_audit.o $(HT_DIR)/obj/page_alloc.o $(HT_DIR)/obj/grant_entry.o
 $(HT_DIR)/test-page-type: $(HT_DIR)/test-page-type.o $(HT_MM_OBJS)
 	$(HT_LINK)
 $(HT_DIR)/test-pt-validate: $(HT_DIR)/test-pt-validate.o $(HT_MM_OBJS)
@@ -144,6 +144,14 @@ $(HT_DIR)/test-time: $(HT_DIR)/test-time.o $(HT_DIR)/obj/time.o
 $(HT_DIR)/test-timer: $(HT_DIR)/test-timer.o $(HT_DIR)/obj/timer.o $(HT_DIR)/obj/softirq.o
 	$(HT_LINK)
 $(HT_DIR)/test-sched-credit: $(HT_DIR)/test-sched-credit.o $(HT_DIR)/obj/sched_credit.o
+	$(HT_LINK)
+# Grant tables and rings (the grant issue).
+$(HT_DIR)/test-grant-entry.o $(HT_DIR)/obj/grant_entry.o: HT_CFLAGS += $(HT_ARCH_INC)
+$(HT_DIR)/test-grant-entry: $(HT_DIR)/test-grant-entry.o $(HT_DIR)/obj/grant_entry.o
+	$(HT_LINK)
+$(HT_DIR)/test-grant-table: $(HT_DIR)/test-grant-table.o $(HT_DIR)/obj/grant_table.o $(HT_MM_OBJS)
+	$(HT_LINK)
+$(HT_DIR)/test-ring: $(HT_DIR)/test-ring.o
 	$(HT_LINK)
 $(HT_DIR)/test-evtchn: $(HT_DIR)/test-evtchn.o $(HT_DIR)/obj/event_channel.o \
                        $(HT_DIR)/obj/event_2l.o

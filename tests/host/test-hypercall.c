@@ -69,6 +69,8 @@ STUB(update_va_mapping, __HYPERVISOR_update_va_mapping)
 STUB(vm_assist, __HYPERVISOR_vm_assist)
 STUB(update_va_mapping_otherdomain, __HYPERVISOR_update_va_mapping_otherdomain)
 STUB(mmuext_op, __HYPERVISOR_mmuext_op)
+/* grant issue */
+STUB(grant_table_op, __HYPERVISOR_grant_table_op)
 
 static bool implemented(unsigned long nr)
 {
@@ -83,7 +85,9 @@ static bool implemented(unsigned long nr)
            nr == __HYPERVISOR_multicall || nr == __HYPERVISOR_update_va_mapping ||
            nr == __HYPERVISOR_vm_assist ||
            nr == __HYPERVISOR_update_va_mapping_otherdomain ||
-           nr == __HYPERVISOR_mmuext_op;
+           nr == __HYPERVISOR_mmuext_op ||
+           /* grant issue */
+           nr == __HYPERVISOR_grant_table_op;
 }
 
 HTEST(holes_and_out_of_range_are_enosys)

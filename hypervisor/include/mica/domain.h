@@ -140,6 +140,10 @@ struct domain {
     struct timer watchdog_timer[NR_DOMAIN_WATCHDOG_TIMERS];
     unsigned int watchdog_inuse_map;
     struct domu_console console;
+
+    /* --- grant tables (common/grant_table.c) --- */
+    struct grant_table *grant;         /* entries, active entries, maptrack */
+    unsigned long gnt_orphaned;        /* frames left to dom_grant_orphans */
 };
 
 extern struct vcpu *current;

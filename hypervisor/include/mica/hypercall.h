@@ -85,5 +85,7 @@ HYPERCALL_PROTO(update_va_mapping);
 HYPERCALL_PROTO(vm_assist);
 HYPERCALL_PROTO(update_va_mapping_otherdomain);
 HYPERCALL_PROTO(mmuext_op);
+/* grant tables (see docs/grants.md) */
+HYPERCALL_PROTO(grant_table_op);
 
 #endif

@@ -38,4 +38,13 @@ int mm_lookup_domain(uint16_t id, struct domain **out);
  */
 int mm_vcpumask_has_current(guest_va_t mask, bool *hit);
 
+/* ---- Added with the grant issue (defined in mmu_update.c) ---- */
+struct page_info;
+/* A general and a type reference on the validated table at mfn owned by
+ * pt_owner (put_page_and_type releases), or NULL. */
+struct page_info *mm_get_live_table(unsigned long mfn, struct domain *pt_owner);
+/* The live table that maps va in v's current tables (referenced as
+ * above; the caller checks it is an L1), or NULL. */
+struct page_info *mm_current_l1_for(const struct vcpu *v, uint32_t va);
+
 #endif

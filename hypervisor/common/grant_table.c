@@ -1,0 +1,435 @@
+/*
+ * Grant tables: who may map or copy which frame of whom, and the
+ * references that make it safe.
+ *
+ * Each domain gets, at creation, GNTTAB_MAX_FRAMES hypervisor pages for
+ * its grant entries (setup_table hands out their MFNs, "growing" the table
+ * up to that limit), an active-entry array (our copy of every entry in
+ * use, grant_entry.c) and a maptrack table (the mappings it holds as a
+ * mapper).  Allocating everything up front keeps a domain's memory
+ * accounting exact: what it took at creation is what teardown gives back.
+ *
+ * Mapping (GNTTABOP_map_grant_ref) validates everything before it writes:
+ * the granter exists and is alive, the ref is inside the set-up table, a
+ * maptrack slot is free, the PTE location (a VA of the caller's current
+ * tables, or with GNTMAP_contains_pte the 8-byte-aligned machine address
+ * of an entry in one of the caller's validated L1 tables) holds no
+ * mapping; then it pins the entry (flags), takes a general reference on
+ * the frame *against the granter* -- which also proves the granter owns
+ * it -- and, for a read-write map, a writable type reference, so a frame
+ * that is a page table or descriptor page can never be granted writable
+ * (page_type.c's one-type rule).  Only then is the PTE written, marked
+ * _PAGE_GNTTAB.  The maptrack entry holds those references; the PTE holds
+ * none, and the ordinary PTE paths (mmu_update, update_va_mapping, the
+ * writable-page-table assist) refuse to change it: only unmap can.
+ *
+ * Unmap checks the handle, that the address given is the one mapped, that
+ * the table is still a validated L1 of the caller and that the PTE still
+ * maps the granted frame; then clears it and drops the references.  The
+ * caller (grant_table_op.c) flushes the TLB once per batch before
+ * returning to any guest, so no stale translation survives the call.
+ *
+ * Copy pins each grant side for the duration of the copy, takes a
+ * reference (writable type for the destination), checks the offsets and
+ * length stay inside one page, copies, and lets go.
+ *
+ * Teardown: a dying *mapper* unmaps everything it holds
+ * (gnttab_release_mappings, before its memory goes).  A dying *granter*
+ * cannot take back frames others still map: each such frame passes to the
+ * pseudo-domain dom_grant_orphans (it stays counted, off the granter's
+ * books) and is freed like any frame when the last mapping's reference
+ * goes; mappers' maptrack entries forget the granter (gnttab_destroy).
+ */
+#include <mica/grant_table.h>
+#include <mica/domain.h>
+#include <mica/mm.h>
+#include <mica/mm_ops.h>
+#include <mica/pt_rules.h>
+#include <mica/errno.h>
+#include <mica/lib.h>
+#include <mica/printk.h>
+#include <asm/page.h>
+#include <asm/mm_arch.h>
+
+int gnttab_init(struct domain *d)
+{
+    struct grant_table *gt = xzalloc_bytes(sizeof(*gt));
+
+    if (!gt)
+        return -ENOMEM;
+    d->grant = gt;
+    gt->active = xzalloc_bytes(GNTTAB_MAX_ENTRIES * sizeof(*gt->active));
+    gt->maptrack = xzalloc_bytes(GNTTAB_MAPTRACK_MAX * sizeof(*gt->maptrack));
+    if (!gt->active || !gt->maptrack)
+        return -ENOMEM;
+    for (unsigned int i = 0; i < GNTTAB_MAX_FRAMES; i++) {
+        struct page_info *pg = alloc_heap_pages(0);
+
+        if (!pg)
+            return -ENOMEM;
+        gt->frame_mfn[i] = page_to_mfn(pg);
+        gt->shared[i] = map_frame(gt->frame_mfn[i]);
+        memset(gt->shared[i], 0, PAGE_SIZE);
+        pg->owner = d;                      /* shared like shared_info */
+        pg->count_info = PGC_xen_heap | PGC_allocated | 1;
+    }
+    return 0;
+}
+
+int gnttab_setup(struct domain *d, uint32_t nr_frames, unsigned long *mfns)
+{
+    struct grant_table *gt = d->grant;
+
+    if (!gt || nr_frames > GNTTAB_MAX_FRAMES)
+        return GNTST_general_error;
+    for (uint32_t i = 0; i < nr_frames; i++)
+        mfns[i] = gt->frame_mfn[i];
+    if (nr_frames > gt->nr_frames)
+        gt->nr_frames = nr_frames;
+    return GNTST_okay;
+}
+
+static grant_entry_v1_t *shared_entry(struct grant_table *gt, grant_ref_t ref)
+{
+    return (grant_entry_v1_t *)gt->shared[ref / GNTTAB_V1_ENTRIES_PER_FRAME] +
+           ref % GNTTAB_V1_ENTRIES_PER_FRAME;
+}
+
+/* The live granter rd names (GNTST_bad_domain / bad_gntref otherwise). */
+static int lookup_grant(struct domain *ld, domid_t id, grant_ref_t ref, bool self_ok,
+                        struct domain **rd)
+{
+    struct domain *d = (id == DOMID_SELF && self_ok) ? ld : domain_lookup(id);
+
+    if (!d || d->is_dying || domain_is_dead(d) || !d->grant)
+        return GNTST_bad_domain;
+    if (ref >= d->grant->nr_frames * GNTTAB_V1_ENTRIES_PER_FRAME)
+        return GNTST_bad_gntref;
+    *rd = d;
+    return GNTST_okay;
+}
+
+/*
+ * Pin ref of rd for ld and take the frame references a map or copy needs.
+ * Nothing is held on failure.
+ */
+static int acquire(struct domain *ld, struct domain *rd, grant_ref_t ref, bool write,
+                   struct page_info **out)
+{
+    struct active_grant *act = &rd->grant->active[ref];
+    grant_entry_v1_t *e = shared_entry(rd->grant, ref);
+    struct page_info *pg;
+    int rc = gnttab_pin(act, e, ld->domain_id, write);
+
+    if (rc)
+        return rc;
+    if (!mfn_valid(act->frame) || (mfn_to_page(act->frame)->count_info & PGC_xen_heap) ||
+        get_page(pg = mfn_to_page(act->frame), rd)) {
+        gnttab_unpin(act, e, write);
+        return GNTST_general_error;      /* not a frame the granter owns */
+    }
+    if (write && get_page_type(pg, PGT_writable_page)) {
+        put_page(pg);
+        gnttab_unpin(act, e, write);
+        return GNTST_general_error;      /* a page table or descriptor page */
+    }
+    *out = pg;
+    return GNTST_okay;
+}
+
+static void release(struct domain *rd, grant_ref_t ref, struct page_info *pg, bool write)
+{
+    if (write)
+        put_page_type(pg);
+    put_page(pg);
+    if (rd)
+        gnttab_unpin(&rd->grant->active[ref], shared_entry(rd->grant, ref), write);
+}
+
+#define MAP_FLAGS (GNTMAP_device_map | GNTMAP_host_map | GNTMAP_readonly | \
+                   GNTMAP_application_map | GNTMAP_contains_pte)
+
+static int map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
+{
+    struct grant_table *lt = ld->grant;
+    bool write = !(op->flags & GNTMAP_readonly), pte_form = op->flags & GNTMAP_contains_pte;
+    struct domain *rd;
+    struct page_info *l1, *pg;
+    struct maptrack *m = NULL;
+    unsigned int h, idx;
+    pte_t *tab;
+    int rc;
+
+    if (!(op->flags & GNTMAP_host_map) || (op->flags & ~MAP_FLAGS))
+        return GNTST_general_error;     /* device-only maps: no IOMMU here */
+    if ((rc = lookup_grant(ld, op->dom, op->ref, false, &rd)))
+        return rc;
+    for (h = 0; h < GNTTAB_MAPTRACK_MAX; h++)
+        if (!lt->maptrack[h].in_use) {
+            m = &lt->maptrack[h];
+            break;
+        }
+    if (!m)
+        return GNTST_no_space;
+    if (pte_form) {
+        if ((op->host_addr & 7) || !(l1 = mm_get_live_table(op->host_addr >> PAGE_SHIFT, ld)))
+            return GNTST_general_error;
+        idx = (unsigned int)((op->host_addr & (PAGE_SIZE - 1)) >> 3);
+    } else {
+        if ((op->host_addr & (PAGE_SIZE - 1)) || op->host_addr >= HYPERVISOR_VIRT_START ||
+            !(l1 = mm_current_l1_for(current, (uint32_t)op->host_addr)))
+            return GNTST_bad_virt_addr;
+        idx = l1_index((uint32_t)op->host_addr);
+    }
+    tab = map_frame(page_to_mfn(l1));
+    if ((l1->type_info & PGT_type_mask) != PGT_l1_page_table || (tab[idx] & _PAGE_PRESENT)) {
+        put_page_and_type(l1);
+        return pte_form ? GNTST_general_error : GNTST_bad_virt_addr;
+    }
+    if ((rc = acquire(ld, rd, op->ref, write, &pg))) {
+        put_page_and_type(l1);
+        return rc;
+    }
+    /* Committed: nothing below can fail. */
+    tab[idx] = ((pte_t)page_to_mfn(pg) << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_ACCESSED |
+               _PAGE_GNTTAB | (write ? _PAGE_RW | _PAGE_DIRTY : 0) |
+               ((op->flags & GNTMAP_application_map) ? _PAGE_USER : 0);
+    *m = (struct maptrack){ .in_use = true, .rw = write, .pte_form = pte_form,
+                            .granter_id = rd->domain_id, .granter = rd, .ref = op->ref,
+                            .frame = (uint32_t)page_to_mfn(pg),
+                            .pte_maddr = ((uint64_t)page_to_mfn(l1) << PAGE_SHIFT) | idx * 8u,
+                            .va = pte_form ? 0 : (uint32_t)op->host_addr };
+    put_page_and_type(l1);
+    lt->maptrack_used++;
+    lt->maps++;
+    op->handle = h;
+    op->dev_bus_addr = (op->flags & GNTMAP_device_map)
+                     ? (uint64_t)page_to_mfn(pg) << PAGE_SHIFT : 0;
+    return GNTST_okay;
+}
+
+void gnttab_map(struct gnttab_map_grant_ref *op)
+{
+    op->status = (int16_t)map_one(current_domain(), op);
+}
+
+/* Drop mapping m of ld (its PTE already dealt with). */
+static void drop_mapping(struct grant_table *lt, struct maptrack *m)
+{
+    release(m->granter, m->ref, mfn_to_page(m->frame), m->rw);
+    if (!m->granter && !mfn_to_page(m->frame)->owner)
+        pr_info("grant: orphaned frame %#x of dead d%u released\n", m->frame, m->granter_id);
+    m->in_use = false;
+    lt->maptrack_used--;
+    lt->unmaps++;
+}
+
+/* The PTE of m if it is still ours and still maps the grant, else NULL.
+ * ld's table must be a validated L1 of ld. */
+static pte_t *mapped_pte(struct domain *ld, const struct maptrack *m)
+{
+    unsigned long mfn = (unsigned long)(m->pte_maddr >> PAGE_SHIFT);
+    struct page_info *l1 = mfn_valid(mfn) ? mfn_to_page(mfn) : NULL;
+    pte_t *pte;
+
+    if (!l1 || l1->owner != ld || (l1->type_info & PGT_type_mask) != PGT_l1_page_table ||
+        !(l1->type_info & PGT_validated) || (l1->mm_flags & PGF_partial))
+        return NULL;
+    pte = (pte_t *)map_frame(mfn) + ((m->pte_maddr & (PAGE_SIZE - 1)) >> 3);
+    if (!(*pte & _PAGE_PRESENT) || !(*pte & _PAGE_GNTTAB) || pte_mfn(*pte) != m->frame)
+        return NULL;
+    return pte;
+}
+
+static int unmap_one(struct domain *ld, const struct gnttab_unmap_grant_ref *op)
+{
+    struct grant_table *lt = ld->grant;
+    struct maptrack *m;
+    pte_t *pte;
+
+    if (op->handle >= GNTTAB_MAPTRACK_MAX || !lt->maptrack[op->handle].in_use)
+        return GNTST_bad_handle;
+    m = &lt->maptrack[op->handle];
+    if (op->host_addr != (m->pte_form ? m->pte_maddr : m->va))
+        return GNTST_general_error;
+    if (!(pte = mapped_pte(ld, m)))
+        return GNTST_general_error;
+    *pte = 0;
+    drop_mapping(lt, m);
+    return GNTST_okay;
+}
+
+void gnttab_unmap(struct gnttab_unmap_grant_ref *op)
+{
+    op->status = (int16_t)unmap_one(current_domain(), op);
+}
+
+/* ---- copy ---------------------------------------------------------------- */
+
+struct copy_side {
+    struct domain *rd;      /* granter, or NULL for a local frame */
+    grant_ref_t ref;
+    struct page_info *pg;
+};
+
+static int copy_acquire(struct domain *ld, const struct gnttab_copy_ptr *p, bool gref,
+                        bool dest, struct copy_side *s)
+{
+    int rc;
+
+    s->rd = NULL;
+    if (gref) {
+        if ((rc = lookup_grant(ld, p->domid, p->u.ref, true, &s->rd)))
+            return rc;
+        s->ref = p->u.ref;
+        return acquire(ld, s->rd, s->ref, dest, &s->pg);
+    }
+    if (p->domid != DOMID_SELF && p->domid != ld->domain_id)
+        return GNTST_permission_denied;   /* only grants reach other domains */
+    if (!mfn_valid(p->u.gmfn) || (mfn_to_page(p->u.gmfn)->count_info & PGC_xen_heap) ||
+        get_page(s->pg = mfn_to_page(p->u.gmfn), ld))
+        return GNTST_bad_page;
+    if (dest && get_page_type(s->pg, PGT_writable_page)) {
+        put_page(s->pg);
+        return GNTST_general_error;
+    }
+    return GNTST_okay;
+}
+
+static int copy_one(struct domain *ld, const struct gnttab_copy *op)
+{
+    struct copy_side src, dst;
+    int rc;
+
+    if (op->flags & ~(GNTCOPY_source_gref | GNTCOPY_dest_gref))
+        return GNTST_bad_copy_arg;
+    if ((uint32_t)op->source.offset + op->len > PAGE_SIZE ||
+        (uint32_t)op->dest.offset + op->len > PAGE_SIZE)
+        return GNTST_bad_copy_arg;
+    if ((rc = copy_acquire(ld, &op->source, op->flags & GNTCOPY_source_gref, false, &src)))
+        return rc;
+    if ((rc = copy_acquire(ld, &op->dest, op->flags & GNTCOPY_dest_gref, true, &dst))) {
+        release(src.rd, src.ref, src.pg, false);
+        return rc;
+    }
+    memmove((uint8_t *)map_frame(page_to_mfn(dst.pg)) + op->dest.offset,
+            (const uint8_t *)map_frame(page_to_mfn(src.pg)) + op->source.offset, op->len);
+    release(dst.rd, dst.ref, dst.pg, true);
+    release(src.rd, src.ref, src.pg, false);
+    ld->grant->copies++;
+    return GNTST_okay;
+}
+
+void gnttab_copy(struct gnttab_copy *op)
+{
+    op->status = (int16_t)copy_one(current_domain(), op);
+}
+
+/* ---- teardown ------------------------------------------------------------ */
+
+void gnttab_release_mappings(struct domain *d)
+{
+    struct grant_table *gt = d->grant;
+    unsigned int n = 0;
+
+    if (!gt)
+        return;
+    for (unsigned int h = 0; h < GNTTAB_MAPTRACK_MAX && gt->maptrack_used; h++) {
+        struct maptrack *m = &gt->maptrack[h];
+        pte_t *pte;
+
+        if (!m->in_use)
+            continue;
+        if ((pte = mapped_pte(d, m)))
+            *pte = 0;
+        drop_mapping(gt, m);
+        n++;
+    }
+    if (n)
+        pr_info("grant: d%u: %u mappings released at teardown\n", d->domain_id, n);
+}
+
+/* Mappings (and read-write ones) of frame mfn granted by d, in all domains. */
+static unsigned int count_mappings(struct domain *d, unsigned long mfn, unsigned int *rw)
+{
+    struct domain *x;
+    unsigned int n = 0;
+
+    *rw = 0;
+    for_each_domain(x) {
+        struct grant_table *gt = x->grant;
+        if (!gt)
+            continue;
+        for (unsigned int h = 0; h < GNTTAB_MAPTRACK_MAX; h++) {
+            const struct maptrack *m = &gt->maptrack[h];
+            if (m->in_use && m->granter == d && m->frame == mfn) {
+                n++;
+                *rw += m->rw;
+            }
+        }
+    }
+    return n;
+}
+
+bool gnttab_orphan_frame(struct domain *d, struct page_info *pg)
+{
+    unsigned int rw, n = count_mappings(d, page_to_mfn(pg), &rw);
+    uint32_t c = pg->count_info;
+
+    /* Exactly: the teardown's temporary reference, the allocation, n maps. */
+    if (!n || (c & PGC_count_mask) != 1u + !!(c & PGC_allocated) + n ||
+        (pg->type_info & PGT_count_mask) != rw ||
+        (rw && (pg->type_info & PGT_type_mask) != PGT_writable_page))
+        return false;
+    list_del(&pg->list);
+    d->tot_pages--;
+    pg->owner = &dom_grant_orphans;
+    list_add_tail(&pg->list, &dom_grant_orphans.page_list);
+    dom_grant_orphans.tot_pages++;
+    pg->count_info = (c & ~PGC_allocated) - 1u - !!(c & PGC_allocated);
+    return true;
+}
+
+unsigned long gnttab_orphans_freed(void)
+{
+    return dom_grant_orphans.mm_freed_pages;
+}
+
+void gnttab_destroy(struct domain *d)
+{
+    struct grant_table *gt = d->grant;
+    struct domain *x;
+
+    if (!gt)
+        return;
+    for_each_domain(x) {                /* mappers forget d */
+        struct grant_table *xt = x->grant;
+        if (!xt || x == d)
+            continue;
+        for (unsigned int h = 0; h < GNTTAB_MAPTRACK_MAX; h++)
+            if (xt->maptrack[h].in_use && xt->maptrack[h].granter == d)
+                xt->maptrack[h].granter = NULL;
+    }
+    for (unsigned int i = 0; i < GNTTAB_MAX_FRAMES; i++) {
+        struct page_info *pg;
+        if (!gt->shared[i])
+            continue;
+        pg = mfn_to_page(gt->frame_mfn[i]);
+        if ((pg->count_info & PGC_count_mask) != 1) {
+            pr_err("grant: d%u: table frame %#lx still mapped elsewhere (count %#x): kept\n",
+                   d->domain_id, gt->frame_mfn[i], pg->count_info);
+            continue;
+        }
+        memset(gt->shared[i], 0, PAGE_SIZE);
+        pg->count_info = 0;
+        pg->type_info = 0;
+        pg->owner = NULL;
+        free_heap_pages(pg, 0);
+    }
+    if (gt->active)
+        xfree_bytes(gt->active, GNTTAB_MAX_ENTRIES * sizeof(*gt->active));
+    if (gt->maptrack)
+        xfree_bytes(gt->maptrack, GNTTAB_MAPTRACK_MAX * sizeof(*gt->maptrack));
+    xfree_bytes(gt, sizeof(*gt));
+    d->grant = NULL;
+}

@@ -1,0 +1,183 @@
+/*
+ * grant_table_op (20): the hypercall front end of grant tables.
+ *
+ * grant_table_op(cmd, uop, count).  The batched operations (map, unmap,
+ * copy) take an array of `count` structures; each is copied in, done
+ * (common/grant_table.c validates before it changes anything), and its
+ * status copied back, so one bad element fails only itself.  A long batch
+ * stops at a preemption point and continues as a re-issued call on the
+ * rest of the array.  The return value is 0 unless the call itself is bad
+ * (-EFAULT for an unreadable array, -EINVAL for a count the sub-op does
+ * not take); per-element results are in the status fields (GNTST_*).
+ *
+ * After an unmap batch (and before a continuation of one) the TLB is
+ * flushed once, so a stale translation of an unmapped grant never reaches
+ * guest code.  Version 2 (set_version 2, get_status_frames) is refused.
+ */
+#include <mica/hypercall.h>
+#include <mica/errno.h>
+#include <mica/domain.h>
+#include <mica/grant_table.h>
+#include <mica/guest_access.h>
+#include <mica/mm_ops.h>
+#include <mica/mm.h>
+#include <asm/mm_arch.h>
+
+static long setup_table(guest_va_t uop, unsigned int count)
+{
+    struct gnttab_setup_table op;
+    unsigned long mfns[GNTTAB_MAX_FRAMES];
+    struct domain *d;
+    int rc;
+
+    if (count != 1)
+        return -EINVAL;
+    if (copy_from_guest(&op, uop, sizeof(op)))
+        return -EFAULT;
+    if ((rc = mm_lookup_domain(op.dom, &d)))
+        op.status = GNTST_bad_domain;
+    else if (op.nr_frames > GNTTAB_MAX_FRAMES)
+        op.status = GNTST_general_error;
+    else if (!guest_range_ok(op.frame_list, (uint64_t)op.nr_frames * sizeof(xen_pfn_t)))
+        return -EFAULT;
+    else if ((op.status = (int16_t)gnttab_setup(d, op.nr_frames, mfns)) == GNTST_okay) {
+        for (uint32_t i = 0; i < op.nr_frames; i++) {
+            xen_pfn_t f = (xen_pfn_t)mfns[i];
+            if (copy_to_guest(op.frame_list + i * sizeof(f), &f, sizeof(f)))
+                return -EFAULT;
+        }
+    }
+    return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : 0;
+}
+
+static long query_size(guest_va_t uop, unsigned int count)
+{
+    struct gnttab_query_size op;
+    struct domain *d;
+
+    if (count != 1)
+        return -EINVAL;
+    if (copy_from_guest(&op, uop, sizeof(op)))
+        return -EFAULT;
+    if (mm_lookup_domain(op.dom, &d) || !d->grant) {
+        op.status = GNTST_bad_domain;
+    } else {
+        op.nr_frames = d->grant->nr_frames;
+        op.max_nr_frames = GNTTAB_MAX_FRAMES;
+        op.status = GNTST_okay;
+    }
+    return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : 0;
+}
+
+static long set_version(guest_va_t uop, unsigned int count)
+{
+    struct gnttab_set_version op;
+    long rc = 0;
+
+    if (count != 1)
+        return -EINVAL;
+    if (copy_from_guest(&op, uop, sizeof(op)))
+        return -EFAULT;
+    if (op.version == 2)
+        rc = -EOPNOTSUPP;               /* version 2 is not offered */
+    else if (op.version != 1)
+        rc = -EINVAL;
+    op.version = 1;                     /* the version in force, always */
+    return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : rc;
+}
+
+static long get_version(guest_va_t uop, unsigned int count)
+{
+    struct gnttab_get_version op;
+    struct domain *d;
+    int rc;
+
+    if (count != 1)
+        return -EINVAL;
+    if (copy_from_guest(&op, uop, sizeof(op)))
+        return -EFAULT;
+    if ((rc = mm_lookup_domain(op.dom, &d)))
+        return rc;
+    op.version = 1;
+    return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : 0;
+}
+
+static long get_status_frames(guest_va_t uop, unsigned int count)
+{
+    struct gnttab_get_status_frames op;
+
+    if (count != 1)
+        return -EINVAL;
+    if (copy_from_guest(&op, uop, sizeof(op)))
+        return -EFAULT;
+    op.status = GNTST_general_error;    /* status frames exist only in v2 */
+    return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : 0;
+}
+
+/* Run a batch: `one` on each element of size `size`; continuation on
+ * preemption.  flush: an unmap batch (flush the TLB before returning). */
+static long batch(unsigned int cmd, guest_va_t uop, unsigned int count, size_t size,
+                  void (*one)(void *), bool flush)
+{
+    union {
+        struct gnttab_map_grant_ref map;
+        struct gnttab_unmap_grant_ref unmap;
+        struct gnttab_copy copy;
+    } op;
+    long rc = 0;
+    unsigned int i;
+
+    if (!guest_range_ok(uop, (uint64_t)count * size))
+        return -EFAULT;
+    for (i = 0; i < count; i++) {
+        if (i && mm_preempt_check())      /* honours mm_preempt_stress */
+            break;
+        if (copy_from_guest(&op, uop + i * size, size)) {
+            rc = -EFAULT;
+            break;
+        }
+        one(&op);
+        if (copy_to_guest(uop + i * size, &op, size)) {
+            rc = -EFAULT;
+            break;
+        }
+    }
+    if (flush && i)
+        flush_guest_tlb();
+    if (rc || i == count)
+        return rc;
+    return hypercall_create_continuation(__HYPERVISOR_grant_table_op, 3, (unsigned long)cmd,
+                                         (unsigned long)(uop + i * size),
+                                         (unsigned long)(count - i));
+}
+
+static void map_thunk(void *p) { gnttab_map(p); }
+static void unmap_thunk(void *p) { gnttab_unmap(p); }
+static void copy_thunk(void *p) { gnttab_copy(p); }
+
+HYPERCALL_PROTO(grant_table_op)
+{
+    unsigned int cmd = (unsigned int)a1, count = (unsigned int)a3;
+    guest_va_t uop = (guest_va_t)a2;
+
+    switch (cmd) {
+    case GNTTABOP_map_grant_ref:
+        return batch(cmd, uop, count, sizeof(struct gnttab_map_grant_ref), map_thunk, false);
+    case GNTTABOP_unmap_grant_ref:
+        return batch(cmd, uop, count, sizeof(struct gnttab_unmap_grant_ref), unmap_thunk, true);
+    case GNTTABOP_copy:
+        return batch(cmd, uop, count, sizeof(struct gnttab_copy), copy_thunk, false);
+    case GNTTABOP_setup_table:
+        return setup_table(uop, count);
+    case GNTTABOP_query_size:
+        return query_size(uop, count);
+    case GNTTABOP_set_version:
+        return set_version(uop, count);
+    case GNTTABOP_get_version:
+        return get_version(uop, count);
+    case GNTTABOP_get_status_frames:
+        return get_status_frames(uop, count);
+    default:        /* dump_table, transfer, unmap_and_replace, swap_grant_ref, ... */
+        return -ENOSYS;
+    }
+}

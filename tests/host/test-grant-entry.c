@@ -1,0 +1,120 @@
+/*
+ * test-grant-entry: the grant-entry state machine (common/grant_entry.c).
+ *
+ * Pins on a v1 entry the "granter" writes: the flags the hypervisor sets
+ * and clears (GTF_reading while any pin, GTF_writing while a read-write
+ * pin), pin counts per kind, the frame read once at the first pin, the
+ * checks (permit_access, the grantee's domid, readonly), the revoke rule
+ * (a granter's end-access cmpxchg only succeeds with neither bit set), pin
+ * counter saturation, and a pin attempt that finds the entry changed.
+ */
+#include "htest.h"
+#include <mica/grant_table.h>
+#include <mica/domain.h>
+
+static grant_entry_v1_t e;
+static struct active_grant act;
+
+static void grant(uint16_t flags, domid_t to, uint32_t frame)
+{
+    memset(&act, 0, sizeof(act));
+    e.flags = flags;
+    e.domid = to;
+    e.frame = frame;
+}
+
+/* What a granter does to revoke: flags -> 0 unless reading/writing. */
+static bool end_access(void)
+{
+    uint16_t f = e.flags;
+    return !(f & (GTF_reading | GTF_writing)) &&
+           __atomic_compare_exchange_n(&e.flags, &f, 0, false, __ATOMIC_SEQ_CST,
+                                       __ATOMIC_SEQ_CST);
+}
+
+HTEST(read_pin_sets_reading_and_reads_frame_once)
+{
+    grant(GTF_permit_access, 3, 0x1234);
+    CHECK_EQ(gnttab_pin(&act, &e, 3, false), GNTST_okay);
+    CHECK_EQ(e.flags, GTF_permit_access | GTF_reading);
+    CHECK_EQ(act.frame, 0x1234);
+    e.frame = 0x9999;                     /* granter changes it: ignored */
+    CHECK_EQ(gnttab_pin(&act, &e, 3, false), GNTST_okay);
+    CHECK_EQ(act.frame, 0x1234);
+    CHECK_EQ(act.pin_ro, 2);
+    CHECK(!end_access());                 /* revoke while mapped refused */
+    gnttab_unpin(&act, &e, false);
+    CHECK_EQ(e.flags & GTF_reading, GTF_reading);
+    gnttab_unpin(&act, &e, false);
+    CHECK_EQ(e.flags, GTF_permit_access);
+    CHECK(!gnttab_pinned(&act));
+    CHECK(end_access());
+}
+
+HTEST(write_pin_sets_both_and_clears_writing_first)
+{
+    grant(GTF_permit_access, 1, 7);
+    CHECK_EQ(gnttab_pin(&act, &e, 1, false), GNTST_okay);
+    CHECK_EQ(gnttab_pin(&act, &e, 1, true), GNTST_okay);
+    CHECK_EQ(e.flags, GTF_permit_access | GTF_reading | GTF_writing);
+    CHECK_EQ(gnttab_pin(&act, &e, 1, true), GNTST_okay);
+    CHECK_EQ(act.pin_rw, 2);
+    gnttab_unpin(&act, &e, true);
+    CHECK_EQ(e.flags, GTF_permit_access | GTF_reading | GTF_writing);
+    gnttab_unpin(&act, &e, true);
+    CHECK_EQ(e.flags, GTF_permit_access | GTF_reading);   /* ro pin remains */
+    gnttab_unpin(&act, &e, false);
+    CHECK_EQ(e.flags, GTF_permit_access);
+}
+
+HTEST(refusals_change_nothing)
+{
+    grant(GTF_permit_access | GTF_readonly, 2, 5);
+    CHECK_EQ(gnttab_pin(&act, &e, 2, true), GNTST_general_error);  /* readonly */
+    CHECK_EQ(gnttab_pin(&act, &e, 4, false), GNTST_general_error); /* not ours */
+    CHECK_EQ(e.flags, GTF_permit_access | GTF_readonly);
+    CHECK(!gnttab_pinned(&act));
+    grant(GTF_invalid, 2, 5);
+    CHECK_EQ(gnttab_pin(&act, &e, 2, false), GNTST_general_error);
+    grant(GTF_accept_transfer, 2, 5);
+    CHECK_EQ(gnttab_pin(&act, &e, 2, false), GNTST_general_error);
+    grant(GTF_transitive, 2, 5);
+    CHECK_EQ(gnttab_pin(&act, &e, 2, false), GNTST_general_error);
+    CHECK_EQ(e.flags, GTF_transitive);
+    /* readonly grant: a read pin works, a later write pin does not */
+    grant(GTF_permit_access | GTF_readonly, 2, 5);
+    CHECK_EQ(gnttab_pin(&act, &e, 2, false), GNTST_okay);
+    CHECK_EQ(gnttab_pin(&act, &e, 2, true), GNTST_general_error);
+    CHECK_EQ(act.pin_rw, 0);
+    CHECK_EQ(e.flags & GTF_writing, 0);
+    /* pinned for d2: another domain is refused even if the entry changes */
+    e.domid = 6;
+    CHECK_EQ(gnttab_pin(&act, &e, 6, false), GNTST_permission_denied);
+    gnttab_unpin(&act, &e, false);
+}
+
+HTEST(first_write_pin_rechecks_a_changed_entry)
+{
+    grant(GTF_permit_access, 2, 5);
+    CHECK_EQ(gnttab_pin(&act, &e, 2, false), GNTST_okay);
+    e.flags |= GTF_readonly;               /* granter downgrades meanwhile */
+    CHECK_EQ(gnttab_pin(&act, &e, 2, true), GNTST_general_error);
+    gnttab_unpin(&act, &e, false);
+}
+
+HTEST(counts_saturate)
+{
+    grant(GTF_permit_access, 2, 5);
+    act.pin_ro = UINT16_MAX;
+    act.domid = 2;
+    CHECK_EQ(gnttab_pin(&act, &e, 2, false), GNTST_general_error);
+    CHECK_EQ(act.pin_ro, UINT16_MAX);
+}
+
+HTEST(unpin_without_entry_after_granter_died)
+{
+    grant(GTF_permit_access, 2, 5);
+    CHECK_EQ(gnttab_pin(&act, &e, 2, true), GNTST_okay);
+    gnttab_unpin(&act, NULL, true);        /* granter gone: counts only */
+    CHECK(!gnttab_pinned(&act));
+}
