@@ -20,14 +20,26 @@
  * (register_runstate_memory_area: Linux insists on it; 0 unregisters; a
  * copy that faults later is simply lost, as in Xen).  Mica has one vCPU
  * per domain: VCPUOP_initialise finds it already initialised (-EEXIST).
+ *
+ * send_nmi raises a virtual NMI on the vCPU, as Xen does: the argument
+ * must be NULL (-EINVAL), the vCPU's nmi_pending is set and, if it was
+ * not already, the vCPU is kicked (woken if blocked -- an NMI is not
+ * maskable by the event mask, so it must not sleep through one).  The
+ * NMI itself is delivered by arch/x86/bounce.c on the vCPU's next way
+ * back to the guest: to its NMI callback, events masked, NMIs masked
+ * until the iret hypercall; one raised meanwhile stays pending (one,
+ * not counted) until then.  With no NMI callback registered it is
+ * discarded there, as Xen discards it.
+ *
  * Calls Mica does not offer (register_vcpu_info, the time and physical
- * area registrations, send_nmi) return -ENOSYS, as Xen does for a command
- * it lacks; guests fall back to the shared_info vcpu_info.
+ * area registrations) return -ENOSYS, as Xen does for a command it lacks;
+ * guests fall back to the shared_info vcpu_info.
  */
 #include <mica/hypercall.h>
 #include <mica/errno.h>
 #include <mica/domain.h>
 #include <mica/sched.h>
+#include <mica/event.h>
 #include <mica/guest_access.h>
 #include <public/vcpu.h>
 
@@ -123,6 +135,14 @@ HYPERCALL_PROTO(vcpu_op)
         vcpu_set_runstate_area(v, va);
         return 0;
     }
+    case VCPUOP_send_nmi:
+        if (arg)
+            return -EINVAL;
+        if (!v->nmi_pending) {
+            v->nmi_pending = true;
+            vcpu_kick(v);
+        }
+        return 0;
     case VCPUOP_get_physid:
         return -EINVAL;                 /* no pinned hardware-domain vCPUs */
     default:

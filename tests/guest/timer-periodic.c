@@ -135,7 +135,8 @@ void test_main(void)
     CHECK_RC(HYPERVISOR_vcpu_op(VCPUOP_get_physid, 0, ticks), -XEN_EINVAL, "get_physid");
     CHECK_RC(HYPERVISOR_vcpu_op(VCPUOP_register_vcpu_info, 0, ticks), -XEN_ENOSYS,
              "register_vcpu_info");
-    CHECK_RC(HYPERVISOR_vcpu_op(VCPUOP_send_nmi, 0, NULL), -XEN_ENOSYS, "send_nmi");
+    CHECK_RC(HYPERVISOR_vcpu_op(VCPUOP_register_vcpu_time_memory_area, 0, ticks), -XEN_ENOSYS,
+             "register_vcpu_time_memory_area");
     CHECK_RC(HYPERVISOR_vcpu_op(99, 0, NULL), -XEN_ENOSYS, "vcpu_op 99");
     CHECK_RC(HYPERVISOR_vcpu_op(VCPUOP_get_runstate_info, 0, NULL), -XEN_EFAULT, "runstate NULL");
     struct vcpu_runstate_info rs;

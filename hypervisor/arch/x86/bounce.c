@@ -28,8 +28,11 @@
  * an "interrupt gate" trap entry (TI_IF_FLAG), an event callback or a
  * masking failsafe callback, with evtchn_upcall_mask set.
  *
- * Event upcalls and pending NMIs are delivered here too, from
- * arch_return_to_guest() on every way back to a guest.
+ * Event upcalls and pending NMIs (a physical NMI for the initial domain's
+ * vCPU 0, or VCPUOP_send_nmi) are delivered here too, from
+ * arch_return_to_guest() on every way back to a guest.  An NMI goes
+ * first; it is masked from its delivery until the iret hypercall, and
+ * a vCPU without an NMI callback loses it (Xen's behaviour).
  */
 #include <mica/types.h>
 #include <mica/domain.h>
@@ -221,9 +224,13 @@ void pv_deliver_pending(struct cpu_regs *r)
     if (v->nmi_pending && !v->nmi_masked) {
         struct bounce b = { .cs = FLAT_RING1_CS, .eip = v->nmi_cb_eip, .mask_events = true };
         v->nmi_pending = false;
-        if (!pv_bounce(r, &b, "NMI callback"))
-            return;
-        v->nmi_masked = true;           /* until the iret hypercall */
+        /* No NMI callback (VCPUOP_send_nmi to a vCPU without one): Xen
+         * drops the NMI on the floor, and so do we. */
+        if (v->nmi_cb_eip) {
+            if (!pv_bounce(r, &b, "NMI callback"))
+                return;
+            v->nmi_masked = true;       /* until the iret hypercall */
+        }
     }
     if (vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask && v->event_cb.cs) {
         struct bounce b = { .cs = (uint16_t)v->event_cb.cs, .eip = v->event_cb.eip,
