@@ -441,11 +441,12 @@ void sched_dump(void)
     struct list_head *pos;
     s_time_t now = NOW();
 
-    keyprintk("Scheduler (credit), CPU0, now %lu ns: running %s\n",
-              (unsigned long)now, cpu0_sched.curr ? "" : "idle");
     if (cpu0_sched.curr) {
         struct vcpu *v = container_of(cpu0_sched.curr, struct vcpu, sched);
-        keyprintk("  running: d%u v%u\n", v->domain->domain_id, v->vcpu_id);
+        keyprintk("Scheduler (credit), CPU0, now %lu ns: running d%u v%u\n",
+                  (unsigned long)now, v->domain->domain_id, v->vcpu_id);
+    } else {
+        keyprintk("Scheduler (credit), CPU0, now %lu ns: idle\n", (unsigned long)now);
     }
     keyprintk("  run queue:%s\n", list_empty(&cpu0_sched.runq) ? " empty" : "");
     list_for_each(pos, &cpu0_sched.runq) {
