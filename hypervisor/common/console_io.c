@@ -17,7 +17,8 @@
  * 11 KiB/s, so no domain can take more than a fifth of it for long.
  * CONSOLEIO_read is for the initial domain only and never blocks; to wait
  * for input it binds VIRQ_CONSOLE, which a polling timer raises while
- * input is waiting (the UART's interrupt is not used).
+ * input is waiting.  Input reaches it through console_input.c, which
+ * diverts the debug-key switch (Ctrl-A three times) and the debug keys.
  *
  * The buffer is checked as a whole against the guest hole before anything
  * is printed, then copied in small chunks through the guest's page tables;
@@ -31,30 +32,8 @@
 #include <mica/lib.h>
 #include <mica/console.h>
 #include <mica/time.h>
-#include <mica/timer.h>
-#include <mica/event.h>
+#include <mica/keyhandler.h>
 #include <public/xen.h>
-
-#define CONSOLE_POLL_BOUND   MILLISECS(50)
-#define CONSOLE_POLL_IDLE    SECONDS(1)
-
-static struct timer console_poll_timer;
-
-static void console_poll(void *unused)
-{
-    struct domain *d0 = domain_lookup(0);
-    bool bound = d0 && d0->vcpu[0] && d0->vcpu[0]->virq_to_evtchn[VIRQ_CONSOLE];
-
-    if (bound && arch_console_input_ready())
-        send_guest_global_virq(d0, VIRQ_CONSOLE);
-    set_timer(&console_poll_timer, NOW() + (bound ? CONSOLE_POLL_BOUND : CONSOLE_POLL_IDLE));
-}
-
-void console_input_poll_start(void)
-{
-    init_timer(&console_poll_timer, console_poll, NULL);
-    set_timer(&console_poll_timer, NOW() + CONSOLE_POLL_IDLE);
-}
 
 void console_bucket_refill(int64_t *tokens, s_time_t *refilled, s_time_t now,
                            int64_t rate, int64_t burst)
@@ -163,16 +142,16 @@ static long console_read_guest(struct domain *d, guest_va_t buf, uint32_t count)
     /* Check the whole buffer first, so no input is consumed and then lost. */
     if (guest_probe_writable(buf, count))
         return -EFAULT;
+    console_input_drain();
     while (done < count) {
-        uint32_t n = 0;
-        int c;
-        while (n < sizeof(chunk) && done + n < count && (c = arch_console_getc()) >= 0)
-            chunk[n++] = (char)c;
+        uint32_t want = count - done < sizeof(chunk) ? count - done : sizeof(chunk);
+        size_t n = console_input_peek(chunk, want);
         if (n == 0)
             break;
         if (copy_to_guest(buf + done, chunk, n))
-            return -EFAULT;
-        done += n;
+            return -EFAULT;              /* the bytes stay in the ring */
+        console_input_consume(n);
+        done += (uint32_t)n;
     }
     return done;
 }

@@ -44,6 +44,7 @@
 #include <mica/printk.h>
 #include <mica/lib.h>
 #include <mica/guest_access.h>
+#include <mica/keyhandler.h>
 #include <public/vcpu.h>
 
 static struct csched_cpu cpu0_sched;
@@ -430,4 +431,38 @@ void schedule(void)
 void scheduler_start(void)
 {
     schedule();
+}
+
+/* Debug key 'r': the CPU's current vCPU, its run queue in order, and every
+ * vCPU it carries with its credit and flags. */
+void sched_dump(void)
+{
+    static const char *const prio[] = { "over", "under", "boost" };
+    struct list_head *pos;
+    s_time_t now = NOW();
+
+    if (cpu0_sched.curr) {
+        struct vcpu *v = container_of(cpu0_sched.curr, struct vcpu, sched);
+        keyprintk("Scheduler (credit), CPU0, now %lu ns: running d%u v%u\n",
+                  (unsigned long)now, v->domain->domain_id, v->vcpu_id);
+    } else {
+        keyprintk("Scheduler (credit), CPU0, now %lu ns: idle\n", (unsigned long)now);
+    }
+    keyprintk("  run queue:%s\n", list_empty(&cpu0_sched.runq) ? " empty" : "");
+    list_for_each(pos, &cpu0_sched.runq) {
+        struct csched_vcpu *sv = list_entry(pos, struct csched_vcpu, runq_elem);
+        struct vcpu *v = container_of(sv, struct vcpu, sched);
+        keyprintk("    d%u v%u %s credit %ld\n", v->domain->domain_id, v->vcpu_id,
+                  prio[sv->prio], (long)sv->credit);
+    }
+    keyprintk("  all vCPUs:\n");
+    list_for_each(pos, &cpu0_sched.all) {
+        struct csched_vcpu *sv = list_entry(pos, struct csched_vcpu, all_elem);
+        struct vcpu *v = container_of(sv, struct vcpu, sched);
+        keyprintk("    d%u v%u weight %u credit %ld %s%s%s%s pause %d\n",
+                  v->domain->domain_id, v->vcpu_id, sv->weight, (long)sv->credit,
+                  prio[sv->prio], v->is_running ? " running" : "",
+                  (v->pause_flags & VPF_blocked) ? (v->polling ? " polling" : " blocked") : "",
+                  (v->pause_flags & VPF_down) ? " down" : "", v->pause_count);
+    }
 }

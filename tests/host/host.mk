@@ -28,7 +28,7 @@ HT_PROGS := test-string test-vsnprintf test-cmdline test-libelf test-page-alloc 
             test-hypercall test-domain-layout \
             test-page-type test-pt-validate test-mm-audit test-pte-write \
             test-time test-timer test-sched-credit test-evtchn test-boot-domains test-console \
-            test-schedule test-ring test-grant-entry test-grant-table
+            test-console-switch test-schedule test-ring test-grant-entry test-grant-table
 # Pure files of arch/x86 (no inline asm), from the trap issue.
 HT_PROGS += test-desc-check test-pv-rules test-x86-decode
 HOST_TEST_BINS := $(addprefix $(HT_DIR)/,$(HT_PROGS))
@@ -161,6 +161,10 @@ $(HT_DIR)/test-boot-domains: $(HT_DIR)/test-boot-domains.o $(HT_DIR)/obj/boot_do
 	$(HT_LINK)
 $(HT_DIR)/test-console: $(HT_DIR)/test-console.o $(HT_DIR)/obj/console_io.o
 	$(HT_LINK)
+$(HT_DIR)/obj/console_input.o $(HT_DIR)/test-console-switch.o: HT_CFLAGS += $(HT_ARCH_INC)
+$(HT_DIR)/test-console-switch: $(HT_DIR)/test-console-switch.o $(HT_DIR)/obj/console_switch.o \
+                               $(HT_DIR)/obj/console_input.o
+	$(HT_LINK)
 $(HT_DIR)/test-schedule: $(HT_DIR)/test-schedule.o $(HT_DIR)/obj/schedule.o \
                          $(HT_DIR)/obj/sched_credit.o $(HT_DIR)/obj/timer.o $(HT_DIR)/obj/softirq.o
 	$(HT_LINK)
@@ -179,7 +183,7 @@ HT_FREESTANDING := -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-n
 HT_COMMON := string vsnprintf cmdline libelf page_alloc symbols hypercall domain_layout \
              page_type pt_validate mm_audit \
              time timer softirq sched_credit event_channel event_2l event_channel_op \
-             boot_domains console_io schedule sched_op vcpu_op
+             boot_domains console_io console_switch console_input keyhandler schedule sched_op vcpu_op
 
 check-common-freestanding: $(patsubst %,$(BUILD)/check/%.o,$(HT_COMMON))
 

@@ -12,6 +12,7 @@
 #include <mica/guest_access.h>
 #include <mica/errno.h>
 #include <mica/printk.h>
+#include <mica/keyhandler.h>
 
 struct vcpu *current;
 static s_time_t fake_now = SECONDS(10);
@@ -36,12 +37,10 @@ void printk_level(enum log_level lvl, const char *fmt, ...)
     vsnprintf(warn + l, sizeof(warn) - l, fmt, ap);
     va_end(ap);
 }
-int arch_console_getc(void) { return -1; }
-bool arch_console_input_ready(void) { return false; }
-struct domain *domain_lookup(domid_t id) { return NULL; }
-void send_guest_global_virq(struct domain *d, unsigned int virq) { }
-void init_timer(struct timer *t, void (*fn)(void *), void *data) { }
-void set_timer(struct timer *t, s_time_t expires) { }
+/* Console input (console_input.c) is tested in test-console-switch. */
+void console_input_drain(void) { }
+size_t console_input_peek(char *buf, size_t n) { return 0; }
+void console_input_consume(size_t n) { }
 bool guest_range_ok(guest_va_t va, uint64_t len) { return (uint64_t)va + len <= 0xF5800000u; }
 /* "Guest addresses" are offsets into this buffer. */
 static char guest_mem[1 << 20];

@@ -16,6 +16,7 @@
  */
 #include <setjmp.h>
 #include "htest.h"
+#include <mica/printk.h>
 #include <mica/sched.h>
 #include <mica/domain.h>
 #include <mica/timer.h>
@@ -32,6 +33,7 @@ enum { RESUMED = 1, HUNG, SHUTDOWN };
 
 s_time_t NOW(void) { return fake_now; }
 void arch_timer_program(s_time_t deadline) { }
+void printk_level(enum log_level lvl, const char *fmt, ...) { }
 void arch_vcpu_save(struct vcpu *v) { }
 void arch_vcpu_resume(struct vcpu *v) { resumed = v; longjmp(jb, RESUMED); }
 void arch_idle_wait(void)

@@ -78,7 +78,7 @@ IFS='|' read -r -a fields <<< "$entry"
 expect=$(trim "${fields[1]:-}")
 timeout_s=$(trim "${fields[2]:-}")
 hv='' guest='' mod='' elf=$NAME icount='' dom_success=0 input=
-logs=() nologs=() doms=()
+logs=() nologs=() doms=() steps=()
 for ((i = 3; i < ${#fields[@]}; i++)); do
 	opt=$(trim "${fields[i]}")
 	case $opt in
@@ -90,6 +90,7 @@ for ((i = 3; i < ${#fields[@]}; i++)); do
 	dom=*)   doms+=("${opt#dom=}") ;;
 	dom-initrd=*) doms+=("@initrd ${opt#dom-initrd=}") ;;
 	input=*) input=${opt#input=} ;;
+	input@*=*) steps+=("${opt#input@}") ;;
 	dom-success=*) dom_success=${opt#dom-success=} ;;
 	icount)  icount=0 ;;
 	icount=*) icount=${opt#icount=} ;;
@@ -141,11 +142,27 @@ extra=()
 
 mkdir -p "$LOG_DIR"
 LOG=$LOG_DIR/$NAME.log
+
+# QEMU's stdin: input= after 2 seconds, then each input@MARKER=TEXT once
+# MARKER is in the log (polled every 0.1 s, given up at the timeout).
+feed_input() {
+	local step marker text tries
+	if [[ -n $input ]]; then sleep 2; printf '%s\r' "$input"; fi
+	for step in ${steps[@]+"${steps[@]}"}; do
+		marker=${step%%=*} text=${step#*=}
+		for ((tries = timeout_s * 10; tries > 0; tries--)); do
+			grep -qaF -- "$marker" "$LOG" 2> /dev/null && break
+			sleep 0.1
+		done
+		((tries > 0)) || return
+		printf '%b' "$text"
+	done
+}
 # shellcheck disable=SC2086  # QEMU_ACCEL and QEMU_EXTRA are word lists
 timeout -k 5 "$timeout_s" "$QEMU" -machine pc $QEMU_ACCEL -m "$QEMU_MEM" \
 	-nographic -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-kernel "$IMAGE" -append "$append" -initrd "$initrd" ${extra[@]+"${extra[@]}"} $QEMU_EXTRA \
-	< <(if [[ -n $input ]]; then sleep 2; printf '%s\r' "$input"; fi) \
+	< <(feed_input) \
 	> "$LOG" 2>&1
 rc=$?
 

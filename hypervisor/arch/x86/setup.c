@@ -40,6 +40,7 @@
 #include <mica/sched.h>
 #include <mica/boot_domains.h>
 #include <mica/console.h>
+#include <mica/keyhandler.h>
 
 void serial_init(uint16_t base, uint32_t baud);
 void start_mica(uint32_t magic, uint32_t info);

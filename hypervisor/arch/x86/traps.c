@@ -24,6 +24,7 @@
 #include <mica/types.h>
 #include <mica/printk.h>
 #include <mica/domain.h>
+#include <mica/keyhandler.h>
 #include <mica/boot.h>
 #include <mica/symbols.h>
 #include <mica/guest_access.h>
@@ -155,6 +156,18 @@ void arch_dump_guest_state(struct vcpu *v)
     pr_err("  ds %04x es %04x fs %04x gs %04x cr2 %08lx cr3 mfn %#lx\n",
            read_sreg_ds(), read_sreg_es(), read_sreg_fs(), read_sreg_gs(),
            v->guest_cr2, v->guest_l3_mfn);
+}
+
+/* Debug key 'd': the registers of any vCPU -- the live frame if it is the
+ * one interrupted, else the frame saved when it was descheduled. */
+void arch_dump_vcpu_brief(struct vcpu *v)
+{
+    const struct cpu_regs *r = (v == current && v->is_running) ? guest_regs() : &v->user_regs;
+
+    keyprintk("    v%u: eip %04x:%08x esp %08x eflags %08x eax %08x cr3 mfn %#lx%s\n",
+              v->vcpu_id, (unsigned int)r->cs, (unsigned int)r->rip,
+              (unsigned int)r->rsp, (unsigned int)r->rflags, (unsigned int)r->rax,
+              v->guest_l3_mfn, v == current ? " (current)" : "");
 }
 
 static void guest_trap(struct cpu_regs *r)

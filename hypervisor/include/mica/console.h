@@ -19,12 +19,7 @@ struct domain;
 #define DOMU_CONSOLE_BURST   8192          /* bytes a quiet domain may print at once */
 #define DOMU_CONSOLE_RATE    2048          /* bytes per second, sustained */
 
-/*
- * VIRQ_CONSOLE: the UART has no interrupt line wired up, so console input
- * is polled -- every 50 ms while the initial domain has VIRQ_CONSOLE
- * bound, every second otherwise -- and the VIRQ raised while input waits.
- */
-void console_input_poll_start(void);
+/* Console input (polling, VIRQ_CONSOLE, debug keys): mica/keyhandler.h. */
 
 /* Print any partial line and the suppressed-bytes count (domain dies). */
 void domu_console_flush(struct domain *d);
