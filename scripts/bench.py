@@ -127,6 +127,10 @@ def collect(elfs, modes):
     return results
 
 
+def pct(x):
+    return ("%.1f" % x) if x >= 0.1 else ("%.2g" % x)
+
+
 def fmt(v):
     return ("%.2f" % v).rstrip("0").rstrip(".") if v is not None else "-"
 
@@ -151,10 +155,10 @@ def report(results, baseline):
         note = ""
         if base is not None and ins is not None:
             if ins > base:
-                note = "REGRESSION +%.1f%%" % (100.0 * (ins - base) / base if base else 100)
+                note = "REGRESSION +%s%%" % pct(100.0 * (ins - base) / base if base else 100)
                 regressions.append(c)
             elif ins < base:
-                note = "improved -%.1f%%" % (100.0 * (base - ins) / base)
+                note = "improved -%s%%" % pct(100.0 * (base - ins) / base)
         elif ins is not None:
             note = "new"
         print("%-*s  %12s  %7s  %15s  %7s  %12s  %s" % (
