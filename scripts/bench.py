@@ -128,7 +128,7 @@ def collect(elfs, modes):
 
 
 def pct(x):
-    return ("%.1f" % x) if x >= 0.1 else ("%.2g" % x)
+    return ("%.1f" % x) if x >= 0.1 else ("%.4f" % x)
 
 
 def fmt(v):
