@@ -176,14 +176,11 @@ HYPERCALL_PROTO(mmu_update)
     guest_va_t ureqs = (guest_va_t)a1, pdone = (guest_va_t)a3;
     unsigned int count = (unsigned int)a2, fd = (unsigned int)a4;
     struct domain *pt_owner, *pg_owner;
-    uint32_t done = 0;
+    uint32_t done;
     unsigned int i;
     int rc;
 
-    if (count & MMU_UPDATE_PREEMPTED) {
-        count &= ~MMU_UPDATE_PREEMPTED;
-        done = (uint32_t)a5;
-    }
+    done = mm_batch_resume(&count, a5);
     /* foreigndom: bits 15..0 own the mapped frames, 31..16 = tables' owner + 1. */
     if ((rc = mm_lookup_domain((uint16_t)fd, &pg_owner)))
         return rc;

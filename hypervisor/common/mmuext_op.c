@@ -228,14 +228,11 @@ HYPERCALL_PROTO(mmuext_op)
     guest_va_t uops = (guest_va_t)a1, pdone = (guest_va_t)a3;
     unsigned int count = (unsigned int)a2, fd = (unsigned int)a4;
     struct domain *pg_owner;
-    uint32_t done = 0;
+    uint32_t done;
     unsigned int i;
     int rc;
 
-    if (count & MMU_UPDATE_PREEMPTED) {
-        count &= ~MMU_UPDATE_PREEMPTED;
-        done = (uint32_t)a5;
-    }
+    done = mm_batch_resume(&count, a5);
     if ((rc = mm_lookup_domain((uint16_t)fd, &pg_owner)))
         return rc;
     if (mm_finish_pending(true) == -ERESTART)

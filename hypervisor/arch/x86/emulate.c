@@ -57,15 +57,9 @@
 #define CR4_PV_VIEW         (X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT)
 #define STRING_IO_BATCH     1024        /* elements per fault; then restart */
 
-struct emul {
-    struct cpu_regs *r;
-    struct vcpu *v;
-    uint32_t cs_base;
-};
-
-static int fetch(void *ctx, unsigned int off, uint8_t *b)
+int pv_insn_fetch(void *ctx, unsigned int off, uint8_t *b)
 {
-    const struct emul *e = ctx;
+    const struct pv_insn_ctx *e = ctx;
     uint32_t lin = e->cs_base + (uint32_t)e->r->rip + off;
     return copy_from_guest(b, lin, 1) ? -1 : 0;
 }
@@ -192,7 +186,7 @@ static uint16_t seg_selector(const struct cpu_regs *r, int seg)
     }
 }
 
-static bool emulate_string_io(struct emul *e, const struct x86_insn *in,
+static bool emulate_string_io(struct pv_insn_ctx *e, const struct x86_insn *in,
                               unsigned int port, unsigned int bytes, bool is_in)
 {
     struct cpu_regs *r = e->r;
@@ -229,7 +223,7 @@ static bool emulate_string_io(struct emul *e, const struct x86_insn *in,
     return true;
 }
 
-static bool emulate_io(struct emul *e, const struct x86_insn *in)
+static bool emulate_io(struct pv_insn_ctx *e, const struct x86_insn *in)
 {
     struct cpu_regs *r = e->r;
     unsigned int bytes = (in->op & 1) ? (in->opsize ? 2 : 4) : 1;
@@ -251,7 +245,7 @@ static bool emulate_io(struct emul *e, const struct x86_insn *in)
 
 /* ---- the ring-1 privileged instructions --------------------------------- */
 
-static bool emulate_privileged(struct emul *e, const struct x86_insn *in)
+static bool emulate_privileged(struct pv_insn_ctx *e, const struct x86_insn *in)
 {
     struct cpu_regs *r = e->r;
     struct vcpu *v = e->v;
@@ -317,13 +311,13 @@ static bool emulate_privileged(struct emul *e, const struct x86_insn *in)
  * gate).  The instruction says which n it was, so either form is accepted
  * and a refused INT n always reaches the guest with the architectural code.
  */
-static bool emulate_int_n(struct emul *e, uint32_t ec)
+static bool emulate_int_n(struct pv_insn_ctx *e, uint32_t ec)
 {
     struct x86_insn in;
     unsigned int n;
     const struct trap_info *ti;
 
-    if (x86_decode(&in, fetch, e) || in.op != 0xcd || in.twobyte)
+    if (x86_decode(&in, pv_insn_fetch, e) || in.op != 0xcd || in.twobyte)
         return false;
     n = in.imm8;
     if ((ec >> 3) != n && (ec >> 4) != n)
@@ -340,7 +334,7 @@ static bool emulate_int_n(struct emul *e, uint32_t ec)
 
 bool emulate_gp_fault(struct cpu_regs *r)
 {
-    struct emul e = { .r = r, .v = current };
+    struct pv_insn_ctx e = { .r = r, .v = current };
     uint32_t ec = (uint32_t)r->error_code;
     struct x86_insn in;
 
@@ -350,7 +344,7 @@ bool emulate_gp_fault(struct cpu_regs *r)
         return emulate_int_n(&e, ec);
     if ((ec & 3) == 0 && ec != 0)       /* a selector: maybe a call gate */
         return emulate_gate_op(r, ec);
-    if (ec != 0 || x86_decode(&in, fetch, &e) || in.lock)
+    if (ec != 0 || x86_decode(&in, pv_insn_fetch, &e) || in.lock)
         return false;
 
     if (!in.twobyte && ((in.op >= 0x6c && in.op <= 0x6f) ||

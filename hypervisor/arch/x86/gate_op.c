@@ -45,18 +45,6 @@
 #include <asm/desc_check.h>
 #include <asm/x86_decode.h>
 
-struct gate_ctx {
-    struct cpu_regs *r;
-    struct vcpu *v;
-    uint32_t cs_base;
-};
-
-static int fetch(void *ctx, unsigned int off, uint8_t *b)
-{
-    const struct gate_ctx *c = ctx;
-    return copy_from_guest(b, c->cs_base + (uint32_t)c->r->rip + off, 1) ? -1 : 0;
-}
-
 /* Every page of [va, va+len) present and user-accessible in the guest's tables. */
 static bool user_readable(const struct vcpu *v, uint32_t va, uint32_t len)
 {
@@ -75,7 +63,7 @@ static bool user_readable(const struct vcpu *v, uint32_t va, uint32_t len)
     return true;
 }
 
-static bool read_guest(const struct gate_ctx *c, bool user, uint32_t va, void *buf,
+static bool read_guest(const struct pv_insn_ctx *c, bool user, uint32_t va, void *buf,
                        uint32_t len)
 {
     return (!user || user_readable(c->v, va, len)) && !copy_from_guest(buf, va, len);
@@ -101,7 +89,7 @@ static uint16_t seg_sel(const struct cpu_regs *r, int seg)
 }
 
 /* The selector of the far pointer the instruction uses; false if unreadable. */
-static bool far_selector(const struct gate_ctx *c, const struct x86_insn *in, bool user,
+static bool far_selector(const struct pv_insn_ctx *c, const struct x86_insn *in, bool user,
                          uint16_t *sel)
 {
     uint32_t gpr[8], base, ea;
@@ -136,7 +124,7 @@ static bool push_frame(struct cpu_regs *r, uint16_t ss, uint32_t sp, const uint3
 
 bool emulate_gate_op(struct cpu_regs *r, uint32_t ec)
 {
-    struct gate_ctx c = { .r = r, .v = current };
+    struct pv_insn_ctx c = { .r = r, .v = current };
     unsigned int cpl = guest_ring(r), new_cpl, params;
     uint64_t gate, target;
     struct x86_insn in;
@@ -145,7 +133,7 @@ bool emulate_gate_op(struct cpu_regs *r, uint32_t ec)
 
     /* 1. a far CALL/JMP naming this gate */
     if (!guest_segment_base(c.v, (uint16_t)r->cs, &c.cs_base) ||
-        x86_decode(&in, fetch, &c) || in.lock || in.rep ||
+        x86_decode(&in, pv_insn_fetch, &c) || in.lock || in.rep ||
         (!x86_is_far_call(&in) && !x86_is_far_jmp(&in)) ||
         !far_selector(&c, &in, user, &sel) || (sel & ~3u) != (ec & ~3u))
         return false;

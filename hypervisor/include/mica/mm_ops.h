@@ -25,6 +25,19 @@ long mm_batch_continuation(unsigned int nr, guest_va_t list, size_t size,
                            guest_va_t pdone, uint32_t done, unsigned long fd);
 
 /*
+ * The inverse, on entry to the batch hypercall: strip the marker from
+ * *count and return the progress carried in the fifth argument (0 for a
+ * call the guest issued itself).
+ */
+static inline uint32_t mm_batch_resume(unsigned int *count, unsigned long a5)
+{
+    if (!(*count & MMU_UPDATE_PREEMPTED))
+        return 0;
+    *count &= ~MMU_UPDATE_PREEMPTED;
+    return (uint32_t)a5;
+}
+
+/*
  * The domain a request names.  DOMID_SELF or the caller's own id: the
  * caller.  Anything else: -EPERM unless the caller is privileged, then the
  * existing domain with that id or -ESRCH.

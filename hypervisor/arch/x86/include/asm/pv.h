@@ -27,6 +27,20 @@ static inline unsigned int guest_ring(const struct cpu_regs *r) { return r->cs &
 /* ---- bounce.c ---------------------------------------------------------- */
 
 /* Where and how to enter the guest kernel. */
+/*
+ * A guest instruction the hypervisor decodes (the #GP emulation in
+ * emulate.c, call gates in gate_op.c): the interrupted registers, the
+ * vCPU, and the base of the guest's CS.  pv_insn_fetch() is the
+ * x86_decode() fetch callback for it: byte `off` after CS.base + EIP,
+ * read through the guest's own page tables.
+ */
+struct pv_insn_ctx {
+    struct cpu_regs *r;
+    struct vcpu *v;
+    uint32_t cs_base;
+};
+int pv_insn_fetch(void *ctx, unsigned int off, uint8_t *b);
+
 struct bounce {
     uint16_t cs;
     uint32_t eip;
