@@ -24,7 +24,7 @@ HT_CFLAGS := -g -O1 -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
              $(HT_SAN) -Iinclude -Ihypervisor/include -Ihypervisor/arch/x86/include
 HT_LDFLAGS := $(HT_SAN)
 
-HT_PROGS := test-string test-vsnprintf test-cmdline test-libelf test-page-alloc test-symbols \
+HT_PROGS := test-string test-vsnprintf test-cmdline test-libelf test-libelf-load test-page-alloc test-symbols \
             test-hypercall test-domain-layout \
             test-page-type test-pt-validate test-mm-audit test-pte-write \
             test-time test-timer test-sched-credit test-evtchn test-boot-domains test-console \
@@ -99,7 +99,9 @@ $(HT_DIR)/test-vsnprintf: $(HT_DIR)/test-vsnprintf.o $(HT_DIR)/obj/vsnprintf-hv.
 	$(HT_LINK)
 $(HT_DIR)/test-cmdline: $(HT_DIR)/test-cmdline.o $(HT_DIR)/obj/cmdline.o
 	$(HT_LINK)
-$(HT_DIR)/test-libelf: $(HT_DIR)/test-libelf.o $(HT_DIR)/obj/libelf.o $(HT_DIR)/obj/cmdline.o
+$(HT_DIR)/test-libelf: $(HT_DIR)/test-libelf.o $(HT_DIR)/elf-image.o $(HT_DIR)/obj/libelf.o $(HT_DIR)/obj/cmdline.o
+	$(HT_LINK)
+$(HT_DIR)/test-libelf-load: $(HT_DIR)/test-libelf-load.o $(HT_DIR)/elf-image.o $(HT_DIR)/obj/libelf.o $(HT_DIR)/obj/cmdline.o
 	$(HT_LINK)
 $(HT_DIR)/test-page-alloc: $(HT_DIR)/test-page-alloc.o $(HT_DIR)/obj/page_alloc.o
 	$(HT_LINK)
