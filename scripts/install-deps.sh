@@ -14,7 +14,14 @@ have make               || need="$need make"
 have ld                 || need="$need binutils"
 have python3            || need="$need python3"
 printf 'int main(void){return 0;}\n' > /tmp/mica-m32-$$.c
-gcc -m32 /tmp/mica-m32-$$.c -o /tmp/mica-m32-$$ >/dev/null 2>&1 || need="$need gcc-multilib"
+if gcc -m32 /tmp/mica-m32-$$.c -o /tmp/mica-m32-$$ >/dev/null 2>&1; then
+	# A kernel without IA32 emulation cannot run the -m32 ABI check:
+	# the tests then run it under QEMU's user-mode emulator.
+	python3 -c 'import os, sys; os.execv(sys.argv[1], sys.argv[1:])' /tmp/mica-m32-$$ \
+		>/dev/null 2>&1 || have qemu-i386 || need="$need qemu-user"
+else
+	need="$need gcc-multilib"
+fi
 rm -f /tmp/mica-m32-$$ /tmp/mica-m32-$$.c
 [ -z "$need" ] && exit 0
 

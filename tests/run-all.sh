@@ -42,10 +42,33 @@ tally() {
 	failed=$((failed + f))
 }
 
+# 32-bit host binaries (the -m32 ABI layout check) need the kernel's IA32
+# emulation; some kernels are built without it (exec fails with ENOEXEC).
+# There they run under QEMU's user-mode emulator instead, which
+# scripts/install-deps.sh installs on such hosts.
+is_elf32() { [[ $(od -An -tu1 -j4 -N1 "$1" 2>/dev/null) == *1 ]]; }
+native_i386=
+runner_for() {
+	if ! is_elf32 "$1"; then
+		runner=()
+		return
+	fi
+	if [[ -z $native_i386 ]]; then
+		python3 -c 'import os, sys; os.execv(sys.argv[1], sys.argv[1:])' "$1" \
+			>/dev/null 2>&1 && native_i386=yes || native_i386=no
+	fi
+	if [[ $native_i386 == no ]] && command -v qemu-i386 >/dev/null; then
+		runner=(qemu-i386)
+	else
+		runner=()
+	fi
+}
+
 if ((run_host)); then
 	for bin in "$@"; do
 		name=$(basename "$bin")
-		out=$(timeout -k 5 "$HOST_TIMEOUT" "$bin" 2>&1)
+		runner_for "$bin"
+		out=$(timeout -k 5 "$HOST_TIMEOUT" ${runner[@]+"${runner[@]}"} "$bin" 2>&1)
 		rc=$?
 		tally "$out"
 		if ((rc == 124 || rc == 137)); then
