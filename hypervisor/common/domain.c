@@ -43,32 +43,17 @@
 struct vcpu *current;
 LIST_HEAD(domain_list);
 
+/* Hypervisor memory, direct-mapped (the frames: page_type.c). */
 void *alloc_xenheap_pages(unsigned int order)
 {
-    struct page_info *pg = alloc_heap_pages(order);
-    if (!pg)
-        return NULL;
-    for (unsigned long i = 0; i < (1UL << order); i++) {
-        pg[i].count_info = PGC_xen_heap;
-        pg[i].owner = NULL;
-    }
-    void *va = mfn_to_virt(page_to_mfn(pg));
-    for (unsigned long i = 0; i < (1UL << order); i++)
-        clear_page((uint8_t *)va + i * PAGE_SIZE);
-    return va;
+    struct page_info *pg = mm_alloc_xen_frames(order);
+
+    return pg ? mfn_to_virt(page_to_mfn(pg)) : NULL;
 }
 
 void free_xenheap_pages(void *va, unsigned int order)
 {
-    struct page_info *pg = mfn_to_page(virt_to_mfn(va));
-    for (unsigned long i = 0; i < (1UL << order); i++)
-        clear_page((uint8_t *)va + i * PAGE_SIZE);
-    for (unsigned long i = 0; i < (1UL << order); i++) {
-        pg[i].count_info = 0;
-        pg[i].type_info = 0;
-        pg[i].owner = NULL;
-    }
-    free_heap_pages(pg, order);
+    mm_free_xen_frames(mfn_to_page(virt_to_mfn(va)), order);
 }
 
 static unsigned int bytes_to_order(size_t n)
@@ -150,7 +135,8 @@ struct domain *domain_create(domid_t id, const char *name, bool privileged)
     for (unsigned int i = 0; i < NR_DOMAIN_WATCHDOG_TIMERS; i++)
         init_timer(&d->watchdog_timer[i], watchdog_fn, d);
 
-    /* shared_info: a hypervisor page shared with (and owned by) the domain. */
+    /* shared_info: a hypervisor page shared with (and owned by) the domain,
+     * shared only once nothing below can fail (domain_free frees it plain). */
     d->shared_info = alloc_xenheap_pages(0);
     struct vcpu *v = xzalloc_bytes(sizeof(*v));
     d->vcpu[0] = v;
@@ -159,8 +145,7 @@ struct domain *domain_create(domid_t id, const char *name, bool privileged)
         return NULL;
     }
     d->shared_info_mfn = virt_to_mfn(d->shared_info);
-    mfn_to_page(d->shared_info_mfn)->owner = d;
-    mfn_to_page(d->shared_info_mfn)->count_info = PGC_xen_heap | PGC_allocated | 1;
+    share_xen_frame(mfn_to_page(d->shared_info_mfn), d);
     for (unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
         d->shared_info->vcpu_info[i].evtchn_upcall_mask = 1;
     update_domain_wallclock_time(d);

@@ -21,6 +21,11 @@
  *      frame's count reaches zero, and free_domheap_page() scrubs it, marks
  *      its M2P entry invalid and returns it to the heap;
  *   7. shared_info, the vCPUs' top-level tables and the structures go.
+ *      The frames the hypervisor shared with the domain (shared_info, the
+ *      grant-table frames) are on no page list: they lose their allocation
+ *      and their permanent writable reference here (unshare_xen_frame),
+ *      and one a privileged domain still maps passes to dom_grant_orphans
+ *      like a granted frame -- never "kept" with an owner that is gone.
  *
  * Grants (grant issue, docs/grants.md): before step 1 the domain's own
  * grant mappings of other domains' frames are released; in step 6 a frame
@@ -112,16 +117,18 @@ static unsigned long relinquish_memory(struct domain *d)
     return stuck;
 }
 
+/* shared_info goes last: the hypervisor wrote it for the domain's life. */
 static void free_shared_info(struct domain *d)
 {
     struct page_info *pg = mfn_to_page(d->shared_info_mfn);
 
-    if ((pg->count_info & PGC_count_mask) != 1) {
-        pr_err("teardown: d%u: shared_info still mapped elsewhere (count %#x): kept\n",
-               d->domain_id, pg->count_info);
+    if (unshare_xen_frame(pg, &dom_grant_orphans)) {
+        mm_free_xen_frames(pg, 0);
         return;
     }
-    free_xenheap_pages(d->shared_info, 0);
+    pr_info("teardown: d%u: shared_info is still mapped by another domain: freed when "
+            "that mapping goes\n", d->domain_id);
+    d->gnt_orphaned++;
 }
 
 void domain_destroy(struct domain *d)
@@ -153,7 +160,6 @@ void domain_destroy(struct domain *d)
         if (d->vcpu[i])
             arch_vcpu_destroy(d->vcpu[i]);  /* GDT/LDT frames, FPU (trap issue) */
     stuck = relinquish_memory(d);
-    orphaned = d->gnt_orphaned;
     gnttab_destroy(d);                  /* table frames; mappers forget d */
     scrubbed = d->mm_freed_pages;
     for (unsigned int i = 0; i < d->max_vcpus; i++) {
@@ -166,6 +172,7 @@ void domain_destroy(struct domain *d)
         xfree_bytes(v, sizeof(*v));
     }
     free_shared_info(d);
+    orphaned = d->gnt_orphaned;
     list_del(&d->domain_list);
     xfree_bytes(d, sizeof(*d));
 

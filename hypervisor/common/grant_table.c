@@ -63,15 +63,13 @@ int gnttab_init(struct domain *d)
     if (!gt->active || !gt->maptrack)
         return -ENOMEM;
     for (unsigned int i = 0; i < GNTTAB_MAX_FRAMES; i++) {
-        struct page_info *pg = alloc_heap_pages(0);
+        struct page_info *pg = mm_alloc_xen_frames(0);
 
         if (!pg)
             return -ENOMEM;
         gt->frame_mfn[i] = page_to_mfn(pg);
         gt->shared[i] = map_frame(gt->frame_mfn[i]);
-        memset(gt->shared[i], 0, PAGE_SIZE);
-        pg->owner = d;                      /* shared like shared_info */
-        pg->count_info = PGC_xen_heap | PGC_allocated | 1;
+        share_xen_frame(pg, d);             /* as shared_info: never a table */
     }
     return 0;
 }
@@ -415,16 +413,13 @@ void gnttab_destroy(struct domain *d)
         if (!gt->shared[i])
             continue;
         pg = mfn_to_page(gt->frame_mfn[i]);
-        if ((pg->count_info & PGC_count_mask) != 1) {
-            pr_err("grant: d%u: table frame %#lx still mapped elsewhere (count %#x): kept\n",
-                   d->domain_id, gt->frame_mfn[i], pg->count_info);
+        if (unshare_xen_frame(pg, &dom_grant_orphans)) {
+            mm_free_xen_frames(pg, 0);
             continue;
         }
-        memset(gt->shared[i], 0, PAGE_SIZE);
-        pg->count_info = 0;
-        pg->type_info = 0;
-        pg->owner = NULL;
-        free_heap_pages(pg, 0);
+        pr_info("grant: d%u: table frame %#lx is still mapped by another domain: "
+                "freed when that mapping goes\n", d->domain_id, gt->frame_mfn[i]);
+        d->gnt_orphaned++;
     }
     if (gt->active)
         xfree_bytes(gt->active, GNTTAB_MAX_ENTRIES * sizeof(*gt->active));

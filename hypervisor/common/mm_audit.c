@@ -15,12 +15,16 @@
  *                   descriptor-page type reference, held with
  *                   get_page_and_type by the GDT/LDT code)
  *   type count    = pins + vCPU CR3s + L2/L3 entries linking it (tables)
- *                   or RW L1 entries mapping it (writable)
+ *                   or RW L1 entries mapping it (writable), + 1 for a
+ *                   frame the hypervisor shares with its owner (its
+ *                   permanent writable reference)
  *   linear_count  = linear entries pointing at it - those it contains
  *
  * and checks what every entry points at: RAM owned by the table's owner
  * (a privileged domain may map others' frames), of the type the entry
- * needs, validated; no entry reaching a free or hypervisor frame; slot 3
+ * needs, validated; no entry reaching a free or hypervisor frame; no
+ * hypervisor-heap frame ever typed as a page table (the hypervisor writes
+ * those frames itself, unchecked), and every shared one writable; slot 3
  * of every L3 a pae_xen_l2 used once, whose hypervisor slots are intact;
  * L3 entries 4..511 clear; each domain's page list matching its tot_pages
  * and the frames that name it as owner; free frames clean; the pending
@@ -243,6 +247,8 @@ static void collect(struct audit *a)
             continue;
         if (pg->count_info & PGC_allocated)
             a->gen[mfn]++;
+        if (pg->count_info & PGC_xen_heap)
+            a->type[mfn]++;             /* a shared frame's permanent writable reference */
         if (t & PGT_pinned) {
             a->gen[mfn]++;
             a->type[mfn]++;
@@ -264,6 +270,13 @@ static void compare(struct audit *a)
         uint32_t c = pg->count_info, t = pg->type_info, tc = t & PGT_count_mask;
         uint32_t seg = (t & PGT_type_mask) == PGT_seg_desc_page ? tc : 0;
 
+        if ((c & PGC_xen_heap) && (is_table(t) || (pg->mm_flags & PGF_partial) ||
+                                   (t & PGT_type_mask) == PGT_seg_desc_page))
+            problem(a, mfn, "hypervisor-heap frame with type %#x: the hypervisor writes it "
+                    "unchecked, it must never be a page table", t);
+        else if ((c & PGC_xen_heap) && pg->owner && (t & PGT_type_mask) != PGT_writable_page)
+            problem(a, mfn, "frame shared with d%u without its writable reference (type %#x)",
+                    pg->owner->domain_id, t);
         if (c & PGC_free) {
             if (c != PGC_free || t || pg->owner || pg->mm_flags & (PGF_partial | PGF_pending))
                 problem(a, mfn, "free frame in use (count %#x type %#x)", c, t);

@@ -17,18 +17,26 @@
  *      type               taken by                        the frame is ...
  *      L1/L2/L3 table     each entry linking it one level  a validated table
  *                         up, a pin, a vCPU's CR3 (L3)
- *      segment descriptor each GDT/LDT use (trap issue)    checked descriptors
- *      writable           each present PTE with RW set     plain memory
+ *      segment descriptor each GDT/LDT use (gdt_ldt.c)     checked descriptors
+ *      writable           each present PTE with RW set;    plain memory
+ *                         for life, a frame the hypervisor
+ *                         shares (share_xen_frame)
  *
- * The whole security argument is two sentences.  A frame has at most one
- * type at a time, and the type can only change when its type count is 0;
- * so no frame is ever both writably mapped and a page table (or a
- * descriptor page).  And a frame gets a table type only after every one of
+ * The whole security argument is three sentences.  A frame has at most
+ * one type at a time, and the type can only change when its type count is
+ * 0; so no frame is ever both writably mapped and a page table (or a
+ * descriptor page).  A frame gets a table type only after every one of
  * its entries has been validated (pt_validate.c), each entry itself taking
- * references on what it points to; so every frame the CPU can reach through
- * a guest's tables belongs to that guest and has the type the walk needs.
- * Every reference taken is a reference someone will drop; a frame whose
- * general count reaches zero is scrubbed and freed, never earlier.
+ * references on what it points to; so every frame the CPU can reach
+ * through a guest's tables belongs to that guest and has the type the
+ * walk needs.  And the only writes to a table that are not checked entry
+ * by entry are the hypervisor's own to the frames it shares with a guest
+ * (shared_info, grant-table frames): those hold a writable type reference
+ * from the moment they are shared until the domain dies, so they are never
+ * tables -- a hypervisor write can never make an unchecked entry present.
+ * Every reference taken is a reference someone will drop (teardown drops
+ * the shared frames' too); a frame whose general count reaches zero is
+ * scrubbed and freed, never earlier.
  *
  * Frame states (T = an L1/L2/L3 type, P = the table's PTE count):
  *
@@ -193,6 +201,96 @@ struct page_info *mm_alloc_domain_frame(struct domain *d)
     return mm_alloc_domain_frames(d, 0);
 }
 
+/* ---- hypervisor-heap frames ---------------------------------------------- */
+
+/*
+ * 2^order frames for the hypervisor itself (PGC_xen_heap, no owner),
+ * zeroed.  The TLB rule holds here too: a frame a domain gave back while
+ * some guest TLB may still reach it is flushed for before it becomes
+ * hypervisor memory -- a stale writable translation of a frame that now
+ * holds another domain's structures would be an escape.
+ */
+struct page_info *mm_alloc_xen_frames(unsigned int order)
+{
+    unsigned long nr = 1UL << order;
+    struct page_info *pg = alloc_heap_pages(order);
+    bool flush = false;
+
+    if (!pg)
+        return NULL;
+    for (unsigned long i = 0; i < nr; i++) {
+        flush |= pg[i].tlbflush_timestamp == tlbflush_clock;
+        pg[i].count_info = PGC_xen_heap;
+        pg[i].type_info = 0;
+        pg[i].owner = NULL;
+        memset(map_frame(page_to_mfn(&pg[i])), 0, PAGE_SIZE);
+    }
+    if (flush)
+        flush_guest_tlb();
+    return pg;
+}
+
+void mm_free_xen_frames(struct page_info *pg, unsigned int order)
+{
+    for (unsigned long i = 0; i < (1UL << order); i++) {
+        BUG_ON(pg[i].owner || (pg[i].count_info & ~PGC_xen_heap) || pg[i].type_info);
+        memset(map_frame(page_to_mfn(&pg[i])), 0, PAGE_SIZE);
+        pg[i].count_info = 0;
+    }
+    free_heap_pages(pg, order);
+}
+
+/*
+ * Share a hypervisor frame with d: a frame the hypervisor writes itself,
+ * behind the guest's back, without looking at what the guest made of it
+ * (shared_info: event bits, time; grant-table frames: the GTF flags).  d
+ * owns it, so it may map it, and it holds, for as long as it is shared, a
+ * writable type reference nobody else drops.  So its type can never
+ * change: it is never a page table or a descriptor page, whose entries
+ * the hypervisor would then be writing unchecked (Xen's rule for every
+ * page it shares).  Every future frame of this kind -- a registered
+ * vcpu_info, grant status frames, an event-channel control block -- must
+ * be shared this way, or held with get_page_and_type(PGT_writable_page)
+ * for as long as the hypervisor writes it.
+ */
+void share_xen_frame(struct page_info *pg, struct domain *d)
+{
+    BUG_ON(pg->owner || pg->count_info != PGC_xen_heap || pg->type_info);
+    pg->owner = d;
+    pg->count_info = PGC_xen_heap | PGC_allocated | 1;
+    pg->type_info = PGT_writable_page | PGT_validated | 1;
+}
+
+/*
+ * Teardown of the domain a frame was shared with: drop its allocation and
+ * the permanent writable reference.  True if the frame is the hypervisor's
+ * alone again (the caller frees it).  False if someone else -- a
+ * privileged domain's foreign mapping -- still holds it: it then becomes
+ * an ordinary frame of `orphans` (dom_grant_orphans), freed like any other
+ * when the last of those references goes, and never has a dangling owner.
+ */
+bool unshare_xen_frame(struct page_info *pg, struct domain *orphans)
+{
+    uint32_t c = pg->count_info;
+
+    BUG_ON(!pg->owner || (c & (PGC_xen_heap | PGC_allocated)) != (PGC_xen_heap | PGC_allocated) ||
+           (pg->type_info & (PGT_type_mask | PGT_validated)) !=
+               (PGT_writable_page | PGT_validated) || !(pg->type_info & PGT_count_mask));
+    put_page_type(pg);                      /* the permanent reference */
+    pg->tlbflush_timestamp = tlbflush_clock; /* guests mapped it until now */
+    if ((c & PGC_count_mask) == 1) {
+        BUG_ON(pg->type_info);
+        pg->owner = NULL;
+        pg->count_info = PGC_xen_heap;
+        return true;
+    }
+    pg->count_info = (c & PGC_count_mask) - 1;  /* allocation gone; plain frame now */
+    pg->owner = orphans;
+    list_add_tail(&pg->list, &orphans->page_list);
+    orphans->tot_pages++;
+    return false;
+}
+
 /* ---- the pending (devalidation) queue ---------------------------------- */
 
 bool mm_pending_work(void)
@@ -335,6 +433,10 @@ static int __get_page_type(struct page_info *pg, uint32_t type, bool preemptible
             continue;
         }
         if ((x & PGT_count_mask) == 0) {
+            /* Shared hypervisor frames keep their writable reference for
+             * life; should one ever lose it, it still takes no other type. */
+            if ((pg->count_info & PGC_xen_heap) && type != PGT_writable_page)
+                return -EINVAL;
             type_change_flush(pg, type);
             if (!is_table_type(type)) {
                 pg->type_info = type | PGT_validated | 1;

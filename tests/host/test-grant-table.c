@@ -284,3 +284,79 @@ HTEST(copy_bounds_and_directions)
     CHECK(audit_ok());
     teardown();
 }
+
+/*
+ * The table frames are hypervisor pages the hypervisor writes itself (the
+ * GTF flags): none may ever become a page table or descriptor page, for
+ * the hypervisor would then change table entries nobody checked.  Each
+ * holds a permanent writable type reference; mapping it writable works.
+ */
+HTEST(table_frames_never_take_a_table_type)
+{
+    unsigned long mfns[GNTTAB_MAX_FRAMES];
+    static const uint32_t types[] = { PGT_l1_page_table, PGT_l2_page_table,
+                                      PGT_l3_page_table, PGT_seg_desc_page };
+
+    setup();
+    CHECK_EQ(gnttab_setup(&dom_a, GNTTAB_MAX_FRAMES, mfns), GNTST_okay);
+    for (unsigned int i = 0; i < GNTTAB_MAX_FRAMES; i++) {
+        struct page_info *f = pg(mfns[i]);
+        for (unsigned int t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
+            int rc = get_page_and_type(f, &dom_a, types[t]);
+            CHECK_EQ(rc, -EINVAL);
+            if (rc == 0)
+                put_page_and_type(f);
+        }
+        CHECK_EQ(get_page_and_type(f, &dom_a, PGT_writable_page), 0);
+        put_page_and_type(f);
+        CHECK_EQ(mod_l1_entry(pg(l1a), 7, pte(mfns[i], P | RW), &dom_a, false, false), 0);
+        CHECK_EQ(mod_l1_entry(pg(l1a), 7, 0, &dom_a, false, false), 0);
+    }
+    CHECK(audit_ok());
+    teardown();
+}
+
+/*
+ * A frame a domain gave back while a guest TLB may still map it must not
+ * become hypervisor memory before a flush: a new domain's table frames
+ * would otherwise be writable through another guest's stale translation.
+ */
+HTEST(table_frames_are_taken_only_after_a_stale_tlb_is_flushed)
+{
+    world_init();
+    for (unsigned long m = W_FIRST_RAM; m < W_FRAMES; m++)
+        pg(m)->tlbflush_timestamp = tlbflush_clock;   /* all freed since the last flush */
+    unsigned long flushes = nr_flushes;
+    CHECK_EQ(gnttab_init(&dom_a), 0);
+    CHECK(nr_flushes > flushes);
+    gnttab_destroy(&dom_a);
+}
+
+/*
+ * A privileged domain still maps a table frame of a domain that dies: the
+ * frame must not be "kept" with an owner that no longer exists; it passes
+ * to dom_grant_orphans and is freed when that mapping goes.
+ */
+HTEST(table_frame_mapped_by_a_privileged_domain_outlives_its_domain)
+{
+    unsigned long mfns[1], pl1;
+    unsigned long free0;
+
+    setup();
+    CHECK_EQ(gnttab_setup(&dom_a, 1, mfns), GNTST_okay);
+    pl1 = frame(&dom_priv);
+    CHECK_EQ(pin(pl1, PGT_l1_page_table), 0);
+    CHECK_EQ(mod_l1_entry(pg(pl1), 3, pte(mfns[0], P | RW), &dom_a, false, false), 0);
+    gnttab_release_mappings(&dom_b);
+    gnttab_release_mappings(&dom_a);
+    gnttab_destroy(&dom_a);
+    CHECK(pg(mfns[0])->owner == &dom_grant_orphans);
+    CHECK_EQ(gcount(mfns[0]), 1);
+    CHECK(audit_ok());
+    free0 = heap_free_pages();
+    CHECK_EQ(mod_l1_entry(pg(pl1), 3, 0, &dom_a, false, false), 0);
+    CHECK(frame_is_free(mfns[0]));
+    CHECK_EQ(heap_free_pages(), free0 + 1);
+    CHECK(audit_ok());
+    gnttab_destroy(&dom_b);
+}

@@ -141,3 +141,29 @@ HTEST(free_frame_with_owner)
     pg(W_FRAMES - 1)->owner = &dom_b;
     CHECK(fails_with("free frame in use"));
 }
+
+/*
+ * A frame the hypervisor shares with a domain (shared_info, grant-table
+ * frames) holds a writable reference for life; one that became a page
+ * table anyway -- the state an escape through such a frame leaves -- is
+ * reported by name.
+ */
+HTEST(hypervisor_heap_frame_as_a_page_table)
+{
+    build();
+    struct page_info *s = mm_alloc_xen_frames(0);
+    share_xen_frame(s, &dom_a);
+    CHECK(audit_ok());
+    s->type_info = PGT_l1_page_table | PGT_validated | PGT_pinned | 1;
+    s->count_info++;                     /* the pin's general reference */
+    CHECK(fails_with("hypervisor-heap frame with type 0x16000001"));
+}
+
+HTEST(shared_frame_without_its_writable_reference)
+{
+    build();
+    struct page_info *s = mm_alloc_xen_frames(0);
+    share_xen_frame(s, &dom_a);
+    s->type_info = 0;
+    CHECK(fails_with("without its writable reference"));
+}

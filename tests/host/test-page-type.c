@@ -425,3 +425,64 @@ HTEST(freed_frame_is_reallocated_only_after_a_flush)
     CHECK_EQ(nr_flushes, f0 + 1);
     CHECK(audit_ok());
 }
+
+/*
+ * Frames the hypervisor writes behind a guest's back: shared with a
+ * permanent writable reference, so no table or descriptor type ever; the
+ * teardown gives them back, or orphans one a foreign mapping still holds.
+ */
+HTEST(shared_hypervisor_frames_stay_writable_for_life)
+{
+    world_init();
+    struct page_info *s = mm_alloc_xen_frames(0);
+    unsigned long m = page_to_mfn(s);
+
+    CHECK(s->count_info == PGC_xen_heap && !s->owner);
+    share_xen_frame(s, &dom_a);
+    CHECK_EQ(get_page_and_type(s, &dom_a, PGT_l1_page_table), -EINVAL);
+    CHECK_EQ(get_page_and_type(s, &dom_a, PGT_l2_page_table), -EINVAL);
+    CHECK_EQ(get_page_and_type(s, &dom_a, PGT_l3_page_table), -EINVAL);
+    CHECK_EQ(get_page_and_type(s, &dom_a, PGT_seg_desc_page), -EINVAL);
+    CHECK_EQ(get_page_and_type(s, &dom_b, PGT_writable_page), -EINVAL);  /* not b's */
+    CHECK_EQ(get_page_and_type(s, &dom_a, PGT_writable_page), 0);
+    CHECK_EQ(tcount(m), 2);
+    put_page_and_type(s);
+    CHECK_EQ(tcount(m), 1);              /* the permanent one stays */
+    CHECK(audit_ok());
+    CHECK(unshare_xen_frame(s, &dom_b));
+    CHECK(s->count_info == PGC_xen_heap && !s->owner && !s->type_info);
+    mm_free_xen_frames(s, 0);
+    CHECK(frame_is_free(m));
+
+    /* Still referenced at teardown: an ordinary frame of the orphan domain. */
+    s = mm_alloc_xen_frames(0);
+    m = page_to_mfn(s);
+    share_xen_frame(s, &dom_a);
+    CHECK_EQ(get_page_and_type(s, &dom_a, PGT_writable_page), 0);
+    CHECK(!unshare_xen_frame(s, &dom_b));
+    CHECK(s->owner == &dom_b && s->count_info == 1 && tcount(m) == 1);
+    CHECK_EQ(dom_b.tot_pages, 1);
+    put_page_and_type(s);                /* the last mapping goes: freed */
+    CHECK(frame_is_free(m));
+    CHECK_EQ(dom_b.tot_pages, 0);
+}
+
+/* Hypervisor-heap frames are handed out only after a stale TLB is flushed. */
+HTEST(hypervisor_heap_allocation_honours_the_tlb_rule)
+{
+    world_init();
+    unsigned long m = frame(&dom_a), flushes;
+
+    pg(m)->count_info &= ~PGC_allocated;
+    put_page(pg(m));                     /* freed; a TLB may still map it */
+    for (unsigned long i = W_FIRST_RAM; i < W_FRAMES; i++)
+        pg(i)->tlbflush_timestamp = pg(m)->tlbflush_timestamp;
+    flushes = nr_flushes;
+    struct page_info *x = mm_alloc_xen_frames(0);
+    CHECK(x != NULL);
+    CHECK_EQ(nr_flushes, flushes + 1);
+    mm_free_xen_frames(x, 0);
+    x = mm_alloc_xen_frames(0);          /* the clock moved: no second flush */
+    CHECK_EQ(nr_flushes, flushes + 1);
+    mm_free_xen_frames(x, 0);
+}

@@ -177,6 +177,22 @@ unsigned int mm_audit(const char *when);
 bool mm_preempt_check(void);
 extern bool opt_mm_preempt_stress;   /* debug: preempt at every check */
 
+/*
+ * Hypervisor-heap frames (page_type.c).  mm_alloc_xen_frames: 2^order
+ * zeroed frames (PGC_xen_heap, no owner), flushed for first if a stale
+ * guest translation may reach one; NULL when out of memory.
+ * share_xen_frame: make such a frame d's, with the permanent writable
+ * type reference every frame the hypervisor writes behind a guest's back
+ * holds (so it is never a page table or descriptor page).
+ * unshare_xen_frame: d is dying; true if the frame is the hypervisor's
+ * alone again (then mm_free_xen_frames it), false if a foreign mapping
+ * still holds it (it became an ordinary frame of `orphans`).
+ */
+struct page_info *mm_alloc_xen_frames(unsigned int order);
+void mm_free_xen_frames(struct page_info *pg, unsigned int order);
+void share_xen_frame(struct page_info *pg, struct domain *d);
+bool unshare_xen_frame(struct page_info *pg, struct domain *orphans);
+
 /* Last reference of a domain frame gone: scrub it and give it back. */
 void free_domheap_page(struct page_info *pg);
 /* Allocate and zero 2^order frames for d (within max_pages), flushing
