@@ -132,6 +132,7 @@ struct domain *domain_create(domid_t id, const char *name, bool privileged)
     d->weight = CSCHED_DEFAULT_WEIGHT;
     d->pause_count = 1;                   /* until domain_start() */
     list_init(&d->page_list);
+    list_init(&d->mm_pending);
     for (unsigned int i = 0; i < NR_DOMAIN_WATCHDOG_TIMERS; i++)
         init_timer(&d->watchdog_timer[i], watchdog_fn, d);
 

@@ -80,10 +80,10 @@ static unsigned long relinquish_memory(struct domain *d)
             put_page_and_type(pg);
         }
     }
-    mm_finish_pending(false);
+    mm_finish_all_pending();            /* others' queued tables may hold our frames */
     for_each_page(pg, pos, d)
         mm_abandon_partial(pg);
-    mm_finish_pending(false);
+    mm_finish_pending_of(d, false);
 
     for_each_page(pg, pos, d) {
         while ((pg->type_info & PGT_type_mask) == PGT_seg_desc_page &&

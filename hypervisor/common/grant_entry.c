@@ -33,6 +33,7 @@ struct domain dom_grant_orphans = {
     .domain_id = DOMID_XEN,
     .name = "grant-orphans",
     .page_list = LIST_HEAD_INIT(dom_grant_orphans.page_list),
+    .mm_pending = LIST_HEAD_INIT(dom_grant_orphans.mm_pending),   /* never has tables */
     .state = DOMSTATE_RUNNING,
 };
 

@@ -129,6 +129,13 @@ static long batch(unsigned int cmd, guest_va_t uop, unsigned int count, size_t s
 
     if (!guest_range_ok(uop, (uint64_t)count * size))
         return -EFAULT;
+    /* Our own deferred devalidations first, preemptibly, so the type
+     * references the operations take never do long work (grant
+     * operations queue none themselves). */
+    if (mm_finish_pending(true) == -ERESTART)
+        return hypercall_create_continuation(__HYPERVISOR_grant_table_op, 3,
+                                             (unsigned long)cmd, (unsigned long)uop,
+                                             (unsigned long)count);
     for (i = 0; i < count; i++) {
         if (i && mm_preempt_check())      /* honours mm_preempt_stress */
             break;

@@ -64,17 +64,23 @@
  *    else's business: asking for a different type is a conflict (-EINVAL),
  *    which is also what makes a table that links itself fail cleanly.
  *  - Devalidation is deferred.  When the last type reference of a table is
- *    dropped, the table turns partial (n = P), is queued on pending_tables
- *    (PGF_pending), and mm_finish_pending() works the queue off, dropping
- *    entries from the top.  Every memory hypercall runs it first and after
- *    each operation, preemptibly, so a guest that unpins a big tree pays for
- *    it in its own continuations, and no put_page_type() call ever recurses
- *    more than one level.  A queued table that is wanted again as the same
- *    type is simply re-validated from where devalidation got to; wanted as
- *    another type, it is devalidated first.
+ *    dropped, the table turns partial (n = P), is queued on its owner's
+ *    queue (domain.mm_pending, PGF_pending), and mm_finish_pending() works
+ *    the caller's queue off, dropping entries from the top.  Every memory
+ *    hypercall runs it first and after each operation, preemptibly, so a
+ *    guest that unpins a big tree pays for it in its own continuations, and
+ *    no put_page_type() call ever recurses more than one level.  A queued
+ *    table that is wanted again as the same type is simply re-validated
+ *    from where devalidation got to; wanted as another type, it is
+ *    devalidated first.
  *  - A type conflict (a frame still typed by references that sit only in
- *    queued tables) is retried after finishing the queue: stale references
- *    must never make a correct guest fail.
+ *    queued tables) is retried after finishing the caller's own queue:
+ *    stale references must never make a correct guest fail.  Only its own:
+ *    the queues are per domain so that no domain ever does another's
+ *    deferred work (a queue another domain left by a preempted
+ *    continuation is that domain's unfinished operation -- a conflict with
+ *    it is a conflict, as it would be on Xen while the other domain's call
+ *    is still running).  Teardown, in hypervisor context, works off all.
  *
  * The TLB.  Dropping a mapping does not flush it: the guest flushes (that
  * is the PV contract, and flushing on every update would be ruinous).  But
@@ -98,7 +104,6 @@
 #include <asm/mm_arch.h>
 #include <asm/m2p.h>
 
-static LIST_HEAD(pending_tables);
 bool opt_mm_preempt_stress;
 
 bool mm_preempt_check(void)
@@ -293,9 +298,17 @@ bool unshare_xen_frame(struct page_info *pg, struct domain *orphans)
 
 /* ---- the pending (devalidation) queue ---------------------------------- */
 
+/* The queue of the domain on whose behalf we run (none in hypervisor context). */
+static struct list_head *caller_queue(void)
+{
+    return current && current->domain ? &current->domain->mm_pending : NULL;
+}
+
 bool mm_pending_work(void)
 {
-    return !list_empty(&pending_tables);
+    struct list_head *q = caller_queue();
+
+    return q && !list_empty(q);
 }
 
 static void enter_partial(struct page_info *pg)
@@ -309,7 +322,7 @@ static void queue_pending(struct page_info *pg)
 {
     BUG_ON(!(pg->mm_flags & PGF_partial) || (pg->mm_flags & PGF_pending));
     pg->mm_flags |= PGF_pending;
-    list_add(&pg->pending, &pending_tables);
+    list_add(&pg->pending, &pg->owner->mm_pending);
 }
 
 static void dequeue_pending(struct page_info *pg)
@@ -339,9 +352,11 @@ unsigned long mm_pending_count(void)
 {
     unsigned long n = 0;
     struct list_head *l;
+    struct domain *d;
 
-    list_for_each(l, &pending_tables)
-        n++;
+    for_each_domain(d)
+        list_for_each(l, &d->mm_pending)
+            n++;
     return n;
 }
 
@@ -352,19 +367,33 @@ void mm_abandon_partial(struct page_info *pg)
         queue_pending(pg);
 }
 
-int mm_finish_pending(bool preemptible)
+int mm_finish_pending_of(struct domain *d, bool preemptible)
 {
-    while (!list_empty(&pending_tables)) {
-        struct page_info *pg = list_first_entry(&pending_tables, struct page_info,
-                                                pending);
+    while (!list_empty(&d->mm_pending)) {
+        struct page_info *pg = list_first_entry(&d->mm_pending, struct page_info, pending);
         int rc = finish_devalidation(pg, preemptible);
 
         if (rc)
             return rc;
-        if (preemptible && mm_pending_work() && mm_preempt_check())
+        if (preemptible && !list_empty(&d->mm_pending) && mm_preempt_check())
             return -ERESTART;
     }
     return 0;
+}
+
+int mm_finish_pending(bool preemptible)
+{
+    struct list_head *q = caller_queue();
+
+    return q ? mm_finish_pending_of(current->domain, preemptible) : 0;
+}
+
+void mm_finish_all_pending(void)
+{
+    struct domain *d;
+
+    for_each_domain(d)
+        mm_finish_pending_of(d, false);
 }
 
 /* ---- types --------------------------------------------------------------- */

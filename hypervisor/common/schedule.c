@@ -53,6 +53,7 @@ static bool yield_pending;
 
 static struct domain idle_domain = {
     .domain_id = DOMID_IDLE, .name = "idle", .state = DOMSTATE_RUNNING,
+    .mm_pending = LIST_HEAD_INIT(idle_domain.mm_pending),   /* never has tables */
 };
 static struct vcpu idle_vcpu = { .domain = &idle_domain };
 

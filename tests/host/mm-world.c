@@ -14,6 +14,8 @@ struct page_info *frame_table;
 unsigned long max_mfn;
 struct domain dom_a, dom_b, dom_priv;
 LIST_HEAD(domain_list);
+static struct vcpu w_vcpu[3];
+struct vcpu *current;
 unsigned int preempt_every;
 unsigned long nr_preempt_checks, nr_flushes;
 bool world_nx = true;
@@ -83,6 +85,7 @@ static void dom_init(struct domain *d, domid_t id, bool priv)
     d->max_pages = W_FRAMES;
     d->max_vcpus = 0;
     list_init(&d->page_list);
+    list_init(&d->mm_pending);
     list_add_tail(&d->domain_list, &domain_list);
 }
 
@@ -99,8 +102,17 @@ void world_init(void)
     dom_init(&dom_b, 2, false);
     dom_init(&dom_priv, 0, true);
     memset(w_m2p, 0xff, sizeof(w_m2p));
+    world_set_current(&dom_a);
     preempt_every = 0;
     opt_mm_preempt_stress = false;
+}
+
+void world_set_current(struct domain *d)
+{
+    struct vcpu *v = &w_vcpu[d == &dom_a ? 0 : d == &dom_b ? 1 : 2];
+
+    v->domain = d;
+    current = v;
 }
 
 unsigned long frame(struct domain *d)

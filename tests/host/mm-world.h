@@ -5,7 +5,8 @@
  * ordinary domains and a privileged one, and the arch hooks of
  * asm/mm_arch.h and asm/m2p.h with observable behaviour: TLB flushes are
  * counted, the M2P is an array, and hypercall_preempt_check() answers
- * "preempt" on every preempt_every-th call (0 = never).
+ * "preempt" on every preempt_every-th call (0 = never).  `current` is a
+ * vCPU of the domain set with world_set_current() (dom_a at first).
  *
  * The code under test is the real common/page_type.c, pt_validate.c,
  * mm_audit.c and page_alloc.c.
@@ -39,6 +40,8 @@ extern char last_log[512];
 extern char world_log[8192];          /* everything printed, appended */
 
 void world_init(void);
+/* Run as d: the vCPU `current` points at (world_init: dom_a). */
+void world_set_current(struct domain *d);
 unsigned long frame(struct domain *d);   /* a zeroed frame of d (its MFN) */
 uint64_t *tab(unsigned long mfn);
 static inline uint64_t pte(unsigned long mfn, uint64_t flags) { return mk_pte(mfn, flags); }

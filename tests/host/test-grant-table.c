@@ -17,8 +17,6 @@
 #include <mica/mm_ops.h>
 
 /* The parts of the hypervisor grant_table.c calls that are not under test. */
-static struct vcpu vb;
-struct vcpu *current = &vb;
 struct domain *domain_lookup(domid_t id)
 {
     struct domain *d;
@@ -50,7 +48,7 @@ static void setup(void)
     unsigned long mfns[GNTTAB_MAX_FRAMES];
 
     world_init();
-    vb.domain = &dom_b;
+    world_set_current(&dom_b);
     CHECK_EQ(gnttab_init(&dom_a), 0);
     CHECK_EQ(gnttab_init(&dom_b), 0);
     CHECK_EQ(gnttab_setup(&dom_a, 1, mfns), GNTST_okay);

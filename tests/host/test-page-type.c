@@ -486,3 +486,34 @@ HTEST(hypervisor_heap_allocation_honours_the_tlb_rule)
     CHECK_EQ(nr_flushes, flushes + 1);
     mm_free_xen_frames(x, 0);
 }
+
+/*
+ * The devalidation queue is per domain: a domain's type conflict is
+ * resolved by working off its own queued tables, never another domain's.
+ * Here dom_b left a table queued (a preempted continuation it has not yet
+ * re-issued); dom_a's non-preemptible get_page_type() (the path of grant
+ * maps, update_descriptor and set_gdt) must not pay for it.
+ */
+HTEST(a_conflict_works_off_only_the_callers_own_queue)
+{
+    world_init();
+    unsigned long b_data = frame(&dom_b), b_l1 = frame(&dom_b);
+    tab(b_l1)[0] = pte(b_data, P | RW);
+    CHECK_EQ(pin(b_l1, PGT_l1_page_table), 0);
+    unpin(b_l1);                        /* dom_b's: queued, devalidation pending */
+    CHECK(pg(b_l1)->mm_flags & PGF_pending);
+
+    unsigned long a_data = frame(&dom_a), a_l1 = l1_mapping(&dom_a, a_data);
+    CHECK_EQ(pin(a_l1, PGT_l1_page_table), 0);
+    unpin(a_l1);                        /* dom_a's: queued, still holds a_data writable */
+    world_set_current(&dom_a);
+    CHECK_EQ(get_page_type(pg(a_data), PGT_l1_page_table), 0);   /* own queue: resolved */
+    put_page_type(pg(a_data));
+    CHECK(pg(b_l1)->mm_flags & PGF_pending);                      /* not dom_a's to do */
+    CHECK_EQ(ptype(b_data), PGT_writable_page);
+    CHECK(audit_ok());
+    world_set_current(&dom_b);
+    CHECK_EQ(mm_finish_pending(false), 0);
+    CHECK(!(pg(b_l1)->mm_flags & PGF_pending));
+    CHECK(audit_ok());
+}

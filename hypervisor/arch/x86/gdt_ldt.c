@@ -140,6 +140,10 @@ HYPERCALL_PROTO(set_gdt)
         return -EINVAL;
     if (copy_from_guest(list, (guest_va_t)a1, nr * sizeof(uint32_t)))
         return -EFAULT;
+    /* Our own deferred devalidations first, preemptibly: the type
+     * references below then never have long work to do. */
+    if (mm_finish_pending(true) == -ERESTART)
+        return hypercall_create_continuation(__HYPERVISOR_set_gdt, 2, a1, a2);
 
     /* Validate: every frame ours, typed as a descriptor page, all entries OK. */
     for (got = 0; got < nr; got++) {
@@ -179,6 +183,9 @@ HYPERCALL_PROTO(update_descriptor)
 
     if ((pa & 7) || !check_descriptor(&desc) || !mfn_valid(mfn))
         return -EINVAL;
+    if (mm_finish_pending(true) == -ERESTART)      /* as set_gdt */
+        return hypercall_create_continuation(__HYPERVISOR_update_descriptor, 4, a1, a2,
+                                             a3, a4);
     pg = mfn_to_page(mfn);
     if (get_page(pg, d))
         return -EINVAL;

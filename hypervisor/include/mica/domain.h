@@ -123,6 +123,7 @@ struct domain {
      * teardown the heap must be back there exactly (domain_teardown.c) */
     long mm_heap_baseline;
     unsigned long mm_continuations;    /* long memory operations preempted */
+    struct list_head mm_pending;       /* its tables queued for devalidation */
     /* Heap pages the domain had taken when it started (domain_start) and
      * its tot_pages then: with several domains created and destroyed in
      * any order, teardown checks it gives back exactly what it took. */

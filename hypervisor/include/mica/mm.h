@@ -35,7 +35,7 @@ struct page_info {
     int16_t linear_count;    /* >0: linear-L2 target of n entries; <0: holds -n */
     uint16_t mm_pad;
     uint32_t tlbflush_timestamp; /* tlbflush_clock when a count last reached 0 */
-    struct list_head pending; /* on pending_tables while PGF_pending */
+    struct list_head pending; /* on owner->mm_pending while PGF_pending */
 };
 
 /* count_info */
@@ -156,14 +156,19 @@ int get_page_and_type_preemptible(struct page_info *pg, struct domain *d,
 
 /*
  * Deferred devalidation.  A table whose last type reference goes is not
- * devalidated on the spot (that may be a million entries): it is queued,
- * and the queue is worked off by mm_finish_pending(), which every memory
- * hypercall runs first and after each operation, preemptibly.
+ * devalidated on the spot (that may be a million entries): it is queued
+ * on its owner's queue, and the queue is worked off by
+ * mm_finish_pending(), which every memory hypercall runs first and after
+ * each operation, preemptibly.  Each works off the queue of the calling
+ * domain (current) only: no domain pays for another's deferred work.
  * Returns 0 when the queue is empty, -ERESTART if it stopped early.
+ * mm_finish_all_pending(): every domain's queue (teardown only).
  */
 int mm_finish_pending(bool preemptible);
-bool mm_pending_work(void);
-unsigned long mm_pending_count(void);
+int mm_finish_pending_of(struct domain *d, bool preemptible);
+void mm_finish_all_pending(void);
+bool mm_pending_work(void);                /* the caller's queue is not empty */
+unsigned long mm_pending_count(void);      /* all queues */
 /* Teardown: a table left half-validated is queued for devalidation. */
 void mm_abandon_partial(struct page_info *pg);
 
