@@ -58,8 +58,13 @@ int mm_lookup_domain(uint16_t id, struct domain **out)
     }
     if (!cur->is_privileged)
         return -EPERM;
+    /* A domain that shut down or crashed is only waiting to be destroyed:
+     * a reference taken on its memory now would outlive it (teardown can
+     * only keep, never free, a frame someone still maps). */
     for_each_domain(d) {
         if (d->domain_id == id) {
+            if (domain_is_dead(d) || d->is_dying)
+                return -ESRCH;
             *out = d;
             return 0;
         }
