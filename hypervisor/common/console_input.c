@@ -31,7 +31,6 @@
 #include <public/xen.h>
 
 #define CONSOLE_POLL_PERIOD   MILLISECS(50)
-#define CONSOLE_INPUT_RING    1024      /* a power of two */
 #define CONSOLE_DRAIN_MAX     256       /* bytes per drain: bounded work */
 
 static struct console_switch input_switch;

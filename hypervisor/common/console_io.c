@@ -20,9 +20,15 @@
  * input is waiting.  Input reaches it through console_input.c, which
  * diverts the debug-key switch (Ctrl-A three times) and the debug keys.
  *
- * The buffer is checked as a whole against the guest hole before anything
- * is printed, then copied in small chunks through the guest's page tables;
- * a chunk that faults ends the call with -EFAULT.
+ * The buffer's range is checked as a whole against the guest hole before
+ * anything is printed; its contents are then copied in chunks of 128
+ * bytes through the guest's page tables and printed as they come, so a
+ * chunk that faults ends the call with -EFAULT after the chunks before it
+ * were printed (Xen behaves the same).  The length is the guest's and may
+ * be gigabytes (one frame mapped over and over): the write yields between
+ * chunks when the hypercall's budget is spent and goes on as a
+ * continuation.  CONSOLEIO_read reads at most what the input ring holds,
+ * so it never probes more of the buffer than that.
  */
 #include <mica/hypercall.h>
 #include <mica/errno.h>
@@ -113,11 +119,20 @@ static void domu_putc(struct domain *d, char c)
 static long console_write_guest(struct domain *d, guest_va_t buf, uint32_t count)
 {
     char chunk[128];
+    bool first = true;
 
     if (!guest_range_ok(buf, count))
         return -EFAULT;
     while (count) {
         uint32_t n = count < sizeof(chunk) ? count : sizeof(chunk);
+        /* The length is the guest's, and one frame mapped over gigabytes
+         * costs it nothing: after each chunk the call may yield, and the
+         * continuation carries on with the rest. */
+        if (!first && hypercall_preempt_check())
+            return hypercall_create_continuation(__HYPERVISOR_console_io, 3,
+                                                 (unsigned long)CONSOLEIO_write,
+                                                 (unsigned long)count, (unsigned long)buf);
+        first = false;
         if (copy_from_guest(chunk, buf, n))
             return -EFAULT;
         if (d->domain_id == 0) {
@@ -139,7 +154,14 @@ static long console_read_guest(struct domain *d, guest_va_t buf, uint32_t count)
 
     if (!d->is_privileged)
         return -EPERM;
-    /* Check the whole buffer first, so no input is consumed and then lost. */
+    /* The range as a whole (no work), then no more than the input ring
+     * can hold: the work below is bounded by it, not by the guest. */
+    if (!guest_range_ok(buf, count))
+        return -EFAULT;
+    if (count > CONSOLE_INPUT_RING)
+        count = CONSOLE_INPUT_RING;
+    /* Check that part of the buffer first, so no input is consumed and
+     * then lost. */
     if (guest_probe_writable(buf, count))
         return -EFAULT;
     console_input_drain();

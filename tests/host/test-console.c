@@ -54,6 +54,23 @@ int copy_from_guest(void *dst, guest_va_t src, size_t len)
 int copy_to_guest(guest_va_t dst, const void *src, size_t len) { return -EFAULT; }
 int guest_probe_writable(guest_va_t va, size_t len) { return -EFAULT; }
 
+/* Preemption: hypercall_preempt_check() says "yield" after preempt_after
+ * checks; a continuation is recorded, not made. */
+static unsigned long preempt_after = ~0UL, nchecks, cont_args[5];
+static unsigned int cont_nr, cont_calls;
+bool hypercall_preempt_check(void) { return ++nchecks > preempt_after; }
+long hypercall_create_continuation(unsigned int nr, unsigned int nargs, ...)
+{
+    va_list ap;
+    va_start(ap, nargs);
+    for (unsigned int i = 0; i < nargs && i < 5; i++)
+        cont_args[i] = va_arg(ap, unsigned long);
+    va_end(ap);
+    cont_nr = nr;
+    cont_calls++;
+    return nr;
+}
+
 static struct domain dom0, dom1, dom2;
 static struct vcpu v0, v1, v2;
 
@@ -164,4 +181,30 @@ HTEST(bucket_refill)
     CHECK_EQ(tokens, 8192);
     console_bucket_refill(&tokens, &refilled, SECONDS(50), 2048, 8192);  /* backwards */
     CHECK_EQ(tokens, 8192);
+}
+
+/*
+ * A write's length is the guest's (gigabytes cost it one aliased frame):
+ * between 128-byte chunks it yields when the budget is spent, and the
+ * continuation carries the rest -- the count left and where it starts.
+ */
+HTEST(a_long_write_yields_and_goes_on)
+{
+    setup();
+    current = &v1;
+    memset(guest_mem + 4096, 'a', 2000);
+    nchecks = 0;
+    preempt_after = 3;
+    do_console_io(CONSOLEIO_write, 2000, 4096, 0, 0);
+    preempt_after = ~0UL;
+    CHECK_EQ(cont_calls, 1);
+    CHECK_EQ(cont_nr, __HYPERVISOR_console_io);
+    CHECK_EQ(cont_args[0], CONSOLEIO_write);
+    CHECK_EQ(cont_args[1], 2000 - 4 * 128);
+    CHECK_EQ(cont_args[2], 4096 + 4 * 128);
+    CHECK_EQ(do_console_io(CONSOLEIO_write, cont_args[1], cont_args[2], 0, 0), 0);
+    CHECK_EQ(cont_calls, 1);             /* nothing asked it to yield again */
+    domu_console_flush(&dom1);
+    CHECK_EQ(dom1.console.dropped, 0);
+    CHECK(strstr(out, "(d1:ping) aaaa") != NULL);
 }

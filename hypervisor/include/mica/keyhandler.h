@@ -46,8 +46,10 @@ int console_switch_feed(struct console_switch *s, uint8_t c,
  * Console input (console_input.c): the UART is drained through the switch
  * into a ring for the initial domain.  Draining runs from a 50 ms timer
  * (always, so debug keys work whatever the guests do) and at the start of
- * every CONSOLEIO_read.
+ * every CONSOLEIO_read.  The ring holds CONSOLE_INPUT_RING bytes, which
+ * bounds what one CONSOLEIO_read can return (and touch).
  */
+#define CONSOLE_INPUT_RING    1024      /* a power of two */
 void console_input_poll_start(void);
 void console_input_drain(void);
 /* Copy up to n waiting bytes of the initial domain's input, without
