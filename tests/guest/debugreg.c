@@ -11,7 +11,10 @@
  *     sets RF in the frame to step over it);
  *   - a watchpoint on a buffer the hypervisor itself writes (xen_version
  *     into it) is not the guest's business: the hypercall completes and
- *     the hypervisor carries on.
+ *     the hypervisor carries on;
+ *   - a watchpoint on the kernel stack where the hypervisor writes the
+ *     bounce frame of a #DB: the nested #DB (hypervisor context) is
+ *     ignored and the guest gets the first one, intact.
  */
 #include <test.h>
 #include <traps.h>
@@ -83,5 +86,31 @@ void test_main(void)
           last_exc.count, target);
     CHECK(HYPERVISOR_get_debugreg(6) & 2, "DR6.B1 not set: 0x%lx", HYPERVISOR_get_debugreg(6));
     HYPERVISOR_set_debugreg(7, 0);
+
+    /*
+     * A #DB whose delivery raises another: the bounce frame of a watchpoint
+     * hit lands on a kernel stack the guest also watches (a stack of its
+     * own here, so that nothing but that frame writes the watched words).
+     * The first #DB is taken on the #DB stack (IST) and must have left it
+     * before the bounce writes, or the second would overwrite the first's
+     * frame there.
+     */
+    static uint32_t alt_stack[1024] __attribute__((aligned(16)));
+    uint32_t top = (uint32_t)&alt_stack[1024];
+    HYPERVISOR_set_debugreg(6, 0);
+    CHECK_RC(HYPERVISOR_set_debugreg(0, (uint32_t)&watched), 0, "dr0 = &watched");
+    /* The frame's CS word (EIP below it, EFLAGS above): the runtime's
+     * handler rewrites EIP and EFLAGS itself, never CS. */
+    CHECK_RC(HYPERVISOR_set_debugreg(1, top - 8), 0, "dr1 = the frame's CS word");
+    CHECK_RC(HYPERVISOR_set_debugreg(7, 0x5 | (1u << 16) | (3u << 18) | (1u << 20) |
+                                        (3u << 22)), 0, "dr7: 2 write watches");
+    exc_clear();
+    asm volatile ("mov %%esp, %%ebx\n\tmov %1, %%esp\n\t"
+                  PROBE_PRE "movl $6, %0" PROBE_POST
+                  "mov %%ebx, %%esp" : "=m" (watched) : "r" (top) : "ebx", "memory");
+    HYPERVISOR_set_debugreg(7, 0);
+    CHECK(last_exc.count == 1 && last_exc.vector == 1 && last_exc.eip == probe_next,
+          "#DB raised while delivering a #DB: got %s (count %u)", exc_str(), last_exc.count);
+    CHECK(watched == 6, "watched = %u", watched);
     test_success();
 }

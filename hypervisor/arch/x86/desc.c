@@ -18,6 +18,10 @@
  * construction (the 32-on-64 flavour: flat 4 GiB guest segments).  Their
  * accessed bits are preset so the CPU never needs to write them.
  *
+ * #DB, NMI, #DF and #MC have stacks of their own (IST): they can arrive
+ * where RSP is not a hypervisor stack (the first instructions after a
+ * SYSCALL), see entry.S's ist_interrupt.
+ *
  * The IDT has a stub for every vector (entry.S).  All gates are interrupt
  * gates with DPL 0, except: #BP and #OF (DPL 3, so int3/into from any ring
  * arrive as those exceptions), the hypercall vector 0x82 (DPL 1: the
@@ -110,6 +114,7 @@ void desc_init(void)
     tss.ist[IST_DF - 1] = (uint64_t)ist_stacks + 1 * IST_STACK_SIZE;
     tss.ist[IST_NMI - 1] = (uint64_t)ist_stacks + 2 * IST_STACK_SIZE;
     tss.ist[IST_MC - 1] = (uint64_t)ist_stacks + 3 * IST_STACK_SIZE;
+    tss.ist[IST_DB - 1] = (uint64_t)ist_stacks + 4 * IST_STACK_SIZE;
     tss.iomap_base = sizeof(tss);          /* no I/O bitmap: all ports trap */
 
     for (unsigned int p = 0; p < FIRST_RESERVED_GDT_PAGE; p++)
@@ -147,6 +152,8 @@ void desc_init(void)
             ist = IST_NMI;
         if (v == 18)
             ist = IST_MC;
+        if (v == 1)
+            ist = IST_DB;
         set_gate(v, vector_stub_table[v], dpl, ist);
     }
     /* 0xff: the APIC spurious vector; a bare IRETQ (see bench.c). */

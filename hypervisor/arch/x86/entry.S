@@ -90,7 +90,11 @@ vector_stub_\v:
     push    $0
     .endif
     push    $\v
+    .if \v == 1 || \v == 2 || \v == 8 || \v == 18
+    jmp     ist_interrupt
+    .else
     jmp     common_interrupt
+    .endif
     .endm
 
     .globl vector_stubs_start
@@ -131,6 +135,32 @@ common_interrupt:
     SAVE_ALL
     mov     %rsp, %rdi
     call    handle_trap             /* (struct cpu_regs *) */
+    jmp     ret_from_intr
+
+/*
+ * #DB, NMI, #DF and #MC arrive on stacks of their own (TSS IST slots), so
+ * that they never run on a stack someone else chose: SYSCALL enters ring 0
+ * with the guest's RSP still loaded, and a #DB the guest delayed with MOV
+ * SS, an NMI or a #MC can arrive before the first instructions of
+ * syscall32_entry have switched it (XSA-260).  In hypervisor context the
+ * handler runs there and returns.  From a guest, the hypervisor stack is
+ * empty, so the whole frame moves to its top (guest_regs()) and the entry
+ * goes on like any other: the frame of an entry from a guest is always at
+ * guest_regs(), and the IST stack is free again before anything that
+ * might raise another #DB (a bounce onto a watched guest stack) runs.
+ */
+ist_interrupt:
+    cld
+    SAVE_ALL
+    testb   $3, REGS_cs(%rsp)
+    jz      1f
+    mov     %rsp, %rsi
+    movabs  $cpu0_stack_top - REGS_SIZE, %rdi
+    mov     $REGS_SIZE / 8, %ecx
+    rep movsq
+    movabs  $cpu0_stack_top - REGS_SIZE, %rsp
+1:  mov     %rsp, %rdi
+    call    handle_trap
     jmp     ret_from_intr
 
 /*
@@ -183,9 +213,12 @@ sysenter_flags_saved:
  * vCPU with a syscall32 callback).  RCX = return EIP, R11 = RFLAGS, RSP is
  * still the guest's and IF/TF/DF/NT/AC are masked (MSR_SFMASK).  Nothing
  * may touch memory before RSP is ours: R10 is the scratch register (a
- * compatibility-mode guest cannot see R8-R15).  NMI and #MC use IST stacks,
- * interrupts and single steps are masked, guest breakpoints only match
- * addresses below 4 GiB: nothing can arrive on the guest's stack.
+ * compatibility-mode guest cannot see R8-R15).  Interrupts and single
+ * steps are masked, but three things can still arrive on these two
+ * instructions: an NMI, a #MC, and a #DB -- a guest data breakpoint on the
+ * operand of a MOV SS right before the SYSCALL is delivered only after it,
+ * here, in ring 0 (XSA-260).  All three have IST stacks (ist_interrupt),
+ * so none is ever pushed onto the guest's stack.
  */
     .align 16
     .globl syscall32_entry

@@ -89,6 +89,16 @@ static int parse_loglvl(const char *v)
  * unmapped address) or panic right after the CPU is set up, to exercise the
  * fault reporter and the symbolized backtrace.  A debugging aid and a test
  * hook; harmless unless asked for.
+ *
+ * debug_selftest=db-stack: a data breakpoint fires in ring 0 while RSP
+ * holds an address no hypervisor stack has (unmapped, as a guest's can
+ * be).  That is the state a guest reaches with a data breakpoint on the
+ * operand of MOV SS followed by SYSCALL (XSA-260): the #DB is delayed past
+ * the SYSCALL and taken at its first instruction, still on the guest's
+ * stack.  #DB must then run on a stack of its own (IST); without one the
+ * CPU pushes its frame onto the bad stack: #PF, #DF, the machine halts.
+ * (QEMU's TCG does not delay #DB after MOV SS, so a guest cannot replay
+ * the sequence there; this recreates the ring-0 state directly.)
  */
 static char opt_selftest[16];
 
@@ -98,12 +108,33 @@ static void __attribute__((noinline)) selftest_fault(void)
     (void)*bad;     /* the boot identity map is gone: #PF */
 }
 
+static volatile uint32_t selftest_watched __aligned(4);
+
+static void __attribute__((noinline)) selftest_db_stack(void)
+{
+    /* DR0 = the variable, DR7: G0, break on writes (RW0 = 01), 4 bytes. */
+    uint64_t dr7 = (1u << 1) | (1u << 16) | (3u << 18);
+
+    __asm__ volatile("mov %0, %%db0" :: "r"((uint64_t)&selftest_watched));
+    __asm__ volatile("mov %0, %%db7" :: "r"(dr7));
+    __asm__ volatile("mov %%rsp, %%r11\n\t"
+                     "movabs $0xdeadb000, %%rsp\n\t"  /* unmapped, like a guest stack can be */
+                     "movl $1, (%0)\n\t"              /* #DB after this store */
+                     "mov %%r11, %%rsp"
+                     :: "r"(&selftest_watched) : "r11", "memory");
+    __asm__ volatile("mov %0, %%db7" :: "r"(0UL));
+    pr_info("selftest db-stack: a #DB in ring 0 with an unusable stack was taken on its own "
+            "stack and returned\n");
+}
+
 static void run_selftest(void)
 {
     if (!strcmp(opt_selftest, "fault"))
         selftest_fault();
     else if (!strcmp(opt_selftest, "panic"))
         panic("debug_selftest=panic requested");
+    else if (!strcmp(opt_selftest, "db-stack"))
+        selftest_db_stack();
     else if (opt_selftest[0])
         pr_warn("debug_selftest: unknown test '%s'\n", opt_selftest);
 }

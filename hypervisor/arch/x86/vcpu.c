@@ -105,14 +105,11 @@ void arch_return_to_guest(struct cpu_regs *r);
 void arch_return_to_guest(struct cpu_regs *r)
 {
     /*
-     * An NMI taken on its IST stack while the guest ran: its frame is not
-     * the guest's saved context; the work is done on the next ordinary
-     * return.
+     * r is guest_regs(): every entry from a guest leaves its frame there
+     * (IST entries move it there first, entry.S).
      */
     struct vcpu *v = current;
 
-    if (r != guest_regs())
-        return;
     /*
      * Every exit to a guest passes here, so the common case -- nothing to
      * do -- is a handful of inline tests; the work is out of line.

@@ -201,4 +201,4 @@ cpu0_stack:
 cpu0_stack_top:
     .globl ist_stacks
 ist_stacks:
-    .skip 3 * IST_STACK_SIZE
+    .skip NR_IST_STACKS * IST_STACK_SIZE

@@ -50,9 +50,12 @@
 #define TSS_SEL              0xe040              /* +8/+9: 64-bit TSS (16 bytes) */
 #define LDT_SEL              0xe050              /* +10/+11: guest LDT (16 bytes) */
 
+/* TSS IST slots: the vectors that must never run on a stack a guest chose. */
 #define IST_DF               1
 #define IST_NMI              2
 #define IST_MC               3
+#define IST_DB               4
+#define NR_IST_STACKS        4
 
 #define HYPERCALL_VECTOR     0x82
 #define INT80_VECTOR         0x80                /* PV system calls: own stub */
