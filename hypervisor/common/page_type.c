@@ -228,7 +228,7 @@ struct page_info *mm_alloc_xen_frames(unsigned int order)
         pg[i].count_info = PGC_xen_heap;
         pg[i].type_info = 0;
         pg[i].owner = NULL;
-        memset(map_frame(page_to_mfn(&pg[i])), 0, PAGE_SIZE);
+        clear_page(map_frame(page_to_mfn(&pg[i])));
     }
     if (flush)
         flush_guest_tlb();
@@ -239,7 +239,7 @@ void mm_free_xen_frames(struct page_info *pg, unsigned int order)
 {
     for (unsigned long i = 0; i < (1UL << order); i++) {
         BUG_ON(pg[i].owner || (pg[i].count_info & ~PGC_xen_heap) || pg[i].type_info);
-        memset(map_frame(page_to_mfn(&pg[i])), 0, PAGE_SIZE);
+        clear_page(map_frame(page_to_mfn(&pg[i])));
         pg[i].count_info = 0;
     }
     free_heap_pages(pg, order);
@@ -299,7 +299,7 @@ bool unshare_xen_frame(struct page_info *pg, struct domain *orphans)
 /* ---- the pending (devalidation) queue ---------------------------------- */
 
 /* The queue of the domain on whose behalf we run (none in hypervisor context). */
-static struct list_head *caller_queue(void)
+static inline struct list_head *caller_queue(void)
 {
     return current && current->domain ? &current->domain->mm_pending : NULL;
 }
@@ -385,7 +385,11 @@ int mm_finish_pending(bool preemptible)
 {
     struct list_head *q = caller_queue();
 
-    return q ? mm_finish_pending_of(current->domain, preemptible) : 0;
+    /* Every memory hypercall calls this before and after each operation:
+     * the empty queue is the case to make cheap. */
+    if (!q || list_empty(q))
+        return 0;
+    return mm_finish_pending_of(current->domain, preemptible);
 }
 
 void mm_finish_all_pending(void)

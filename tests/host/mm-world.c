@@ -32,6 +32,7 @@ void *map_frame(unsigned long mfn)
     return ram + mfn * 4096;
 }
 
+void clear_page(void *va) { memset(va, 0, 4096); }
 void flush_guest_tlb(void) { nr_flushes++; tlbflush_clock++; }
 void flush_guest_tlb_one(unsigned long va) { (void)va; }
 void flush_cache_all(void) { }
