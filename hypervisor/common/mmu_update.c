@@ -29,8 +29,9 @@
  * translate = normal for PV guests; 4..7 are -ENOSYS).
  *
  * update_va_mapping finds the L1 entry for a virtual address by walking the
- * vCPU's current tables in software, through the direct map, never through
- * the guest's own mappings or the TLB: a multicall that changes an L2 entry
+ * vCPU's current tables in software (mica/guest_walk.h), through the direct
+ * map, never through the guest's own mappings or the TLB: a multicall that
+ * changes an L2 entry
  * and then calls update_va_mapping on an address below it updates the L1
  * that the tables *now* name (XSA-286).  It flushes only what its flags
  * ask: invlpg for UVMF_INVLPG, a CR3 reload only for UVMF_TLB_FLUSH.
@@ -43,6 +44,7 @@
 #include <mica/errno.h>
 #include <mica/guest_access.h>
 #include <mica/printk.h>
+#include <mica/guest_walk.h>
 #include <public/xen.h>
 #include <asm/page.h>
 #include <asm/mm_arch.h>
@@ -230,20 +232,9 @@ HYPERCALL_PROTO(mmu_update)
 /* The validated L1 that maps va in v's current tables (referenced), or NULL. */
 static struct page_info *current_l1_for(const struct vcpu *v, uint32_t va)
 {
-    const pte_t *l3, *l2;
-    pte_t l3e, l2e;
+    struct guest_walk w;
 
-    if (!v->guest_l3_mfn)
-        return NULL;
-    l3 = map_frame(v->guest_l3_mfn);
-    l3e = l3[va >> L3_SHIFT];
-    if (!(l3e & _PAGE_PRESENT))
-        return NULL;
-    l2 = map_frame(pte_mfn(l3e));
-    l2e = l2[l2_index(va)];
-    if (!(l2e & _PAGE_PRESENT) || (l2e & _PAGE_PSE))
-        return NULL;
-    return get_live_table(pte_mfn(l2e), v->domain);
+    return guest_walk_to_l1(v, va, GW_READ, &w) ? get_live_table(w.l1_mfn, v->domain) : NULL;
 }
 
 /* For the grant code (mm_ops.h); the static versions stay inlinable here. */

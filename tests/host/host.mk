@@ -26,7 +26,7 @@ HT_LDFLAGS := $(HT_SAN)
 
 HT_PROGS := test-string test-vsnprintf test-cmdline test-libelf test-libelf-load test-page-alloc test-symbols \
             test-hypercall test-domain-layout \
-            test-page-type test-pt-validate test-mm-audit test-pte-write \
+            test-page-type test-pt-validate test-mm-audit test-pte-write test-guest-walk \
             test-time test-timer test-sched-credit test-evtchn test-boot-domains test-console \
             test-console-switch test-schedule test-ring test-grant-entry test-grant-table
 # Pure files of arch/x86 (no inline asm), from the trap issue.
@@ -118,6 +118,9 @@ $(HT_DIR)/test-page-type: $(HT_DIR)/test-page-type.o $(HT_MM_OBJS)
 $(HT_DIR)/test-pt-validate: $(HT_DIR)/test-pt-validate.o $(HT_MM_OBJS)
 	$(HT_LINK)
 $(HT_DIR)/test-mm-audit: $(HT_DIR)/test-mm-audit.o $(HT_MM_OBJS)
+	$(HT_LINK)
+$(HT_DIR)/test-guest-walk.o: HT_CFLAGS += $(HT_X86_CFLAGS)
+$(HT_DIR)/test-guest-walk: $(HT_DIR)/test-guest-walk.o $(HT_MM_OBJS)
 	$(HT_LINK)
 $(HT_DIR)/test-pte-write: $(HT_DIR)/test-pte-write.o $(HT_DIR)/obj/x86/pte_write_emul.o
 	$(HT_LINK)

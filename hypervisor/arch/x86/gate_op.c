@@ -38,6 +38,7 @@
 #include <mica/domain.h>
 #include <mica/guest_access.h>
 #include <mica/mm.h>
+#include <mica/guest_walk.h>
 #include <public/xen.h>
 #include <asm/page.h>
 #include <asm/pv.h>
@@ -45,28 +46,12 @@
 #include <asm/desc_check.h>
 #include <asm/x86_decode.h>
 
-/* Every page of [va, va+len) present and user-accessible in the guest's tables. */
-static bool user_readable(const struct vcpu *v, uint32_t va, uint32_t len)
-{
-    for (uint64_t p = va & PAGE_MASK; p < (uint64_t)va + len; p += PAGE_SIZE) {
-        uint64_t e = ((const uint64_t *)mfn_to_virt(v->guest_l3_mfn))[p >> 30];
-        for (unsigned int level = 2; level >= 1; level--) {
-            if ((e & (_PAGE_PRESENT | _PAGE_USER)) != (_PAGE_PRESENT | _PAGE_USER) ||
-                (e & _PAGE_PSE) || !mfn_valid(pte_mfn(e)))
-                return false;
-            e = ((const uint64_t *)mfn_to_virt(pte_mfn(e)))
-                [level == 2 ? l2_index(p) : l1_index(p)];
-        }
-        if ((e & (_PAGE_PRESENT | _PAGE_USER)) != (_PAGE_PRESENT | _PAGE_USER))
-            return false;
-    }
-    return true;
-}
-
+/* Read guest memory with the rights of the caller's ring. */
 static bool read_guest(const struct pv_insn_ctx *c, bool user, uint32_t va, void *buf,
                        uint32_t len)
 {
-    return (!user || user_readable(c->v, va, len)) && !copy_from_guest(buf, va, len);
+    return (!user || guest_range_allows(c->v, va, len, GW_READ | GW_USER)) &&
+           !copy_from_guest(buf, va, len);
 }
 
 static uint32_t gpr_of(const struct cpu_regs *r, unsigned int i)

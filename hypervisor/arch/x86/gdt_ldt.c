@@ -38,6 +38,7 @@
 #include <mica/types.h>
 #include <mica/domain.h>
 #include <mica/mm.h>
+#include <mica/guest_walk.h>
 #include <mica/hypercall.h>
 #include <mica/guest_access.h>
 #include <mica/errno.h>
@@ -229,20 +230,13 @@ int arch_set_ldt(struct vcpu *v, uint32_t base, uint32_t ents)
     return 0;
 }
 
-/* The machine frame the guest maps at va (present L1 entry), or 0. */
+/* The machine frame the guest maps at va, or 0.  The CPU reads the LDT
+ * with supervisor rights, whatever ring loads the selector. */
 static unsigned long guest_va_to_mfn(const struct vcpu *v, uint32_t va)
 {
-    uint64_t e = ((const uint64_t *)mfn_to_virt(v->guest_l3_mfn))[va >> 30];
+    struct guest_walk w;
 
-    if (!(e & _PAGE_PRESENT) || !mfn_valid(pte_mfn(e)))
-        return 0;
-    e = ((const uint64_t *)mfn_to_virt(pte_mfn(e)))[l2_index(va)];
-    if (!(e & _PAGE_PRESENT) || (e & _PAGE_PSE) || !mfn_valid(pte_mfn(e)))
-        return 0;
-    e = ((const uint64_t *)mfn_to_virt(pte_mfn(e)))[l1_index(va)];
-    if (!(e & _PAGE_PRESENT) || !mfn_valid(pte_mfn(e)))
-        return 0;
-    return pte_mfn(e);
+    return guest_walk(v, va, GW_READ, &w) ? w.mfn : 0;
 }
 
 bool ldt_lazy_map(struct vcpu *v, uint64_t cr2)

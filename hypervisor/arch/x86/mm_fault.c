@@ -6,11 +6,13 @@
  * stores, as on bare metal.  Its tables are mapped read-only (they must
  * be: a table is never writable), so the store faults; here we
  *
- *  1. make sure this is such a write: the vCPU was in its kernel (ring 1),
- *     the fault was a write to a present page, the assist is on, and the
- *     PTE through which the write went maps, read-only, a validated L1
- *     table of this domain (found by walking the current tables in
- *     software -- never L2 or L3 tables: those stay mmu_update's);
+ *  1. make sure this is such a write: the vCPU was in its kernel (ring 1:
+ *     a ring-3 program never gets the kernel's write through the assist),
+ *     the fault was a supervisor write to a present page, the assist is
+ *     on, and the one thing refusing the write is the PTE through which it
+ *     went, which maps, read-only, a validated L1 table of this domain
+ *     (mica/guest_walk.h with the write's rights -- never L2 or L3 tables:
+ *     those stay mmu_update's);
  *  2. decode the faulting instruction (pte_write_emul.c: mov, xchg,
  *     cmpxchg, cmpxchg8b, and/or, bts/btr) and compute the new entry --
  *     a 4-byte store to one half of a PAE entry keeps the other half;
@@ -44,32 +46,13 @@
 #include <asm/traps.h>
 #include <asm/mm_arch.h>
 #include <asm/pte_write_emul.h>
+#include <mica/guest_walk.h>
 
 #define PFEC_PRESENT  0x01
 #define PFEC_WRITE    0x02
+#define PFEC_USER     0x04
 #define PFEC_RESERVED 0x08
 #define GUEST_KERNEL_RING 1
-
-/* The L1 entry mapping va in v's current tables, and its table; or false. */
-static bool walk_l1e(const struct vcpu *v, uint32_t va, pte_t *l1e)
-{
-    const pte_t *l3, *l2, *l1;
-    pte_t e;
-
-    if (!v->guest_l3_mfn)
-        return false;
-    l3 = map_frame(v->guest_l3_mfn);
-    e = l3[va >> L3_SHIFT];
-    if (!(e & _PAGE_PRESENT))
-        return false;
-    l2 = map_frame(pte_mfn(e));
-    e = l2[l2_index(va)];
-    if ((e & (_PAGE_PRESENT | _PAGE_RW | _PAGE_PSE)) != (_PAGE_PRESENT | _PAGE_RW))
-        return false;
-    l1 = map_frame(pte_mfn(e));
-    *l1e = l1[l1_index(va)];
-    return true;
-}
 
 static unsigned int fetch_insn(uint32_t eip, uint8_t *buf)
 {
@@ -146,20 +129,22 @@ bool mm_guest_page_fault(struct cpu_regs *r, unsigned long cr2)
 {
     struct vcpu *v = current;
     struct page_info *tpg;
-    pte_t l1e;
+    struct guest_walk w;
     bool done;
 
     /* (Faults in the lazily mapped LDT area never get here: traps.c takes
      * every #PF above 4 GiB first.) */
 
+    /* A kernel write refused by the L1 entry alone: present, read-only,
+     * every level above it writable. */
     if (!(v->domain->vm_assist & (1UL << VMASST_TYPE_writable_pagetables)) ||
         regs_ring(r) != GUEST_KERNEL_RING ||
-        (r->error_code & (PFEC_PRESENT | PFEC_WRITE | PFEC_RESERVED)) !=
+        (r->error_code & (PFEC_PRESENT | PFEC_WRITE | PFEC_USER | PFEC_RESERVED)) !=
             (PFEC_PRESENT | PFEC_WRITE) ||
-        cr2 >= HYPERVISOR_VIRT_START || !walk_l1e(v, (uint32_t)cr2, &l1e) ||
-        (l1e & (_PAGE_PRESENT | _PAGE_RW)) != _PAGE_PRESENT)
+        cr2 >= HYPERVISOR_VIRT_START || guest_walk(v, (uint32_t)cr2, GW_WRITE, &w) ||
+        w.missing || w.refused != 1)
         return false;
-    tpg = mfn_to_page(pte_mfn(l1e));
+    tpg = mfn_to_page(w.mfn);
     if (tpg->owner != v->domain || get_page(tpg, v->domain))
         return false;
     if ((tpg->type_info & (PGT_type_mask | PGT_validated)) !=
