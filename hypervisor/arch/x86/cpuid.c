@@ -20,6 +20,7 @@
  * has the instruction in compatibility mode.
  */
 #include <mica/types.h>
+#include <mica/guest_walk.h>
 #include <mica/guest_access.h>
 #include <mica/lib.h>
 #include <asm/x86.h>
@@ -78,14 +79,24 @@ void pv_cpuid(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b,
     }
 }
 
+/*
+ * The forced-emulation prefix (ud2; .ascii "xen"; cpuid) from any ring.
+ * The CPU fetched only the ud2: the other five bytes are read here, with
+ * the rights of the ring that executed it -- from ring 3, only what ring
+ * 3 could fetch itself (else user space learns whether a kernel page
+ * holds "xen" + cpuid).
+ */
 bool emulate_forced_cpuid(struct cpu_regs *r)
 {
     static const uint8_t sig[7] = { 0x0f, 0x0b, 0x78, 0x65, 0x6e, 0x0f, 0xa2 };
+    uint32_t eip = (uint32_t)r->rip;
     uint8_t insn[7];
     uint32_t a, b, c, d;
 
-    if (copy_from_guest(insn, (guest_va_t)r->rip, sizeof(insn)) ||
-        memcmp(insn, sig, sizeof(sig)) != 0)
+    if (!guest_range_ok(eip, sizeof(insn)) ||
+        !guest_range_allows(current, eip, sizeof(insn),
+                            GW_EXEC | (regs_ring(r) == 3 ? GW_USER : 0)) ||
+        copy_from_guest(insn, eip, sizeof(insn)) || memcmp(insn, sig, sizeof(sig)) != 0)
         return false;
     pv_cpuid((uint32_t)r->rax, (uint32_t)r->rcx, &a, &b, &c, &d);
     r->rax = a;
