@@ -122,7 +122,8 @@ $(HT_DIR)/test-mm-audit: $(HT_DIR)/test-mm-audit.o $(HT_MM_OBJS)
 $(HT_DIR)/test-guest-walk.o: HT_CFLAGS += $(HT_X86_CFLAGS)
 $(HT_DIR)/test-guest-walk: $(HT_DIR)/test-guest-walk.o $(HT_MM_OBJS)
 	$(HT_LINK)
-$(HT_DIR)/test-pte-write: $(HT_DIR)/test-pte-write.o $(HT_DIR)/obj/x86/pte_write_emul.o
+$(HT_DIR)/test-pte-write: $(HT_DIR)/test-pte-write.o $(HT_DIR)/obj/x86/pte_write_emul.o \
+                          $(HT_DIR)/obj/x86/x86_decode.o
 	$(HT_LINK)
 $(HT_DIR)/test-desc-check: $(HT_DIR)/test-desc-check.o $(HT_DIR)/obj/x86/desc_check.o
 	$(HT_LINK)

@@ -34,7 +34,7 @@ HTEST(one_byte_forms)
         CHECK_EQ(dec(&in, &ops[i], 1), 0);
         CHECK_EQ(in.len, 1);
         CHECK_EQ(in.op, ops[i]);
-        CHECK(!in.twobyte && !in.has_modrm && !in.has_imm8);
+        CHECK(!in.twobyte && !in.has_modrm && !in.imm_len);
     }
 }
 
@@ -46,8 +46,8 @@ HTEST(imm8_forms)
         uint8_t b[2] = { ops[i], 0x80 };
         CHECK_EQ(dec(&in, b, 2), 0);
         CHECK_EQ(in.len, 2);
-        CHECK(in.has_imm8);
-        CHECK_EQ(in.imm8, 0x80);
+        CHECK_EQ(in.imm_len, 1);
+        CHECK_EQ(in.imm, 0x80);
         CHECK_EQ(dec(&in, b, 1), -EFAULT);       /* imm8 unreadable */
     }
 }
@@ -191,4 +191,30 @@ HTEST(far_memory_forms_and_addresses)
     CHECK_EQ(x86_effective_address(&in, g, &seg), 0x6000 + 0x2000 + 0x80);
     CHECK_EQ(seg, SEG_FS);
     CHECK_EQ(DEC(&in, 0xff, 0x9c, 0x0d, 0x80, 0, 0), -EFAULT);  /* disp cut short */
+}
+
+/* The writable-page-table assist's store forms decode here too (their
+ * meaning is pte_write_emul.c's, tested in test-pte-write). */
+HTEST(store_forms_and_immediates)
+{
+    struct x86_insn in;
+
+    CHECK_EQ(DEC(&in, 0x89, 0x84, 0x8b, 0x00, 0x10, 0x00, 0x00), 0);  /* SIB + disp32 */
+    CHECK(in.has_modrm && in.has_sib && in.len == 7 && in.disp == 0x1000);
+    CHECK_EQ(DEC(&in, 0xc7, 0x40, 0xf8, 0x67, 0x45, 0x23, 0x01), 0); /* movl $imm,-8(%eax) */
+    CHECK(in.len == 7 && in.imm_len == 4 && in.imm == 0x01234567 && in.disp == -8);
+    CHECK_EQ(DEC(&in, 0x66, 0xc7, 0x00, 0x34, 0x12), 0);              /* movw $imm16 */
+    CHECK(in.opsize && in.imm_len == 2 && in.imm == 0x1234 && in.len == 5);
+    CHECK_EQ(DEC(&in, 0x83, 0x20, 0xfd), 0);                          /* andl $-3,(%eax) */
+    CHECK(in.imm_len == 1 && in.imm == 0xfd);
+    CHECK_EQ(DEC(&in, 0xf0, 0x0f, 0xc7, 0x0e), 0);                    /* lock cmpxchg8b */
+    CHECK(in.lock && in.twobyte && in.op == 0xc7 && in.len == 4);
+    CHECK_EQ(DEC(&in, 0x0f, 0xba, 0x28, 0x01), 0);                    /* btsl $1,(%eax) */
+    CHECK(in.imm == 1 && in.len == 4);
+    CHECK_EQ(DEC(&in, 0x89, 0xc1), -EOPNOTSUPP);       /* register destination */
+    CHECK_EQ(DEC(&in, 0x0f, 0xc7, 0x06), -EOPNOTSUPP); /* 0F C7 /0 */
+    CHECK_EQ(DEC(&in, 0x81, 0x30, 0, 0, 0, 0), -EOPNOTSUPP);  /* 81 /6: xor */
+    CHECK_EQ(DEC(&in, 0x0f, 0xba, 0x20, 1), -EOPNOTSUPP);     /* 0F BA /4: bt */
+    CHECK_EQ(DEC(&in, 0x67, 0x89, 0x01), -EOPNOTSUPP);        /* 16-bit addressing */
+    CHECK_EQ(DEC(&in, 0xc7, 0x00, 1, 2), -EFAULT);            /* imm cut short */
 }

@@ -35,8 +35,10 @@
  * with no error code; otherwise the guest gets the #GP.
  *
  * Instructions are fetched through the guest's page tables at CS.base +
- * EIP, one byte at a time (x86_decode.c knows only the opcodes above), so
- * an unreadable or unknown instruction is never emulated.
+ * EIP, one byte at a time, and decoded by the one decoder (x86_decode.c;
+ * it knows the opcodes above and the writable-page-table assist's stores,
+ * which this file never emulates), so an unreadable or unknown
+ * instruction is never emulated.
  */
 #include <mica/types.h>
 #include <mica/domain.h>
@@ -227,7 +229,7 @@ static bool emulate_io(struct pv_insn_ctx *e, const struct x86_insn *in)
 {
     struct cpu_regs *r = e->r;
     unsigned int bytes = (in->op & 1) ? (in->opsize ? 2 : 4) : 1;
-    unsigned int port = in->has_imm8 ? in->imm8 : (uint16_t)r->rdx;
+    unsigned int port = in->imm_len ? (uint8_t)in->imm : (uint16_t)r->rdx;
     bool is_in = in->op == 0xe4 || in->op == 0xe5 || in->op == 0xec ||
                  in->op == 0xed || in->op == 0x6c || in->op == 0x6d;
 
@@ -319,7 +321,7 @@ static bool emulate_int_n(struct pv_insn_ctx *e, uint32_t ec)
 
     if (x86_decode(&in, pv_insn_fetch, e) || in.op != 0xcd || in.twobyte)
         return false;
-    n = in.imm8;
+    n = (uint8_t)in.imm;
     if ((ec >> 3) != n && (ec >> 4) != n)
         return false;
     ti = &e->v->trap_table[n];

@@ -1,15 +1,14 @@
 /*
- * Decoding and executing the instructions a 32-bit guest kernel uses to
- * write a page-table entry, for the writable-page-table assist
- * (mm_fault.c).
+ * What the instructions a 32-bit guest kernel uses to write a page-table
+ * entry do, for the writable-page-table assist (mm_fault.c).
  *
  * With VMASST_TYPE_writable_pagetables a guest may write its L1 tables as
  * if they were ordinary memory; they are mapped read-only, the write
  * faults, and the hypervisor performs it -- after checking the new entry.
  * It needs to know what the faulting instruction would have stored.  A
  * full x86 emulator is thousands of lines; PTE stores are a handful of
- * forms, so this file knows exactly those, in 32-bit code with 32-bit
- * addressing:
+ * forms (decoded by the one decoder, x86_decode.c), in 32-bit code with
+ * 32-bit addressing:
  *
  *   89 /r          mov r32 -> m32
  *   C7 /0 id       mov imm32 -> m32
@@ -23,14 +22,16 @@
  * with lock and segment-override prefixes (the fault's CR2 already is the
  * linear address written, so the addressing mode only matters for the
  * instruction's length).  Anything else -- operand- or address-size
- * prefixes, rep, register destinations -- is "not understood", and the
- * fault goes to the guest as a #PF, as it would without the assist.
+ * prefixes, rep, register destinations, any other instruction the decoder
+ * knows -- is "not understood", and the fault goes to the guest as a #PF,
+ * as it would without the assist.
  *
  * Pure C, no guest access: the caller fetches the bytes and supplies the
  * old memory value and registers; host-tested (tests/host/test-pte-write.c).
  */
 #include <mica/types.h>
 #include <asm/pte_write_emul.h>
+#include <asm/x86_decode.h>
 
 #define FL_CF 0x001u
 #define FL_PF 0x004u
@@ -40,122 +41,62 @@
 #define FL_OF 0x800u
 #define FL_ARITH (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF)
 
-/* Bytes of ModRM + SIB + displacement, for a memory operand; 0 if mod = 3. */
-static unsigned int modrm_len(const uint8_t *p, unsigned int avail)
-{
-    unsigned int mod, rm, n = 1;
+struct bytes { const uint8_t *b; unsigned int n; };
 
-    if (avail < 1)
-        return 0;
-    mod = p[0] >> 6;
-    rm = p[0] & 7;
-    if (mod == 3)
-        return 0;
-    if (rm == 4) {
-        if (avail < 2)
-            return 0;
-        n++;
-        if (mod == 0 && (p[1] & 7) == 5)
-            n += 4;
-    } else if (mod == 0 && rm == 5) {
-        n += 4;
-    }
-    if (mod == 1)
-        n += 1;
-    else if (mod == 2)
-        n += 4;
-    return n <= avail ? n : 0;
+static int fetch_bytes(void *ctx, unsigned int off, uint8_t *b)
+{
+    const struct bytes *x = ctx;
+
+    if (off >= x->n)
+        return -1;
+    *b = x->b[off];
+    return 0;
 }
 
-static uint32_t get_imm(const uint8_t *p, unsigned int bytes)
+/* The PTE-store forms among the decoded instructions. */
+static int classify(const struct x86_insn *in, struct pte_write *w)
 {
-    uint32_t v = 0;
-    for (unsigned int i = 0; i < bytes; i++)
-        v |= (uint32_t)p[i] << (8 * i);
-    return v;
+    unsigned int reg = modrm_reg(in);
+
+    *w = (struct pte_write){ .size = 4, .len = in->len, .reg = reg };
+    if (in->opsize || in->adsize || in->rep || !in->has_modrm || (in->modrm >> 6) == 3)
+        return -1;
+    if (in->twobyte) {
+        switch (in->op) {
+        case 0xb1: w->op = PW_CMPXCHG; return 0;
+        case 0xab: w->op = PW_BTS; return 0;
+        case 0xb3: w->op = PW_BTR; return 0;
+        case 0xc7: w->op = PW_CMPXCHG8B; w->size = 8; return 0;       /* /1 */
+        case 0xba: w->op = reg == 5 ? PW_BTS : PW_BTR; break;         /* /5, /6 ib */
+        default: return -1;
+        }
+    } else {
+        switch (in->op) {
+        case 0x89: w->op = PW_MOV; return 0;
+        case 0x87: w->op = PW_XCHG; return 0;
+        case 0x09: w->op = PW_OR; return 0;
+        case 0x21: w->op = PW_AND; return 0;
+        case 0xc7: w->op = PW_MOV; break;                             /* /0 id */
+        case 0x81:
+        case 0x83: w->op = reg == 1 ? PW_OR : PW_AND; break;          /* /1, /4 */
+        default: return -1;
+        }
+    }
+    w->has_imm = true;
+    w->imm = in->imm;
+    if (in->op == 0x83 && (w->imm & 0x80))
+        w->imm |= 0xffffff00u;               /* sign-extended imm8 */
+    return 0;
 }
 
 int pte_write_decode(const uint8_t *insn, unsigned int avail, struct pte_write *w)
 {
-    unsigned int i = 0, ml, imm = 0;
-    uint8_t op, reg;
+    struct bytes x = { insn, insn ? avail : 0 };
+    struct x86_insn in;
 
-    *w = (struct pte_write){ .size = 4 };
-    for (; i < avail && i < PTE_WRITE_MAX_INSN; i++) {
-        uint8_t b = insn[i];
-        if (b == 0xf0 || b == 0x2e || b == 0x36 || b == 0x3e || b == 0x26 ||
-            b == 0x64 || b == 0x65)
-            continue;
-        break;
-    }
-    if (i >= avail)
+    if (x86_decode(&in, fetch_bytes, &x))
         return -1;
-    op = insn[i++];
-    if (op == 0x0f) {
-        if (i >= avail)
-            return -1;
-        op = insn[i++];
-        if (!(ml = modrm_len(&insn[i], avail - i)))
-            return -1;
-        reg = (insn[i] >> 3) & 7;
-        switch (op) {
-        case 0xb1: w->op = PW_CMPXCHG; w->reg = reg; break;
-        case 0xab: w->op = PW_BTS; w->reg = reg; break;
-        case 0xb3: w->op = PW_BTR; w->reg = reg; break;
-        case 0xc7:
-            if (reg != 1)
-                return -1;
-            w->op = PW_CMPXCHG8B;
-            w->size = 8;
-            break;
-        case 0xba:
-            if (reg != 5 && reg != 6)
-                return -1;
-            w->op = reg == 5 ? PW_BTS : PW_BTR;
-            w->has_imm = true;
-            imm = 1;
-            break;
-        default:
-            return -1;
-        }
-    } else {
-        if (!(ml = modrm_len(&insn[i], avail - i)))
-            return -1;
-        reg = (insn[i] >> 3) & 7;
-        switch (op) {
-        case 0x89: w->op = PW_MOV; w->reg = reg; break;
-        case 0x87: w->op = PW_XCHG; w->reg = reg; break;
-        case 0x09: w->op = PW_OR; w->reg = reg; break;
-        case 0x21: w->op = PW_AND; w->reg = reg; break;
-        case 0xc7:
-            if (reg != 0)
-                return -1;
-            w->op = PW_MOV;
-            w->has_imm = true;
-            imm = 4;
-            break;
-        case 0x81:
-        case 0x83:
-            if (reg != 1 && reg != 4)
-                return -1;
-            w->op = reg == 1 ? PW_OR : PW_AND;
-            w->has_imm = true;
-            imm = op == 0x81 ? 4 : 1;
-            break;
-        default:
-            return -1;
-        }
-    }
-    i += ml;
-    if (i + imm > avail || i + imm > PTE_WRITE_MAX_INSN)
-        return -1;
-    if (imm) {
-        w->imm = get_imm(&insn[i], imm);
-        if (imm == 1 && (op == 0x83) && (w->imm & 0x80))
-            w->imm |= 0xffffff00u;       /* sign-extended imm8 */
-    }
-    w->len = i + imm;
-    return 0;
+    return classify(&in, w);
 }
 
 static bool parity_even(uint32_t v)

@@ -1,9 +1,10 @@
 /*
- * A deliberately small x86 instruction decoder for the privileged
- * instructions a PV guest may have emulated (arch/x86/x86_decode.c,
- * host-tested by tests/host/test-x86-decode.c).  It knows the legacy
- * prefixes and exactly the opcodes emulate.c handles; anything else is
- * reported as unsupported, and the guest gets the #GP it caused.
+ * The one x86 instruction decoder (arch/x86/x86_decode.c, which lists the
+ * forms it knows): the #GP emulator, the call gates and the
+ * writable-page-table assist all decode guest instructions with it.  It
+ * knows the legacy prefixes and exactly the opcodes those callers handle;
+ * anything else is reported as unsupported, and the guest gets the fault
+ * it caused.  Host-tested by tests/host/test-x86-decode.c.
  */
 #ifndef ASM_X86_DECODE_H
 #define ASM_X86_DECODE_H
@@ -25,8 +26,8 @@ struct x86_insn {
     uint8_t op;             /* the opcode byte (after 0x0f if twobyte) */
     bool has_modrm;
     uint8_t modrm;
-    bool has_imm8;
-    uint8_t imm8;
+    uint8_t imm_len;        /* 0, or bytes of the immediate: 1, 2 (16-bit operand), 4 */
+    uint32_t imm;           /* the immediate, zero-extended */
     /* far CALL/JMP (9A, EA: ptr16:32; FF /3, FF /5: m16:32) */
     bool has_far;           /* 9A / EA: the pointer is in the instruction */
     uint32_t far_off;
