@@ -24,8 +24,9 @@
  * 4 GiB cannot make the hypervisor fault: the domain is crashed instead,
  * alone -- the guest has lost its kernel stack and cannot be helped.
  *
- * The handler then runs with the CPU's TF, NT, RF and VM cleared and, for
- * an "interrupt gate" trap entry (TI_IF_FLAG), an event callback or a
+ * The handler then runs with the CPU's TF, NT, RF and VM cleared, AC set
+ * when SMAP is on (ring 1 is supervisor: cpu_protect.c) and, for an
+ * "interrupt gate" trap entry (TI_IF_FLAG), an event callback or a
  * masking failsafe callback, with evtchn_upcall_mask set.
  *
  * Event upcalls and pending NMIs (a physical NMI for the initial domain's
@@ -46,6 +47,7 @@
 #include <asm/pv.h>
 #include <asm/pv_rules.h>
 #include <asm/desc_check.h>
+#include <asm/cpu_protect.h>
 
 /* Vectors that push an error code, and the ones a guest can be sent. */
 static bool vector_has_error(unsigned int vec)
@@ -107,7 +109,7 @@ bool pv_bounce(struct cpu_regs *r, const struct bounce *b, const char *what)
     r->cs = b->cs;
     r->rip = b->eip;
     r->rflags = (r->rflags & ~(uint64_t)(EFL_TF | EFL_NT | EFL_RF | EFL_VM | EFL_IOPL)) |
-                EFL_IF | EFL_RSVD1;
+                EFL_IF | EFL_RSVD1 | pv_guest_ac;   /* AC: ring 1 under SMAP */
     if (b->mask_events)
         v->vcpu_info->evtchn_upcall_mask = 1;
     return true;

@@ -39,6 +39,7 @@
 #include <asm/regs.h>
 #include <asm/vcpu.h>
 #include <asm/domain_build.h>
+#include <asm/cpu_protect.h>
 
 struct build_ctx {
     struct domain *d;
@@ -265,7 +266,7 @@ int construct_domain(struct domain *d, const void *image, size_t image_len,
     memset(f, 0, sizeof(*f));
     f->rip = parms.virt_entry;
     f->cs = FLAT_RING1_CS;
-    f->rflags = 0x202;                               /* IF, reserved bit 1 */
+    f->rflags = 0x202 | pv_guest_ac;                 /* IF, reserved bit 1; AC: SMAP */
     f->rsp = c.l.stack_end;
     f->ss = FLAT_RING1_SS;
     f->rsi = c.l.start_info;

@@ -35,8 +35,15 @@
  * SYSENTER and SYSCALL (compatibility mode) have no gate and no hardware
  * frame: their stubs build the same struct cpu_regs at the top of the
  * stack themselves (fastcall.c explains the frames and the MSRs).
+ *
+ * SMAP: a guest kernel runs with EFLAGS.AC set (cpu_protect.c), and a gate
+ * does not clear it, so every gate entry starts with CLAC (SYSCALL masks
+ * AC through SFMASK, SYSENTER's stub reloads RFLAGS); raw_copy is the one
+ * place that sets it, around the copy.  Nothing before the CLAC touches
+ * memory but the hypervisor stack.
  */
 #include <asm/config.h>
+#include <asm/cpu_protect.h>
 #include "asm-offsets.h"
 
     .macro SAVE_ALL
@@ -132,6 +139,7 @@ vector_stub_table:
     .section .text.entry, "ax"
 common_interrupt:
     cld
+    ASM_CLAC
     SAVE_ALL
     mov     %rsp, %rdi
     call    handle_trap             /* (struct cpu_regs *) */
@@ -151,6 +159,7 @@ common_interrupt:
  */
 ist_interrupt:
     cld
+    ASM_CLAC
     SAVE_ALL
     testb   $3, REGS_cs(%rsp)
     jz      1f
@@ -173,6 +182,7 @@ hypercall_entry:
     push    $0
     push    $HYPERCALL_VECTOR
     cld
+    ASM_CLAC
     SAVE_ALL
     mov     %rsp, %rdi
     call    hypercall_dispatch
@@ -265,6 +275,7 @@ int80_entry:
     push    $0
     push    $INT80_VECTOR
     cld
+    ASM_CLAC
     SAVE_ALL
     mov     %rsp, %rdi
     call    do_int80
@@ -347,14 +358,17 @@ load_\reg\()_safe:
  * unsigned long raw_copy(void *dst, const void *src, unsigned long n)
  * returns the number of bytes NOT copied (0 on success).  A fault on the
  * rep movsb is caught through the exception table and turns into a short
- * count rather than a hypervisor crash.
+ * count rather than a hypervisor crash.  The copy runs with EFLAGS.AC
+ * set, the only hypervisor code that does (SMAP); both ways out clear it.
  */
     .text
     .globl raw_copy
 raw_copy:
     mov     %rdx, %rcx
+    ASM_STAC                        /* guest user pages too: SMAP allows them here only */
 1:  rep movsb
-2:  mov     %rcx, %rax
+2:  ASM_CLAC
+    mov     %rcx, %rax
     ret
     .section __ex_table, "a"
     .align 8

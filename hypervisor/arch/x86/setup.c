@@ -36,6 +36,7 @@
 #include <asm/bench.h>
 #include <asm/apic.h>
 #include <asm/pv.h>
+#include <asm/cpu_protect.h>
 #include <mica/time.h>
 #include <mica/sched.h>
 #include <mica/boot_domains.h>
@@ -332,6 +333,7 @@ static void cpu_init(void)
               ~X86_CR0_EM);
     write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
     fastcall_init();        /* SYSENTER/SYSCALL: closed until a vCPU has callbacks */
+    cpu_protect_init();     /* SMEP, SMAP: once, never again on a hot path */
 }
 
 #define DEFAULT_DOM0_MEM (64ULL << 20)
@@ -379,6 +381,7 @@ void start_mica(uint32_t magic, uint32_t info)
                  boot_info.mem[i].type);
 
     memory_init();
+    cpu_protect_detect();   /* before the IDT: no CLAC/STAC may run on a CPU without SMAP */
     desc_init();
     pic_disable();
     cpu_init();

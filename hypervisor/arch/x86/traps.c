@@ -8,7 +8,7 @@
  *  - CS RPL != 0: the guest was running.  Its fault is its own business
  *    (guest_trap below): a few things the hypervisor resolves itself --
  *    forced-emulation CPUID, the lazy LDT mapping, lazy FPU state, the
- *    memory issue's page faults (mm_guest_page_fault), INT n and the
+ *    page faults of the memory code (mm_guest_page_fault), INT n and the
  *    privileged instructions a PV kernel relies on (emulate.c) --
  *    everything else is bounced to the handler the guest registered in its
  *    virtual IDT (bounce.c), and with no handler the domain is crashed,
@@ -37,6 +37,7 @@
 #include <asm/traps.h>
 #include <asm/apic.h>
 #include <asm/pv.h>
+#include <asm/cpu_protect.h>
 
 static const char *const vector_names[32] = {
     "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
@@ -207,7 +208,10 @@ static void guest_trap(struct cpu_regs *r)
                          (unsigned long)r->error_code, (unsigned long)r->rip);
             return;
         }
-        /* The memory issue's hook: writable page tables and the like. */
+        /* A kernel fault only SMEP/SMAP made: not the guest's (cpu_protect.c). */
+        if (regs_ring(r) != 3 && cpu_protect_guest_fault(r, cr2))
+            return;
+        /* Writable page tables and the like (mm_fault.c). */
         if (mm_guest_page_fault(r, cr2))
             return;
         pv_inject_page_fault(r, (uint32_t)cr2, (uint32_t)r->error_code);
@@ -230,6 +234,8 @@ static bool hypervisor_fixup(struct cpu_regs *r)
 
     if (vec == 14) {
         unsigned long cr2 = read_cr2();
+        if (cpu_protect_probe_fixup(r))     /* the boot check of SMEP */
+            return true;
         /* Reloading a guest's LDT selector while switching to it. */
         if (cr2 >= LDT_VIRT_START && cr2 < LDT_VIRT_START + LDT_AREA_PAGES * PAGE_SIZE &&
             current && ldt_lazy_map(current, cr2))

@@ -39,6 +39,7 @@
 #include <asm/vcpu.h>
 #include <asm/page.h>
 #include <asm/pv.h>
+#include <asm/cpu_protect.h>
 
 void resume_guest_frame(void) __noreturn;
 
@@ -152,6 +153,7 @@ void arch_vcpu_run(struct vcpu *v, const struct cpu_regs *frame)
     if (read_cr3() != ((unsigned long)v->top_mfn << PAGE_SHIFT))
         vcpu_load_pagetable(v);
     load_descriptor_tables(v);
+    cpu_protect_switch(v);
     fpu_switch_to(v);
     debugreg_load(v);
     int80_gate_update(v);

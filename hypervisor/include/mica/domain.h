@@ -132,6 +132,8 @@ struct domain {
     unsigned long mm_tot_at_start;
 
     /* --- traps, callbacks, descriptors --- */
+    bool smep_off;                     /* its kernel runs user pages: no SMEP while
+                                          it runs (arch/x86/cpu_protect.c) */
 
     /* --- scheduling, timers, event channels --- */
     struct evtchn *evtchn;             /* EVTCHN_NR_PORTS ports */
