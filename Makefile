@@ -139,7 +139,7 @@ run: deps-check all
 	    -initrd "$(DEMO_MODULES)" ; \
 	  rc=$$?; [ $$rc -eq 1 ] && echo "mica: clean power-off" || echo "mica: QEMU exit status $$rc"
 
-# The ring demo (grant issue): domain 0 is the frontend, d1 the backend.
+# The ring demo (docs/grants.md): domain 0 is the frontend, d1 the backend.
 RING_MODULES = $(BUILD)/tests/guest/grant-ring.elf rounds=2000,$(BUILD)/tests/guest/grant-peer.elf domain name=backend mem=8M -- role=backend
 
 run-ring: deps-check all

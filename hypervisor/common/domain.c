@@ -19,7 +19,7 @@
  * the machine's fate to hypervisor_shutdown_all() (power off, restart or
  * halt after its reason) and every other domain goes down with it.  Any
  * other domain is destroyed as soon as it is dead -- there is no toolstack
- * yet to keep it around for -- by domain_destroy() (the memory issue's
+ * yet to keep it around for -- by domain_destroy() (the memory code's
  * common/domain_teardown.c), whose first step is domain_kill() here: its
  * ports close (peers see their channel go unbound), its timers stop, and
  * the initial domain gets VIRQ_DOM_EXC, as it does when any domain shuts

@@ -16,7 +16,7 @@
  *      left half done is undone the same way: every table is untyped now,
  *      and every reference held by a table entry is gone;
  *   5. descriptor-page references (the domain's own GDT/LDT frames, taken
- *      by the trap issue's code with get_page_and_type) die with it;
+ *      by gdt_ldt.c with get_page_and_type) die with it;
  *   6. the allocation reference and the temporary one are dropped: each
  *      frame's count reaches zero, and free_domheap_page() scrubs it, marks
  *      its M2P entry invalid and returns it to the heap;
@@ -27,7 +27,7 @@
  *      and one a privileged domain still maps passes to dom_grant_orphans
  *      like a granted frame -- never "kept" with an owner that is gone.
  *
- * Grants (grant issue, docs/grants.md): before step 1 the domain's own
+ * Grants (docs/grants.md): before step 1 the domain's own
  * grant mappings of other domains' frames are released; in step 6 a frame
  * whose only other references are grant mappings by others passes to
  * dom_grant_orphans (freed when its last mapping goes, counted as "kept
@@ -155,10 +155,10 @@ void domain_destroy(struct domain *d)
         mm_audit(when);
     }
     d->state = DOMSTATE_DYING;
-    gnttab_release_mappings(d);         /* what d maps of others (grant issue) */
+    gnttab_release_mappings(d);         /* what d maps of others (grants) */
     for (unsigned int i = 0; i < d->max_vcpus; i++)
         if (d->vcpu[i])
-            arch_vcpu_destroy(d->vcpu[i]);  /* GDT/LDT frames, FPU (trap issue) */
+            arch_vcpu_destroy(d->vcpu[i]);  /* GDT/LDT frames, FPU (arch) */
     stuck = relinquish_memory(d);
     gnttab_destroy(d);                  /* table frames; mappers forget d */
     scrubbed = d->mm_freed_pages;

@@ -4,7 +4,7 @@
  * This is the only place that knows which hypercalls exist.  A number
  * outside the table, or a slot left empty, yields -ENOSYS without touching
  * anything else, so a guest probing for features (or attacking) with
- * arbitrary numbers cannot reach code that does not exist.  Later issues
+ * arbitrary numbers cannot reach code that does not exist.  New hypercalls
  * fill in more slots; nothing else needs to change to add a hypercall (see
  * docs/adding-a-hypercall.md).
  *

@@ -176,7 +176,7 @@ static void walk_table(struct audit *a, struct page_info *pg)
 }
 
 /*
- * Grant mappings (grant issue): each maptrack entry holds a general
+ * Grant mappings (grant_table.c): each maptrack entry holds a general
  * reference on a frame of its granter (or, after the granter died, of
  * dom_grant_orphans) and a writable type reference if read-write.
  */

@@ -20,7 +20,7 @@
  *                and load it; the previous L3 loses that reference.
  *   flushes      on one pCPU "other vCPUs" have no live TLB: a mask or ALL
  *                flushes here iff it includes the calling vCPU.
- *   set_ldt      arguments checked here, the rest is the trap issue's
+ *   set_ldt      arguments checked here, the rest is gdt_ldt.c's
  *                arch_set_ldt().
  *   clear/copy   destination must take the writable type (never a table or
  *                descriptor page); the copy source only needs to be owned.

@@ -543,19 +543,6 @@ int get_page_and_type(struct page_info *pg, struct domain *d, uint32_t type)
     return rc;
 }
 
-int get_page_and_type_preemptible(struct page_info *pg, struct domain *d,
-                                  uint32_t type)
-{
-    int rc = get_page(pg, d);
-
-    if (rc)
-        return rc;
-    rc = get_page_type_preemptible(pg, type);
-    if (rc)
-        put_page(pg);
-    return rc;
-}
-
 void put_page_and_type(struct page_info *pg)
 {
     put_page_type(pg);

@@ -30,7 +30,7 @@ static const unsigned int IMPLEMENTED[] = {
     __HYPERVISOR_vcpu_op,       /* 24 */
     __HYPERVISOR_sched_op,      /* 29 */
     __HYPERVISOR_event_channel_op,  /* 32 */
-    /* the trap issue */
+    /* traps, callbacks, descriptors */
     __HYPERVISOR_set_trap_table,    /* 0 */
     __HYPERVISOR_set_gdt,       /* 2 */
     __HYPERVISOR_stack_switch,  /* 3 */
@@ -44,7 +44,7 @@ static const unsigned int IMPLEMENTED[] = {
     __HYPERVISOR_nmi_op,        /* 28 */
     __HYPERVISOR_callback_op,   /* 30 */
     __HYPERVISOR_physdev_op,    /* 33 */
-    /* memory issue */
+    /* memory management */
     __HYPERVISOR_mmu_update,    /* 1 */
     __HYPERVISOR_memory_op,     /* 12 */
     __HYPERVISOR_multicall,     /* 13 */
@@ -52,7 +52,7 @@ static const unsigned int IMPLEMENTED[] = {
     __HYPERVISOR_vm_assist,     /* 21 */
     __HYPERVISOR_update_va_mapping_otherdomain, /* 22 */
     __HYPERVISOR_mmuext_op,     /* 26 */
-    /* grant issue */
+    /* grant tables */
     __HYPERVISOR_grant_table_op, /* 20 */
 };
 

@@ -2,8 +2,8 @@
  * hlt-block: HLT in ring 1 blocks the vCPU until an event is pending.
  *
  * HLT is privileged (CPL 0 only); in ring 1 it raises #GP(0) and the
- * hypervisor emulates it as "block until an event is pending" (the trap
- * issue's emulation, the scheduler's blocking).  A hypervisor that halted
+ * hypervisor emulates it as "block until an event is pending" (emulate.c's
+ * emulation, the scheduler's blocking).  A hypervisor that halted
  * the real CPU would hang the machine; one that returned at once would
  * burn the CPU.
  *

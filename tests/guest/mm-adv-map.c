@@ -12,7 +12,7 @@
  *     Its own shared_info page, which it does own, may be mapped.
  *  2. A writable mapping of a pinned page table, of the live L3 (pinned
  *     and in use as CR3) and of the live slot-3 L2: refused; read-only is
- *     fine.  (GDT frames: the trap issue's set_gdt; host-tested.)
+ *     fine.  (GDT frames: set_gdt's checks; host-tested.)
  *  3. A frame mapped writable cannot be pinned as L1, L2 or L3; once
  *     unmapped it can.
  *  4. A table that maps itself writable cannot be pinned.

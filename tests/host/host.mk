@@ -29,7 +29,7 @@ HT_PROGS := test-string test-vsnprintf test-cmdline test-libelf test-libelf-load
             test-page-type test-pt-validate test-mm-audit test-pte-write test-guest-walk \
             test-time test-timer test-sched-credit test-evtchn test-boot-domains test-console \
             test-console-switch test-schedule test-ring test-grant-entry test-grant-table
-# Pure files of arch/x86 (no inline asm), from the trap issue.
+# Pure files of arch/x86 (no inline asm): traps, descriptors, decoding.
 HT_PROGS += test-desc-check test-pv-rules test-x86-decode
 HOST_TEST_BINS := $(addprefix $(HT_DIR)/,$(HT_PROGS))
 
@@ -135,7 +135,7 @@ $(HT_DIR)/test-symbols: $(HT_DIR)/test-symbols.o $(HT_DIR)/obj/symbols.o \
                         $(HT_DIR)/test-symbols-table.o
 	$(HT_LINK)
 
-# Scheduling, time and events (the scheduling issue).  Code that includes
+# Scheduling, time and events.  Code that includes
 # mica/domain.h also needs the arch headers it pulls in (asm/regs.h).
 HT_ARCH_INC := -Ihypervisor/arch/x86/include
 $(HT_DIR)/obj/time.o $(HT_DIR)/obj/event_channel.o $(HT_DIR)/obj/event_2l.o \
@@ -151,7 +151,7 @@ $(HT_DIR)/test-timer: $(HT_DIR)/test-timer.o $(HT_DIR)/obj/timer.o $(HT_DIR)/obj
 	$(HT_LINK)
 $(HT_DIR)/test-sched-credit: $(HT_DIR)/test-sched-credit.o $(HT_DIR)/obj/sched_credit.o
 	$(HT_LINK)
-# Grant tables and rings (the grant issue).
+# Grant tables and rings.
 $(HT_DIR)/test-grant-entry.o $(HT_DIR)/obj/grant_entry.o: HT_CFLAGS += $(HT_ARCH_INC)
 $(HT_DIR)/test-grant-entry: $(HT_DIR)/test-grant-entry.o $(HT_DIR)/obj/grant_entry.o
 	$(HT_LINK)

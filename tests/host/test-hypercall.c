@@ -31,7 +31,7 @@ STUB(vcpu_op, __HYPERVISOR_vcpu_op)
 STUB(event_channel_op, __HYPERVISOR_event_channel_op)
 STUB(event_channel_op_compat, __HYPERVISOR_event_channel_op_compat)
 
-/* The trap issue's calls. */
+/* Traps, callbacks, descriptors, FPU. */
 STUB(set_trap_table, __HYPERVISOR_set_trap_table)
 STUB(set_gdt, __HYPERVISOR_set_gdt)
 STUB(stack_switch, __HYPERVISOR_stack_switch)
@@ -61,7 +61,7 @@ static bool in_list(unsigned long nr, const unsigned long *list, size_t n)
             return true;
     return false;
 }
-/* memory issue */
+/* memory management */
 STUB(mmu_update, __HYPERVISOR_mmu_update)
 STUB(memory_op, __HYPERVISOR_memory_op)
 STUB(multicall, __HYPERVISOR_multicall)
@@ -69,7 +69,7 @@ STUB(update_va_mapping, __HYPERVISOR_update_va_mapping)
 STUB(vm_assist, __HYPERVISOR_vm_assist)
 STUB(update_va_mapping_otherdomain, __HYPERVISOR_update_va_mapping_otherdomain)
 STUB(mmuext_op, __HYPERVISOR_mmuext_op)
-/* grant issue */
+/* grant tables */
 STUB(grant_table_op, __HYPERVISOR_grant_table_op)
 
 static bool implemented(unsigned long nr)
@@ -80,13 +80,13 @@ static bool implemented(unsigned long nr)
            nr == __HYPERVISOR_event_channel_op ||
            nr == __HYPERVISOR_event_channel_op_compat ||
            in_list(nr, trap_calls, sizeof(trap_calls) / sizeof(trap_calls[0])) ||
-           /* memory issue */
+           /* memory management */
            nr == __HYPERVISOR_mmu_update || nr == __HYPERVISOR_memory_op ||
            nr == __HYPERVISOR_multicall || nr == __HYPERVISOR_update_va_mapping ||
            nr == __HYPERVISOR_vm_assist ||
            nr == __HYPERVISOR_update_va_mapping_otherdomain ||
            nr == __HYPERVISOR_mmuext_op ||
-           /* grant issue */
+           /* grant tables */
            nr == __HYPERVISOR_grant_table_op;
 }
 

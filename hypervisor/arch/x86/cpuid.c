@@ -11,7 +11,7 @@
  *
  * Hidden: features a deprivileged ring-1 kernel must not use or that the
  * hypervisor does not virtualize -- VMX/SMX, MONITOR/MWAIT, PCID, x2APIC,
- * TSC-deadline, XSAVE/OSXSAVE (the FPU issue owns extended state), the
+ * TSC-deadline, XSAVE/OSXSAVE (extended state is not managed: fpu.c saves with FXSAVE), the
  * thermal/power features, VME/DE/PSE/PSE36 (no superpages, no vm86), MTRR,
  * MCE/MCA, DS/ACPI/TM/PBE; SMEP/SMAP/INVPCID/FSGSBASE in leaf 7.
  * Added: the hypervisor bit, and the Xen leaves at 0x40000000.

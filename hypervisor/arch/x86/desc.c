@@ -28,7 +28,7 @@
  * guest kernel may call it, its user space may not), and 0x80, whose DPL
  * follows the running vCPU's trap_table[0x80] (desc_set_int80_dpl): with a
  * handler of DPL n, `int $0x80` from rings <= n enters its own short stub
- * instead of the #GP emulation path (traps issue, docs/traps.md).  Every
+ * instead of the #GP emulation path (docs/traps.md).  Every
  * other software INT n faults with #GP and is emulated from the guest's
  * virtual IDT.
  *

@@ -12,7 +12,7 @@
  *     CR3 (the current L3's MFN in xen_pfn_to_cr3 form), CR4 (the PV view:
  *     PAE | OSFXSR | OSXMMEXCPT)
  *     MOV to CR0 changing nothing but TS, CLTS (= fpu_taskswitch), MOV to
- *     CR2 (the virtual CR2); MOV to CR3/CR4 is refused (the memory issue's
+ *     CR2 (the virtual CR2); MOV to CR3/CR4 is refused (the page-table code's
  *     MMUEXT_NEW_BASEPTR is the way to switch page tables)
  *     MOV to/from DR0-7 (= set/get_debugreg; DR4/5 alias DR6/7)
  *     WBINVD: nothing (the guest's cache flush is not worth a host one)

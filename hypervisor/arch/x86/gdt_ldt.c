@@ -17,7 +17,7 @@
  *
  * The rules.  A frame can be part of a GDT or LDT only with the page type
  * PGT_seg_desc_page, which it cannot take while the guest maps it
- * writable anywhere (the memory issue's type system), and only after all
+ * writable anywhere (page_type.c's one-type rule), and only after all
  * 512 of its descriptors pass check_descriptor() (desc_check.c); never
  * one of the domain's hypervisor-heap frames (shared_info), which the
  * hypervisor writes itself.  So while

@@ -27,7 +27,7 @@
  * callback (bounce.c).
  *
  * Only a direct int $0x82 with EAX = 23 is an iret.  Inside a multicall
- * (the memory issue's do_multicall calls handlers with the multicall's own
+ * (multicall.c's do_multicall calls handlers with the multicall's own
  * frame, EAX = 13) it returns -EINVAL and does nothing: an iret that
  * switched to user mode halfway through a batch of kernel-only operations
  * was XSA-213.

@@ -15,8 +15,8 @@
  *     access, bit clear = allowed as in a TSS) covers the port.
  *
  * Both sub-ops are accepted from any domain; they only matter for one that
- * holds I/O privilege.  Other sub-ops (interrupt routing, PCI) are the
- * business of later issues and return -ENOSYS.
+ * holds I/O privilege.  Other sub-ops (interrupt routing, PCI) are not
+ * offered yet and return -ENOSYS.
  */
 #include <mica/types.h>
 #include <mica/domain.h>

@@ -81,10 +81,3 @@ int arch_console_getc(void)
     return inb(uart_base + UART_RBR);
 }
 
-bool arch_console_input_ready(void)
-{
-    if (!uart_enabled)
-        return false;
-    uint8_t lsr = inb(uart_base + UART_LSR);
-    return lsr != 0xff && (lsr & LSR_DR);
-}

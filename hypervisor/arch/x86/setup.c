@@ -149,7 +149,7 @@ static const struct param hv_params[] = {
     OPT_BOOL("debug_exit", opt_debug_exit),
     OPT_BOOL("bench", opt_bench),
     OPT_UINT("debug_exit_port", opt_debug_exit_port),
-    /* memory issue: consistency auditor, and preemption at every check */
+    /* memory management: consistency auditor, and preemption at every check */
     OPT_BOOL("mm_audit", opt_mm_audit),
     OPT_BOOL("mm_preempt_stress", opt_mm_preempt_stress),
 };

@@ -168,7 +168,7 @@ void xfree_bytes(void *p, size_t n);  /* n as given to xzalloc_bytes */
 /* Print v's guest registers (arch). */
 void arch_dump_guest_state(struct vcpu *v);
 /* v will never run again: release its arch state -- descriptor-table
- * frames, LDT mappings, FPU ownership (arch/x86/vcpu.c; trap issue). */
+ * frames, LDT mappings, FPU ownership (arch/x86/vcpu.c). */
 void arch_vcpu_destroy(struct vcpu *v);
 /* v is going away: forget any CPU state that refers to it (arch). */
 void arch_vcpu_release(struct vcpu *v);

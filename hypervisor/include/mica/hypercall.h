@@ -77,7 +77,7 @@ HYPERCALL_PROTO(set_timer_op);
 HYPERCALL_PROTO(vcpu_op);
 HYPERCALL_PROTO(event_channel_op);
 HYPERCALL_PROTO(event_channel_op_compat);
-/* memory issue */
+/* Memory management (see docs/memory.md). */
 HYPERCALL_PROTO(mmu_update);
 HYPERCALL_PROTO(memory_op);
 HYPERCALL_PROTO(multicall);

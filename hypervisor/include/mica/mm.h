@@ -5,7 +5,7 @@
  * MFN.  An entry says who owns the frame, how many references to it exist and
  * what the frame is currently being used as (its "type").  The page-type rules
  * that keep guests from ever holding a writable mapping of their own page
- * tables live in common/page_type.c (the memory issue); this header only fixes
+ * tables live in common/page_type.c; this header only fixes
  * the shape of the data so every subsystem agrees on it.
  *
  *   count_info:  [31..28] PGC_* flags      [27..0] general reference count
@@ -29,7 +29,7 @@ struct page_info {
     uint32_t count_info;
     uint32_t type_info;
     uint32_t buddy_order;    /* order of a free block (valid on its head) */
-    /* Memory issue (common/page_type.c): the state of a table's validation. */
+    /* common/page_type.c: the state of a table's validation. */
     uint16_t nr_validated;   /* partial table: entries [0, n) hold references */
     uint16_t mm_flags;       /* PGF_* below */
     int16_t linear_count;    /* >0: linear-L2 target of n entries; <0: holds -n */
@@ -113,11 +113,11 @@ void heap_check(void);
 void heap_walk_free(void (*fn)(unsigned long mfn, unsigned int order, void *arg),
                     void *arg);
 
-/* ---- Added with the memory issue: page types and references ---- */
+/* ---- Page types and references ---- */
 
 /*
  * The page-type and reference-count core (common/page_type.c; its essay
- * explains the rules).  The trap issue codes GDT/LDT frames against the
+ * explains the rules).  gdt_ldt.c codes GDT/LDT frames against the
  * first six; the memory hypercalls use the preemptible forms.
  *
  *   get_page(pg, d)        general reference; -EINVAL unless pg is an
@@ -139,8 +139,6 @@ void put_page_and_type(struct page_info *pg);
 /* As above, but long work (validating a big table, finishing a deferred
  * devalidation) may stop with -ERESTART: the caller makes a continuation. */
 int get_page_type_preemptible(struct page_info *pg, uint32_t type);
-int get_page_and_type_preemptible(struct page_info *pg, struct domain *d,
-                                  uint32_t type);
 
 /* mm_flags */
 #define PGF_partial      (1u << 0)   /* table half (in)validated, count 0 */

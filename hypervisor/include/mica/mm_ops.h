@@ -53,7 +53,7 @@ int mm_lookup_domain(uint16_t id, struct domain **out);
  */
 int mm_vcpumask_has_current(guest_va_t mask, bool *hit);
 
-/* ---- Added with the grant issue (defined in mmu_update.c) ---- */
+/* ---- For the grant code (defined in mmu_update.c) ---- */
 struct page_info;
 /* A general and a type reference on the validated table at mfn owned by
  * pt_owner (put_page_and_type releases), or NULL. */

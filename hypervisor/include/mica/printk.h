@@ -30,8 +30,6 @@ void console_puts(const char *s);
 void arch_console_write(const char *s, size_t n);
 /* Returns a received character or -1; never blocks. */
 int arch_console_getc(void);
-/* Is a character waiting (without taking it)? */
-bool arch_console_input_ready(void);
 
 void panic(const char *fmt, ...) __printf(1, 2) __noreturn;
 

@@ -101,7 +101,7 @@ static inline bool sched_need_resched(void)
 /* ---- arch contracts used by the scheduler ------------------------------ */
 
 /* Copy the guest frame at the top of the stack into v: arch_vcpu_save()
- * (asm/vcpu.h, the trap issue's; the FPU is switched lazily there). */
+ * (asm/vcpu.h, arch/x86/vcpu.c; the FPU is switched lazily there). */
 void arch_vcpu_save(struct vcpu *v);
 /* Make v's state live on the CPU and return to it; never returns. */
 void arch_vcpu_resume(struct vcpu *v) __noreturn;

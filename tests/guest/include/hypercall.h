@@ -55,7 +55,7 @@ static inline long HYPERVISOR_sched_op_compat(int cmd, unsigned long arg)
     return hypercall2(__HYPERVISOR_sched_op_compat, cmd, (long)arg);
 }
 
-/* ---- memory management (memory issue) ---- */
+/* ---- memory management ---- */
 
 static inline long HYPERVISOR_mmu_update(const mmu_update_t *req, unsigned int count,
                      unsigned int *done, unsigned int foreigndom)
@@ -102,7 +102,7 @@ static inline long HYPERVISOR_vm_assist(unsigned int cmd, unsigned int type)
     return hypercall2(__HYPERVISOR_vm_assist, (long)cmd, (long)type);
 }
 
-/* --- traps, callbacks, descriptors, FPU (the trap issue) --- */
+/* --- traps, callbacks, descriptors, FPU --- */
 
 static inline long HYPERVISOR_set_trap_table(const struct trap_info *table)
 {

@@ -1,3 +1,8 @@
+/*
+ * Building a PV domain from a kernel image (arch/x86/domain_build.c):
+ * its memory, page tables, start_info, hypercall page and first register
+ * frame, as the 32-bit PV ABI lays them out (docs/boot.md).
+ */
 #ifndef ASM_DOMAIN_BUILD_H
 #define ASM_DOMAIN_BUILD_H
 #include <mica/domain.h>

@@ -1,3 +1,9 @@
+/*
+ * The machine-to-physical table (arch/x86/m2p.c): one 32-bit PFN per
+ * machine frame, written by the hypervisor (and by MMU_MACHPHYS_UPDATE),
+ * mapped read-only into every guest through the hypervisor slots of the
+ * slot-3 L2 (m2p_fill_guest_l2).  INVALID_M2P_ENTRY marks free frames.
+ */
 #ifndef ASM_M2P_H
 #define ASM_M2P_H
 #include <mica/types.h>

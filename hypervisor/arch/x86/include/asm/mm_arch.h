@@ -35,7 +35,7 @@ unsigned long arch_vcpu_drop_guest_l3(struct vcpu *v);
 /* Free v's top-level table (teardown; v is not running). */
 void arch_vcpu_free_pagetable(struct vcpu *v);
 
-/* The LDT of v (trap issue; see arch/x86/ldt_shim.c in the memory branch). */
+/* Install v's LDT (MMUEXT_SET_LDT; arch/x86/gdt_ldt.c): 0 or -EINVAL. */
 int arch_set_ldt(struct vcpu *v, uint32_t base, uint32_t ents);
 
 #endif

@@ -1,3 +1,9 @@
+/*
+ * The hypervisor's page tables (arch/x86/paging.c): the idle PML4 whose
+ * upper half every vCPU's PML4 copies, the GDT/LDT area, per-vCPU top
+ * tables linking the guest's L3 in slot 0, and fixmap slots for device
+ * registers.
+ */
 #ifndef ASM_PAGING_H
 #define ASM_PAGING_H
 

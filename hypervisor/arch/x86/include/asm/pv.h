@@ -1,7 +1,8 @@
 /*
  * Trap, callback and descriptor virtualization for 32-bit PV guests: the
  * arch-internal interface between entry.S, traps.c and the files that
- * implement the trap issue (see docs/traps.md for the whole picture).
+ * implement traps, callbacks and descriptors (see docs/traps.md for the
+ * whole picture).
  *
  *   bounce.c     writing exception/event/failsafe frames on guest stacks
  *   emulate.c    the #GP path: INT n, privileged instructions, I/O

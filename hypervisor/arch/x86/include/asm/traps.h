@@ -1,3 +1,8 @@
+/*
+ * Trap helpers shared by arch code: vector names and backtraces for the
+ * fault reporter (traps.c), the forced-CPUID emulation and the guest's
+ * CPUID view (cpuid.c), and the memory code's #PF hook (mm_fault.c).
+ */
 #ifndef ASM_TRAPS_H
 #define ASM_TRAPS_H
 #include <asm/regs.h>

@@ -1,3 +1,8 @@
+/*
+ * Switching vCPUs on the CPU (arch/x86/vcpu.c), for the scheduler: save
+ * the running one's frame and selectors, and run another with its whole
+ * arch state (page tables, descriptor tables, SMEP, FPU, debug registers).
+ */
 #ifndef ASM_VCPU_H
 #define ASM_VCPU_H
 #include <mica/domain.h>
