@@ -43,6 +43,7 @@
 #include <mica/types.h>
 #include <mica/domain.h>
 #include <mica/guest_access.h>
+#include <mica/guest_walk.h>
 #include <mica/sched.h>
 #include <public/xen.h>
 #include <asm/x86.h>
@@ -59,10 +60,22 @@
 #define CR4_PV_VIEW         (X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT)
 #define STRING_IO_BATCH     1024        /* elements per fault; then restart */
 
+/*
+ * One byte of the instruction at CS:EIP.  For ring 3, with ring 3's fetch
+ * rights (checked once per page): the CPU has fetched these bytes itself
+ * before it faulted, so this only ever refuses if the tables changed in
+ * between -- but the hypervisor reads nothing on ring 3's behalf that ring
+ * 3 could not read (docs/security.md).
+ */
 int pv_insn_fetch(void *ctx, unsigned int off, uint8_t *b)
 {
     const struct pv_insn_ctx *e = ctx;
     uint32_t lin = e->cs_base + (uint32_t)e->r->rip + off;
+    struct guest_walk w;
+
+    if (regs_ring(e->r) == 3 && (off == 0 || !(lin & (PAGE_SIZE - 1))) &&
+        !guest_walk(e->v, lin, GW_EXEC | GW_USER, &w))
+        return -1;
     return copy_from_guest(b, lin, 1) ? -1 : 0;
 }
 
