@@ -31,6 +31,8 @@ HT_PROGS := test-string test-vsnprintf test-cmdline test-libelf test-libelf-load
             test-console-switch test-schedule test-ring test-grant-entry test-grant-table
 # Pure files of arch/x86 (no inline asm), from the trap issue.
 HT_PROGS += test-desc-check test-pv-rules test-x86-decode
+# xenstored (dom0-tools/tools/xenstored): its own fragment.
+include tests/host/xenstored.mk
 HOST_TEST_BINS := $(addprefix $(HT_DIR)/,$(HT_PROGS))
 
 # Another fragment adds the public-ABI layout tests.

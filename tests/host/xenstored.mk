@@ -1,0 +1,25 @@
+# Host tests of xenstored (dom0-tools/tools/xenstored): the store library
+# compiled for the host with the sanitizers, driven through local pipes
+# and fake ring pages (tests/host/xs/harness.c).  Included by host.mk.
+
+include dom0-tools/tools/xenstored/xenstored.mk
+
+XS_HT_OBJS := $(patsubst $(XS_DIR)/%.c,$(HT_DIR)/obj/xs/%.o,$(XS_SRCS)) $(HT_DIR)/xs/harness.o
+XS_HT_CFLAGS := -I$(XS_DIR) -Itests/host/xs -Itests/host
+XS_HT_PROGS := test-xs-path test-xs-store test-xs-perms test-xs-txn test-xs-watch \
+               test-xs-quota test-xs-domain test-xs-ring test-xs-fuzz
+HT_PROGS += $(XS_HT_PROGS)
+
+$(HT_DIR)/obj/xs/%.o: $(XS_DIR)/%.c $(XS_HDRS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $<")
+	$(Q)$(CC) $(HT_CFLAGS) $(XS_HT_CFLAGS) -MMD -MP -c $< -o $@
+
+$(HT_DIR)/xs/%.o: tests/host/xs/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $<")
+	$(Q)$(CC) $(HT_CFLAGS) $(XS_HT_CFLAGS) -MMD -MP -c $< -o $@
+
+$(foreach p,$(XS_HT_PROGS),$(eval $(HT_DIR)/$(p): $(HT_DIR)/xs/$(p).o $(XS_HT_OBJS) ; $$(HT_LINK)))
+
+-include $(wildcard $(HT_DIR)/obj/xs/*.d $(HT_DIR)/xs/*.d)
