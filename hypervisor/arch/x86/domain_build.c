@@ -32,6 +32,7 @@
 #include <mica/errno.h>
 #include <mica/cmdline.h>
 #include <mica/event.h>
+#include <mica/grant_table.h>
 #include <public/xen.h>
 #include <asm/page.h>
 #include <asm/paging.h>
@@ -242,7 +243,11 @@ int construct_domain(struct domain *d, const void *image, size_t image_len,
         /*
          * An unprivileged domain's xenstore and console rings (zeroed
          * pages of its region) and their ports, unbound and offered to
-         * domain 0, which will serve them once it has backends.
+         * domain 0, which will serve them once it has backends.  As Xen's
+         * builder does, grant entries 1 (xenstore) and 0 (console) give
+         * domain 0 the two pages.  Domain 0 finds the rest without a
+         * toolstack record: the store port is allocated first, so it is
+         * the domain's lowest port offered to domain 0 (docs/boot.md).
          */
         long store_port = evtchn_alloc_unbound_port(d, 0);
         long console_port = evtchn_alloc_unbound_port(d, 0);
@@ -252,6 +257,7 @@ int construct_domain(struct domain *d, const void *image, size_t image_len,
         si->store_evtchn = (uint32_t)store_port;
         si->console.domU.mfn = (uint32_t)c.p2m[(c.l.console - c.l.virt_base) >> PAGE_SHIFT];
         si->console.domU.evtchn = (uint32_t)console_port;
+        gnttab_seed_reserved(d, 0, si->console.domU.mfn, si->store_mfn);
     }
 
     /* vCPU 0. */
