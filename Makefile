@@ -120,6 +120,7 @@ $(HV_OBJS) $(BUILD)/asm-offsets.h: Makefile
 # ---------------------------------------------------------------------------
 include tests/guest/guest.mk
 include tests/bench/bench.mk
+include tests/guest/xenstored.mk
 include tests/host/host.mk
 
 guests: $(GUEST_ELFS) $(BENCH_ELFS)

@@ -27,6 +27,17 @@ $(HT_DIR)/xs/%.o: tests/host/xs/%.c
 	@$(if $(Q),echo "  HOSTCC  $<")
 	$(Q)$(CC) $(HT_CFLAGS) $(XS_HT_CFLAGS) -MMD -MP -c $< -o $@
 
+# The test guests' heap, renamed so it can sit next to the C library's.
+HT_PROGS += test-xs-heap
+$(HT_DIR)/obj/xs/guest-heap.o: tests/guest/xs/heap.c tests/guest/xs/heap.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $< (as gh_*)")
+	$(Q)$(CC) $(HT_CFLAGS) -Itests/guest/xs -Dmalloc=gh_malloc -Dfree=gh_free \
+	    -Dcalloc=gh_calloc -Drealloc=gh_realloc -MMD -MP -c $< -o $@
+$(HT_DIR)/xs/test-xs-heap.o: XS_HT_CFLAGS += -Itests/guest/xs
+$(HT_DIR)/test-xs-heap: $(HT_DIR)/xs/test-xs-heap.o $(HT_DIR)/obj/xs/guest-heap.o
+	$(HT_LINK)
+
 $(foreach p,$(XS_HT_PROGS),$(eval $(HT_DIR)/$(p): $(HT_DIR)/xs/$(p).o $(XS_HT_OBJS) ; $$(HT_LINK)))
 
 -include $(wildcard $(HT_DIR)/obj/xs/*.d $(HT_DIR)/obj/xsc/*.d $(HT_DIR)/xs/*.d)

@@ -143,7 +143,7 @@ int dom_introduce(struct xs_store *s, uint16_t domid, uint32_t mfn, uint32_t por
     if (!(d = dom_get(s, domid)))
         return -XEN_ENOMEM;
     if ((rc = s->os.map_ring(s->os.ctx, domid, mfn, &page))) {
-        xs_log(s, XS_LOG_WARN, "introduce d%u: cannot map frame %#x (%d)", (unsigned int)domid,
+        xs_log(s, XS_LOG_WARN, "introduce d%u: cannot map frame 0x%x (%d)", (unsigned int)domid,
                (unsigned int)mfn, rc);
         dom_maybe_free(s, d);
         return -XEN_EINVAL;
@@ -168,7 +168,7 @@ int dom_introduce(struct xs_store *s, uint16_t domid, uint32_t mfn, uint32_t por
     d->introduced = true;
     d->shutdown_seen = false;
     conn_mark_busy(d->conn);                /* it may have written already */
-    xs_log(s, XS_LOG_INFO, "introduced d%u (frame %#x, port %u -> %u)", (unsigned int)domid,
+    xs_log(s, XS_LOG_INFO, "introduced d%u (frame 0x%x, port %u -> %u)", (unsigned int)domid,
            (unsigned int)mfn, (unsigned int)port, (unsigned int)lp);
     xs_fire_special(s, XS_SPECIAL_INTRODUCE);
     return 0;
