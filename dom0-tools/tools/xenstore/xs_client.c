@@ -71,39 +71,48 @@ static void queue_event(struct xsc *c, const uint8_t *payload, uint32_t len)
     c->ev_count++;
 }
 
+/* Take the first message out of c->in (its whole length is there). */
+static void consume(struct xsc *c, uint32_t n)
+{
+    memmove(c->in, c->in + n, c->in_len - n);
+    c->in_len -= n;
+}
+
 /*
- * Receive what is there.  Returns 1 when the reply to `want` arrived
- * (copied to c->reply), 0 when not (yet), < 0 when the link is broken.
- * want = 0 takes only events.
+ * Receive what is there -- as much as fits, in one read, so a reply and
+ * the events after it cost one pass over the ring.  Returns 1 when the
+ * reply to `want` arrived (copied to c->reply), 0 when not (yet), < 0 when
+ * the link is broken.  want = 0 takes only events.
  */
 static int receive(struct xsc *c, uint32_t want)
 {
     for (;;) {
-        uint32_t total = HDR;
         struct xsd_sockmsg h;
         int n;
 
-        if (c->in_len >= HDR) {
+        while (c->in_len >= HDR) {
             memcpy(&h, c->in, HDR);
             if (h.len > XENSTORE_PAYLOAD_MAX)
                 return -XEN_EIO;
-            total += h.len;
-            if (c->in_len == total) {
-                c->in_len = 0;
-                if (h.type == XS_WATCH_EVENT) {
-                    queue_event(c, c->in + HDR, h.len);
-                    continue;
-                }
-                if (!want || h.req_id != want)
-                    continue;               /* a reply nobody waits for */
-                c->rtype = h.type;
-                c->rlen = h.len;
-                memcpy(c->reply, c->in + HDR, h.len);
-                c->reply[h.len] = '\0';
-                return 1;
+            if (c->in_len < HDR + h.len)
+                break;
+            if (h.type == XS_WATCH_EVENT) {
+                queue_event(c, c->in + HDR, h.len);
+                consume(c, HDR + h.len);
+                continue;
             }
+            if (!want || h.req_id != want) {
+                consume(c, HDR + h.len);    /* a reply nobody waits for */
+                continue;
+            }
+            c->rtype = h.type;
+            c->rlen = h.len;
+            memcpy(c->reply, c->in + HDR, h.len);
+            c->reply[h.len] = '\0';
+            consume(c, HDR + h.len);
+            return 1;
         }
-        n = c->io.recv(c->io.ctx, c->in + c->in_len, total - c->in_len);
+        n = c->io.recv(c->io.ctx, c->in + c->in_len, (uint32_t)sizeof(c->in) - c->in_len);
         if (n <= 0)
             return n;
         c->in_len += (uint32_t)n;
@@ -125,7 +134,10 @@ int xsc_request(struct xsc *c, uint32_t type, uint32_t tx, const void *payload, 
         h.req_id = c->next_req++;           /* 0 is "events only" */
     if (len > XENSTORE_PAYLOAD_MAX)
         return -XEN_E2BIG;
-    if ((rc = send_all(c, &h, HDR)) || (rc = send_all(c, payload, len)))
+    /* One piece, so the peer is woken once for the whole request. */
+    memcpy(c->out, &h, HDR);
+    memcpy(c->out + HDR, payload, len);
+    if ((rc = send_all(c, c->out, HDR + len)))
         return rc;
     while ((rc = receive(c, h.req_id)) == 0)
         if ((rc = c->io.wait(c->io.ctx)) < 0)

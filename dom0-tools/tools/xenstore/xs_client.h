@@ -39,7 +39,8 @@ struct xsc {
     struct xsc_io io;
     uint32_t next_req;
     uint32_t in_len;
-    uint8_t in[16 + XENSTORE_PAYLOAD_MAX];     /* a message arriving */
+    uint8_t in[2 * (16 + XENSTORE_PAYLOAD_MAX)];   /* messages arriving */
+    uint8_t out[16 + XENSTORE_PAYLOAD_MAX];        /* the request going */
     uint32_t ev_len, ev_count, lost;
     uint8_t ev[XSC_EVBUF];                      /* queued events: u32 len + payload */
     uint32_t rtype, rlen;                       /* the last reply */

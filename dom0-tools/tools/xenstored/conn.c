@@ -44,6 +44,7 @@ struct xs_conn *conn_new(struct xs_store *s, const struct xs_transport *t, void 
     c->dom = d;
     d->conn_refs++;
     c->domid = domid;
+    c->home_len = (uint8_t)path_home(domid, c->home, sizeof(c->home));
     c->priv = priv;
     c->out_last = &c->out;
     c->next_txid = 1;

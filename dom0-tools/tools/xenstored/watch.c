@@ -98,12 +98,10 @@ void watch_drop_all(struct xs_conn *c)
 void watch_send(struct xs_conn *c, const struct xs_watch *w, const char *path, uint32_t plen)
 {
     char *buf = c->s->evbuf;
-    char home[32];
-    uint32_t hl, len;
+    uint32_t hl = c->home_len, len;
 
     if (w->relative) {
-        hl = path_home(c->domid, home, sizeof(home));
-        if (plen > hl + 1 && !memcmp(path, home, hl) && path[hl] == '/') {
+        if (plen > hl + 1 && !memcmp(path, c->home, hl) && path[hl] == '/') {
             path += hl + 1;
             plen -= hl + 1;
         }

@@ -236,6 +236,8 @@ struct xs_conn {
     struct xs_dom *dom;         /* accounting record of `domid` */
     uint16_t domid;
     uint16_t target;            /* SET_TARGET, valid if has_target */
+    uint8_t home_len;           /* "/local/domain/<domid>", made once */
+    char home[24];
     bool has_target;
     bool priv;
     bool dead;                  /* stopped for a protocol error */
