@@ -54,7 +54,7 @@ MICA_BIN := $(BUILD)/mica.bin
 GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
 
 .PHONY: run-ring all hypervisor guests run debug test test-host test-qemu iso run-iso deps deps-check clean check-headers bench bench-smoke
-all: hypervisor guests
+all: hypervisor guests dom0
 
 hypervisor: $(MICA_BIN)
 
@@ -121,6 +121,7 @@ $(HV_OBJS) $(BUILD)/asm-offsets.h: Makefile
 include tests/guest/guest.mk
 include tests/bench/bench.mk
 include tests/host/host.mk
+include dom0-tools/dom0.mk
 
 guests: $(GUEST_ELFS) $(BENCH_ELFS)
 
