@@ -44,6 +44,25 @@ $(HT_DOM0)/d0-alloc.o: tests/host/d0-alloc.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(HT_CFLAGS) -c $< -o $@
 
-HOST_TEST_BINS += $(HT_DIR)/test-dom0-lineedit $(HT_DIR)/test-dom0-ramfs $(HT_DIR)/test-dom0-libc
+# xl and the console backend on the fake OS interface and hypervisor.
+HT_XL_OBJS := $(addprefix $(HT_DOM0)/tools/xl/,cfg.o devspec.o domcfg.o toolstack.o xl.o \
+                xl_dom.o xl_list.o xl_info.o xl_top.o) \
+              $(HT_DOM0)/tools/console/consoled.o $(HT_DOM0)/os/fake/fake_os.o
+$(HT_DOM0)/fake-hv.o: tests/host/fake-hv.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $<")
+	$(Q)$(CC) $(HT_DOM0_CFLAGS) -MMD -MP -c $< -o $@
+$(HT_DIR)/test-xl-cfg: $(HT_DOM0)/test-xl-cfg.o $(HT_XL_OBJS) $(HT_DOM0)/fake-hv.o
+	$(HT_LINK)
+$(HT_DIR)/test-xl-cmd: $(HT_DOM0)/test-xl-cmd.o $(HT_XL_OBJS) $(HT_DOM0)/fake-hv.o \
+                       $(HT_DOM0)/tools/shell/parse.o
+	$(HT_LINK)
+
+$(HT_DIR)/test-consoled: $(HT_DOM0)/test-consoled.o $(HT_DOM0)/tools/console/consoled.o \
+                         $(HT_DOM0)/os/fake/fake_os.o
+	$(HT_LINK)
+
+HOST_TEST_BINS += $(HT_DIR)/test-dom0-lineedit $(HT_DIR)/test-dom0-ramfs $(HT_DIR)/test-dom0-libc \
+                  $(HT_DIR)/test-xl-cfg $(HT_DIR)/test-xl-cmd $(HT_DIR)/test-consoled
 
 -include $(wildcard $(HT_DOM0)/*.d $(HT_DOM0)/*/*.d $(HT_DOM0)/*/*/*.d)
