@@ -642,3 +642,39 @@ HTEST(more_domains_than_memory_fail_cleanly)
     CHECK_EQ(ts_nr_domains(), 13);
     CHECK_EQ(live_domains(), 14);
 }
+
+static unsigned int seen_created, seen_destroyed;
+static uint32_t seen_store_port;
+static void obs_created(void *arg, uint16_t domid, uint32_t mfn, uint32_t port)
+{
+    (void)arg; (void)domid; (void)mfn;
+    seen_created++;
+    seen_store_port = port;
+}
+static void obs_destroyed(void *arg, uint16_t domid)
+{
+    (void)arg; (void)domid;
+    seen_destroyed++;
+}
+
+HTEST(observers_hear_of_every_domain_born_and_gone)
+{
+    static struct ts_observer o = { obs_created, obs_destroyed, NULL, NULL };
+
+    boot();
+    ts_observe(&o);
+    seen_created = seen_destroyed = 0;
+    xl("xl create /etc/xl/a.cfg");
+    CHECK_EQ(seen_created, 1);
+    CHECK_EQ(seen_store_port, 1);
+    xl("xl create /etc/xl/reboot.cfg");
+    xl("xl reboot rb");
+    settle();                                   /* restart: gone and born again */
+    CHECK_EQ(seen_created, 3);
+    CHECK_EQ(seen_destroyed, 1);
+    xl("xl destroy a");
+    CHECK_EQ(seen_destroyed, 2);
+    fake_hv.fail_build = -EIO;                  /* a failed create: never told */
+    xl("xl create /etc/xl/b.cfg");
+    CHECK_EQ(seen_created, 3);
+}

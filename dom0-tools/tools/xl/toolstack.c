@@ -47,9 +47,23 @@
 #define DOMAIN_OVERHEAD_PAGES 64
 
 static struct ts_domain *domains;
+static struct ts_observer *observers;
 static struct os_work *check_work;
 static uint16_t reported_foreign[32];       /* dead domains xl did not create */
 static unsigned int nreported;
+
+void ts_observe(struct ts_observer *o)
+{
+    o->next = observers;
+    observers = o;
+}
+
+static void tell_destroyed(uint16_t domid)
+{
+    for (struct ts_observer *o = observers; o; o = o->next)
+        if (o->destroyed)
+            o->destroyed(o->arg, domid);
+}
 
 struct ts_domain *ts_first(void)
 {
@@ -134,6 +148,7 @@ int ts_destroy(uint16_t domid)
     rc = hv_domain_destroy(domid);
     if (rc && rc != -ESRCH)
         return rc;
+    tell_destroyed(domid);
     if (t)
         forget(t);
     for (unsigned int i = 0; i < nreported; i++) {
@@ -232,6 +247,9 @@ int ts_create(const struct domain_config *cfg, bool paused, bool monitored, uint
     t->monitored = monitored;
     t->next = domains;
     domains = t;
+    for (struct ts_observer *o = observers; o; o = o->next)
+        if (o->created)
+            o->created(o->arg, b.domid, b.store_mfn, b.store_port);
     if (!paused && (rc = hv_domain_unpause(b.domid))) {
         fprintf(stderr, "xl: cannot start '%s': %s\n", cfg->name, strerror(-rc));
         ts_destroy(b.domid);
@@ -349,6 +367,7 @@ static bool check_one(const struct hv_dominfo *info, int n)
         if (!i) {
             printf("xl: domain %u (%s) has gone\n", t->domid, t->name);
             consoled_remove(t->domid);
+            tell_destroyed(t->domid);
             forget(t);
             return true;
         }

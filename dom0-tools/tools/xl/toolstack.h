@@ -27,6 +27,23 @@ struct ts_domain {
     struct ts_domain *next;
 };
 
+/*
+ * Daemons that serve every domain (xenstored, later the block and network
+ * backends) learn of domains here: created() after a domain is built and
+ * before it first runs, with the xenstore ring and port start_info gives
+ * it; destroyed() after it is gone.  In Xen the toolstack tells xenstored
+ * with XS_INTRODUCE / XS_RELEASE; in Dom0 both live in one program, so
+ * they are calls.  An observer is never removed (daemons live as long as
+ * Dom0).
+ */
+struct ts_observer {
+    void (*created)(void *arg, uint16_t domid, uint32_t store_mfn, uint32_t store_port);
+    void (*destroyed)(void *arg, uint16_t domid);
+    void *arg;
+    struct ts_observer *next;
+};
+void ts_observe(struct ts_observer *o);
+
 /* Start watching VIRQ_DOM_EXC (once, at Dom0's boot). */
 int ts_init(void);
 
