@@ -22,6 +22,9 @@
 #include "loop.h"
 #include "lineedit.h"
 #include "hypercall.h"
+#include "time.h"
+#include <stdlib.h>
+#include <errno.h>
 
 #define INQ_SIZE 4096
 
@@ -63,24 +66,57 @@ void term_write(const char *s, size_t n)
         le_show(&le);
 }
 
+/* Input from the hypervisor or from term_inject: into inq, ^C aside. */
+static void enqueue(const char *buf, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!line_mode && !raw_fn && buf[i] == 0x03) {
+            interrupted = true;
+            continue;
+        }
+        if (inq_tail - inq_head == INQ_SIZE) {
+            dropped++;
+            continue;
+        }
+        inq[inq_tail++ % INQ_SIZE] = buf[i];
+    }
+}
+
 static void read_input(void)
 {
     char buf[256];
     long n;
 
-    while ((n = HYPERVISOR_console_io(CONSOLEIO_read, sizeof(buf), buf)) > 0) {
-        for (long i = 0; i < n; i++) {
-            if (!line_mode && !raw_fn && buf[i] == 0x03) {
-                interrupted = true;
-                continue;
-            }
-            if (inq_tail - inq_head == INQ_SIZE) {
-                dropped++;
-                continue;
-            }
-            inq[inq_tail++ % INQ_SIZE] = buf[i];
-        }
-    }
+    while ((n = HYPERVISOR_console_io(CONSOLEIO_read, sizeof(buf), buf)) > 0)
+        enqueue(buf, (size_t)n);
+}
+
+struct injection {
+    struct ktimer timer;
+    size_t n;
+    char bytes[];
+};
+
+static void inject_now(void *arg)
+{
+    struct injection *in = arg;
+
+    enqueue(in->bytes, in->n);
+    kwork_queue(&input_work);
+    free(in);
+}
+
+int term_inject(const char *buf, size_t n, uint64_t delay_ns)
+{
+    struct injection *in = malloc(sizeof(*in) + n);
+
+    if (!in)
+        return -ENOMEM;
+    memcpy(in->bytes, buf, n);
+    in->n = n;
+    ktimer_init(&in->timer, inject_now, in);
+    ktimer_set(&in->timer, now_ns() + delay_ns);
+    return 0;
 }
 
 static void deliver(void *arg)

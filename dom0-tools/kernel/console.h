@@ -24,6 +24,8 @@ void term_history_add(const char *line);
  * ends it.  Outside line and raw mode typed bytes wait (type-ahead). */
 typedef void term_raw_fn(void *arg, const char *buf, size_t n);
 void term_set_raw(term_raw_fn *fn, void *arg);
+/* Bytes that arrive as typed input after delay_ns (see os_term_inject). */
+int term_inject(const char *buf, size_t n, uint64_t delay_ns);
 /* Was ^C typed while nobody read input?  Clears the flag. */
 bool term_interrupted(void);
 /* Input bytes dropped because the type-ahead buffer was full. */

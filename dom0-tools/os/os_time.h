@@ -15,6 +15,10 @@ uint64_t os_now_ns(void);
 /* Wall clock: seconds since the Unix epoch. */
 uint64_t os_wallclock_s(void);
 
+/* A free-running cycle counter for benchmarks (the TSC on x86; under
+ * QEMU -icount shift=0 it counts executed instructions exactly). */
+uint64_t os_cycles(void);
+
 /* One-shot timers; fn(arg) runs from the main loop at the deadline. */
 struct os_timer;
 struct os_timer *os_timer_new(os_work_fn *fn, void *arg);

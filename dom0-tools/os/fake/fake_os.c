@@ -135,6 +135,11 @@ uint64_t os_now_ns(void)
     return fake_os.now_ns;
 }
 
+uint64_t os_cycles(void)
+{
+    return fake_os.now_ns;
+}
+
 uint64_t os_wallclock_s(void)
 {
     return 1700000000ull + fake_os.now_ns / OS_NS_PER_S;
@@ -563,6 +568,12 @@ void fake_type_at(uint64_t at_ns, const char *bytes, size_t n)
     memcpy(typing[ntyping].bytes, bytes, n);
     typing[ntyping].n = n;
     ntyping++;
+}
+
+int os_term_inject(const char *buf, size_t n, uint64_t delay_ns)
+{
+    fake_type_at(fake_os.now_ns + delay_ns, buf, n);
+    return 0;
 }
 
 size_t os_term_read_line(const char *prompt, char *buf, size_t size)

@@ -52,6 +52,14 @@ uint64_t os_now_ns(void)
     return now_ns();
 }
 
+uint64_t os_cycles(void)
+{
+    uint32_t lo, hi;
+
+    __asm__ volatile ("lfence; rdtsc" : "=a" (lo), "=d" (hi) :: "memory");
+    return ((uint64_t)hi << 32) | lo;
+}
+
 uint64_t os_wallclock_s(void)
 {
     return wallclock_s();

@@ -29,6 +29,11 @@ void os_term_write(const char *buf, size_t n)
     term_write(buf, n);
 }
 
+int os_term_inject(const char *buf, size_t n, uint64_t delay_ns)
+{
+    return term_inject(buf, n, delay_ns);
+}
+
 bool os_term_interrupted(void)
 {
     return term_interrupted();

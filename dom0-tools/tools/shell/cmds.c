@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <ctype.h>
 
 static int cmd_help(int argc, char **argv)
 {
@@ -167,6 +168,67 @@ static int cmd_sleep(int argc, char **argv)
     return 0;
 }
 
+/* "\r", "\n", "\t", "\e", "\\" and "\xHH" in TEXT; the byte count. */
+static size_t unescape(const char *s, char *out, size_t size)
+{
+    size_t n = 0;
+
+    for (; *s && n < size; s++) {
+        if (*s != '\\' || !s[1]) {
+            out[n++] = *s;
+            continue;
+        }
+        s++;
+        switch (*s) {
+        case 'r': out[n++] = '\r'; break;
+        case 'n': out[n++] = '\n'; break;
+        case 't': out[n++] = '\t'; break;
+        case 'e': out[n++] = 0x1b; break;
+        case 'x':
+            if (isxdigit((unsigned char)s[1]) && isxdigit((unsigned char)s[2])) {
+                char hex[3] = { s[1], s[2], '\0' };
+                out[n++] = (char)strtoul(hex, NULL, 16);
+                s += 2;
+                break;
+            }
+            out[n++] = 'x';
+            break;
+        default: out[n++] = *s; break;
+        }
+    }
+    return n;
+}
+
+static int cmd_type(int argc, char **argv)
+{
+    uint64_t delay = 0;
+    int first = 1;
+    char text[512], bytes[512];
+    size_t len = 0;
+
+    if (argc > 2 && !strcmp(argv[1], "-d")) {
+        if (parse_seconds(argv[2], &delay)) {
+            fprintf(stderr, "type: bad delay '%s'\n", argv[2]);
+            return 2;
+        }
+        first = 3;
+    }
+    if (first >= argc) {
+        fprintf(stderr, "usage: type [-d SECONDS] TEXT...\n");
+        return 2;
+    }
+    text[0] = '\0';
+    for (int i = first; i < argc; i++)
+        len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%s", i > first ? " " : "",
+                                argv[i]);
+    len = unescape(text, bytes, sizeof(bytes));
+    if (os_term_inject(bytes, len, delay)) {
+        fprintf(stderr, "type: out of memory\n");
+        return 1;
+    }
+    return 0;
+}
+
 static int cmd_free(int argc, char **argv)
 {
     struct os_meminfo mi;
@@ -195,6 +257,7 @@ const struct shell_cmd shell_cmds[] = {
     { "echo", cmd_echo, "echo [WORD...]", "print the words" },
     { "sleep", cmd_sleep, "sleep SECONDS", "wait (the daemons keep running; ^C stops)" },
     { "free", cmd_free, "free", "Dom0's own memory and heap" },
+    { "type", cmd_type, "type [-d SECONDS] TEXT", "type TEXT later, as a person would (\\r \\x1d ...)" },
     { "poweroff", cmd_poweroff, "poweroff", "shut Dom0, and the machine, down" },
     { "reboot", cmd_poweroff, "reboot", "restart the machine" },
     { NULL, NULL, NULL, NULL },
