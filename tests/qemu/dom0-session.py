@@ -16,6 +16,7 @@ everything QEMU prints to LOG, and plays SESSION against the console:
                      Python) appears in what QEMU printed since the last
                      command or `send` was typed (asynchronous messages,
                      guest output on an attached console)
+    wait~ REGEX [SEC]  the same with a regular expression
     send TEXT        type TEXT now, without waiting for the prompt (backslash
                      escapes as in Python: \\x1d is Ctrl-], \\r is Enter)
     sleep SEC        wait
@@ -53,6 +54,7 @@ class Console:
         self.text = ""          # everything printed, cleaned
         self.mark = 0           # where the current command's output starts
         self.sent_at = None     # text length when `send` typed something
+        self.cmd_start = 0      # where the last command's output began
 
     def pump(self, timeout):
         """Read what QEMU printed within timeout seconds; False at EOF."""
@@ -67,10 +69,14 @@ class Console:
         self.text += ANSI.sub("", data.decode("utf-8", "replace"))
         return True
 
-    def wait_for(self, pattern, start, timeout, what):
+    def wait_for(self, pattern, start, timeout, what, regex=False):
         end = time.time() + timeout
         while True:
-            i = self.text.find(pattern, start)
+            if regex:
+                m = re.compile(pattern, re.M).search(self.text, start)
+                i = m.start() if m else -1
+            else:
+                i = self.text.find(pattern, start)
             if i >= 0:
                 return i
             if time.time() > end:
@@ -154,6 +160,7 @@ def play(con, path):
                 con.type(cmd + "\r")
                 echo = con.wait_for(cmd, con.mark, 30, "the echo of '%s'" % cmd)
                 start = echo + len(cmd)
+                con.cmd_start = start
                 nxt = con.wait_for("\n" + PROMPT, start, 300, "the prompt after '%s'" % cmd)
                 output = con.text[start:nxt + 1]
                 con.mark = nxt + 1 + len(PROMPT)
@@ -166,10 +173,14 @@ def play(con, path):
             elif line.startswith("! "):
                 if line[2:] in output:
                     raise Failure("output has '%s':\n%s" % (line[2:], indent(output)))
+            elif line.startswith("wait~ "):
+                m = re.match(r"wait~ (.*?)(?: (\d+))?$", line)
+                start = con.sent_at if con.sent_at is not None else con.cmd_start
+                con.wait_for(m.group(1), start, int(m.group(2) or 30), "/%s/" % m.group(1), True)
             elif line.startswith("wait "):
                 m = re.match(r"wait (.*?)(?: (\d+))?$", line)
                 text = m.group(1).encode("latin-1").decode("unicode_escape")
-                start = con.sent_at if con.sent_at is not None else con.mark
+                start = con.sent_at if con.sent_at is not None else con.cmd_start
                 con.wait_for(text, start, int(m.group(2) or 30), "'%s'" % m.group(1))
             elif line.startswith("send "):
                 if con.sent_at is None:
