@@ -38,6 +38,8 @@ HOST_TEST_BINS := $(addprefix $(HT_DIR)/,$(HT_PROGS))
 # Another fragment adds the public-ABI layout tests.
 -include tests/host/abi.mk
 HOST_TEST_BINS += $(ABI_TEST_BINS)
+# And one the tests of Dom0 (dom0-tools/).
+include tests/host/dom0.mk
 
 .PHONY: host-tests run-host-tests check-common-freestanding
 host-tests: $(HOST_TEST_BINS)
