@@ -68,12 +68,16 @@ DESCRIPTIONS = {
     "grant.copy_4k": "GNTTABOP_copy of a whole page from a grant to a local frame",
     "ring.rtt": "one request/response round trip over a granted ring with d1",
     "sched.domain_switch": "one block/wake domain switch (half the round trip)",
+    "xs.read_rtt": "XS_READ round trip from a domU to xenstored in d0 over the ring",
+    "xs.write_rtt": "XS_WRITE round trip (the store commit included)",
+    "xs.watch_event": "XS_WRITE of a watched node until its WATCH_EVENT arrives",
 }
 
 # extra boot modules some benchmark guests need (paths relative to BUILD)
 EXTRA_MODULES = {
     "bench-evtchn": ["tests/guest/spin.elf domain name=pong mem=8M -- role=pong"],
     "bench-grant": ["tests/guest/grant-peer.elf domain name=backend mem=8M -- role=backend"],
+    "bench-xenstore": ["tests/guest/xs-bench.elf domain name=client mem=8M"],
 }
 
 LINE = re.compile(r"BENCH (\S+) ([0-9]+(?:\.[0-9]+)?)\s*$")

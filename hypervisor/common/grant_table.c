@@ -93,6 +93,33 @@ static grant_entry_v1_t *shared_entry(struct grant_table *gt, grant_ref_t ref)
            ref % GNTTAB_V1_ENTRIES_PER_FRAME;
 }
 
+/*
+ * What Xen's domain builder does after building a domain (xc_dom_boot's
+ * grant seeding): table frame 0 set up, and the reserved entries
+ * GNTTAB_RESERVED_CONSOLE and GNTTAB_RESERVED_XENSTORE granting the
+ * backend domain access to the console and xenstore ring pages, so the
+ * console daemon and xenstored can map them by grant (and learn their
+ * frames).  Only at build time, before the domain runs: frame and domid
+ * first, the flags last, as a granter writes an entry.
+ */
+void gnttab_seed_reserved(struct domain *d, domid_t backend, unsigned long console_mfn,
+                          unsigned long store_mfn)
+{
+    struct grant_table *gt = d->grant;
+    grant_entry_v1_t *e;
+
+    if (!gt->nr_frames)
+        gt->nr_frames = 1;
+    e = shared_entry(gt, GNTTAB_RESERVED_CONSOLE);
+    e->domid = backend;
+    e->frame = (uint32_t)console_mfn;
+    e->flags = GTF_permit_access;
+    e = shared_entry(gt, GNTTAB_RESERVED_XENSTORE);
+    e->domid = backend;
+    e->frame = (uint32_t)store_mfn;
+    e->flags = GTF_permit_access;
+}
+
 /* The live granter rd names (GNTST_bad_domain / bad_gntref otherwise). */
 static int lookup_grant(struct domain *ld, domid_t id, grant_ref_t ref, bool self_ok,
                         struct domain **rd)

@@ -13,10 +13,45 @@
  *     domain's ports (status, alloc_unbound, reset), remote shutdown,
  *     the hypervisor command line;
  *   - binding to domain 0 without an offer fails (-EINVAL), to a domain
- *     that does not exist with -ESRCH; its own ports work.
+ *     that does not exist with -ESRCH; its own ports work;
+ *   - its grant table comes set up with one frame, reserved entries 0 and
+ *     1 granting domain 0 the console and xenstore pages (as Xen's
+ *     builder seeds them), the store port being its lowest port offered
+ *     to domain 0 -- what lets a domain 0 serve a boot-module domain.
  */
 #include <test.h>
 #include <events.h>
+#include <grant.h>
+
+static void check_grants(const start_info_t *si)
+{
+    struct gnttab_query_size q = { .dom = DOMID_SELF };
+    grant_entry_v1_t *t;
+
+    CHECK_RC(HYPERVISOR_grant_table_op(GNTTABOP_query_size, &q, 1), 0, "query_size");
+    CHECK(q.status == 0 && q.nr_frames == 1, "grant table: %u frames set up (want 1)",
+          q.nr_frames);
+    if (!(t = gnt_init(1)))
+        return;
+    CHECK(t[GNTTAB_RESERVED_XENSTORE].flags == GTF_permit_access &&
+          t[GNTTAB_RESERVED_XENSTORE].domid == 0 &&
+          t[GNTTAB_RESERVED_XENSTORE].frame == si->store_mfn,
+          "grant 1: flags 0x%x domid %u frame 0x%x (store 0x%x)",
+          t[1].flags, t[1].domid, t[1].frame, si->store_mfn);
+    CHECK(t[GNTTAB_RESERVED_CONSOLE].flags == GTF_permit_access &&
+          t[GNTTAB_RESERVED_CONSOLE].domid == 0 &&
+          t[GNTTAB_RESERVED_CONSOLE].frame == si->console.domU.mfn,
+          "grant 0: flags 0x%x domid %u frame 0x%x (console 0x%x)",
+          t[0].flags, t[0].domid, t[0].frame, si->console.domU.mfn);
+    for (grant_ref_t r = 2; r < GNTTAB_NR_RESERVED_ENTRIES; r++)
+        CHECK(!t[r].flags, "grant %u in use (0x%x)", r, t[r].flags);
+    for (evtchn_port_t p = 1; p < si->store_evtchn; p++) {
+        evtchn_status_t st;
+        CHECK(evtchn_status(DOMID_SELF, p, &st) || st.status != EVTCHNSTAT_unbound ||
+              st.u.unbound.dom != 0, "port %u offered to d0 below the store port %u", p,
+              si->store_evtchn);
+    }
+}
 
 static void check_ring(const char *what, uint32_t mfn, uint32_t port)
 {
@@ -56,6 +91,7 @@ void test_main(void)
     check_ring("xenstore", si->store_mfn, si->store_evtchn);
     check_ring("console", si->console.domU.mfn, si->console.domU.evtchn);
     CHECK(si->store_evtchn != si->console.domU.evtchn, "the two rings share a port");
+    check_grants(si);
 
     uint64_t t1 = now_ns(), t2 = now_ns();
     CHECK(t2 >= t1 && t1 > 0, "system time");

@@ -127,15 +127,45 @@ static void map_gdt(const struct vcpu *v)
         gdt_area_map(p, p < nr ? v->gdt_frames[p] : desc_zero_page_mfn(), false);
 }
 
+int gdt_frames_acquire(struct domain *d, const unsigned long *mfns, unsigned int nr)
+{
+    unsigned int got;
+
+    for (got = 0; got < nr; got++) {
+        if (get_desc_frame(d, mfns[got]))
+            break;
+        if (!descriptor_page_ok(mfn_to_virt(mfns[got]))) {
+            put_page_and_type(mfn_to_page(mfns[got]));
+            break;
+        }
+    }
+    if (got == nr)
+        return 0;
+    release_frames(mfns, got);
+    return -EINVAL;
+}
+
+void gdt_install(struct vcpu *v, const unsigned long *mfns, unsigned int entries)
+{
+    unsigned int nr = (entries + 511) / 512;
+
+    for (unsigned int i = 0; i < nr; i++)
+        fixup_descriptor_page(mfn_to_virt(mfns[i]));
+    release_frames(v->gdt_frames, (v->gdt_ents + 511) / 512);
+    memset(v->gdt_frames, 0, sizeof(v->gdt_frames));
+    memcpy(v->gdt_frames, mfns, nr * sizeof(mfns[0]));
+    v->gdt_ents = entries;
+    if (v == area_owner)
+        map_gdt(v);
+}
+
 HYPERCALL_PROTO(set_gdt)
 {
     struct vcpu *v = current;
-    struct domain *d = v->domain;
     unsigned int entries = (unsigned int)a2;
     unsigned int nr = (entries + 511) / 512;
     uint32_t list[FIRST_RESERVED_GDT_PAGE];
     unsigned long mfns[FIRST_RESERVED_GDT_PAGE];
-    unsigned int got = 0;
 
     if (a2 > FIRST_RESERVED_GDT_ENTRY)
         return -EINVAL;
@@ -145,32 +175,13 @@ HYPERCALL_PROTO(set_gdt)
      * references below then never have long work to do. */
     if (mm_finish_pending(true) == -ERESTART)
         return hypercall_create_continuation(__HYPERVISOR_set_gdt, 2, a1, a2);
-
-    /* Validate: every frame ours, typed as a descriptor page, all entries OK. */
-    for (got = 0; got < nr; got++) {
-        mfns[got] = list[got];
-        if (get_desc_frame(d, mfns[got]))
-            goto fail;
-        if (!descriptor_page_ok(mfn_to_virt(mfns[got]))) {
-            put_page_and_type(mfn_to_page(mfns[got]));
-            goto fail;
-        }
-    }
-
-    /* Commit. */
     for (unsigned int i = 0; i < nr; i++)
-        fixup_descriptor_page(mfn_to_virt(mfns[i]));
-    release_frames(v->gdt_frames, (v->gdt_ents + 511) / 512);
-    memset(v->gdt_frames, 0, sizeof(v->gdt_frames));
-    memcpy(v->gdt_frames, mfns, nr * sizeof(mfns[0]));
-    v->gdt_ents = entries;
-    if (v == area_owner)
-        map_gdt(v);
+        mfns[i] = list[i];
+    /* Validate: every frame ours, typed as a descriptor page, all entries OK. */
+    if (gdt_frames_acquire(v->domain, mfns, nr))
+        return -EINVAL;
+    gdt_install(v, mfns, entries);          /* commit */
     return 0;
-
-fail:
-    release_frames(mfns, got);
-    return -EINVAL;
 }
 
 HYPERCALL_PROTO(update_descriptor)

@@ -103,4 +103,8 @@ void gnttab_map(struct gnttab_map_grant_ref *op);
 void gnttab_unmap(struct gnttab_unmap_grant_ref *op);
 void gnttab_copy(struct gnttab_copy *op);
 
+/* The builder's seeding of the reserved entries (console, xenstore). */
+void gnttab_seed_reserved(struct domain *d, domid_t backend, unsigned long console_mfn,
+                          unsigned long store_mfn);
+
 #endif
