@@ -14,12 +14,14 @@
  * Poll's port list is copied in and checked whole before anything
  * changes: at most 128 ports (a longer list is -EINVAL: the XSA-221 class
  * of "huge or bogus poll lists" never reaches the event-channel code),
- * every port below 1024 (-EINVAL), every byte readable (-EFAULT).
+ * every port one the domain's event-channel ABI can name -- below 1024
+ * with 2-level, 2^17 with FIFO (-EINVAL) --, every byte readable (-EFAULT).
  */
 #include <mica/hypercall.h>
 #include <mica/errno.h>
 #include <mica/domain.h>
 #include <mica/sched.h>
+#include <mica/event.h>
 #include <mica/guest_access.h>
 #include <mica/printk.h>
 #include <public/sched.h>
@@ -44,7 +46,7 @@ static long do_poll(guest_va_t arg)
     if (copy_from_guest(ports, poll.ports, poll.nr_ports * sizeof(evtchn_port_t)))
         return -EFAULT;
     for (unsigned int i = 0; i < poll.nr_ports; i++)
-        if (ports[i] >= EVTCHN_NR_PORTS)
+        if (ports[i] >= evtchn_max_ports(current_domain()))
             return -EINVAL;
     /* Absolute system time; one with bit 63 set is in the past. */
     s_time_t timeout = (s_time_t)poll.timeout;

@@ -161,8 +161,14 @@ void vcpu_kick(struct vcpu *v)
 
 void vcpu_poll_check(struct vcpu *v, evtchn_port_t p)
 {
-    if (v->polling && (v->poll_ports[p / 32] & (1u << (p % 32))))
-        vcpu_unblock(v);
+    if (!v->polling)
+        return;
+    for (unsigned int i = 0; i < v->poll_nr; i++) {
+        if (v->poll_list[i] == p) {
+            vcpu_unblock(v);
+            return;
+        }
+    }
 }
 
 void domain_set_weight(struct domain *d, unsigned int weight)
@@ -255,9 +261,9 @@ void vcpu_poll(const evtchn_port_t *ports, unsigned int nr, s_time_t timeout)
     for (unsigned int i = 0; i < nr; i++)
         if (evtchn_port_is_pending(v->domain, ports[i]))
             return;
-    memset(v->poll_ports, 0, sizeof(v->poll_ports));
     for (unsigned int i = 0; i < nr; i++)
-        v->poll_ports[ports[i] / 32] |= 1u << (ports[i] % 32);
+        v->poll_list[i] = ports[i];
+    v->poll_nr = nr;
     v->polling = true;
     v->pause_flags |= VPF_blocked;
     if (timeout)

@@ -27,7 +27,7 @@ static s_time_t fake_now;
 static jmp_buf jb;
 static struct vcpu *resumed;
 static int republished, area_writes, ticks_sent;
-static bool pending_port[EVTCHN_NR_PORTS];
+static bool pending_port[EVTCHN_2L_NR_PORTS];
 
 enum { RESUMED = 1, HUNG, SHUTDOWN };
 
