@@ -167,6 +167,7 @@ void domain_destroy(struct domain *d)
         xfree_bytes(v, sizeof(*v));
     }
     free_shared_info(d);
+    domain_free_e820(d);
     list_del(&d->domain_list);
     xfree_bytes(d, sizeof(*d));
 

@@ -167,15 +167,36 @@ int construct_domain(struct domain *d, const void *image, size_t image_len,
         pr_err("d%u: kernel image rejected: %s\n", d->domain_id, err);
         return rc;
     }
-    pr_info("d%u: %s kernel \"%s\" %s, VIRT_BASE %#llx, entry %#llx, hypercall page %#llx\n",
+    pr_info("d%u: %s kernel \"%s\" %s, VIRT_BASE %#llx, entry %#llx, hypercall page %#llx%s%s%s\n",
             d->domain_id, parms.has_notes ? "ELF-note" : "legacy __xen_guest",
             parms.guest_os, parms.guest_ver, (unsigned long long)parms.virt_base,
-            (unsigned long long)parms.virt_entry, (unsigned long long)parms.virt_hypercall);
+            (unsigned long long)parms.virt_entry, (unsigned long long)parms.virt_hypercall,
+            parms.bsd_symtab_start ? ", BSD symbol table" : "",
+            parms.mod_start_pfn ? ", mod_start as PFN" : "",
+            parms.suspend_cancel ? ", suspend cancel" : "");
+
+    /*
+     * The other notes a 32-bit kernel may carry: SUSPEND_CANCEL is for the
+     * toolstack (a cancelled suspend returns 1 from SCHEDOP_shutdown), so
+     * it is recorded on the domain; INIT_P2M places the P2M of 64-bit
+     * guests only, and Xen ignores it for 32-bit ones, as we do; with
+     * MOD_START_PFN the initrd is not mapped (below).
+     */
+    d->suspend_cancel = parms.suspend_cancel;
+    if (parms.p2m_base != UNSET_ADDR)
+        pr_info("d%u: INIT_P2M %#llx ignored (a 32-bit guest's P2M is in its region)\n",
+                d->domain_id, (unsigned long long)parms.p2m_base);
+    /*
+     * A kernel that accepts mod_start as a PFN (MOD_START_PFN) gets its
+     * initrd outside the bootstrap mapping, in the frames right after it:
+     * a big initrd then costs no page tables and no virtual space.
+     */
+    bool initrd_unmapped = initrd && initrd_len && parms.mod_start_pfn;
 
     c.l.virt_base = parms.virt_base;
     c.l.kern_start = parms.virt_kstart;
     c.l.kern_end = parms.virt_kend;
-    c.l.initrd_len = initrd ? initrd_len : 0;
+    c.l.initrd_len = initrd && !initrd_unmapped ? initrd_len : 0;
     c.l.nr_pages = nr_pages;
     c.l.is_initdomain = d->domain_id == 0;
     rc = dom_layout_compute(&c.l, HYPERVISOR_VIRT_START, err, sizeof(err));
@@ -216,6 +237,20 @@ int construct_domain(struct domain *d, const void *image, size_t image_len,
     }
     if (c.l.initrd_len)
         write_guest(&c, c.l.initrd_start, initrd, initrd_len);
+    unsigned long initrd_pfn = (unsigned long)((c.l.v_end - c.l.virt_base) >> PAGE_SHIFT);
+    if (initrd_unmapped) {
+        unsigned long pages = (initrd_len + PAGE_SIZE - 1) >> PAGE_SHIFT;
+        if (initrd_pfn + pages > nr_pages) {
+            pr_err("d%u: no room for the %zu-byte initrd after the bootstrap region\n",
+                   d->domain_id, initrd_len);
+            xfree_bytes(c.p2m, nr_pages * sizeof(unsigned long));
+            return -ENOMEM;
+        }
+        for (unsigned long i = 0; i < pages; i++) {
+            size_t n = MIN(initrd_len - i * PAGE_SIZE, (size_t)PAGE_SIZE);
+            memcpy(pfn_va(&c, initrd_pfn + i), (const uint8_t *)initrd + i * PAGE_SIZE, n);
+        }
+    }
     for (unsigned long pfn = 0; pfn < nr_pages; pfn++) {
         uint32_t mfn32 = (uint32_t)c.p2m[pfn];
         write_guest(&c, c.l.p2m_start + pfn * 4, &mfn32, 4);
@@ -237,6 +272,11 @@ int construct_domain(struct domain *d, const void *image, size_t image_len,
     si->mfn_list = (uint32_t)c.l.p2m_start;
     si->mod_start = c.l.initrd_len ? (uint32_t)c.l.initrd_start : 0;
     si->mod_len = (uint32_t)c.l.initrd_len;
+    if (initrd_unmapped) {
+        si->mod_start = (uint32_t)initrd_pfn;
+        si->mod_len = (uint32_t)initrd_len;
+        si->flags |= SIF_MOD_START_PFN;
+    }
     strlcpy((char *)si->cmd_line, cmdline ? cmdline : "", MAX_GUEST_CMDLINE);
     if (!c.l.is_initdomain) {
         /*

@@ -20,6 +20,7 @@
 #include <mica/sched_credit.h>
 #include <mica/event.h>
 #include <public/sched.h>
+#include <public/memory.h>
 
 #define MAX_VIRT_CPUS 1
 #define DOMAIN_NAME_LEN 32
@@ -117,6 +118,9 @@ struct domain {
     struct vcpu *vcpu[MAX_VIRT_CPUS];
 
     unsigned long vm_assist;
+    bool suspend_cancel;               /* its kernel's XEN_ELFNOTE_SUSPEND_CANCEL */
+    struct xen_e820_entry *e820;       /* XENMEM_set_memory_map (memory_map.c) */
+    unsigned int nr_e820;              /* 0: none set */
     struct list_head domain_list;
 
     /* --- memory --- */
@@ -178,6 +182,9 @@ void xfree_bytes(void *p, size_t n);  /* n as given to xzalloc_bytes */
  * so teardown's accounting includes what d made the hypervisor allocate). */
 void *domain_xzalloc(struct domain *d, size_t n);
 void domain_xfree(struct domain *d, void *p, size_t n);
+
+/* Forget d's memory map (XENMEM_set_memory_map; teardown). */
+void domain_free_e820(struct domain *d);
 
 /* Print v's guest registers (arch). */
 void arch_dump_guest_state(struct vcpu *v);
