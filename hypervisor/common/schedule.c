@@ -81,15 +81,34 @@ void vcpu_runstate_get(const struct vcpu *v, struct vcpu_runstate_info *out)
         out->time[out->state] += (uint64_t)delta;
 }
 
-/* A guest that gave a bad address only loses its copy (as in Xen). */
+/*
+ * A guest that gave a bad address only loses its copy (as in Xen).  With
+ * VMASST_TYPE_runstate_update_flag the copy is bracketed the way Xen
+ * brackets it: XEN_RUNSTATE_UPDATE is set in the top byte of
+ * state_entry_time first, the whole record (flag included) is written,
+ * then the top byte again without it.
+ */
 static void write_runstate_area(struct vcpu *v)
 {
     struct vcpu_runstate_info rs;
+    guest_va_t top = v->runstate_area + offsetof(struct vcpu_runstate_info, state_entry_time) + 7;
+    bool flag = v->domain->vm_assist & (1UL << VMASST_TYPE_runstate_update_flag);
 
     if (!v->runstate_area)
         return;
     vcpu_runstate_get(v, &rs);
+    if (flag) {
+        rs.state_entry_time |= XEN_RUNSTATE_UPDATE;
+        uint8_t b = (uint8_t)(rs.state_entry_time >> 56);
+        (void)copy_to_guest(top, &b, 1);
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    }
     (void)copy_to_guest(v->runstate_area, &rs, sizeof(rs));
+    if (flag) {
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        uint8_t b = (uint8_t)((rs.state_entry_time & ~XEN_RUNSTATE_UPDATE) >> 56);
+        (void)copy_to_guest(top, &b, 1);
+    }
 }
 
 void vcpu_runstate_area_sync(struct vcpu *v)

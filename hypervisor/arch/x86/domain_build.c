@@ -79,7 +79,7 @@ static int write_guest(void *ctx, uint64_t va, const void *src, size_t len)
     return 0;
 }
 
-static void fill_hypercall_page(uint8_t *p)
+void fill_hypercall_page(uint8_t *p)
 {
     memset(p, 0xcc, PAGE_SIZE);
     for (unsigned int i = 0; i < 128; i++) {

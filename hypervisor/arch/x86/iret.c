@@ -76,6 +76,8 @@ HYPERCALL_PROTO(iret)
     r->rip = f[1];
     r->cs = cs;
     r->rflags = pv_sanitise_eflags(f[3]);
+    if (pv_architectural_iopl(v))
+        v->iopl = (uint8_t)((f[3] & EFL_IOPL) >> 12);
     if ((cs & 3) == 1) {
         r->rsp = esp + 16;
     } else {
