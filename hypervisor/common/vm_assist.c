@@ -35,18 +35,11 @@
 #include <mica/errno.h>
 #include <public/xen.h>
 
-#define VALID_VMASST ((1UL << VMASST_TYPE_4gb_segments) | \
-                      (1UL << VMASST_TYPE_4gb_segments_notify) | \
-                      (1UL << VMASST_TYPE_writable_pagetables) | \
-                      (1UL << VMASST_TYPE_pae_extended_cr3) | \
-                      (1UL << VMASST_TYPE_architectural_iopl) | \
-                      (1UL << VMASST_TYPE_runstate_update_flag))
-
 HYPERCALL_PROTO(vm_assist)
 {
     struct domain *d = current_domain();
 
-    if (a2 >= 32 || !(VALID_VMASST & (1UL << a2)))
+    if (a2 >= 32 || !(VM_ASSIST_VALID & (1UL << a2)))
         return -EINVAL;
     if (a1 != VMASST_CMD_enable && a1 != VMASST_CMD_disable)
         return -ENOSYS;

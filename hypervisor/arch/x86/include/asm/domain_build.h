@@ -5,6 +5,4 @@
 int construct_domain(struct domain *d, const void *image, size_t image_len,
                      const void *initrd, size_t initrd_len,
                      const char *cmdline, unsigned long nr_pages);
-/* The hypercall page contents (128 32-byte slots; the iret slot jumped to). */
-void fill_hypercall_page(uint8_t *p);
 #endif
