@@ -51,7 +51,7 @@
 #include <asm/pv.h>
 #include <asm/page.h>
 #include <asm/mm_arch.h>
-#include <asm/domain_build.h>
+#include <mica/pv_image.h>
 
 #define MSR_TSC                 0x010
 #define MSR_PLATFORM_ID         0x017
@@ -290,7 +290,7 @@ static bool write_hypercall_page(struct vcpu *v, uint64_t val)
     if ((val & (PAGE_SIZE - 1)) || !mfn_valid(mfn) ||
         get_page_and_type(pg = mfn_to_page(mfn), v->domain, PGT_writable_page))
         return false;
-    fill_hypercall_page(map_frame(mfn));
+    pv_hypercall_page(map_frame(mfn));
     put_page_and_type(pg);
     return true;
 }
