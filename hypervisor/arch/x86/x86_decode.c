@@ -16,7 +16,7 @@
  *   F4 hlt   FA cli   FB sti
  *   0F 06 clts   0F 08 invd   0F 09 wbinvd   0F 20-23 mov cr/dr (ModRM,
  *   whose mod field the CPU ignores: always a register)   0F 30 wrmsr
- *   0F 32 rdmsr
+ *   0F 32 rdmsr   0F A2 cpuid (only with CPUID faulting, msr.c)
  *   9A lcall ptr16:32   EA ljmp ptr16:32   FF /3 lcall m16:32   FF /5 ljmp
  *   m16:32 (call gates, gate_op.c; 32-bit operand and address size only)
  */
@@ -149,7 +149,7 @@ int x86_decode(struct x86_insn *in, x86_fetch_fn fetch, void *ctx)
     if ((rc = next(in, fetch, ctx, &in->op)))
         return rc;
     switch (in->op) {
-    case 0x06: case 0x08: case 0x09: case 0x30: case 0x32:
+    case 0x06: case 0x08: case 0x09: case 0x30: case 0x32: case 0xa2:
         return 0;
     case 0x20: case 0x21: case 0x22: case 0x23:
         if ((rc = next(in, fetch, ctx, &in->modrm)))
