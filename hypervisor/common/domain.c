@@ -37,6 +37,7 @@
 #include <mica/event.h>
 #include <mica/console.h>
 #include <mica/grant_table.h>
+#include <mica/guest_frame.h>
 #include <asm/page.h>
 #include <asm/m2p.h>
 #include <asm/mm_arch.h>
@@ -74,6 +75,28 @@ void xfree_bytes(void *p, size_t n)
 {
     if (p)
         free_xenheap_pages(p, bytes_to_order(n));
+}
+
+static long bytes_to_pages(size_t n)
+{
+    return 1L << bytes_to_order(n);
+}
+
+void *domain_xzalloc(struct domain *d, size_t n)
+{
+    void *p = xzalloc_bytes(n);
+
+    if (p)
+        d->mm_heap_extra += bytes_to_pages(n);
+    return p;
+}
+
+void domain_xfree(struct domain *d, void *p, size_t n)
+{
+    if (!p)
+        return;
+    xfree_bytes(p, n);
+    d->mm_heap_extra -= bytes_to_pages(n);
 }
 
 struct page_info *alloc_domheap_page(struct domain *d)
@@ -118,6 +141,7 @@ static void domain_free(struct domain *d)
         free_xenheap_pages(d->shared_info, 0);
     evtchn_destroy(d);
     gnttab_destroy(d);
+    guest_frame_release_all(d);
     xfree_bytes(d, sizeof(*d));
 }
 
@@ -190,6 +214,7 @@ void domain_start(struct domain *d)
     d->mm_taken_at_start = d->mm_heap_baseline -
                            ((long)heap_free_pages() - (long)heap_total_pages());
     d->mm_tot_at_start = d->tot_pages;
+    d->mm_extra_at_start = d->mm_heap_extra;
     d->mm_started = true;
     domain_unpause(d);
 }
@@ -285,6 +310,7 @@ void domain_kill(struct domain *d)
     for (unsigned int i = 0; i < NR_DOMAIN_WATCHDOG_TIMERS; i++)
         kill_timer(&d->watchdog_timer[i]);
     evtchn_destroy(d);                    /* peers' channels go unbound */
+    guest_frame_release_all(d);           /* what the hypervisor wrote of d's */
     domu_console_flush(d);
     pr_info("d%u (%s) is being destroyed\n", d->domain_id, d->name);
     notify_dom_exc(d);

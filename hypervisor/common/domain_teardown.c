@@ -146,7 +146,8 @@ void domain_destroy(struct domain *d)
      * so this, not the heap's level, is what teardown must give back.
      */
     long taken = d->mm_started
-               ? d->mm_taken_at_start + (long)d->tot_pages - (long)d->mm_tot_at_start
+               ? d->mm_taken_at_start + (long)d->tot_pages - (long)d->mm_tot_at_start +
+                 d->mm_heap_extra - d->mm_extra_at_start
                : baseline - ((long)heap_free_pages() - (long)heap_total_pages());
 
     domain_kill(d);                     /* scheduler, timers, ports (domain.c) */
@@ -173,6 +174,7 @@ void domain_destroy(struct domain *d)
     }
     free_shared_info(d);
     orphaned = d->gnt_orphaned;
+    domain_free_e820(d);
     list_del(&d->domain_list);
     xfree_bytes(d, sizeof(*d));
 

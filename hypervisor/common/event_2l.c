@@ -22,9 +22,11 @@
  * CPU, one day), so every read-modify-write is an atomic operation --
  * compiler builtins, no inline assembly: this file is generic and
  * host-tested (tests/host/test-evtchn.c).  The callers have checked that
- * p < EVTCHN_NR_PORTS.
+ * p < EVTCHN_2L_NR_PORTS.  A domain uses these through evtchn_ops_2l until
+ * it switches to the FIFO ABI (event_fifo.c), and again after a reset.
  */
 #include <mica/event.h>
+#include <mica/domain.h>
 
 #define BITS_PER_WORD (sizeof(xen_ulong_t) * 8)
 
@@ -86,3 +88,40 @@ bool evtchn_2l_is_masked(const shared_info_t *s, evtchn_port_t p)
 {
     return test(&s->evtchn_mask[p / BITS_PER_WORD], bit_of(p));
 }
+
+/* ---- the 2-level ABI as the domain's port operations -------------------- */
+
+static unsigned int ops_set_pending(struct domain *d, struct vcpu *v, evtchn_port_t p,
+                                    struct evtchn *chn)
+{
+    return evtchn_2l_set_pending(d->shared_info, v->vcpu_info, p);
+}
+
+static void ops_clear_pending(struct domain *d, evtchn_port_t p)
+{
+    evtchn_2l_clear_pending(d->shared_info, p);
+}
+
+static unsigned int ops_unmask(struct domain *d, struct vcpu *v, evtchn_port_t p,
+                               struct evtchn *chn)
+{
+    return evtchn_2l_unmask(d->shared_info, v->vcpu_info, p) ? EVT_KICK : 0;
+}
+
+static bool ops_is_pending(const struct domain *d, evtchn_port_t p)
+{
+    return evtchn_2l_is_pending(d->shared_info, p);
+}
+
+static bool ops_is_masked(const struct domain *d, evtchn_port_t p)
+{
+    return evtchn_2l_is_masked(d->shared_info, p);
+}
+
+const struct evtchn_port_ops evtchn_ops_2l = {
+    .set_pending = ops_set_pending,
+    .clear_pending = ops_clear_pending,
+    .unmask = ops_unmask,
+    .is_pending = ops_is_pending,
+    .is_masked = ops_is_masked,
+};

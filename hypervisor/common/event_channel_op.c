@@ -7,11 +7,12 @@
  * that cannot be copied out leaves the operation done (the guest gave us a
  * read-only buffer for an OUT field; Xen behaves the same) and returns
  * -EFAULT.  The compat form takes struct evtchn_op {cmd, union} (28 bytes,
- * read and written whole).
+ * read and written whole) and, as in Xen, only the ten commands its union
+ * holds: reset and the FIFO commands are -ENOSYS there.
  *
- * The FIFO ABI (init_control, expand_array, set_priority) is not offered:
- * -ENOSYS, and guests fall back to the 2-level ABI.  There are no physical
- * IRQs to bind (bind_pirq: -EPERM unprivileged, -EINVAL otherwise).
+ * The FIFO ABI (init_control, expand_array, set_priority) is in
+ * event_fifo.c.  There are no physical IRQs to bind (bind_pirq: -EPERM
+ * unprivileged, -EINVAL otherwise).
  */
 #include <mica/hypercall.h>
 #include <mica/errno.h>
@@ -21,7 +22,7 @@
 #include <mica/lib.h>
 #include <public/event_channel.h>
 
-/* Size of each command's argument (0: not a 2-level command). */
+/* Size of each command's argument (0: no such command). */
 static size_t arg_size(unsigned int cmd)
 {
     switch (cmd) {
@@ -36,6 +37,9 @@ static size_t arg_size(unsigned int cmd)
     case EVTCHNOP_bind_vcpu:        return sizeof(evtchn_bind_vcpu_t);
     case EVTCHNOP_unmask:           return sizeof(evtchn_unmask_t);
     case EVTCHNOP_reset:            return sizeof(evtchn_reset_t);
+    case EVTCHNOP_init_control:     return sizeof(evtchn_init_control_t);
+    case EVTCHNOP_expand_array:     return sizeof(evtchn_expand_array_t);
+    case EVTCHNOP_set_priority:     return sizeof(evtchn_set_priority_t);
     default:                        return 0;
     }
 }
@@ -45,7 +49,14 @@ static bool has_output(unsigned int cmd)
 {
     return cmd == EVTCHNOP_bind_interdomain || cmd == EVTCHNOP_bind_virq ||
            cmd == EVTCHNOP_bind_pirq || cmd == EVTCHNOP_status ||
-           cmd == EVTCHNOP_alloc_unbound || cmd == EVTCHNOP_bind_ipi;
+           cmd == EVTCHNOP_alloc_unbound || cmd == EVTCHNOP_bind_ipi ||
+           cmd == EVTCHNOP_init_control;
+}
+
+/* The commands struct evtchn_op carries (event_channel_op_compat). */
+static bool in_compat_union(unsigned int cmd)
+{
+    return cmd <= EVTCHNOP_unmask;
 }
 
 union evtchn_arg {
@@ -60,6 +71,9 @@ union evtchn_arg {
     evtchn_bind_vcpu_t bind_vcpu;
     evtchn_unmask_t unmask;
     evtchn_reset_t reset;
+    evtchn_init_control_t init_control;
+    evtchn_expand_array_t expand_array;
+    evtchn_set_priority_t set_priority;
 };
 
 static long do_op(struct domain *d, unsigned int cmd, union evtchn_arg *a)
@@ -76,6 +90,10 @@ static long do_op(struct domain *d, unsigned int cmd, union evtchn_arg *a)
     case EVTCHNOP_bind_vcpu:        return evtchn_bind_vcpu(d, a->bind_vcpu.port, a->bind_vcpu.vcpu);
     case EVTCHNOP_unmask:           return evtchn_unmask(d, a->unmask.port);
     case EVTCHNOP_reset:            return evtchn_reset(d, a->reset.dom);
+    case EVTCHNOP_init_control:     return evtchn_fifo_init_control(d, &a->init_control);
+    case EVTCHNOP_expand_array:     return evtchn_fifo_expand_array(d, a->expand_array.array_gfn);
+    case EVTCHNOP_set_priority:     return evtchn_set_priority(d, a->set_priority.port,
+                                                               a->set_priority.priority);
     default:                        return -ENOSYS;
     }
 }
@@ -108,7 +126,7 @@ HYPERCALL_PROTO(event_channel_op_compat)
     if (copy_from_guest(&op, arg, sizeof(op)))
         return -EFAULT;
     size_t size = arg_size(op.cmd);
-    if (size == 0)
+    if (size == 0 || !in_compat_union(op.cmd))
         return -ENOSYS;
     memcpy(&a, &op.u, size);
     long rc = do_op(current_domain(), op.cmd, &a);

@@ -47,6 +47,9 @@ const struct hypercall_desc hypercall_table[MICA_NR_HYPERCALLS] = {
     HC(__HYPERVISOR_callback_op,     callback_op,     2),
     HC(__HYPERVISOR_event_channel_op, event_channel_op, 2),
     HC(__HYPERVISOR_physdev_op,      physdev_op,      2),
+    HC(__HYPERVISOR_platform_op,     platform_op,     1),
+    HC(__HYPERVISOR_xenpmu_op,       xenpmu_op,       2),
+    HC(__HYPERVISOR_mca,             mca,             1),
 };
 
 long hypercall_invoke(unsigned long nr, unsigned long a1, unsigned long a2,

@@ -59,6 +59,8 @@ BUILD_BUG_ON(sizeof(struct elf32_nhdr) != 12);
 #define EM_386       3
 #define PT_LOAD      1
 #define PT_NOTE      4
+#define SHT_SYMTAB   2
+#define SHT_STRTAB   3
 #define SHT_NOTE     7
 
 #define FOUR_GIB     0x100000000ULL
@@ -256,7 +258,7 @@ static int xen_note(struct img *im, struct elf_dom_parms *p, uint32_t type,
     case XEN_ELFNOTE_ENTRY: case XEN_ELFNOTE_HYPERCALL_PAGE:
     case XEN_ELFNOTE_VIRT_BASE: case XEN_ELFNOTE_PADDR_OFFSET:
     case XEN_ELFNOTE_HV_START_LOW: case XEN_ELFNOTE_SUSPEND_CANCEL:
-    case XEN_ELFNOTE_MOD_START_PFN:
+    case XEN_ELFNOTE_MOD_START_PFN: case XEN_ELFNOTE_INIT_P2M:
         if (descsz != 1 && descsz != 2 && descsz != 4 && descsz != 8)
             return fail(im, "ELF note %u: bad size %u for a number", type, descsz);
         val = note_number(desc, descsz);
@@ -269,7 +271,9 @@ static int xen_note(struct img *im, struct elf_dom_parms *p, uint32_t type,
         p->f_supported[0] |= (uint32_t)note_number(desc, 4);
         return 0;
     default:
-        return 0;   /* INFO, L1_MFN_VALID, INIT_P2M, ...: not for us */
+        /* INFO, L1_MFN_VALID (for tools), PHYS32_ENTRY/RELOC (PVH), the
+         * crash and dump-core notes: nothing a PV loader uses. */
+        return 0;
     }
 
     switch (type) {
@@ -295,6 +299,7 @@ static int xen_note(struct img *im, struct elf_dom_parms *p, uint32_t type,
     case XEN_ELFNOTE_HV_START_LOW:  p->virt_hv_start_low = val; break;
     case XEN_ELFNOTE_SUSPEND_CANCEL: p->suspend_cancel = val != 0; break;
     case XEN_ELFNOTE_MOD_START_PFN: p->mod_start_pfn = val != 0; break;
+    case XEN_ELFNOTE_INIT_P2M:      p->p2m_base = val; break;
     }
     return 0;
 }
@@ -564,6 +569,120 @@ static int place_kernel(struct img *im, struct elf_dom_parms *p)
     return 0;
 }
 
+/* ---- the BSD symbol table (XEN_ELFNOTE_BSD_SYMTAB) --------------------- */
+
+/*
+ * A kernel that asks for it gets its symbol and string tables loaded after
+ * its image, behind a small ELF header that describes them, the way Xen
+ * lays it out (a guest finds it at the first 4-byte boundary after its
+ * own end):
+ *
+ *   kend, rounded up to 4:  u32 size      bytes from the ELF header to the
+ *                                         end of the string table
+ *   +4:   Elf32_Ehdr (52 bytes, in a 64-byte slot): the kernel's own header
+ *         with e_shoff = 64, e_shnum = 3, e_shentsize = 40, no program
+ *         headers, e_shstrndx = 0
+ *   +68:  3 section headers: 0 null, 1 SYMTAB (sh_link = 2), 2 STRTAB;
+ *         their sh_offset relative to the ELF header
+ *   +260: the symbol table, then (4-aligned) the string table
+ *
+ * (Xen reserves 260 bytes for the header block -- room for the 64-bit
+ * form -- and so do we.)  The extent becomes part of the kernel range
+ * [virt_kstart, virt_kend).  The first SHT_SYMTAB section is the one
+ * loaded; a kernel asking for it without a symbol table, or with one whose
+ * sh_link is not a string table, is loaded without it (Xen only warns that
+ * the image is "broken" and boots it the same way).
+ */
+#define SYM_HDR_SLOT   260              /* size + ehdr slot + 3 shdr slots of 64 */
+#define SYM_EHDR_SLOT  64
+#define SYM_SHDR_OFF   (4 + SYM_EHDR_SLOT)
+
+struct symtab_layout {
+    struct elf32_shdr sym, str;
+    uint64_t hdr, symtab, strtab, end;  /* guest VAs */
+};
+
+/* 1: a layout; 0: nothing to load; < 0: error. */
+static int symtab_layout(struct img *im, uint64_t kend, struct symtab_layout *l)
+{
+    unsigned int i;
+
+    for (i = 1; i < im->eh.e_shnum; i++) {
+        get_shdr(im, i, &l->sym);
+        if (l->sym.sh_type == SHT_SYMTAB)
+            break;
+    }
+    if (i >= im->eh.e_shnum)
+        return 0;
+    if (!in_image(im, l->sym.sh_offset, l->sym.sh_size))
+        return fail(im, "symbol table outside the image");
+    if (l->sym.sh_link == 0 || l->sym.sh_link >= im->eh.e_shnum)
+        return 0;
+    get_shdr(im, l->sym.sh_link, &l->str);
+    if (l->str.sh_type != SHT_STRTAB)
+        return 0;
+    if (!in_image(im, l->str.sh_offset, l->str.sh_size))
+        return fail(im, "string table outside the image");
+    l->hdr = ROUNDUP(kend, 4);
+    l->symtab = ROUNDUP(l->hdr + SYM_HDR_SLOT, 4);
+    l->strtab = ROUNDUP(l->symtab + l->sym.sh_size, 4);
+    l->end = ROUNDUP(l->strtab + l->str.sh_size, 4);
+    if (l->end > ELF_GUEST_HOLE_START)
+        return fail(im, "kernel and its symbol table end at %#llx, inside the "
+                    "hypervisor hole", (unsigned long long)l->end);
+    return 1;
+}
+
+static int parse_symtab(struct img *im, struct elf_dom_parms *p)
+{
+    struct symtab_layout l;
+    int rc;
+
+    if (!p->bsd_symtab || (rc = symtab_layout(im, p->virt_kend, &l)) == 0)
+        return 0;
+    if (rc < 0)
+        return rc;
+    p->bsd_symtab_start = l.hdr;
+    p->virt_kend = l.end;
+    return 0;
+}
+
+static int load_symtab(struct img *im, const struct elf_dom_parms *p,
+                       elf_write_fn write, void *ctx)
+{
+    struct symtab_layout l;
+    uint8_t hdr[SYM_SHDR_OFF + 3 * sizeof(struct elf32_shdr)] = { 0 };
+    struct elf32_ehdr eh = im->eh;
+    uint64_t base = p->bsd_symtab_start + 4;        /* the ELF header */
+    int rc;
+
+    if (!p->bsd_symtab_start)
+        return 0;
+    /* The layout parse computed must still be the image's. */
+    if (symtab_layout(im, p->bsd_symtab_start, &l) != 1 || l.hdr != p->bsd_symtab_start ||
+        l.end != p->virt_kend)
+        return -ENOEXEC;
+    if ((rc = write(ctx, l.symtab, im->base + l.sym.sh_offset, l.sym.sh_size)) ||
+        (rc = write(ctx, l.strtab, im->base + l.str.sh_offset, l.str.sh_size)))
+        return rc;
+
+    uint32_t size = (uint32_t)(l.strtab + l.str.sh_size - base);
+    eh.e_ehsize = sizeof(struct elf32_ehdr);
+    eh.e_shentsize = sizeof(struct elf32_shdr);
+    eh.e_version = EV_CURRENT;
+    eh.e_shoff = SYM_EHDR_SLOT;
+    eh.e_shnum = 3;
+    eh.e_phoff = eh.e_phentsize = eh.e_phnum = eh.e_shstrndx = 0;
+    l.sym.sh_offset = (uint32_t)(l.symtab - base);
+    l.sym.sh_link = 2;
+    l.str.sh_offset = (uint32_t)(l.strtab - base);
+    memcpy(hdr, &size, 4);
+    memcpy(hdr + 4, &eh, sizeof(eh));
+    memcpy(hdr + SYM_SHDR_OFF + sizeof(struct elf32_shdr), &l.sym, sizeof(l.sym));
+    memcpy(hdr + SYM_SHDR_OFF + 2 * sizeof(struct elf32_shdr), &l.str, sizeof(l.str));
+    return write(ctx, l.hdr, hdr, sizeof(hdr));
+}
+
 int elf_parse(const void *image, size_t size, struct elf_dom_parms *p,
               char *err, size_t errlen)
 {
@@ -573,7 +692,7 @@ int elf_parse(const void *image, size_t size, struct elf_dom_parms *p,
     memset(p, 0, sizeof(*p));
     p->virt_base = p->elf_paddr_offset = p->virt_entry = UNSET_ADDR;
     p->virt_hypercall = p->virt_hv_start_low = UNSET_ADDR;
-    p->virt_kstart = p->virt_kend = UNSET_ADDR;
+    p->virt_kstart = p->virt_kend = p->p2m_base = UNSET_ADDR;
     if (err && errlen)
         err[0] = '\0';
 
@@ -582,7 +701,8 @@ int elf_parse(const void *image, size_t size, struct elf_dom_parms *p,
     if ((rc = check_header(&im)) < 0 ||
         (rc = find_metadata(&im, p)) < 0 ||
         (rc = check_metadata(&im, p)) < 0 ||
-        (rc = place_kernel(&im, p)) < 0)
+        (rc = place_kernel(&im, p)) < 0 ||
+        (rc = parse_symtab(&im, p)) < 0)
         return rc;
     return 0;
 }
@@ -625,5 +745,5 @@ int elf_load(const void *image, size_t size, const struct elf_dom_parms *p,
             (rc = write(ctx, va + ph.p_filesz, NULL, ph.p_memsz - ph.p_filesz)) != 0)
             return rc;
     }
-    return 0;
+    return load_symtab(&im, p, write, ctx);
 }

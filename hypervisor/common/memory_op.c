@@ -14,12 +14,17 @@
  *        decrease stops at the first frame it cannot give back (not owned,
  *        given back already, the shared_info page);
  *  maximum_ram_page, current_reservation, maximum_reservation,
- *  machphys_mfn_list, machphys_mapping, memory_map: answers.
+ *  machphys_mfn_list, machphys_mapping: answers;
+ *  the address-map commands (memory maps, maximum_gpfn, the physmap
+ *  commands of translated guests) are in memory_map.c.
  *
  * Limits: a domain never holds more than max_pages frames (allocation
  * refuses); extents are at most order 9 (2 MiB, as Xen allows guests).
  * The extent index to resume from rides in cmd bits 6.. (the continuation
- * sets it); an index at or past nr_extents returns it and touches nothing,
+ * sets it); an index at or past nr_extents returns it and touches nothing;
+ * on a command that does not resume, Xen's common commands say -EINVAL,
+ * its arch ones (machphys_*, the memory maps) do not know the number
+ * (-ENOSYS);
  * and the whole extent array must lie below the hole, checked in 64-bit
  * arithmetic before any extent is done (XSA-29/212 class).
  *
@@ -37,6 +42,7 @@
 #include <public/memory.h>
 #include <asm/mm_arch.h>
 #include <asm/m2p.h>
+#include "memory_op.h"
 
 #define MAX_GUEST_ORDER 9
 
@@ -138,11 +144,11 @@ static long domain_pages(guest_va_t arg, bool maximum)
 {
     uint16_t id;
     struct domain *d;
-    int rc;
+    long rc;
 
     if (copy_from_guest(&id, arg, sizeof(id)))
         return -EFAULT;
-    if ((rc = mm_lookup_domain(id, &d)))
+    if ((rc = memop_target_domain(id, &d)))
         return rc;
     return (long)(maximum ? d->max_pages : d->tot_pages);
 }
@@ -174,25 +180,6 @@ static long machphys_mapping(guest_va_t arg)
     return copy_to_guest(arg, &m, sizeof(m)) ? -EFAULT : 0;
 }
 
-/* One RAM range covering the pseudo-physical space: what a PV guest has. */
-static long memory_map(guest_va_t arg)
-{
-    struct domain *d = current_domain();
-    struct xen_memory_map map;
-    struct xen_e820_entry e = {
-        .addr = 0, .size = (uint64_t)d->max_pages << PAGE_SHIFT, .type = XEN_E820_RAM,
-    };
-
-    if (copy_from_guest(&map, arg, sizeof(map)))
-        return -EFAULT;
-    if (map.nr_entries) {
-        if (copy_to_guest(map.buffer, &e, sizeof(e)))
-            return -EFAULT;
-        map.nr_entries = 1;
-    }
-    return copy_to_guest(arg, &map, sizeof(map)) ? -EFAULT : 0;
-}
-
 HYPERCALL_PROTO(memory_op)
 {
     unsigned int cmd = (unsigned int)(a1 & MEMOP_CMD_MASK);
@@ -205,22 +192,18 @@ HYPERCALL_PROTO(memory_op)
     case XENMEM_populate_physmap:
         return reservation_op(cmd, start, arg);
     }
-    if (start)
-        return -ENOSYS;                  /* only the extent commands resume */
     switch (cmd) {
     case XENMEM_maximum_ram_page:
-        return (long)MIN(max_mfn, (unsigned long)MACH2PHYS_NR_ENTRIES);
+        return start ? -EINVAL : (long)MIN(max_mfn, (unsigned long)MACH2PHYS_NR_ENTRIES);
     case XENMEM_current_reservation:
-        return domain_pages(arg, false);
+        return start ? -EINVAL : domain_pages(arg, false);
     case XENMEM_maximum_reservation:
-        return domain_pages(arg, true);
+        return start ? -EINVAL : domain_pages(arg, true);
     case XENMEM_machphys_mfn_list:
-        return machphys_mfn_list(arg);
+        return start ? -ENOSYS : machphys_mfn_list(arg);
     case XENMEM_machphys_mapping:
-        return machphys_mapping(arg);
-    case XENMEM_memory_map:
-        return memory_map(arg);
+        return start ? -ENOSYS : machphys_mapping(arg);
     default:
-        return -ENOSYS;
+        return memop_physmap(cmd, start, arg);
     }
 }

@@ -15,9 +15,9 @@
  *                   descriptor-page type reference, held with
  *                   get_page_and_type by the GDT/LDT code)
  *   type count    = pins + vCPU CR3s + L2/L3 entries linking it (tables)
- *                   or RW L1 entries mapping it (writable), + 1 for a
- *                   frame the hypervisor shares with its owner (its
- *                   permanent writable reference)
+ *                   or RW L1 entries mapping it + hypervisor registrations
+ *                   (writable), + 1 for a frame the hypervisor shares
+ *                   with its owner (its permanent writable reference)
  *   linear_count  = linear entries pointing at it - those it contains
  *
  * and checks what every entry points at: RAM owned by the table's owner
@@ -43,6 +43,7 @@
 #include <asm/page.h>
 #include <asm/mm_arch.h>
 #include <mica/grant_table.h>
+#include <mica/guest_frame.h>
 #include <asm/m2p.h>
 
 bool opt_mm_audit;
@@ -212,6 +213,15 @@ static void collect_grants(struct audit *a)
                 dom_grant_orphans.tot_pages);
 }
 
+/* A frame the hypervisor keeps to write: a general and a writable type
+ * reference per registration (guest_frame.c). */
+static void count_guest_frame(const struct domain *d, unsigned long mfn,
+                              unsigned int count, void *arg)
+{
+    for (unsigned int i = 0; i < count; i++)
+        expect_ref(arg, mfn, (struct domain *)d, mfn, PGT_writable_page);
+}
+
 /* Pass 1: expected counts from every holder of references. */
 static void collect(struct audit *a)
 {
@@ -222,6 +232,7 @@ static void collect(struct audit *a)
         unsigned long listed = 0;
         struct list_head *l;
 
+        guest_frame_for_each(d, count_guest_frame, a);
         for (unsigned int i = 0; i < d->max_vcpus; i++) {
             struct vcpu *v = d->vcpu[i];
             if (v && v->guest_l3_mfn)

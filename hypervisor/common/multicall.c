@@ -14,12 +14,15 @@
  *  - Entries are read one at a time with 64-bit range checks, so a huge
  *    count cannot wrap an address; it just runs into -EFAULT or is worked
  *    through in preemptible slices (XSA-29/212 class).
- *  - Nothing that changes the guest's context may run in a batch:
- *    __HYPERVISOR_iret is refused (-EINVAL in its result; it would rewrite
- *    the very frame the batch returns through).  And after every entry, if
- *    the domain no longer runs (shut down, crashed) or the vCPU is no longer
- *    in its kernel (ring 1), the batch ends there, as Xen ends a batch once
- *    a call has left guest kernel mode: later entries must not run with
+ *  - Nothing may run after the guest's context changed under the batch.
+ *    An __HYPERVISOR_iret entry takes effect (since XSA-213 Xen lets it:
+ *    the vCPU continues at the frame it names, user mode included) and
+ *    ends the batch right there: its result (the frame's EAX) is written if
+ *    possible, the multicall returns 0 -- which becomes the guest's EAX, as
+ *    in Xen -- and no later entry runs.  And after every entry, if the
+ *    domain no longer runs (shut down, crashed) or the vCPU is no longer in
+ *    its kernel (ring 1), the batch ends there, as Xen ends a batch once a
+ *    call has left guest kernel mode: later entries must not run with
  *    privileges the guest has given up.
  *  - Preemption: between entries the batch may stop; the continuation
  *    re-issues the multicall for the remaining entries.  An entry whose own
@@ -65,8 +68,6 @@ static long run_entry(struct multicall_entry *e)
 {
     long res;
 
-    if (e->op == __HYPERVISOR_iret)
-        return -EINVAL;
     mc.active = true;
     mc.preempted = false;
     res = hypercall_invoke(e->op, e->args[0], e->args[1], e->args[2], e->args[3],
@@ -109,6 +110,12 @@ HYPERCALL_PROTO(multicall)
                                                  (unsigned long)(nr - i));
         }
         e.result = (uint32_t)res;
+        if (e.op == __HYPERVISOR_iret) {
+            /* The vCPU is elsewhere now: end the batch, whatever the write. */
+            (void)copy_to_guest(at + offsetof(struct multicall_entry, result), &e.result,
+                                sizeof(e.result));
+            return 0;
+        }
         if (copy_to_guest(at + offsetof(struct multicall_entry, result), &e.result,
                           sizeof(e.result)))
             return -EFAULT;

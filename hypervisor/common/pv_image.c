@@ -147,6 +147,11 @@ int pv_image_write_start_info(const struct pv_image *img, const struct pv_start 
     si->mfn_list = (uint32_t)l->p2m_start;
     si->mod_start = l->initrd_len ? (uint32_t)l->initrd_start : 0;
     si->mod_len = (uint32_t)l->initrd_len;
+    if (s->initrd_pfn_len) {
+        si->mod_start = s->initrd_pfn;
+        si->mod_len = s->initrd_pfn_len;
+        si->flags |= SIF_MOD_START_PFN;
+    }
     si->store_mfn = s->store_mfn;
     si->store_evtchn = s->store_evtchn;
     si->console.domU.mfn = s->console_mfn;

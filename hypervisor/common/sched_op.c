@@ -11,15 +11,19 @@
  * its int $0x82 when it next runs.  So block and poll always return 0
  * when the vCPU is woken, whatever woke it.
  *
+ * pin_override (the hardware domain only) has one CPU to pin to.
+ *
  * Poll's port list is copied in and checked whole before anything
  * changes: at most 128 ports (a longer list is -EINVAL: the XSA-221 class
  * of "huge or bogus poll lists" never reaches the event-channel code),
- * every port below 1024 (-EINVAL), every byte readable (-EFAULT).
+ * every port one the domain's event-channel ABI can name -- below 1024
+ * with 2-level, 2^17 with FIFO (-EINVAL) --, every byte readable (-EFAULT).
  */
 #include <mica/hypercall.h>
 #include <mica/errno.h>
 #include <mica/domain.h>
 #include <mica/sched.h>
+#include <mica/event.h>
 #include <mica/guest_access.h>
 #include <mica/printk.h>
 #include <public/sched.h>
@@ -44,7 +48,7 @@ static long do_poll(guest_va_t arg)
     if (copy_from_guest(ports, poll.ports, poll.nr_ports * sizeof(evtchn_port_t)))
         return -EFAULT;
     for (unsigned int i = 0; i < poll.nr_ports; i++)
-        if (ports[i] >= EVTCHN_NR_PORTS)
+        if (ports[i] >= evtchn_max_ports(current_domain()))
             return -EINVAL;
     /* Absolute system time; one with bit 63 set is in the past. */
     s_time_t timeout = (s_time_t)poll.timeout;
@@ -106,6 +110,26 @@ static long watchdog(guest_va_t arg)
     return 0;
 }
 
+/*
+ * SCHEDOP_pin_override: the hardware domain pins its current vCPU to a
+ * physical CPU for a while (firmware calls that must run on CPU n), pcpu
+ * < 0 ends it.  There is one physical CPU, CPU 0, which every vCPU runs
+ * on anyway; Xen's checks and errors are kept (-EPERM for other domains,
+ * -EINVAL for a CPU that does not exist).
+ */
+static long pin_override(guest_va_t arg)
+{
+    struct sched_pin_override p;
+
+    if (!current_domain()->is_privileged)
+        return -EPERM;
+    if (copy_from_guest(&p, arg, sizeof(p)))
+        return -EFAULT;
+    if (p.pcpu > 0)
+        return -EINVAL;
+    return 0;
+}
+
 HYPERCALL_PROTO(sched_op)
 {
     guest_va_t arg = (guest_va_t)a2;
@@ -138,6 +162,8 @@ HYPERCALL_PROTO(sched_op)
     }
     case SCHEDOP_watchdog:
         return watchdog(arg);
+    case SCHEDOP_pin_override:
+        return pin_override(arg);
     default:
         return -ENOSYS;
     }

@@ -82,15 +82,34 @@ void vcpu_runstate_get(const struct vcpu *v, struct vcpu_runstate_info *out)
         out->time[out->state] += (uint64_t)delta;
 }
 
-/* A guest that gave a bad address only loses its copy (as in Xen). */
+/*
+ * A guest that gave a bad address only loses its copy (as in Xen).  With
+ * VMASST_TYPE_runstate_update_flag the copy is bracketed the way Xen
+ * brackets it: XEN_RUNSTATE_UPDATE is set in the top byte of
+ * state_entry_time first, the whole record (flag included) is written,
+ * then the top byte again without it.
+ */
 static void write_runstate_area(struct vcpu *v)
 {
     struct vcpu_runstate_info rs;
+    guest_va_t top = v->runstate_area + offsetof(struct vcpu_runstate_info, state_entry_time) + 7;
+    bool flag = v->domain->vm_assist & (1UL << VMASST_TYPE_runstate_update_flag);
 
     if (!v->runstate_area)
         return;
     vcpu_runstate_get(v, &rs);
+    if (flag) {
+        rs.state_entry_time |= XEN_RUNSTATE_UPDATE;
+        uint8_t b = (uint8_t)(rs.state_entry_time >> 56);
+        (void)copy_to_guest(top, &b, 1);
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    }
     (void)copy_to_guest(v->runstate_area, &rs, sizeof(rs));
+    if (flag) {
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        uint8_t b = (uint8_t)((rs.state_entry_time & ~XEN_RUNSTATE_UPDATE) >> 56);
+        (void)copy_to_guest(top, &b, 1);
+    }
 }
 
 void vcpu_runstate_area_sync(struct vcpu *v)
@@ -162,8 +181,14 @@ void vcpu_kick(struct vcpu *v)
 
 void vcpu_poll_check(struct vcpu *v, evtchn_port_t p)
 {
-    if (v->polling && (v->poll_ports[p / 32] & (1u << (p % 32))))
-        vcpu_unblock(v);
+    if (!v->polling)
+        return;
+    for (unsigned int i = 0; i < v->poll_nr; i++) {
+        if (v->poll_list[i] == p) {
+            vcpu_unblock(v);
+            return;
+        }
+    }
 }
 
 void domain_set_weight(struct domain *d, unsigned int weight)
@@ -256,9 +281,9 @@ void vcpu_poll(const evtchn_port_t *ports, unsigned int nr, s_time_t timeout)
     for (unsigned int i = 0; i < nr; i++)
         if (evtchn_port_is_pending(v->domain, ports[i]))
             return;
-    memset(v->poll_ports, 0, sizeof(v->poll_ports));
     for (unsigned int i = 0; i < nr; i++)
-        v->poll_ports[ports[i] / 32] |= 1u << (ports[i] % 32);
+        v->poll_list[i] = ports[i];
+    v->poll_nr = nr;
     v->polling = true;
     v->pause_flags |= VPF_blocked;
     if (timeout)

@@ -8,7 +8,8 @@
  * says exactly what this build hosts: 32-bit PAE PV guests.
  *
  * Every sub-command that writes a result copies it out last, after all
- * checks; a bad guest buffer yields -EFAULT.
+ * checks; a bad guest buffer yields -EFAULT.  The newer length-prefixed
+ * commands (10-14: build_id and the *2 forms) follow Xen's rules too.
  */
 #include <mica/hypercall.h>
 #include <mica/errno.h>
@@ -39,6 +40,45 @@ uint32_t xen_features_submap0(const struct domain *d)
     if (d->is_privileged)
         f |= 1u << XENFEAT_dom0;
     return f;
+}
+
+/*
+ * The newer length-prefixed forms (xen_varbuf {len, buf[]}): a NULL
+ * argument asks for the length; a buffer of len 0 is -EINVAL, one too
+ * small -ENOBUFS; else the string (no NUL) and its length.  Xen's rules.
+ */
+static long varbuf(guest_va_t arg, const char *str)
+{
+    uint32_t len, sz = (uint32_t)strlen(str);
+
+    if (!arg)
+        return sz;
+    if (copy_from_guest(&len, arg, sizeof(len)))
+        return -EFAULT;
+    if (len == 0)
+        return -EINVAL;
+    if (sz > len)
+        return -ENOBUFS;
+    if (copy_to_guest(arg + offsetof(xen_varbuf_t, buf), str, sz))
+        return -EFAULT;
+    return sz;
+}
+
+/* XENVER_build_id: privileged (Xen's default policy); Mica is built
+ * without a build ID, which Xen answers -ENODATA. */
+static long build_id(const struct domain *d, guest_va_t arg)
+{
+    uint32_t len;
+
+    if (!d->is_privileged)
+        return -EPERM;
+    if (arg) {
+        if (copy_from_guest(&len, arg, sizeof(len)))
+            return -EFAULT;
+        if (len == 0)
+            return -EINVAL;
+    }
+    return -ENODATA;
 }
 
 HYPERCALL_PROTO(xen_version)
@@ -102,6 +142,16 @@ HYPERCALL_PROTO(xen_version)
         strfill(cl, sizeof(cl), hv_cmdline);
         return copy_to_guest(arg, cl, sizeof(cl));
     }
+    case XENVER_build_id:
+        return build_id(d, arg);
+    case XENVER_extraversion2:
+        return varbuf(arg, "-mica");
+    case XENVER_capabilities2:
+        return varbuf(arg, "xen-3.0-x86_32p");
+    case XENVER_changeset2:
+        return varbuf(arg, mica_changeset);
+    case XENVER_commandline2:
+        return d->is_privileged ? varbuf(arg, hv_cmdline) : -EPERM;
     default:
         return -ENOSYS;
     }

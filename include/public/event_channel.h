@@ -17,8 +17,24 @@
  * Unmask (EVTCHNOP_unmask) clears mask[p] and repeats the second step if
  * p is pending.  New ports notify vCPU 0.
  *
+ * The FIFO ABI (EVTCHNOP_init_control, expand_array, set_priority) is the
+ * alternative a guest may switch to: up to 2^17 ports, one 32-bit event
+ * word per port in guest pages the guest hands over one at a time, and 16
+ * priority queues per vCPU linked through the words themselves:
+ *
+ *   event word:  31 PENDING | 30 MASKED | 29 LINKED | 28 BUSY | 16..0 LINK
+ *   control block (per vCPU, 72 bytes in a guest page):
+ *       ready (bit q: queue q has events) | _rsvd | head[16]
+ *
+ * Raising port p on vCPU v: set PENDING; if not MASKED and not yet LINKED,
+ * set LINKED and append p to v's queue for p's priority (the old tail's
+ * LINK := p, or head[q] := p if the queue was empty); if the queue was
+ * empty, set ready bit q and raise evtchn_upcall_pending as above.  The
+ * guest consumes from head[q] along the LINKs, clearing LINKED.
+ *
  * The legacy hypercall event_channel_op_compat (16) takes a struct
- * evtchn_op: the command followed by the argument union.
+ * evtchn_op: the command followed by the argument union (only the ten
+ * commands the union holds; the others are -ENOSYS there).
  */
 #ifndef MICA_PUBLIC_EVENT_CHANNEL_H
 #define MICA_PUBLIC_EVENT_CHANNEL_H
@@ -58,6 +74,16 @@
 #define EVTCHN_FIFO_PRIORITY_MAX     0
 #define EVTCHN_FIFO_PRIORITY_DEFAULT 7
 #define EVTCHN_FIFO_PRIORITY_MIN     15
+#define EVTCHN_FIFO_MAX_QUEUES       (EVTCHN_FIFO_PRIORITY_MIN + 1)
+
+/* FIFO event word bits, and the LINK field. */
+#define EVTCHN_FIFO_PENDING          31
+#define EVTCHN_FIFO_MASKED           30
+#define EVTCHN_FIFO_LINKED           29
+#define EVTCHN_FIFO_BUSY             28
+#define EVTCHN_FIFO_LINK_BITS        17
+#define EVTCHN_FIFO_LINK_MASK        ((1u << EVTCHN_FIFO_LINK_BITS) - 1)
+#define EVTCHN_FIFO_NR_CHANNELS      (1u << EVTCHN_FIFO_LINK_BITS)
 
 #ifndef __ASSEMBLY__
 
@@ -187,6 +213,17 @@ struct evtchn_set_priority {
     uint32_t      priority;             /* EVTCHN_FIFO_PRIORITY_* */
 };
 typedef struct evtchn_set_priority evtchn_set_priority_t;
+
+/* One port's FIFO event word (in an event-array page: 1024 per page). */
+typedef uint32_t event_word_t;
+
+/* A vCPU's FIFO control block, 72 bytes, 8-byte aligned in a guest page. */
+struct evtchn_fifo_control_block {
+    uint32_t ready;                     /* bit q: queue q has events */
+    uint32_t _rsvd;
+    uint32_t head[EVTCHN_FIFO_MAX_QUEUES];  /* first port of each queue */
+};
+typedef struct evtchn_fifo_control_block evtchn_fifo_control_block_t;
 
 /* Argument of the legacy event_channel_op_compat.  28 bytes. */
 struct evtchn_op {

@@ -31,6 +31,8 @@
 #define XENMEM_machphys_mapping         12  /* xen_machphys_mapping */
 #define XENMEM_set_memory_map           13  /* xen_foreign_memory_map */
 #define XENMEM_maximum_gpfn             14  /* arg domid_t *; highest PFN */
+#define XENMEM_remove_from_physmap      15  /* xen_remove_from_physmap */
+#define XENMEM_add_to_physmap_batch     23  /* xen_add_to_physmap_batch */
 
 /*
  * xen_memory_reservation.mem_flags: bits 7:0 are the largest number of
@@ -122,6 +124,28 @@ struct xen_add_to_physmap {
     xen_pfn_t   gpfn;               /* where to map it */
 };
 typedef struct xen_add_to_physmap xen_add_to_physmap_t;
+
+/* Many add_to_physmap at once (translated guests).  24 bytes. */
+struct xen_add_to_physmap_batch {
+    domid_t     domid;
+    uint16_t    space;              /* XENMAPSPACE_* */
+    uint16_t    size;               /* number of idxs/gpfns/errs */
+    uint16_t    foreign_domid;      /* gmfn_foreign: the frames' owner */
+    XEN_GUEST_HANDLE(xen_ulong_t) idxs;
+    XEN_GUEST_HANDLE(xen_pfn_t) gpfns;
+    XEN_GUEST_HANDLE(int) errs;     /* OUT: one result per entry */
+};
+typedef struct xen_add_to_physmap_batch xen_add_to_physmap_batch_t;
+
+/* Unhook a frame from a translated guest's physmap.  8 bytes. */
+struct xen_remove_from_physmap {
+    domid_t     domid;
+    xen_pfn_t   gpfn;
+};
+typedef struct xen_remove_from_physmap xen_remove_from_physmap_t;
+
+/* Most entries a memory map may have (XENMEM_set_memory_map). */
+#define XEN_E820_MAX_ENTRIES            1024
 
 /*
  * The guest's (or, privileged, the machine's) E820 map.  IN nr_entries:

@@ -11,10 +11,24 @@
  *                        EVTCHNOP_status on d1's side, which checks that
  *                        the channel is still bound).
  *  sched.domain_switch   half a round trip: one block/wake pair.
+ *  evtchn.send_ack_2l    EVTCHNOP_send on our IPI port and the guest's
+ *                        acknowledgement of it as an upcall handler does
+ *                        (upcall_pending, selector, pending bit cleared), so
+ *                        every send goes the whole 2-level way.
+ * Then the guest switches to the FIFO ABI (init_control, one array page):
+ *  evtchn.send_self_fifo the same send as send_self, PENDING cleared after
+ *                        each (the port stays LINKED, as the selector bit
+ *                        stays set in send_self).
+ *  evtchn.send_ack_fifo  send, and the guest consuming the event from its
+ *                        queue the way Linux does (ready, head, unlink,
+ *                        PENDING): the FIFO counterpart of send_ack_2l.
+ *  evtchn.pingpong_rtt_fifo  the round trip with d0 on FIFO (d1 stays
+ *                        2-level): poll, then consume from the queue.
  * bench.py boots d1 as a second module for this guest.
  */
 #include "bench.h"
 #include <events.h>
+#include <fifo.h>
 
 static evtchn_port_t ipi, peer;
 
@@ -28,6 +42,36 @@ static void op_pingpong(void)
 {
     evtchn_send(peer);
     wait_port(peer, 0);
+}
+
+static void op_send_ack_2l(void)
+{
+    evtchn_send(ipi);
+    evtchn_ack_upcall();
+    evtchn_clear_pending(ipi);
+}
+
+static void op_send_self_fifo(void)
+{
+    evtchn_send(ipi);
+    __atomic_fetch_and(fifo_word(ipi), ~(1u << EVTCHN_FIFO_PENDING), __ATOMIC_SEQ_CST);
+}
+
+static void op_send_ack_fifo(void)
+{
+    evtchn_send(ipi);
+    vcpu0_info()->evtchn_upcall_pending = 0;
+    if (fifo_next() != ipi)
+        test_fail("FIFO: the IPI was not delivered");
+}
+
+static void op_pingpong_fifo(void)
+{
+    evtchn_port_t list[1] = { peer };
+
+    evtchn_send(peer);
+    while (fifo_next() != peer)
+        sched_poll(list, 1, 0);
 }
 
 void test_main(void)
@@ -53,6 +97,21 @@ void test_main(void)
     uint64_t rtt = bench_measure(op_pingpong, 300);
     bench_print("evtchn.pingpong_rtt", rtt);
     bench_print("sched.domain_switch", rtt / 2);
+    bench_run("evtchn.send_ack_2l", op_send_ack_2l, 2000);
+
+    long rc = fifo_start(1);
+    if (rc) {
+        test_error("FIFO: %ld", rc);
+        return;
+    }
+    __atomic_fetch_and(fifo_word(ipi), ~(1u << EVTCHN_FIFO_LINKED), __ATOMIC_SEQ_CST);
+    bench_run("evtchn.send_self_fifo", op_send_self_fifo, 2000);
+    *fifo_word(ipi) = 0;
+    fifo_forget();
+    bench_run("evtchn.send_ack_fifo", op_send_ack_fifo, 2000);
+    while (fifo_next())
+        ;
+    bench_run("evtchn.pingpong_rtt_fifo", op_pingpong_fifo, 300);
 
     evtchn_close(peer);
     wait_domain_gone(1, 5000 * NS_PER_MS);

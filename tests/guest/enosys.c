@@ -54,6 +54,10 @@ static const unsigned int IMPLEMENTED[] = {
     __HYPERVISOR_mmuext_op,     /* 26 */
     /* grant tables */
     __HYPERVISOR_grant_table_op, /* 20 */
+    /* Xen's checks for the machine owner's calls (errcodes tests them) */
+    __HYPERVISOR_platform_op,   /* 7 */
+    __HYPERVISOR_xenpmu_op,     /* 40 */
+    __HYPERVISOR_mca,           /* 48 */
 };
 
 static bool implemented(unsigned long nr)

@@ -13,7 +13,7 @@
  * invalid entry is accepted with PRESENT cleared (the lower half follows).
  *
  * vm_assist itself: unknown commands -ENOSYS, unknown types -EINVAL, the
- * four types of 32-bit guests accepted.  (Writes that must NOT be
+ * six types of 32-bit guests accepted.  (Writes that must NOT be
  * emulated -- an invalid entry, a write to an L2 -- crash the domain:
  * mm-ptwr-bad, mm-ptwr-l2; without the assist: crash-ptwrite.)
  */
@@ -39,7 +39,7 @@ void test_main(void)
     uint64_t *e64;
 
     CHECK_RC(HYPERVISOR_vm_assist(2, VMASST_TYPE_writable_pagetables), -XEN_ENOSYS, "cmd 2");
-    CHECK_RC(HYPERVISOR_vm_assist(VMASST_CMD_enable, 4), -XEN_EINVAL, "type 4");
+    CHECK_RC(HYPERVISOR_vm_assist(VMASST_CMD_enable, 6), -XEN_EINVAL, "type 6");
     CHECK_RC(HYPERVISOR_vm_assist(VMASST_CMD_enable, 32), -XEN_EINVAL, "type 32");
     CHECK_RC(HYPERVISOR_vm_assist(VMASST_CMD_enable, 0xffffffffu), -XEN_EINVAL, "type ~0");
     CHECK_RC(HYPERVISOR_vm_assist(VMASST_CMD_enable, VMASST_TYPE_4gb_segments), 0, "4gb");

@@ -26,8 +26,9 @@ HT_LDFLAGS := $(HT_SAN)
 
 HT_PROGS := test-string test-vsnprintf test-cmdline test-libelf test-libelf-load test-page-alloc test-symbols \
             test-hypercall test-domain-layout \
-            test-page-type test-pt-validate test-mm-audit test-pte-write test-guest-walk \
-            test-time test-timer test-sched-credit test-evtchn test-boot-domains test-console \
+            test-page-type test-pt-validate test-mm-audit test-guest-frame test-pte-write \
+            test-guest-walk \
+            test-time test-timer test-sched-credit test-evtchn test-evtchn-fifo test-boot-domains test-console \
             test-console-switch test-schedule test-ring test-grant-entry test-grant-table
 # Pure files of arch/x86 (no inline asm): traps, descriptors, decoding.
 HT_PROGS += test-desc-check test-pv-rules test-x86-decode
@@ -119,7 +120,8 @@ $(HT_DIR)/test-domain-layout: $(HT_DIR)/test-domain-layout.o $(HT_DIR)/obj/domai
 # Memory management: the real page-type core, validator, auditor and buddy
 # allocator on the fake machine of tests/host/mm-world.c.
 HT_MM_OBJS := $(HT_DIR)/mm-world.o $(HT_DIR)/obj/page_type.o $(HT_DIR)/obj/pt_validate.o \
-              $(HT_DIR)/obj/mm_audit.o $(HT_DIR)/obj/page_alloc.o $(HT_DIR)/obj/grant_entry.o
+              $(HT_DIR)/obj/mm_audit.o $(HT_DIR)/obj/page_alloc.o $(HT_DIR)/obj/grant_entry.o \
+              $(HT_DIR)/obj/guest_frame.o
 $(HT_DIR)/test-page-type: $(HT_DIR)/test-page-type.o $(HT_MM_OBJS)
 	$(HT_LINK)
 $(HT_DIR)/test-pt-validate: $(HT_DIR)/test-pt-validate.o $(HT_MM_OBJS)
@@ -128,6 +130,8 @@ $(HT_DIR)/test-mm-audit: $(HT_DIR)/test-mm-audit.o $(HT_MM_OBJS)
 	$(HT_LINK)
 $(HT_DIR)/test-guest-walk.o: HT_CFLAGS += $(HT_X86_CFLAGS)
 $(HT_DIR)/test-guest-walk: $(HT_DIR)/test-guest-walk.o $(HT_MM_OBJS)
+	$(HT_LINK)
+$(HT_DIR)/test-guest-frame: $(HT_DIR)/test-guest-frame.o $(HT_MM_OBJS)
 	$(HT_LINK)
 $(HT_DIR)/test-pte-write: $(HT_DIR)/test-pte-write.o $(HT_DIR)/obj/x86/pte_write_emul.o \
                           $(HT_DIR)/obj/x86/x86_decode.o
@@ -156,6 +160,7 @@ $(HT_DIR)/obj/time.o $(HT_DIR)/obj/event_channel.o $(HT_DIR)/obj/event_2l.o \
 $(HT_DIR)/obj/console_io.o $(HT_DIR)/obj/timer.o $(HT_DIR)/obj/softirq.o \
 $(HT_DIR)/obj/sched_credit.o $(HT_DIR)/obj/boot_domains.o \
 $(HT_DIR)/test-time.o $(HT_DIR)/test-evtchn.o $(HT_DIR)/test-console.o \
+$(HT_DIR)/obj/event_fifo.o $(HT_DIR)/evtchn-world.o $(HT_DIR)/test-evtchn-fifo.o \
 $(HT_DIR)/test-timer.o $(HT_DIR)/test-sched-credit.o $(HT_DIR)/test-boot-domains.o \
 $(HT_DIR)/obj/schedule.o $(HT_DIR)/test-schedule.o: \
     HT_CFLAGS += $(HT_ARCH_INC)
@@ -173,8 +178,11 @@ $(HT_DIR)/test-grant-table: $(HT_DIR)/test-grant-table.o $(HT_DIR)/obj/grant_tab
 	$(HT_LINK)
 $(HT_DIR)/test-ring: $(HT_DIR)/test-ring.o
 	$(HT_LINK)
-$(HT_DIR)/test-evtchn: $(HT_DIR)/test-evtchn.o $(HT_DIR)/obj/event_channel.o \
-                       $(HT_DIR)/obj/event_2l.o
+HT_EVTCHN_OBJS := $(HT_DIR)/evtchn-world.o $(HT_DIR)/obj/event_channel.o \
+                  $(HT_DIR)/obj/event_2l.o $(HT_DIR)/obj/event_fifo.o
+$(HT_DIR)/test-evtchn: $(HT_DIR)/test-evtchn.o $(HT_EVTCHN_OBJS)
+	$(HT_LINK)
+$(HT_DIR)/test-evtchn-fifo: $(HT_DIR)/test-evtchn-fifo.o $(HT_EVTCHN_OBJS)
 	$(HT_LINK)
 $(HT_DIR)/test-boot-domains: $(HT_DIR)/test-boot-domains.o $(HT_DIR)/obj/boot_domains.o \
                              $(HT_DIR)/obj/cmdline.o
@@ -202,7 +210,7 @@ HT_FREESTANDING := -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-n
                    -Ihypervisor/arch/x86/include -DMICA_HYPERVISOR
 HT_COMMON := string vsnprintf cmdline libelf page_alloc symbols hypercall domain_layout pv_image \
              page_type pt_validate mm_audit \
-             time timer softirq sched_credit event_channel event_2l event_channel_op \
+             time timer softirq sched_credit event_channel event_2l event_fifo event_channel_op guest_frame \
              boot_domains console_io console_switch console_input keyhandler schedule sched_op vcpu_op
 
 check-common-freestanding: $(patsubst %,$(BUILD)/check/%.o,$(HT_COMMON))

@@ -59,6 +59,21 @@ void m2p_fill_guest_l2(uint64_t *l2)
 
 void *xzalloc_bytes(size_t n) { return calloc(1, n); }
 void xfree_bytes(void *p, size_t n) { (void)n; free(p); }
+void *domain_xzalloc(struct domain *d, size_t n)
+{
+    void *p = calloc(1, n);
+    if (p)
+        d->mm_heap_extra++;
+    return p;
+}
+void domain_xfree(struct domain *d, void *p, size_t n)
+{
+    (void)n;
+    if (p) {
+        free(p);
+        d->mm_heap_extra--;
+    }
+}
 
 void printk_level(enum log_level lvl, const char *fmt, ...)
 {

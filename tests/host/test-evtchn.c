@@ -10,55 +10,10 @@
  * closing or dying mid-conversation.
  */
 #include "htest.h"
-#include <mica/domain.h>
-#include <mica/event.h>
-#include <mica/errno.h>
 
-#define NDOM 3
-static struct domain *doms[NDOM];
-static int kicks[NDOM], poll_checks[NDOM];
-static evtchn_port_t last_poll_port;
+#include "evtchn-world.h"
 
-void *xzalloc_bytes(size_t n) { return calloc(1, n); }
-void xfree_bytes(void *p, size_t n) { free(p); }
-void vcpu_kick(struct vcpu *v) { kicks[v->domain->domain_id]++; }
-void vcpu_poll_check(struct vcpu *v, evtchn_port_t p)
-{
-    poll_checks[v->domain->domain_id]++;
-    last_poll_port = p;
-}
-
-struct domain *domain_lookup(domid_t id)
-{
-    for (int i = 0; i < NDOM; i++)
-        if (doms[i] && doms[i]->domain_id == id)
-            return doms[i];
-    return NULL;
-}
-
-static struct domain *mkdom(domid_t id, bool priv)
-{
-    struct domain *d = calloc(1, sizeof(*d));
-    d->domain_id = id;
-    d->is_privileged = priv;
-    d->state = DOMSTATE_RUNNING;
-    d->shared_info = calloc(1, 4096);
-    d->max_vcpus = 1;
-    d->vcpu[0] = calloc(1, sizeof(struct vcpu));
-    d->vcpu[0]->domain = d;
-    d->vcpu[0]->vcpu_info = &d->shared_info->vcpu_info[0];
-    d->shared_info->vcpu_info[0].evtchn_upcall_mask = 1;
-    CHECK_EQ(evtchn_init(d), 0);
-    return d;
-}
-
-static void setup(void)
-{
-    for (int i = 0; i < NDOM; i++) {
-        doms[i] = mkdom((domid_t)i, i == 0);
-        kicks[i] = poll_checks[i] = 0;
-    }
-}
+static void setup(void) { world_setup(1); }
 
 static bool pending(struct domain *d, evtchn_port_t p) { return evtchn_2l_is_pending(d->shared_info, p); }
 static vcpu_info_t *vi(struct domain *d) { return &d->shared_info->vcpu_info[0]; }
@@ -187,7 +142,7 @@ HTEST(peer_dies_mid_conversation)
     vi(doms[2])->evtchn_upcall_pending = 0;
     vi(doms[2])->evtchn_pending_sel = 0;
     evtchn_destroy(doms[1]);
-    CHECK(doms[1]->evtchn == NULL);
+    CHECK(doms[1]->evtchn_bucket[0] == NULL);
     evtchn_status_t st = { .dom = DOMID_SELF, .port = p2 };
     CHECK_EQ(evtchn_status(doms[2], &st), 0);
     CHECK_EQ(st.status, EVTCHNSTAT_unbound);
@@ -352,7 +307,7 @@ HTEST(exhaust_all_ports_then_close_them)
 {
     setup();
     evtchn_alloc_unbound_t au = { .dom = DOMID_SELF, .remote_dom = 0 };
-    for (unsigned int i = 1; i < EVTCHN_NR_PORTS; i++) {
+    for (unsigned int i = 1; i < EVTCHN_2L_NR_PORTS; i++) {
         if (!CHECK_EQ(evtchn_alloc_unbound(doms[1], &au), 0))
             return;
         CHECK_EQ(au.port, i);
@@ -370,7 +325,7 @@ HTEST(exhaust_all_ports_then_close_them)
     evtchn_status_t st = { .dom = DOMID_SELF, .port = offer.port };
     CHECK_EQ(evtchn_status(doms[2], &st), 0);
     CHECK_EQ(st.status, EVTCHNSTAT_unbound);            /* the offer is intact */
-    for (unsigned int i = 1; i < EVTCHN_NR_PORTS; i++)
+    for (unsigned int i = 1; i < EVTCHN_2L_NR_PORTS; i++)
         CHECK_EQ(evtchn_close(doms[1], i), 0);
     CHECK_EQ(evtchn_close(doms[1], 1), -EINVAL);
     CHECK_EQ(evtchn_alloc_unbound(doms[1], &au), 0);

@@ -71,6 +71,10 @@ STUB(update_va_mapping_otherdomain, __HYPERVISOR_update_va_mapping_otherdomain)
 STUB(mmuext_op, __HYPERVISOR_mmuext_op)
 /* grant tables */
 STUB(grant_table_op, __HYPERVISOR_grant_table_op)
+/* hardware-domain and CPU-feature calls, answered with Xen's checks */
+STUB(platform_op, __HYPERVISOR_platform_op)
+STUB(xenpmu_op, __HYPERVISOR_xenpmu_op)
+STUB(mca, __HYPERVISOR_mca)
 
 static bool implemented(unsigned long nr)
 {
@@ -87,7 +91,9 @@ static bool implemented(unsigned long nr)
            nr == __HYPERVISOR_update_va_mapping_otherdomain ||
            nr == __HYPERVISOR_mmuext_op ||
            /* grant tables */
-           nr == __HYPERVISOR_grant_table_op;
+           nr == __HYPERVISOR_grant_table_op ||
+           nr == __HYPERVISOR_platform_op || nr == __HYPERVISOR_xenpmu_op ||
+           nr == __HYPERVISOR_mca;
 }
 
 HTEST(holes_and_out_of_range_are_enosys)

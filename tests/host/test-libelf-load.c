@@ -17,8 +17,8 @@
 
 /* elf_load's writes, recorded into a model of the kernel's memory. */
 #define MEM_BASE 0xC0100000u
-static uint8_t mem[0x5000];
-static bool written[0x5000];
+static uint8_t mem[0x6000];
+static bool written[0x6000];
 static int nwrites, fail_at;
 static uint64_t lo_seen, hi_seen;
 
@@ -68,7 +68,7 @@ HTEST(load_bytes)
         if (!CHECK(mem[i] == 0 && written[i]))
             break;
     }
-    for (size_t i = 0; i < sizeof(written); i++) {
+    for (size_t i = 0; i < 0x5000; i++) {
         if (!CHECK(written[i]))
             break;
     }
@@ -89,6 +89,97 @@ HTEST(load_bytes)
     build();
     put32(0, 0);
     CHECK(load() < 0);
+}
+
+/* Two more sections after the builder's: a 64-byte SYMTAB linking a
+ * 32-byte STRTAB, in the image's spare space at 0x3800 / 0x3900. */
+static void add_symtab(uint32_t link)
+{
+    uint16_t n = (uint16_t)(img[48] | img[49] << 8);
+    size_t o = SHDR_OFF + 40u * n;
+
+    for (int i = 0; i < 96; i++)
+        img[0x3800 + i] = (uint8_t)(0x5a + i);
+    put32(o + 4, 2);                    /* SHT_SYMTAB */
+    put32(o + 16, 0x3800);
+    put32(o + 20, 64);
+    put32(o + 24, link ? link : n + 1u);
+    put32(o + 36, 16);
+    put32(o + 40 + 4, 3);               /* SHT_STRTAB */
+    put32(o + 40 + 16, 0x3900);
+    put32(o + 40 + 20, 32);
+    put16(48, (uint16_t)(n + 2));
+}
+
+static uint32_t mem32(uint32_t va) { uint32_t v; memcpy(&v, mem + va - MEM_BASE, 4); return v; }
+
+HTEST(bsd_symtab_after_the_kernel)
+{
+    default_spec();
+    note_str(XEN_ELFNOTE_BSD_SYMTAB, "yes");
+    build();
+    ACCEPT();                                   /* none: loaded without (as Xen) */
+    CHECK_EQ(P.bsd_symtab_start, 0);
+    CHECK_EQ(P.virt_kend, 0xC0105000u);
+    add_symtab(0);
+    ACCEPT();
+    CHECK_EQ(P.bsd_symtab_start, 0xC0105000u);
+    CHECK_EQ(P.virt_kend, 0xC0105164u);         /* 260-byte header, 64 + 32 bytes of tables */
+    fail_at = 0;
+    CHECK_EQ(load(), 0);
+    CHECK_EQ(mem32(0xC0105000), 0x160);         /* from the ELF header to the end */
+    CHECK(memcmp(mem + 0x5004, "\177ELF", 4) == 0);
+    CHECK_EQ(mem32(0xC0105004 + 32), 64);       /* e_shoff */
+    CHECK_EQ(mem32(0xC0105004 + 28), 0);        /* e_phoff */
+    CHECK_EQ(mem[0x5004 + 48], 3);              /* e_shnum */
+    CHECK_EQ(mem[0x5004 + 46], 40);             /* e_shentsize */
+    uint32_t sh = 0xC0105004 + 64;
+    CHECK_EQ(mem32(sh + 4), 0);                 /* null section */
+    CHECK_EQ(mem32(sh + 40 + 4), 2);
+    CHECK_EQ(mem32(sh + 40 + 16), 0x100);       /* symtab offset from the ELF header */
+    CHECK_EQ(mem32(sh + 40 + 24), 2);           /* sh_link */
+    CHECK_EQ(mem32(sh + 80 + 4), 3);
+    CHECK_EQ(mem32(sh + 80 + 16), 0x140);
+    CHECK(memcmp(mem + 0x5104, img + 0x3800, 64) == 0);
+    CHECK(memcmp(mem + 0x5144, img + 0x3900, 32) == 0);
+    /* Changed between parse and load: refused. */
+    put32(SHDR_OFF + 40u * (img[48] - 2u) + 20, 128);
+    CHECK(load() < 0);
+}
+
+HTEST(bsd_symtab_oddities)
+{
+    default_spec();
+    note_str(XEN_ELFNOTE_BSD_SYMTAB, "yes");
+    build();
+    add_symtab(1);                              /* links .shstrtab: a string table */
+    ACCEPT();
+    CHECK(P.bsd_symtab_start != 0);
+    build();
+    add_symtab(0);
+    put32(SHDR_OFF + 40u * (img[48] - 1u) + 4, 1);  /* the "string table" is PROGBITS */
+    ACCEPT();
+    CHECK_EQ(P.bsd_symtab_start, 0);            /* not loaded, as in Xen */
+    CHECK_EQ(P.virt_kend, 0xC0105000u);
+    build();
+    add_symtab(999);                            /* link past the table */
+    ACCEPT();
+    CHECK_EQ(P.bsd_symtab_start, 0);
+    build();
+    add_symtab(0);
+    put32(SHDR_OFF + 40u * (img[48] - 2u) + 16, 0x3ff0);   /* runs off the image */
+    REJECT("symbol table outside the image");
+    /* Without the note, sections are ignored. */
+    default_spec();
+    build();
+    add_symtab(0);
+    ACCEPT();
+    CHECK_EQ(P.bsd_symtab_start, 0);
+    /* INIT_P2M is parsed (and left to the builder to ignore). */
+    note_num(XEN_ELFNOTE_INIT_P2M, 0xdead000, 4);
+    build();
+    ACCEPT();
+    CHECK_EQ(P.p2m_base, 0xdead000u);
 }
 
 /* xorshift64*: deterministic pseudo-random numbers */

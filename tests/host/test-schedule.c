@@ -27,7 +27,7 @@ static s_time_t fake_now;
 static jmp_buf jb;
 static struct vcpu *resumed;
 static int republished, area_writes, ticks_sent;
-static bool pending_port[EVTCHN_NR_PORTS];
+static bool pending_port[EVTCHN_2L_NR_PORTS];
 
 enum { RESUMED = 1, HUNG, SHUTDOWN };
 
@@ -48,7 +48,21 @@ void arch_idle_wait(void)
 }
 void hypervisor_shutdown_all(void) { longjmp(jb, SHUTDOWN); }
 void domain_reap_dead(void) { }
-int copy_to_guest(guest_va_t dst, const void *src, size_t len) { area_writes++; return 0; }
+/* Guest memory: a runstate area at AREA_VA, and a log of the writes to it. */
+#define AREA_VA 0x1000u
+static uint8_t area[sizeof(struct vcpu_runstate_info)];
+static struct { guest_va_t dst; size_t len; uint8_t first, top; } wlog[16];
+static unsigned int nwlog;
+int copy_to_guest(guest_va_t dst, const void *src, size_t len)
+{
+    area_writes++;
+    if (dst >= AREA_VA && dst + len <= AREA_VA + sizeof(area)) {
+        memcpy(area + (dst - AREA_VA), src, len);
+        if (nwlog < 16)
+            wlog[nwlog++] = (typeof(wlog[0])){ dst, len, *(const uint8_t *)src, area[11] };
+    }
+    return 0;
+}
 void update_vcpu_system_time(struct vcpu *v) { republished++; }
 void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq) { ticks_sent++; }
 bool evtchn_port_is_pending(struct domain *d, evtchn_port_t p) { return pending_port[p]; }
@@ -243,6 +257,45 @@ HTEST(runstate_adds_up)
     CHECK_EQ(a.time[RUNSTATE_running], b.time[RUNSTATE_runnable]);
     CHECK_EQ(a.time[RUNSTATE_running] + b.time[RUNSTATE_running], total);
     CHECK(area_writes > 0 || V0->runstate_area == 0);
+}
+
+/* VMASST_TYPE_runstate_update_flag: the top byte of state_entry_time (offset
+ * 4 + 7) carries XEN_RUNSTATE_UPDATE while the record is being rewritten. */
+static void area_switch(bool flag)
+{
+    setup();
+    nwlog = 0;
+    memset(area, 0, sizeof(area));
+    d0->vm_assist = flag ? 1UL << VMASST_TYPE_runstate_update_flag : 0;
+    domain_unpause(d0);
+    domain_unpause(d1);
+    CHECK(run_schedule() == V0);
+    vcpu_set_runstate_area(V0, AREA_VA);
+}
+
+HTEST(runstate_update_flag_brackets_the_copy)
+{
+    area_switch(true);
+    CHECK_EQ(nwlog, 3);
+    CHECK_EQ(wlog[0].dst, AREA_VA + 11);
+    CHECK_EQ(wlog[0].len, 1);
+    CHECK(wlog[0].first & 0x80);                  /* flag set first */
+    CHECK_EQ(wlog[1].dst, AREA_VA);
+    CHECK_EQ(wlog[1].len, sizeof(struct vcpu_runstate_info));
+    CHECK(wlog[1].top & 0x80);                    /* record written with it */
+    CHECK_EQ(wlog[2].dst, AREA_VA + 11);
+    CHECK(!(wlog[2].first & 0x80));               /* cleared last */
+    struct vcpu_runstate_info rs;
+    memcpy(&rs, area, sizeof(rs));
+    CHECK(!(rs.state_entry_time & XEN_RUNSTATE_UPDATE));
+    CHECK_EQ(rs.state, RUNSTATE_running);
+}
+
+HTEST(runstate_area_without_the_flag)
+{
+    area_switch(false);
+    CHECK_EQ(nwlog, 1);
+    CHECK_EQ(wlog[0].len, sizeof(struct vcpu_runstate_info));
 }
 
 HTEST(periodic_tick_follows_the_vcpu)

@@ -85,7 +85,8 @@ bool pv_bounce(struct cpu_regs *r, const struct bounce *b, const char *what)
         words[n++] = b->error;
     words[n++] = (uint32_t)r->rip;
     words[n++] = (uint32_t)(uint16_t)r->cs | ((uint32_t)saved_mask << 16);
-    words[n++] = pv_frame_eflags((uint32_t)r->rflags, saved_mask);
+    words[n++] = pv_frame_eflags((uint32_t)r->rflags, saved_mask) |
+                 (pv_architectural_iopl(v) ? (uint32_t)v->iopl << 12 : 0);
     if (outer) {
         words[n++] = (uint32_t)r->rsp;
         words[n++] = (uint16_t)r->ss;

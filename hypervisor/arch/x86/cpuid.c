@@ -13,7 +13,11 @@
  * hypervisor does not virtualize -- VMX/SMX, MONITOR/MWAIT, PCID, x2APIC,
  * TSC-deadline, XSAVE/OSXSAVE (extended state is not managed: fpu.c saves with FXSAVE), the
  * thermal/power features, VME/DE/PSE/PSE36 (no superpages, no vm86), MTRR,
- * MCE/MCA, DS/ACPI/TM/PBE; SMEP/SMAP/INVPCID/FSGSBASE in leaf 7.
+ * MCE/MCA, DS/ACPI/TM/PBE; SMEP/SMAP/INVPCID/FSGSBASE in leaf 7; the
+ * speculation controls (IBRS/IBPB, STIBP, SSBD, L1D_FLUSH,
+ * ARCH_CAPABILITIES: their MSRs are not virtualized), RDTSCP and RDPID
+ * (TSC_AUX is not kept per vCPU), AMD's debug-address-mask extension --
+ * so the MSRs behind them fault, as Xen's policy makes them (msr.c).
  * Added: the hypervisor bit, and the Xen leaves at 0x40000000.
  * Passed through: SEP (leaf 1 EDX 11) and SYSCALL (0x80000001 EDX 11) --
  * the sysenter and syscall32 callbacks work (fastcall.c) where the CPU
@@ -26,6 +30,8 @@
 #include <asm/x86.h>
 #include <asm/regs.h>
 #include <asm/traps.h>
+#include <asm/pv.h>
+#include <mica/domain.h>
 
 #define HIDE_1_ECX ((1u << 3) | (1u << 5) | (1u << 6) | (1u << 7) | (1u << 8) | \
                     (1u << 17) | (1u << 21) | (1u << 24) | (1u << 26) | (1u << 27))
@@ -33,6 +39,12 @@
                     (1u << 14) | (1u << 17) | (1u << 21) | (1u << 22) | (1u << 29) | \
                     (1u << 31))
 #define HIDE_7_EBX ((1u << 0) | (1u << 7) | (1u << 10) | (1u << 20))
+#define HIDE_7_ECX (1u << 22)                                   /* RDPID */
+#define HIDE_7_EDX ((1u << 26) | (1u << 27) | (1u << 28) | (1u << 29) | (1u << 31))
+#define HIDE_81_ECX (1u << 26)                                  /* DBEXT */
+#define HIDE_81_EDX (1u << 27)                                  /* RDTSCP */
+#define HIDE_88_EBX ((1u << 12) | (1u << 14) | (1u << 15) | (1u << 16) | (1u << 17) | \
+                     (1u << 18) | (1u << 24) | (1u << 25) | (1u << 26))
 
 #define XEN_CPUID_BASE 0x40000000
 
@@ -70,8 +82,18 @@ void pv_cpuid(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b,
         *a = *b = *c = *d = 0;
         break;
     case 7:
-        if (sub == 0)
+        if (sub == 0) {
             *b &= ~HIDE_7_EBX;
+            *c &= ~HIDE_7_ECX;
+            *d &= ~HIDE_7_EDX;
+        }
+        break;
+    case 0x80000001:
+        *c &= ~HIDE_81_ECX;
+        *d &= ~HIDE_81_EDX;
+        break;
+    case 0x80000008:
+        *b &= ~HIDE_88_EBX;
         break;
     case 0xd:                               /* XSAVE state: hidden */
         *a = *b = *c = *d = 0;
@@ -98,6 +120,9 @@ bool emulate_forced_cpuid(struct cpu_regs *r)
                             GW_EXEC | (regs_ring(r) == 3 ? GW_USER : 0)) ||
         copy_from_guest(insn, eip, sizeof(insn)) || memcmp(insn, sig, sizeof(sig)) != 0)
         return false;
+    /* CPUID faulting on (msr.c): user space gets #GP(0) at the ud2. */
+    if (pv_cpuid_faults(current, r))
+        return pv_inject_trap(r, 13, true, 0);
     pv_cpuid((uint32_t)r->rax, (uint32_t)r->rcx, &a, &b, &c, &d);
     r->rax = a;
     r->rbx = b;
@@ -106,3 +131,4 @@ bool emulate_forced_cpuid(struct cpu_regs *r)
     r->rip = (uint32_t)(r->rip + sizeof(sig));
     return true;
 }
+

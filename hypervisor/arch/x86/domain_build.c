@@ -100,15 +100,36 @@ int construct_domain(struct domain *d, const void *image, size_t image_len,
         pr_err("d%u: kernel image rejected: %s\n", d->domain_id, err);
         return rc;
     }
-    pr_info("d%u: %s kernel \"%s\" %s, VIRT_BASE %#llx, entry %#llx, hypercall page %#llx\n",
+    pr_info("d%u: %s kernel \"%s\" %s, VIRT_BASE %#llx, entry %#llx, hypercall page %#llx%s%s%s\n",
             d->domain_id, parms.has_notes ? "ELF-note" : "legacy __xen_guest",
             parms.guest_os, parms.guest_ver, (unsigned long long)parms.virt_base,
-            (unsigned long long)parms.virt_entry, (unsigned long long)parms.virt_hypercall);
+            (unsigned long long)parms.virt_entry, (unsigned long long)parms.virt_hypercall,
+            parms.bsd_symtab_start ? ", BSD symbol table" : "",
+            parms.mod_start_pfn ? ", mod_start as PFN" : "",
+            parms.suspend_cancel ? ", suspend cancel" : "");
+
+    /*
+     * The other notes a 32-bit kernel may carry: SUSPEND_CANCEL is for the
+     * toolstack (a cancelled suspend returns 1 from SCHEDOP_shutdown), so
+     * it is recorded on the domain; INIT_P2M places the P2M of 64-bit
+     * guests only, and Xen ignores it for 32-bit ones, as we do; with
+     * MOD_START_PFN the initrd is not mapped (below).
+     */
+    d->suspend_cancel = parms.suspend_cancel;
+    if (parms.p2m_base != UNSET_ADDR)
+        pr_info("d%u: INIT_P2M %#llx ignored (a 32-bit guest's P2M is in its region)\n",
+                d->domain_id, (unsigned long long)parms.p2m_base);
+    /*
+     * A kernel that accepts mod_start as a PFN (MOD_START_PFN) gets its
+     * initrd outside the bootstrap mapping, in the frames right after it:
+     * a big initrd then costs no page tables and no virtual space.
+     */
+    bool initrd_unmapped = initrd && initrd_len && parms.mod_start_pfn;
 
     c.l.virt_base = parms.virt_base;
     c.l.kern_start = parms.virt_kstart;
     c.l.kern_end = parms.virt_kend;
-    c.l.initrd_len = initrd ? initrd_len : 0;
+    c.l.initrd_len = initrd && !initrd_unmapped ? initrd_len : 0;
     c.l.nr_pages = nr_pages;
     c.l.is_initdomain = d->domain_id == 0;
     rc = dom_layout_compute(&c.l, HYPERVISOR_VIRT_START, err, sizeof(err));
@@ -151,6 +172,21 @@ int construct_domain(struct domain *d, const void *image, size_t image_len,
     }
     if (c.l.initrd_len)
         pv_image_write(&c.img, c.l.initrd_start, initrd, initrd_len);
+    if (initrd_unmapped) {
+        unsigned long first = pv_image_pfn(&c.l, c.l.v_end);
+        unsigned long pages = (initrd_len + PAGE_SIZE - 1) >> PAGE_SHIFT;
+        if (first + pages > nr_pages) {
+            pr_err("d%u: no room for the %zu-byte initrd after the bootstrap region\n",
+                   d->domain_id, initrd_len);
+            rc = -ENOMEM;
+            goto out;
+        }
+        for (unsigned long i = 0; i < pages; i++)
+            memcpy(map_pfn(&c, first + i), (const uint8_t *)initrd + i * PAGE_SIZE,
+                   MIN(initrd_len - i * PAGE_SIZE, (size_t)PAGE_SIZE));
+        st.initrd_pfn = (uint32_t)first;
+        st.initrd_pfn_len = (uint32_t)initrd_len;
+    }
     pv_image_write_p2m(&c.img);
     if (parms.virt_hypercall != UNSET_ADDR)
         pv_hypercall_page(map_pfn(&c, pv_image_pfn(&c.l, parms.virt_hypercall)));

@@ -16,7 +16,8 @@
  *     MMUEXT_NEW_BASEPTR is the way to switch page tables)
  *     MOV to/from DR0-7 (= set/get_debugreg; DR4/5 alias DR6/7)
  *     WBINVD: nothing (the guest's cache flush is not worth a host one)
- *     RDMSR/WRMSR of a small table (msr_read/msr_write below)
+ *     RDMSR/WRMSR as Xen's PV policy answers them (msr.c)
+ *     CPUID, when CPUID faulting is on (msr.c): the PV view (cpuid.c)
  *     HLT: block until an event is pending (vcpu_block_current)
  *   from ring 1, or ring 3 if the virtual IOPL is 3
  *     CLI/STI with virtual IOPL >= ring: no-ops (the guest's interrupt
@@ -50,13 +51,8 @@
 #include <asm/pv.h>
 #include <asm/x86_decode.h>
 #include <asm/desc_check.h>
+#include <asm/traps.h>
 
-#define MSR_TSC             0x010
-#define MSR_PLATFORM_ID     0x017
-#define MSR_BIOS_SIGN_ID    0x08b
-#define MSR_MISC_ENABLE     0x1a0
-#define MSR_PAT             0x277
-#define MISC_ENABLE_PV      ((1u << 11) | (1u << 12))  /* BTS, PEBS unavailable */
 #define CR4_PV_VIEW         (X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT)
 #define STRING_IO_BATCH     1024        /* elements per fault; then restart */
 
@@ -96,33 +92,6 @@ static uint64_t *gpr(struct cpu_regs *r, unsigned int n)
 static void advance(struct cpu_regs *r, const struct x86_insn *in)
 {
     r->rip = (uint32_t)(r->rip + in->len);
-}
-
-/* ---- MSRs ------------------------------------------------------------------- */
-
-static bool msr_read(uint32_t msr, uint64_t *val)
-{
-    switch (msr) {
-    case MSR_TSC:          *val = rdtsc(); return true;
-    case MSR_PLATFORM_ID:
-    case MSR_BIOS_SIGN_ID: *val = 0; return true;
-    case MSR_MISC_ENABLE:  *val = MISC_ENABLE_PV; return true;
-    case MSR_PAT:          *val = rdmsr(MSR_PAT); return true;
-    case MSR_EFER:         *val = rdmsr(MSR_EFER) & EFER_NXE; return true;
-    default:               return false;
-    }
-}
-
-/* Writes that change nothing are accepted; anything else is refused. */
-static bool msr_write(uint32_t msr, uint64_t val)
-{
-    uint64_t cur;
-
-    if (msr == MSR_BIOS_SIGN_ID)
-        return true;                    /* the microcode-revision probe idiom */
-    if (msr == MSR_TSC || !msr_read(msr, &cur))
-        return false;
-    return val == cur;
 }
 
 /* ---- control and debug registers ------------------------------------ */
@@ -301,14 +270,14 @@ static bool emulate_privileged(struct pv_insn_ctx *e, const struct x86_insn *in)
             return false;
         break;
     case 0x32:                          /* RDMSR */
-        if (!msr_read((uint32_t)r->rcx, &msr))
+        if (!pv_msr_read(v, (uint32_t)r->rcx, &msr))
             return false;
         r->rax = (uint32_t)msr;
         r->rdx = (uint32_t)(msr >> 32);
         break;
     case 0x30:                          /* WRMSR */
-        if (!msr_write((uint32_t)r->rcx, ((uint64_t)(uint32_t)r->rdx << 32) |
-                       (uint32_t)r->rax))
+        if (!pv_msr_write(v, (uint32_t)r->rcx, ((uint64_t)(uint32_t)r->rdx << 32) |
+                          (uint32_t)r->rax))
             return false;
         break;
     default:
@@ -367,9 +336,21 @@ bool emulate_gp_fault(struct cpu_regs *r)
                         (in.op >= 0xec && in.op <= 0xef)))
         return emulate_io(&e, &in);
     if (!in.twobyte && (in.op == 0xfa || in.op == 0xfb)) {
-        if (e.v->iopl < guest_ring(r))
+        if (e.v->iopl < pv_iopl_cpl(e.v, guest_ring(r)))
             return false;
         advance(r, &in);                /* CLI/STI: the event mask is the IF */
+        return true;
+    }
+    if (in.twobyte && in.op == 0xa2) {  /* CPUID, faulted by the CPU */
+        if (pv_cpuid_faults(e.v, r))
+            return false;               /* the guest's user space gets #GP */
+        uint32_t a, b, c, d;
+        pv_cpuid((uint32_t)r->rax, (uint32_t)r->rcx, &a, &b, &c, &d);
+        r->rax = a;
+        r->rbx = b;
+        r->rcx = c;
+        r->rdx = d;
+        advance(r, &in);
         return true;
     }
     if (guest_ring(r) != 1)

@@ -26,11 +26,13 @@
  * the hypervisor's IRETQ fault; entry.S sends that to the failsafe
  * callback (bounce.c).
  *
- * Only a direct int $0x82 with EAX = 23 is an iret.  Inside a multicall
- * (multicall.c's do_multicall calls handlers with the multicall's own
- * frame, EAX = 13) it returns -EINVAL and does nothing: an iret that
- * switched to user mode halfway through a batch of kernel-only operations
- * was XSA-213.
+ * As a multicall entry (XSA-213's fix in Xen made it legal again) the
+ * iret works the same on the multicall's frame: the frame is read at the
+ * guest's ESP of the multicall's int $0x82, the vCPU continues where it
+ * names -- user mode included -- and multicall.c ends the batch right
+ * after this entry, so no later entry runs in the new context.  The
+ * entry's result is the frame's EAX; the guest's EAX becomes the
+ * multicall's own return value (0), exactly as in Xen.
  */
 #include <mica/types.h>
 #include <mica/domain.h>
@@ -48,9 +50,6 @@ HYPERCALL_PROTO(iret)
     struct domain *d = v->domain;
     uint32_t f[6], base, esp = (uint32_t)r->rsp;
     uint16_t ss = (uint16_t)r->ss, cs;
-
-    if ((uint32_t)r->rax != __HYPERVISOR_iret)
-        return -EINVAL;                 /* not a direct call (multicall) */
 
     if (!guest_segment_base(v, ss, &base) ||
         copy_from_guest(f, base + esp, 16)) {
@@ -76,6 +75,8 @@ HYPERCALL_PROTO(iret)
     r->rip = f[1];
     r->cs = cs;
     r->rflags = pv_sanitise_eflags(f[3]);
+    if (pv_architectural_iopl(v))
+        v->iopl = (uint8_t)((f[3] & EFL_IOPL) >> 12);
     if ((cs & 3) == 1) {
         r->rsp = esp + 16;
     } else {

@@ -20,6 +20,8 @@
 #include <asm/x86.h>
 #include <asm/mm_arch.h>
 #include <asm/pv.h>
+#include <asm/multiboot.h>
+#include <public/memory.h>
 
 uint32_t tlbflush_clock = 1;
 
@@ -42,6 +44,17 @@ void flush_guest_tlb_one(unsigned long va)
 void flush_cache_all(void)
 {
     __asm__ volatile("wbinvd" ::: "memory");
+}
+
+unsigned int arch_machine_memory_map(struct xen_e820_entry *out, unsigned int max)
+{
+    unsigned int n = 0;
+
+    for (unsigned int i = 0; i < boot_info.nr_mem && n < max; i++, n++)
+        out[n] = (struct xen_e820_entry){ .addr = boot_info.mem[i].addr,
+                                          .size = boot_info.mem[i].len,
+                                          .type = boot_info.mem[i].type };
+    return n;
 }
 
 bool cpu_has_nx(void)

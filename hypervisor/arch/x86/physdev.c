@@ -55,6 +55,7 @@ bool pv_io_permitted(struct vcpu *v, unsigned int ring, unsigned int port,
     uint8_t bits[2] = { 0xff, 0xff };
     bool have = false;
 
+    ring = pv_iopl_cpl(v, ring);
     if (v->iopl < ring && v->iobmp_va && port + bytes <= v->iobmp_ports) {
         unsigned int n = ((port & 7) + bytes > 8) ? 2 : 1;
         have = copy_from_guest(bits, v->iobmp_va + port / 8, n) == 0;

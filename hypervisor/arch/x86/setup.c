@@ -152,6 +152,8 @@ static const struct param hv_params[] = {
     /* memory management: consistency auditor, and preemption at every check */
     OPT_BOOL("mm_audit", opt_mm_audit),
     OPT_BOOL("mm_preempt_stress", opt_mm_preempt_stress),
+    /* testing only: offer CPUID faulting to guests without the CPU feature */
+    OPT_BOOL("force_cpuid_faulting", opt_force_cpuid_faulting),
 };
 
 static unsigned int nr_param_problems;
@@ -332,6 +334,7 @@ static void cpu_init(void)
     write_cr0((read_cr0() | X86_CR0_WP | X86_CR0_NE | X86_CR0_MP | X86_CR0_AM) &
               ~X86_CR0_EM);
     write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
+    msr_init();
     fastcall_init();        /* SYSENTER/SYSCALL: closed until a vCPU has callbacks */
     cpu_protect_init();     /* SMEP, SMAP: once, never again on a hot path */
 }

@@ -156,6 +156,7 @@ void arch_vcpu_run(struct vcpu *v, const struct cpu_regs *frame)
     cpu_protect_switch(v);
     fpu_switch_to(v);
     debugreg_load(v);
+    msr_ctxt_switch(v);
     int80_gate_update(v);
     fastcall_update(v);
     if (frame != guest_regs())

@@ -21,7 +21,8 @@
  *   #GP emulator     6C-6F ins/outs   E4-E7 in/out imm8   EC-EF in/out dx
  *                    CD int imm8   F4 hlt   FA cli   FB sti
  *                    0F 06 clts   0F 08 invd   0F 09 wbinvd   0F 30 wrmsr
- *                    0F 32 rdmsr   0F 20-23 mov cr/dr (ModRM whose mod the
+ *                    0F 32 rdmsr   0F A2 cpuid (only with CPUID faulting,
+ *                    msr.c)   0F 20-23 mov cr/dr (ModRM whose mod the
  *                    CPU ignores: always a register)
  *   call gates       9A lcall ptr16:32   EA ljmp ptr16:32
  *                    FF /3 lcall m16:32   FF /5 ljmp m16:32
@@ -77,7 +78,7 @@ static const struct form two_byte[256] = {
     [0x06] = { F_KNOWN }, [0x08] = { F_KNOWN }, [0x09] = { F_KNOWN },
     [0x20] = { F_KNOWN | F_REGRM }, [0x21] = { F_KNOWN | F_REGRM },
     [0x22] = { F_KNOWN | F_REGRM }, [0x23] = { F_KNOWN | F_REGRM },
-    [0x30] = { F_KNOWN }, [0x32] = { F_KNOWN },
+    [0x30] = { F_KNOWN }, [0x32] = { F_KNOWN }, [0xa2] = { F_KNOWN },
     [0xab] = { MEM }, [0xb1] = { MEM }, [0xb3] = { MEM },
     [0xba] = { MEM | F_IMM8, R(5) | R(6) },
     [0xc7] = { MEM, R(1) },

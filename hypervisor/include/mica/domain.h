@@ -19,6 +19,8 @@
 #include <mica/timer.h>
 #include <mica/sched_credit.h>
 #include <mica/event.h>
+#include <public/sched.h>
+#include <public/memory.h>
 
 #define MAX_VIRT_CPUS 1
 #define DOMAIN_NAME_LEN 32
@@ -67,6 +69,7 @@ struct vcpu {
     uint8_t iopl;                      /* virtual IOPL (physdev set_iopl) */
     uint32_t iobmp_va, iobmp_ports;    /* physdev set_iobitmap (guest VA) */
     uint32_t debugreg[8];              /* DR0-3, DR6, DR7 as the guest set them */
+    bool cpuid_faulting;               /* MISC_FEATURES_ENABLES bit 0 (msr.c) */
 
     /* --- scheduling, timers, event channels --- */
     struct csched_vcpu sched;          /* credit scheduler state */
@@ -82,7 +85,8 @@ struct vcpu {
     s_time_t periodic_next;            /* next tick due */
     struct timer poll_timer;           /* SCHEDOP_poll timeout */
     bool polling;                      /* blocked in SCHEDOP_poll */
-    uint32_t poll_ports[EVTCHN_NR_PORTS / 32]; /* the ports it polls */
+    unsigned int poll_nr;              /* the ports it polls: */
+    evtchn_port_t poll_list[SCHEDOP_POLL_MAX_PORTS];
     evtchn_port_t virq_to_evtchn[NR_VIRQS];
 };
 
@@ -116,6 +120,9 @@ struct domain {
     struct vcpu *vcpu[MAX_VIRT_CPUS];
 
     unsigned long vm_assist;           /* VMASST_TYPE_* bits (VM_ASSIST_VALID) */
+    bool suspend_cancel;               /* its kernel's XEN_ELFNOTE_SUSPEND_CANCEL */
+    struct xen_e820_entry *e820;       /* XENMEM_set_memory_map (memory_map.c) */
+    unsigned int nr_e820;              /* 0: none set */
     struct list_head domain_list;
 
     /* --- memory --- */
@@ -136,8 +143,19 @@ struct domain {
     bool smep_off;                     /* its kernel runs user pages: no SMEP while
                                           it runs (arch/x86/cpu_protect.c) */
 
+    /* Hypervisor structures allocated for the domain with domain_xzalloc
+     * (counted so teardown knows what the domain took after it started). */
+    long mm_heap_extra, mm_extra_at_start;
+    struct guest_frames *guest_frames; /* frames the hypervisor writes (guest_frame.c) */
+
     /* --- scheduling, timers, event channels --- */
-    struct evtchn *evtchn;             /* EVTCHN_NR_PORTS ports */
+    struct evtchn *evtchn_bucket[EVTCHN_MAX_BUCKETS]; /* ports, allocated by buckets */
+    unsigned int valid_evtchns;        /* ports with a structure (whole buckets) */
+    unsigned int evtchn_nameable;      /* valid ports the ABI can name: [0, this) */
+    evtchn_port_t max_evtchn_port;     /* highest port allowed (toolstack limit) */
+    evtchn_port_t evtchn_free_hint;    /* no free port below this one */
+    const struct evtchn_port_ops *evtchn_ops;  /* 2-level or FIFO */
+    struct evtchn_fifo_domain *evtchn_fifo;    /* NULL while 2-level */
     unsigned int weight;               /* credit scheduler weight */
     int pause_count;                   /* domain_pause() nesting */
     bool is_dying;                     /* being destroyed */
@@ -154,7 +172,9 @@ struct domain {
 #define VM_ASSIST_VALID ((1UL << VMASST_TYPE_4gb_segments) | \
                          (1UL << VMASST_TYPE_4gb_segments_notify) | \
                          (1UL << VMASST_TYPE_writable_pagetables) | \
-                         (1UL << VMASST_TYPE_pae_extended_cr3))
+                         (1UL << VMASST_TYPE_pae_extended_cr3) | \
+                         (1UL << VMASST_TYPE_architectural_iopl) | \
+                         (1UL << VMASST_TYPE_runstate_update_flag))
 
 extern struct vcpu *current;
 static inline struct domain *current_domain(void) { return current->domain; }
@@ -179,6 +199,13 @@ void *alloc_xenheap_pages(unsigned int order);
 void free_xenheap_pages(void *va, unsigned int order);
 void *xzalloc_bytes(size_t n);        /* whole pages, zeroed */
 void xfree_bytes(void *p, size_t n);  /* n as given to xzalloc_bytes */
+/* The same for a structure that belongs to d (counted in d->mm_heap_extra,
+ * so teardown's accounting includes what d made the hypervisor allocate). */
+void *domain_xzalloc(struct domain *d, size_t n);
+void domain_xfree(struct domain *d, void *p, size_t n);
+
+/* Forget d's memory map (XENMEM_set_memory_map; teardown). */
+void domain_free_e820(struct domain *d);
 
 /* Print v's guest registers (arch). */
 void arch_dump_guest_state(struct vcpu *v);

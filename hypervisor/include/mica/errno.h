@@ -28,12 +28,15 @@
 #define EINVAL     XEN_EINVAL
 #define ENFILE     XEN_ENFILE
 #define ENOSPC     XEN_ENOSPC
+#define EDOM       XEN_EDOM
 #define ERANGE     XEN_ERANGE
 #define ENOSYS     XEN_ENOSYS
 #define ENODATA    XEN_ENODATA
 #define ETIME      XEN_ETIME
 #define EOVERFLOW  XEN_EOVERFLOW
+#define EILSEQ     XEN_EILSEQ
 #define EOPNOTSUPP XEN_EOPNOTSUPP
+#define ENOBUFS    XEN_ENOBUFS
 #define ERESTART   XEN_ERESTART   /* internal: make a continuation */
 
 #endif

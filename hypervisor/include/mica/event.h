@@ -2,9 +2,11 @@
  * Event channels: the hypervisor side of the guest's interrupts.
  *
  * Generic and host-tested; the state machine and the hypercall-level
- * operations are in common/event_channel.c, the 2-level pending/mask
- * bitmaps in common/event_2l.c, the hypercall front end (copy in, call,
- * copy out) in common/event_channel_op.c.
+ * operations are in common/event_channel.c, the two ABIs that say how a
+ * port is raised, masked and seen pending -- the 2-level bitmaps in
+ * shared_info (common/event_2l.c) and the FIFO queues in guest pages
+ * (common/event_fifo.c) -- behind struct evtchn_port_ops, the hypercall
+ * front end (copy in, call, copy out) in common/event_channel_op.c.
  */
 #ifndef MICA_EVENT_H
 #define MICA_EVENT_H
@@ -29,7 +31,11 @@ enum {
 
 struct evtchn {
     uint8_t state;                      /* ECS_* */
+    uint8_t priority;                   /* FIFO: queue 0 (first) .. 15 */
+    uint8_t last_priority;              /* FIFO: the queue (vCPU, priority) */
+    bool pending;                       /* FIFO: raised while it had no event word */
     uint16_t notify_vcpu_id;            /* vCPU told when it becomes pending */
+    uint16_t last_vcpu_id;              /* FIFO:   it was last linked on */
     union {
         struct { domid_t remote_domid; } unbound;
         struct { struct domain *remote_dom; evtchn_port_t remote_port; } interdomain;
@@ -37,7 +43,33 @@ struct evtchn {
     } u;
 };
 
-#define EVTCHN_NR_PORTS  EVTCHN_2L_NR_CHANNELS   /* 1024 for 32-bit guests */
+/*
+ * Ports: 1024 with the 2-level ABI of a 32-bit guest, up to 2^17 with FIFO
+ * (and never above the domain's max_evtchn_port).  Their structures are
+ * allocated by buckets of 1024 as ports are first needed.
+ */
+#define EVTCHN_2L_NR_PORTS  EVTCHN_2L_NR_CHANNELS
+#define EVTCHNS_PER_BUCKET  1024
+#define EVTCHN_MAX_BUCKETS  (EVTCHN_FIFO_NR_CHANNELS / EVTCHNS_PER_BUCKET)
+
+/* How one ABI raises, clears, masks and reads a port (the domain's
+ * evtchn_ops).  The raise and unmask hooks return EVT_* bits below:
+ * event_channel.c does the waking. */
+struct evtchn_port_ops {
+    unsigned int (*set_pending)(struct domain *d, struct vcpu *v, evtchn_port_t p,
+                                struct evtchn *chn);
+    void (*clear_pending)(struct domain *d, evtchn_port_t p);
+    unsigned int (*unmask)(struct domain *d, struct vcpu *v, evtchn_port_t p,
+                           struct evtchn *chn);
+    bool (*is_pending)(const struct domain *d, evtchn_port_t p);
+    bool (*is_masked)(const struct domain *d, evtchn_port_t p);
+};
+extern const struct evtchn_port_ops evtchn_ops_2l, evtchn_ops_fifo;
+
+/* The ports the domain's ABI can name (1024, or 2^17 with FIFO). */
+unsigned int evtchn_max_ports(const struct domain *d);
+/* Recompute d->evtchn_nameable after its ABI or its buckets changed. */
+void evtchn_update_nameable(struct domain *d);
 
 /* Is virq one bound per vCPU (rather than on vCPU 0 for the domain)? */
 bool virq_is_per_vcpu(unsigned int virq);
@@ -61,6 +93,16 @@ long evtchn_status(struct domain *caller, evtchn_status_t *s);
 long evtchn_bind_vcpu(struct domain *caller, evtchn_port_t port, uint32_t vcpu);
 long evtchn_unmask(struct domain *caller, evtchn_port_t port);
 long evtchn_reset(struct domain *caller, domid_t dom);
+long evtchn_set_priority(struct domain *caller, evtchn_port_t port, uint32_t priority);
+
+/* FIFO (event_fifo.c): the three commands, and the domain's teardown. */
+long evtchn_fifo_init_control(struct domain *d, evtchn_init_control_t *ic);
+long evtchn_fifo_expand_array(struct domain *d, uint64_t array_gfn);
+void evtchn_fifo_destroy(struct domain *d);
+/* Raise port p of d as a send would (no-op for a port not valid). */
+void evtchn_raise(struct domain *d, evtchn_port_t p);
+/* Port p of d as the FIFO code needs it (NULL if it has no structure). */
+struct evtchn *evtchn_port_struct(struct domain *d, evtchn_port_t p);
 
 /* A new unbound port of d for remote (the builder's console/xenstore). */
 long evtchn_alloc_unbound_port(struct domain *d, domid_t remote);
@@ -70,6 +112,7 @@ void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq);
 void send_guest_global_virq(struct domain *d, unsigned int virq);
 
 bool evtchn_port_is_pending(struct domain *d, evtchn_port_t port);
+bool evtchn_port_is_masked(struct domain *d, evtchn_port_t port);
 
 /* ---- 2-level bitmaps (common/event_2l.c), pure functions --------------- */
 

@@ -87,5 +87,9 @@ HYPERCALL_PROTO(update_va_mapping_otherdomain);
 HYPERCALL_PROTO(mmuext_op);
 /* grant tables (see docs/grants.md) */
 HYPERCALL_PROTO(grant_table_op);
+/* common/privileged_ops.c: Xen's checks for calls Mica has no backend for */
+HYPERCALL_PROTO(platform_op);
+HYPERCALL_PROTO(xenpmu_op);
+HYPERCALL_PROTO(mca);
 
 #endif

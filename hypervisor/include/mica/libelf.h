@@ -36,7 +36,10 @@ struct elf_dom_parms {
     /* Addresses.  After a successful elf_parse() none is UNSET_ADDR except
      * virt_hypercall (no hypercall page) and virt_hv_start_low (not given). */
     uint64_t virt_base, elf_paddr_offset, virt_entry, virt_hypercall, virt_hv_start_low;
-    uint64_t virt_kstart, virt_kend;      /* lowest/highest+1 VA of PT_LOAD segments after relocation */
+    uint64_t virt_kstart, virt_kend;      /* lowest/highest+1 VA of PT_LOAD segments after
+                                           * relocation (and of the BSD symbol table) */
+    uint64_t bsd_symtab_start;            /* 0, or where the BSD symbol table block goes */
+    uint64_t p2m_base;                    /* INIT_P2M (UNSET_ADDR if absent; 64-bit only) */
     enum pae_mode pae;
     bool bsd_symtab, mod_start_pfn, suspend_cancel, has_notes, has_legacy_section;
     uint32_t f_supported[1], f_required[1];  /* XENFEAT bitmaps from FEATURES/SUPPORTED_FEATURES */

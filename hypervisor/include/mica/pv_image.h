@@ -60,6 +60,9 @@ struct pv_start {
     uint32_t store_mfn, store_evtchn;     /* 0 for none */
     uint32_t console_mfn, console_evtchn;
     const char *cmdline;
+    /* An initrd outside the mapped region (XEN_ELFNOTE_MOD_START_PFN):
+     * its first PFN and length; start_info then says SIF_MOD_START_PFN. */
+    uint32_t initrd_pfn, initrd_pfn_len;
 };
 /* start_info at l->start_info (the page is zeroed first). */
 int pv_image_write_start_info(const struct pv_image *img, const struct pv_start *s);

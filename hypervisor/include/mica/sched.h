@@ -67,7 +67,7 @@ void domain_unpause(struct domain *d);
 /* The current vCPU's requests (sched_op). */
 void vcpu_yield(void);
 void vcpu_block_enable_events(void);
-/* Ports are already validated (< EVTCHN_NR_PORTS); timeout 0 = none. */
+/* Ports are already validated (< evtchn_max_ports()); timeout 0 = none. */
 void vcpu_poll(const evtchn_port_t *ports, unsigned int nr, s_time_t timeout);
 /* Upcall pending and not masked: block/poll return at once. */
 bool local_events_need_delivery(const struct vcpu *v);

@@ -63,4 +63,17 @@ static inline void cpuid_pv(uint32_t leaf, uint32_t subleaf, uint32_t r[4])
               : "0" (leaf), "2" (subleaf));
 }
 
+/* The CPU vendor as the PV CPUID view reports it. */
+static inline bool cpu_vendor_is(const char *name12)
+{
+    uint32_t r[4];
+    char v[13];
+    cpuid_pv(0, 0, r);
+    __builtin_memcpy(v, &r[1], 4);
+    __builtin_memcpy(v + 4, &r[3], 4);
+    __builtin_memcpy(v + 8, &r[2], 4);
+    v[12] = 0;
+    return __builtin_memcmp(v, name12, 12) == 0;
+}
+
 #endif /* GUEST_LIB_H */

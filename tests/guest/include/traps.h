@@ -121,6 +121,13 @@ void iret_event_mask(bool masked);
 void user_map_image(void);
 uint32_t exec_user(uint32_t (*fn)(void));
 extern uint32_t exec_user_ksp;          /* kernel ESP registered for it */
+/*
+ * exec_user through a multicall: list[0] must be an __HYPERVISOR_iret entry
+ * (the frame is pushed for it; its EAX slot is 0x5a5a5a5a) followed by
+ * nr - 1 others.  user_mc_eax is the EAX user space started with.
+ */
+uint32_t exec_user_multicall(uint32_t (*fn)(void), multicall_entry_t *list, uint32_t nr);
+extern volatile uint32_t user_mc_eax;
 extern uint32_t exec_user_eflags;       /* EFLAGS it enters ring 3 with (0x202) */
 extern uint32_t exec_user_kernel_sp;    /* if set: the kernel ESP to register */
 

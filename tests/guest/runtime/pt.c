@@ -70,8 +70,12 @@ uint64_t l1e_maddr(uint32_t va)
 
 uint32_t spare_frames_left(void)
 {
-    if (!next_spare_pfn)
+    if (!next_spare_pfn) {
         next_spare_pfn = (mapped_end() - VIRT_BASE) >> 12;
+        /* An initrd given by PFN (SIF_MOD_START_PFN) sits right there. */
+        if ((start_info->flags & SIF_MOD_START_PFN) && start_info->mod_start >= next_spare_pfn)
+            next_spare_pfn = start_info->mod_start + ((start_info->mod_len + 4095) >> 12);
+    }
     return next_spare_pfn < start_info->nr_pages ? start_info->nr_pages - next_spare_pfn : 0;
 }
 

@@ -117,6 +117,37 @@ user_trampoline:
     ud2
 
 /*
+ * void enter_user_multicall(multicall_entry_t *list, uint32_t user_esp,
+ * uint32_t nr): the same ring-3 entry made by a multicall whose first entry
+ * is __HYPERVISOR_iret: the iret frame (EAX slot 0x5a5a5a5a) is on the
+ * stack at the multicall's int $0x82.  The guest's EAX after it is the
+ * multicall's return value, recorded in user_mc_eax; fn is user_mc_fn.
+ */
+    .globl enter_user_multicall
+enter_user_multicall:
+    mov     4(%esp), %ebx
+    mov     8(%esp), %edx
+    mov     12(%esp), %ecx
+    pushl   $FLAT_RING3_SS
+    pushl   %edx
+    pushl   exec_user_eflags
+    pushl   $FLAT_RING3_CS
+    pushl   $user_trampoline_mc
+    pushl   $0x5a5a5a5a
+    mov     $13, %eax           /* __HYPERVISOR_multicall */
+    int     $0x82
+    ud2                         /* the iret entry went to ring 3 */
+
+user_trampoline_mc:
+    mov     %eax, %ss:user_mc_eax
+    mov     $FLAT_RING3_DS, %edx
+    mov     %edx, %ds
+    mov     %edx, %es
+    call    *user_mc_fn
+    int     $0x21
+    ud2
+
+/*
  * Targets for call-gate tests: return the CS they ran with in EAX and the
  * first gate parameter (if any) in ECX; gate_target_jmp continues at ECX.
  */

@@ -16,6 +16,10 @@
 extern const uint32_t __start_extable[], __stop_extable[];
 extern char exc_stubs[], event_entry[], failsafe_entry[];
 void enter_user(uint32_t (*fn)(void), uint32_t user_esp) __attribute__((noreturn));
+void enter_user_multicall(multicall_entry_t *list, uint32_t user_esp, uint32_t nr)
+    __attribute__((noreturn));
+uint32_t (*user_mc_fn)(void);
+volatile uint32_t user_mc_eax;
 void exc_dispatch(struct exc_frame *f);
 void event_dispatch(struct exc_frame *f);
 void failsafe_dispatch(const uint32_t *frame) __attribute__((noreturn));
@@ -222,4 +226,19 @@ uint32_t exec_user(uint32_t (*fn)(void))
     if (hypercall2(__HYPERVISOR_stack_switch, FLAT_RING1_SS, (long)exec_user_ksp))
         test_error("stack_switch failed");
     enter_user(fn, (uint32_t)(user_stack + sizeof(user_stack)));
+}
+
+uint32_t exec_user_multicall(uint32_t (*fn)(void), multicall_entry_t *list, uint32_t nr)
+{
+    uint32_t sp;
+
+    if (ksetjmp(&user_jmp))
+        return user_result;
+    asm volatile ("mov %%esp, %0" : "=r" (sp));
+    exec_user_ksp = exec_user_kernel_sp ? exec_user_kernel_sp : sp - 256;
+    if (hypercall2(__HYPERVISOR_stack_switch, FLAT_RING1_SS, (long)exec_user_ksp))
+        test_error("stack_switch failed");
+    user_mc_fn = fn;
+    user_mc_eax = 0xffffffff;
+    enter_user_multicall(list, (uint32_t)(user_stack + sizeof(user_stack)), nr);
 }

@@ -25,6 +25,12 @@ void flush_guest_tlb(void);                 /* reload CR3: everything */
 void flush_guest_tlb_one(unsigned long va); /* invlpg */
 void flush_cache_all(void);                 /* wbinvd */
 
+/* The machine's memory map as the boot loader gave it (at most max
+ * entries; XENMEM_machine_memory_map). */
+struct xen_e820_entry;
+#define XEN_MACHINE_E820_MAX 128
+unsigned int arch_machine_memory_map(struct xen_e820_entry *out, unsigned int max);
+
 /* Whether the CPU honours NX (bit 63) in page-table entries. */
 bool cpu_has_nx(void);
 

@@ -62,6 +62,30 @@ bool pv_bounce(struct cpu_regs *r, const struct bounce *b, const char *what);
 /* Deliver exception `vector` through the virtual IDT (crash if no handler). */
 bool pv_inject_trap(struct cpu_regs *r, unsigned int vector, bool has_error,
                     uint32_t error);
+
+/*
+ * VMASST_TYPE_architectural_iopl: the guest kernel counts as ring 0 for
+ * its virtual IOPL (so it always may do port I/O and CLI/STI, as a native
+ * kernel may), the iret hypercall sets the IOPL from the frame's EFLAGS,
+ * and bounce frames show it (Xen's iopl_ok()).
+ */
+static inline bool pv_architectural_iopl(const struct vcpu *v)
+{
+    return v->domain->vm_assist & (1UL << VMASST_TYPE_architectural_iopl);
+}
+/* The privilege level the virtual IOPL is compared with. */
+static inline unsigned int pv_iopl_cpl(const struct vcpu *v, unsigned int ring)
+{
+    return ring == 1 && pv_architectural_iopl(v) ? 0 : ring;
+}
+
+/* msr.c: the PV MSR policy (false: the guest gets #GP(0)), CPUID faulting. */
+extern bool opt_force_cpuid_faulting;
+void msr_init(void);
+bool pv_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val);
+bool pv_msr_write(struct vcpu *v, uint32_t msr, uint64_t val);
+void msr_ctxt_switch(struct vcpu *v);        /* the CPU's faulting follows v */
+bool pv_cpuid_faults(const struct vcpu *v, const struct cpu_regs *r);
 /* #PF: record CR2 (virtual CR2 and vcpu_info.arch.cr2), fix U/S, deliver. */
 bool pv_inject_page_fault(struct cpu_regs *r, uint32_t cr2, uint32_t error);
 /*

@@ -74,6 +74,42 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
     __asm__ volatile("wrmsr" :: "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
 }
 
+/*
+ * MSR accesses that may fault (an MSR the CPU lacks): 0, or -1 after the
+ * #GP, which the exception table (traps.c) turns into a resume at 2:.
+ */
+static inline int rdmsr_safe(uint32_t msr, uint64_t *val)
+{
+    uint32_t lo = 0, hi = 0;
+    int err = -1;
+
+    __asm__ volatile("1: rdmsr\n\t"
+                     "xorl %[err], %[err]\n"
+                     "2:\n\t"
+                     ".pushsection __ex_table, \"a\"\n\t"
+                     ".align 8\n\t"
+                     ".quad 1b, 2b\n\t"
+                     ".popsection"
+                     : "+a"(lo), "+d"(hi), [err] "+r"(err) : "c"(msr));
+    *val = ((uint64_t)hi << 32) | lo;
+    return err;
+}
+static inline int wrmsr_safe(uint32_t msr, uint64_t v)
+{
+    int err = -1;
+
+    __asm__ volatile("1: wrmsr\n\t"
+                     "xorl %[err], %[err]\n"
+                     "2:\n\t"
+                     ".pushsection __ex_table, \"a\"\n\t"
+                     ".align 8\n\t"
+                     ".quad 1b, 2b\n\t"
+                     ".popsection"
+                     : [err] "+r"(err)
+                     : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+    return err;
+}
+
 static inline void cpuid_count(uint32_t leaf, uint32_t sub, uint32_t *a,
                                uint32_t *b, uint32_t *c, uint32_t *d)
 {

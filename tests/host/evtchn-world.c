@@ -1,0 +1,117 @@
+/*
+ * The fake world of evtchn-world.h.  Stands in for everything the event
+ * code calls outside itself: the heap, domain lookup, vCPU wake-ups, and
+ * guest_frame.c's registrations.
+ */
+#include "evtchn-world.h"
+#include <mica/guest_frame.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct domain *doms[NDOM];
+int kicks[NDOM], poll_checks[NDOM];
+evtchn_port_t last_poll_port;
+long heap_extra_pages;
+
+static uint8_t frames[W_NFRAMES][4096] __attribute__((aligned(4096)));
+static struct domain *frame_owner[W_NFRAMES];
+static bool frame_table[W_NFRAMES];
+static unsigned int regs[W_NFRAMES];
+
+void *xzalloc_bytes(size_t n) { return calloc(1, n); }
+void xfree_bytes(void *p, size_t n) { free(p); }
+
+void *domain_xzalloc(struct domain *d, size_t n)
+{
+    void *p = calloc(1, n);
+    if (p) {
+        d->mm_heap_extra++;
+        heap_extra_pages++;
+    }
+    return p;
+}
+
+void domain_xfree(struct domain *d, void *p, size_t n)
+{
+    if (!p)
+        return;
+    free(p);
+    d->mm_heap_extra--;
+    heap_extra_pages--;
+}
+
+void vcpu_kick(struct vcpu *v) { kicks[v->domain->domain_id]++; }
+void vcpu_poll_check(struct vcpu *v, evtchn_port_t p)
+{
+    poll_checks[v->domain->domain_id]++;
+    last_poll_port = p;
+}
+
+struct domain *domain_lookup(domid_t id)
+{
+    for (int i = 0; i < NDOM; i++)
+        if (doms[i] && doms[i]->domain_id == id)
+            return doms[i];
+    return NULL;
+}
+
+int guest_frame_get(struct domain *d, unsigned long mfn, void **va)
+{
+    if (mfn >= W_NFRAMES || frame_owner[mfn] != d || frame_table[mfn])
+        return -EINVAL;
+    regs[mfn]++;
+    *va = frames[mfn];
+    return 0;
+}
+
+void guest_frame_put(struct domain *d, unsigned long mfn)
+{
+    if (mfn >= W_NFRAMES || frame_owner[mfn] != d || !regs[mfn])
+        abort();
+    regs[mfn]--;
+}
+
+void frame_give(unsigned long mfn, struct domain *d)
+{
+    frame_owner[mfn] = d;
+    frame_table[mfn] = false;
+    memset(frames[mfn], 0, 4096);
+}
+
+void frame_make_table(unsigned long mfn) { frame_table[mfn] = true; }
+unsigned int frame_regs(unsigned long mfn) { return regs[mfn]; }
+void *frame_va(unsigned long mfn) { return frames[mfn]; }
+
+static struct domain *mkdom(domid_t id, bool priv, unsigned int nvcpus)
+{
+    struct domain *d = calloc(1, sizeof(*d));
+    d->domain_id = id;
+    d->is_privileged = priv;
+    d->state = DOMSTATE_RUNNING;
+    d->shared_info = calloc(1, 4096);
+    d->max_vcpus = nvcpus;
+    for (unsigned int i = 0; i < nvcpus; i++) {
+        struct vcpu *v = calloc(1, sizeof(struct vcpu));
+        v->domain = d;
+        v->vcpu_id = i;
+        v->vcpu_info = &d->shared_info->vcpu_info[i];
+        v->vcpu_info->evtchn_upcall_mask = 1;
+        d->vcpu[i] = v;
+    }
+    if (evtchn_init(d))
+        abort();
+    return d;
+}
+
+void world_setup(unsigned int nvcpus)
+{
+    if (nvcpus > MAX_VIRT_CPUS)
+        nvcpus = MAX_VIRT_CPUS;
+    for (int i = 0; i < NDOM; i++) {
+        doms[i] = mkdom((domid_t)i, i == 0, nvcpus);
+        kicks[i] = poll_checks[i] = 0;
+    }
+    memset(frame_owner, 0, sizeof(frame_owner));
+    memset(regs, 0, sizeof(regs));
+    heap_extra_pages = 0;
+}

@@ -1,0 +1,34 @@
+/*
+ * A small world for the event-channel host tests (test-evtchn,
+ * test-evtchn-fifo): NDOM fake domains (domain 0 privileged) with real
+ * shared_info pages and up to MAX_VIRT_CPUS vCPUs each, counters for the
+ * wake-ups the event code asks for, and a handful of fake guest frames
+ * standing in for guest_frame.c: each belongs to one domain, may be marked
+ * "cannot be writable" (a page table), and counts the registrations the
+ * FIFO code holds on it.
+ */
+#ifndef EVTCHN_WORLD_H
+#define EVTCHN_WORLD_H
+
+#include <mica/domain.h>
+#include <mica/event.h>
+#include <mica/errno.h>
+
+#define NDOM 3
+#define W_NFRAMES 160                 /* fake guest frames, MFN = index */
+
+extern struct domain *doms[NDOM];
+extern int kicks[NDOM], poll_checks[NDOM];
+extern evtchn_port_t last_poll_port;
+extern long heap_extra_pages;          /* domain_xzalloc pages outstanding */
+
+/* Fresh domains (nvcpus vCPUs each, events masked) and counters. */
+void world_setup(unsigned int nvcpus);
+
+/* Fake guest frames. */
+void frame_give(unsigned long mfn, struct domain *d);   /* owned by d, writable */
+void frame_make_table(unsigned long mfn);               /* refuses writable */
+unsigned int frame_regs(unsigned long mfn);             /* registrations held */
+void *frame_va(unsigned long mfn);
+
+#endif
