@@ -5,6 +5,8 @@
 #   make test       host unit tests, then every QEMU boot-to-verdict test
 #   make iso        GRUB (BIOS, multiboot2) bootable ISO;  make run-iso boots it
 #   make debug      boot the demo with QEMU's gdb stub, waiting for gdb
+#   make run-dom0   boot Mica's own Dom0 with its ramfs: a shell on the
+#                   serial line (docs/dom0.md)
 #   make run-ring   the split-driver ring demo: a frontend and a backend
 #                   domain over a granted ring (docs/grants.md)
 #   make deps       install the Debian packages the build and tests need
@@ -56,8 +58,8 @@ MICA_BIN := $(BUILD)/mica.bin
 
 GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
 
-.PHONY: linux linux-native run-ring all hypervisor guests run debug test test-host test-qemu iso run-iso deps deps-check clean check-headers bench bench-smoke
-all: hypervisor guests
+.PHONY: linux linux-native run-dom0 run-ring all hypervisor guests run debug test test-host test-qemu iso run-iso deps deps-check clean check-headers bench bench-smoke
+all: hypervisor guests dom0
 
 hypervisor: $(MICA_BIN)
 
@@ -124,6 +126,7 @@ $(HV_OBJS) $(BUILD)/asm-offsets.h: Makefile
 include tests/guest/guest.mk
 include tests/bench/bench.mk
 include tests/host/host.mk
+include dom0-tools/dom0.mk
 
 guests: $(GUEST_ELFS) $(BENCH_ELFS)
 
@@ -140,6 +143,16 @@ DEMO_MODULES = $(DEMO_ELF) demo guest command line,tests/guest/data/module.txt,$
 run: deps-check all
 	$(QEMU_BASE) -kernel $(MICA_BIN) -append "$(DEMO_CMDLINE)" \
 	    -initrd "$(DEMO_MODULES)" ; \
+	  rc=$$?; [ $$rc -eq 1 ] && echo "mica: clean power-off" || echo "mica: QEMU exit status $$rc"
+
+# Mica's own Dom0 (docs/dom0.md) with its ramfs: a shell on the serial line.
+# DOM0_ARGS is Dom0's command line, e.g. DOM0_ARGS=script=/etc/dom0/demo.sh.
+DOM0_ARGS ?=
+DOM0_MODULES = $(DOM0_ELF)$(if $(DOM0_ARGS), $(DOM0_ARGS)),$(DOM0_RAMFS)
+
+run-dom0: deps-check all
+	$(QEMU_BASE) -kernel $(MICA_BIN) -append "$(DEMO_CMDLINE)" \
+	    -initrd "$(DOM0_MODULES)" ; \
 	  rc=$$?; [ $$rc -eq 1 ] && echo "mica: clean power-off" || echo "mica: QEMU exit status $$rc"
 
 # The ring demo (grant issue): domain 0 is the frontend, d1 the backend.

@@ -39,6 +39,7 @@
 #include <mica/grant_table.h>
 #include <asm/page.h>
 #include <asm/m2p.h>
+#include <asm/mm_arch.h>
 
 struct vcpu *current;
 LIST_HEAD(domain_list);
@@ -124,6 +125,8 @@ static void domain_free(struct domain *d)
         struct vcpu *v = d->vcpu[i];
         if (!v)
             continue;
+        sched_destroy_vcpu(v);
+        arch_vcpu_free_pagetable(v);
         xfree_bytes(v, sizeof(*v));
     }
     if (d->shared_info)
@@ -131,6 +134,29 @@ static void domain_free(struct domain *d)
     evtchn_destroy(d);
     gnttab_destroy(d);
     xfree_bytes(d, sizeof(*d));
+}
+
+struct vcpu *vcpu_create(struct domain *d, unsigned int id)
+{
+    struct vcpu *v;
+
+    if (id >= MAX_VIRT_CPUS || d->vcpu[id] || !(v = xzalloc_bytes(sizeof(*v))))
+        return NULL;
+    v->vcpu_id = id;
+    v->domain = d;
+    v->vcpu_info = &d->shared_info->vcpu_info[id];
+    v->pause_flags = VPF_down;          /* until a context brings it up */
+    v->fpu_ts = true;                   /* CR0.TS set, as Xen starts vCPUs */
+    if (arch_vcpu_create(v)) {
+        xfree_bytes(v, sizeof(*v));
+        return NULL;
+    }
+    sched_init_vcpu(v);
+    update_vcpu_system_time(v);
+    d->vcpu[id] = v;
+    if (id >= d->max_vcpus)
+        d->max_vcpus = id + 1;
+    return v;
 }
 
 struct domain *domain_create(domid_t id, const char *name, bool privileged)
@@ -152,9 +178,7 @@ struct domain *domain_create(domid_t id, const char *name, bool privileged)
 
     /* shared_info: a hypervisor page shared with (and owned by) the domain. */
     d->shared_info = alloc_xenheap_pages(0);
-    struct vcpu *v = xzalloc_bytes(sizeof(*v));
-    d->vcpu[0] = v;
-    if (!d->shared_info || !v || evtchn_init(d) || gnttab_init(d)) {
+    if (!d->shared_info || evtchn_init(d) || gnttab_init(d)) {
         domain_free(d);
         return NULL;
     }
@@ -164,13 +188,10 @@ struct domain *domain_create(domid_t id, const char *name, bool privileged)
     for (unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
         d->shared_info->vcpu_info[i].evtchn_upcall_mask = 1;
     update_domain_wallclock_time(d);
-
-    d->max_vcpus = 1;
-    v->vcpu_id = 0;
-    v->domain = d;
-    v->vcpu_info = &d->shared_info->vcpu_info[0];
-    sched_init_vcpu(v);
-    update_vcpu_system_time(v);
+    if (!vcpu_create(d, 0)) {
+        domain_free(d);
+        return NULL;
+    }
 
     list_add_tail(&d->domain_list, &domain_list);
     return d;

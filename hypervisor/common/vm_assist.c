@@ -24,18 +24,13 @@
 #include <mica/errno.h>
 #include <public/xen.h>
 
-#define VALID_VMASST ((1UL << VMASST_TYPE_4gb_segments) | \
-                      (1UL << VMASST_TYPE_4gb_segments_notify) | \
-                      (1UL << VMASST_TYPE_writable_pagetables) | \
-                      (1UL << VMASST_TYPE_pae_extended_cr3))
-
 HYPERCALL_PROTO(vm_assist)
 {
     struct domain *d = current_domain();
 
     if (a1 != VMASST_CMD_enable && a1 != VMASST_CMD_disable)
         return -ENOSYS;
-    if (a2 >= 32 || !(VALID_VMASST & (1UL << a2)))
+    if (a2 >= 32 || !(VM_ASSIST_VALID & (1UL << a2)))
         return -EINVAL;
     if (a1 == VMASST_CMD_enable)
         d->vm_assist |= 1UL << a2;

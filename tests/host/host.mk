@@ -31,11 +31,15 @@ HT_PROGS := test-string test-vsnprintf test-cmdline test-libelf test-libelf-load
             test-console-switch test-schedule test-ring test-grant-entry test-grant-table
 # Pure files of arch/x86 (no inline asm), from the trap issue.
 HT_PROGS += test-desc-check test-pv-rules test-x86-decode
+# The control plane: vCPU contexts and the shared PV image writer.
+HT_PROGS += test-context-check test-pv-image
 HOST_TEST_BINS := $(addprefix $(HT_DIR)/,$(HT_PROGS))
 
 # Another fragment adds the public-ABI layout tests.
 -include tests/host/abi.mk
 HOST_TEST_BINS += $(ABI_TEST_BINS)
+# And one the tests of Dom0 (dom0-tools/).
+include tests/host/dom0.mk
 
 .PHONY: host-tests run-host-tests check-common-freestanding
 host-tests: $(HOST_TEST_BINS)
@@ -71,7 +75,8 @@ $(HT_DIR)/obj/x86/%.o: hypervisor/arch/x86/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $<")
 	$(Q)$(CC) $(HT_CFLAGS) $(HT_X86_CFLAGS) -MMD -MP -c $< -o $@
-$(HT_DIR)/test-desc-check.o $(HT_DIR)/test-pv-rules.o $(HT_DIR)/test-x86-decode.o: \
+$(HT_DIR)/test-desc-check.o $(HT_DIR)/test-pv-rules.o $(HT_DIR)/test-x86-decode.o \
+$(HT_DIR)/test-context-check.o $(HT_DIR)/test-pv-image.o: \
     HT_CFLAGS += $(HT_X86_CFLAGS)
 
 # --- the test programs ----------------------------------------------------
@@ -126,6 +131,13 @@ $(HT_DIR)/test-desc-check: $(HT_DIR)/test-desc-check.o $(HT_DIR)/obj/x86/desc_ch
 $(HT_DIR)/test-pv-rules: $(HT_DIR)/test-pv-rules.o $(HT_DIR)/obj/x86/pv_rules.o
 	$(HT_LINK)
 $(HT_DIR)/test-x86-decode: $(HT_DIR)/test-x86-decode.o $(HT_DIR)/obj/x86/x86_decode.o
+	$(HT_LINK)
+HT_CTX_OBJS := $(HT_DIR)/obj/x86/context_check.o $(HT_DIR)/obj/x86/desc_check.o \
+               $(HT_DIR)/obj/x86/pv_rules.o
+$(HT_DIR)/test-context-check: $(HT_DIR)/test-context-check.o $(HT_CTX_OBJS)
+	$(HT_LINK)
+$(HT_DIR)/test-pv-image: $(HT_DIR)/test-pv-image.o $(HT_DIR)/obj/pv_image.o \
+                         $(HT_DIR)/obj/domain_layout.o $(HT_CTX_OBJS)
 	$(HT_LINK)
 $(HT_DIR)/test-symbols: $(HT_DIR)/test-symbols.o $(HT_DIR)/obj/symbols.o \
                         $(HT_DIR)/test-symbols-table.o
@@ -182,7 +194,7 @@ HT_FREESTANDING := -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-n
                    -mno-mmx -mno-avx -mno-3dnow -fno-omit-frame-pointer \
                    -fno-asynchronous-unwind-tables -Iinclude -Ihypervisor/include \
                    -Ihypervisor/arch/x86/include -DMICA_HYPERVISOR
-HT_COMMON := string vsnprintf cmdline libelf page_alloc symbols hypercall domain_layout \
+HT_COMMON := string vsnprintf cmdline libelf page_alloc symbols hypercall domain_layout pv_image \
              page_type pt_validate mm_audit \
              time timer softirq sched_credit event_channel event_2l event_channel_op \
              boot_domains console_io console_switch console_input keyhandler schedule sched_op vcpu_op

@@ -55,7 +55,7 @@ fi
 NAME=$1
 LOG_DIR=$BUILD/tests/logs
 LOG=''                      # set once QEMU has written a log worth showing
-rm -f "$LOG_DIR/$NAME.log"  # never leave a stale log from an earlier run
+rm -f "$LOG_DIR/$NAME.log" "$LOG_DIR/$NAME.verdict"  # never leave stale results of an earlier run
 
 fail() {
 	echo "FAIL qemu.$NAME: $*"
@@ -77,7 +77,7 @@ done < "$LIST"
 IFS='|' read -r -a fields <<< "$entry"
 expect=$(trim "${fields[1]:-}")
 timeout_s=$(trim "${fields[2]:-}")
-hv='' guest='' mod='' elf=$NAME icount='' dom_success=0 input=
+hv='' guest='' mod='' elf=$NAME icount='' dom_success=0 input= dom0= session=
 logs=() nologs=() doms=() steps=()
 for ((i = 3; i < ${#fields[@]}; i++)); do
 	opt=$(trim "${fields[i]}")
@@ -92,6 +92,8 @@ for ((i = 3; i < ${#fields[@]}; i++)); do
 	input=*) input=${opt#input=} ;;
 	input@*=*) steps+=("${opt#input@}") ;;
 	dom-success=*) dom_success=${opt#dom-success=} ;;
+	dom0)    dom0=1 ;;
+	session=*) session=${opt#session=} ;;
 	icount)  icount=0 ;;
 	icount=*) icount=${opt#icount=} ;;
 	nolog=*) nologs+=("${opt#nolog=}") ;;
@@ -110,9 +112,14 @@ esac
 # --- assemble the command line ------------------------------------------
 IMAGE=$BUILD/mica.bin
 ELF=$BUILD/tests/guest/$elf.elf
+if [[ -n $dom0 ]]; then
+	ELF=$BUILD/dom0/dom0.elf
+	mod=$BUILD/dom0/ramfs.cpio
+fi
 [[ -f $IMAGE ]] || fail "hypervisor image $IMAGE is missing (run make)"
 [[ -f $ELF ]] || fail "guest image $ELF is missing (run make)"
 [[ -z $mod || -f $mod ]] || fail "module $mod is missing"
+[[ -z $session || -f $session ]] || fail "session file $session is missing"
 command -v "$QEMU" > /dev/null || fail "$QEMU not found (run make deps)"
 
 [[ " $hv " == *" dom0_mem="* ]] || hv="dom0_mem=32M${hv:+ $hv}"
@@ -167,12 +174,19 @@ feed_input() {
 	done
 }
 # shellcheck disable=SC2086  # QEMU_ACCEL and QEMU_EXTRA are word lists
-timeout -k 5 "$timeout_s" "$QEMU" -machine pc $QEMU_ACCEL -m "$QEMU_MEM" \
-	-nographic -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-	-kernel "$IMAGE" -append "$append" -initrd "$initrd" ${extra[@]+"${extra[@]}"} $QEMU_EXTRA \
-	< <(feed_input) \
-	> "$LOG" 2>&1
-rc=$?
+qemu_cmd=(timeout -k 5 "$timeout_s" "$QEMU" -machine pc $QEMU_ACCEL -m "$QEMU_MEM"
+	-nographic -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
+	-kernel "$IMAGE" -append "$append" -initrd "$initrd" ${extra[@]+"${extra[@]}"} $QEMU_EXTRA)
+verdict=
+if [[ -n $session ]]; then
+	# The session driver types at the console and checks what comes back.
+	verdict=$LOG_DIR/$NAME.verdict
+	python3 tests/qemu/dom0-session.py "$session" "$LOG" "$verdict" -- "${qemu_cmd[@]}"
+	rc=$?
+else
+	"${qemu_cmd[@]}" < <(feed_input) > "$LOG" 2>&1
+	rc=$?
+fi
 
 # --- judge -----------------------------------------------------------------
 clean=$(tr -d '\r' < "$LOG")
@@ -199,6 +213,11 @@ describe_rc() {
 	esac
 }
 
+if [[ -n $verdict ]]; then
+	[[ -f $verdict ]] || fail "the session driver wrote no verdict"
+	v=$(head -c 4000 "$verdict")
+	[[ $v == ok ]] || fail "session: $v"
+fi
 [[ $rc -eq 124 || $rc -eq 137 ]] && fail "timeout after ${timeout_s}s"
 
 case $expect in

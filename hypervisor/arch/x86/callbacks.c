@@ -12,9 +12,12 @@
  *     it is entered (the IRETQ fault path, then the failsafe callback);
  *   - entry points must lie below the hypervisor hole;
  *   - the ring-1 stack for entries from ring 3 must be a ring-1 data
- *     selector (fixup_guest_stack_selector); its ESP is the guest's
- *     business, and a bad one costs the guest its life at the first
- *     bounce, never the hypervisor anything.
+ *     selector (fixup_guest_stack_selector) with its top no higher than
+ *     the hole; where below that it points is the guest's business, and
+ *     a bad one costs the guest its life at the first bounce, never the
+ *     hypervisor anything.
+ * The rules themselves are in context_check.c, shared with the whole-
+ * context path (vcpu_context.c), so both refuse the same values.
  *
  * set_trap_table copies the guest's list (terminated by an entry with
  * address 0; a NULL list clears the whole virtual IDT) in chunks of 256
@@ -43,6 +46,7 @@
 #include <public/nmi.h>
 #include <asm/pv.h>
 #include <asm/desc_check.h>
+#include <asm/context_check.h>
 
 #define TRAP_CHUNK 256
 
@@ -52,21 +56,6 @@ void int80_gate_update(const struct vcpu *v)
     desc_set_int80_dpl(ti->address ? TI_GET_DPL(ti) : 0);
 }
 
-static bool entry_ok(uint32_t eip)
-{
-    return eip < HYPERVISOR_VIRT_START;
-}
-
-/* A code selector + entry point for a callback; false if refused. */
-static bool callback_ok(struct xen_callback *cb)
-{
-    uint16_t cs = (uint16_t)cb->cs;
-
-    if (cb->cs > 0xffff || !fixup_guest_code_selector(&cs) || !entry_ok(cb->eip))
-        return false;
-    cb->cs = cs;
-    return true;
-}
 
 HYPERCALL_PROTO(set_trap_table)
 {
@@ -82,15 +71,12 @@ HYPERCALL_PROTO(set_trap_table)
     }
     for (n = 0; n < TRAP_CHUNK; n++) {
         struct trap_info *t = &chunk[n];
-        uint16_t cs;
         if (copy_from_guest(t, list + n * sizeof(*t), sizeof(*t)))
             return -EFAULT;
         if (t->address == 0)
             break;
-        cs = t->cs;
-        if (!fixup_guest_code_selector(&cs) || !entry_ok(t->address))
+        if (!pv_trap_entry_ok(t))
             return -EINVAL;
-        t->cs = cs;
     }
     for (unsigned int i = 0; i < n; i++)
         v->trap_table[chunk[i].vector] = chunk[i];
@@ -106,7 +92,7 @@ HYPERCALL_PROTO(stack_switch)
 {
     uint16_t ss = (uint16_t)a1;
 
-    if (a1 > 0xffff || !fixup_guest_stack_selector(&ss))
+    if (a1 > 0xffff || !pv_kernel_stack_ok(&ss, (uint32_t)a2))
         return -EINVAL;
     current->kernel_ss = ss;
     current->kernel_sp = (uint32_t)a2;
@@ -119,7 +105,7 @@ HYPERCALL_PROTO(set_callbacks)
     struct xen_callback ev = { (uint32_t)a1, (uint32_t)a2 };
     struct xen_callback fs = { (uint32_t)a3, (uint32_t)a4 };
 
-    if (a1 > 0xffff || a3 > 0xffff || !callback_ok(&ev) || !callback_ok(&fs))
+    if (a1 > 0xffff || a3 > 0xffff || !pv_callback_ok(&ev) || !pv_callback_ok(&fs))
         return -EINVAL;
     current->event_cb = ev;
     current->failsafe_cb = fs;
@@ -133,7 +119,7 @@ static long register_nmi(uint32_t eip)
 
     if (!v->domain->is_privileged || v->vcpu_id != 0)
         return -EPERM;
-    if (!eip || !entry_ok(eip))
+    if (!eip || !pv_entry_ok(eip))
         return -EINVAL;
     v->nmi_cb_eip = eip;
     return 0;
@@ -156,7 +142,7 @@ static long callback_register(struct callback_register *cb)
     default:
         return -ENOSYS;
     }
-    if (!callback_ok(&cb->address))
+    if (!pv_callback_ok(&cb->address))
         return -EINVAL;
     switch (cb->type) {
     case CALLBACKTYPE_event:

@@ -18,8 +18,8 @@
  * contents, then asks the page-type core (common/page_type.c) for the L3
  * as a table -- which validates the whole tree exactly as it would for a
  * guest, taking every reference the entries imply and filling the
- * hypervisor's slots of the slot-3 L2 -- then pins it and takes the vCPU's
- * CR3 reference.  So the first instruction of the guest runs on state the
+ * hypervisor's slots of the slot-3 L2 -- then pins it; committing vCPU 0's
+ * context takes the CR3 reference.  So the first instruction of the guest runs on state the
  * auditor and every later hypercall agree with.
  */
 #include <mica/types.h>
@@ -32,6 +32,7 @@
 #include <mica/errno.h>
 #include <mica/cmdline.h>
 #include <mica/event.h>
+#include <mica/pv_image.h>
 #include <public/xen.h>
 #include <asm/page.h>
 #include <asm/paging.h>
@@ -39,118 +40,48 @@
 #include <asm/regs.h>
 #include <asm/vcpu.h>
 #include <asm/domain_build.h>
+#include <asm/vcpu_context.h>
 
 struct build_ctx {
     struct domain *d;
     struct dom_layout l;
-    unsigned long *p2m;        /* pfn -> mfn, hypervisor copy during build */
+    xen_pfn_t *p2m;            /* pfn -> mfn, hypervisor copy during build */
+    struct pv_image img;
 };
 
-static void *pfn_va(struct build_ctx *c, unsigned long pfn)
+/* The pv_image map callback: the direct map. */
+static void *map_pfn(void *ctx, unsigned long pfn)
 {
+    struct build_ctx *c = ctx;
     return mfn_to_virt(c->p2m[pfn]);
 }
 
-/* Hypervisor pointer to guest VA `va` inside the region (page-local!). */
-static void *guest_va_ptr(struct build_ctx *c, uint64_t va)
+/*
+ * Validate the tree the image wrote (non-preemptibly: nothing runs yet)
+ * and pin its L3, as a toolstack does with MMUEXT_PIN_L3_TABLE.
+ */
+static void pin_page_tables(struct domain *d, unsigned long l3_mfn)
 {
-    unsigned long pfn = (unsigned long)((va - c->l.virt_base) >> PAGE_SHIFT);
-    return (uint8_t *)pfn_va(c, pfn) + (va & (PAGE_SIZE - 1));
-}
-
-static int write_guest(void *ctx, uint64_t va, const void *src, size_t len)
-{
-    struct build_ctx *c = ctx;
-    if (va < c->l.virt_base || va + len > c->l.v_end || va + len < va)
-        return -EINVAL;
-    while (len) {
-        size_t n = PAGE_SIZE - (va & (PAGE_SIZE - 1));
-        if (n > len)
-            n = len;
-        if (src) {
-            memcpy(guest_va_ptr(c, va), src, n);
-            src = (const uint8_t *)src + n;
-        } else {
-            memset(guest_va_ptr(c, va), 0, n);
-        }
-        va += n;
-        len -= n;
-    }
-    return 0;
-}
-
-static void fill_hypercall_page(uint8_t *p)
-{
-    memset(p, 0xcc, PAGE_SIZE);
-    for (unsigned int i = 0; i < 128; i++) {
-        uint8_t *s = p + i * 32;
-        if (i == __HYPERVISOR_iret) {
-            s[0] = 0x50;                        /* push %eax */
-            s[1] = 0xb8;                        /* mov $23, %eax */
-            s[2] = (uint8_t)i; s[3] = 0; s[4] = 0; s[5] = 0;
-            s[6] = 0xcd; s[7] = 0x82;           /* int $0x82 */
-        } else {
-            s[0] = 0xb8;                        /* mov $i, %eax */
-            s[1] = (uint8_t)i; s[2] = 0; s[3] = 0; s[4] = 0;
-            s[5] = 0xcd; s[6] = 0x82;           /* int $0x82 */
-            s[7] = 0xc3;                        /* ret */
-        }
-    }
-}
-
-/* Build the L3, L2s and L1s mapping [virt_base, v_end). */
-static unsigned long build_page_tables(struct build_ctx *c)
-{
-    const struct dom_layout *l = &c->l;
-    unsigned long next_pt = (unsigned long)((l->pt_start - l->virt_base) >> PAGE_SHIFT);
-    unsigned long l3_pfn = next_pt++;
-    uint64_t *l3 = pfn_va(c, l3_pfn);
-    uint64_t *l2s[4] = { 0 };
-    const uint64_t l2e_flags = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY;
-    /* 32-on-64: L3 entries carry RW|USER|A|D, which long mode requires. */
-    const uint64_t l3e_flags = l2e_flags;
-
-    memset(l3, 0, PAGE_SIZE);
-    for (unsigned int s = 0; s < 4; s++) {
-        if (!dom_layout_l3_slot_used(l, s))
-            continue;
-        unsigned long pfn = next_pt++;
-        l2s[s] = pfn_va(c, pfn);
-        memset(l2s[s], 0, PAGE_SIZE);
-        l3[s] = mk_pte(c->p2m[pfn], l3e_flags);
-    }
-
-    for (uint64_t va = ROUNDDOWN(l->virt_base, 2UL << 20); va < l->v_end; va += 2UL << 20) {
-        unsigned long pfn = next_pt++;
-        uint64_t *l1 = pfn_va(c, pfn);
-        unsigned int s = (unsigned int)(va >> 30);
-        memset(l1, 0, PAGE_SIZE);
-        l2s[s][l2_index(va)] = mk_pte(c->p2m[pfn], l2e_flags);
-        for (unsigned int i = 0; i < 512; i++) {
-            uint64_t pva = va + ((uint64_t)i << PAGE_SHIFT);
-            if (pva < l->virt_base || pva >= l->v_end)
-                continue;
-            unsigned long ppfn = (unsigned long)((pva - l->virt_base) >> PAGE_SHIFT);
-            bool is_pt = pva >= l->pt_start && pva < l->pt_end;
-            l1[i] = mk_pte(c->p2m[ppfn], _PAGE_PRESENT | _PAGE_ACCESSED |
-                           (is_pt ? 0 : _PAGE_RW));
-        }
-    }
-    if (next_pt - (unsigned long)((l->pt_start - l->virt_base) >> PAGE_SHIFT) != l->nr_pt_frames)
-        panic("domain builder: page-table count mismatch");
-
-    /*
-     * Validate the tree (non-preemptibly: nothing runs yet), pin the L3
-     * and take the reference the vCPU's CR3 holds.
-     */
-    unsigned long l3_mfn = c->p2m[l3_pfn];
     struct page_info *l3pg = mfn_to_page(l3_mfn);
-    if (get_page_and_type(l3pg, c->d, PGT_l3_page_table))
+
+    if (get_page_and_type(l3pg, d, PGT_l3_page_table))
         panic("domain builder: the initial page tables do not validate");
     l3pg->type_info |= PGT_pinned;
-    if (get_page_and_type(l3pg, c->d, PGT_l3_page_table))
-        panic("domain builder: cannot reference the initial L3");
-    return l3_mfn;
+}
+
+/* vCPU 0's first context, through the checks every context passes. */
+static int start_vcpu0(struct domain *d, const struct dom_layout *l, uint64_t entry,
+                       unsigned long l3_mfn)
+{
+    static struct vcpu_context ck;      /* boot is single-threaded; 3 KiB */
+    static vcpu_guest_context_t ctxt;
+    int rc;
+
+    pv_initial_context(&ctxt, l, entry, l3_mfn, d->vm_assist);
+    rc = arch_vcpu_context_validate(d->vcpu[0], &ctxt, &ck);
+    if (!rc)
+        rc = arch_vcpu_context_commit(d->vcpu[0], &ck);
+    return rc;
 }
 
 int construct_domain(struct domain *d, const void *image, size_t image_len,
@@ -159,6 +90,7 @@ int construct_domain(struct domain *d, const void *image, size_t image_len,
 {
     struct build_ctx c = { .d = d };
     struct elf_dom_parms parms;
+    struct pv_start st = { 0 };
     char err[160];
     int rc;
 
@@ -194,50 +126,43 @@ int construct_domain(struct domain *d, const void *image, size_t image_len,
 
     /* Memory. */
     d->max_pages = nr_pages;
-    c.p2m = xzalloc_bytes(nr_pages * sizeof(unsigned long));
+    c.p2m = xzalloc_bytes(nr_pages * sizeof(xen_pfn_t));
     if (!c.p2m)
         return -ENOMEM;
+    c.img = (struct pv_image){ .l = &c.l, .p2m = c.p2m, .map = map_pfn, .ctx = &c };
     /* From here on, a failure leaves frames owned by d: the caller destroys d. */
     for (unsigned long pfn = 0; pfn < nr_pages; pfn++) {
         struct page_info *pg = mm_alloc_domain_frame(d);     /* zeroed */
         if (!pg) {
             pr_err("d%u: out of memory after %lu of %lu pages\n", d->domain_id, pfn, nr_pages);
-            return -ENOMEM;
+            rc = -ENOMEM;
+            goto out;
         }
-        c.p2m[pfn] = page_to_mfn(pg);
+        c.p2m[pfn] = (xen_pfn_t)page_to_mfn(pg);
         m2p_set(c.p2m[pfn], (uint32_t)pfn);
     }
 
     /* Contents. */
-    rc = elf_load(image, image_len, &parms, write_guest, &c);
+    rc = elf_load(image, image_len, &parms, pv_image_write, &c.img);
     if (rc) {
         pr_err("d%u: loading the kernel failed (%d)\n", d->domain_id, rc);
-        return rc;
+        goto out;
     }
     if (c.l.initrd_len)
-        write_guest(&c, c.l.initrd_start, initrd, initrd_len);
-    for (unsigned long pfn = 0; pfn < nr_pages; pfn++) {
-        uint32_t mfn32 = (uint32_t)c.p2m[pfn];
-        write_guest(&c, c.l.p2m_start + pfn * 4, &mfn32, 4);
-    }
+        pv_image_write(&c.img, c.l.initrd_start, initrd, initrd_len);
+    pv_image_write_p2m(&c.img);
     if (parms.virt_hypercall != UNSET_ADDR)
-        fill_hypercall_page(guest_va_ptr(&c, parms.virt_hypercall));
+        pv_hypercall_page(map_pfn(&c, pv_image_pfn(&c.l, parms.virt_hypercall)));
 
-    unsigned long l3_mfn = build_page_tables(&c);
+    unsigned long l3_mfn = pv_image_write_page_tables(&c.img);
+    if (!l3_mfn)
+        panic("domain builder: page-table count mismatch");
+    pin_page_tables(d, l3_mfn);
 
-    /* start_info. */
-    start_info_t *si = guest_va_ptr(&c, c.l.start_info);
-    memset(si, 0, PAGE_SIZE);
-    strlcpy(si->magic, "xen-3.0-x86_32p", sizeof(si->magic));
-    si->nr_pages = (uint32_t)nr_pages;
-    si->shared_info = (uint32_t)((uint64_t)d->shared_info_mfn << PAGE_SHIFT);
-    si->flags = d->is_privileged ? (SIF_PRIVILEGED | SIF_INITDOMAIN) : 0;
-    si->pt_base = (uint32_t)c.l.pt_start;
-    si->nr_pt_frames = c.l.nr_pt_frames;
-    si->mfn_list = (uint32_t)c.l.p2m_start;
-    si->mod_start = c.l.initrd_len ? (uint32_t)c.l.initrd_start : 0;
-    si->mod_len = (uint32_t)c.l.initrd_len;
-    strlcpy((char *)si->cmd_line, cmdline ? cmdline : "", MAX_GUEST_CMDLINE);
+    st.nr_pages = (uint32_t)nr_pages;
+    st.shared_info_mfn = (uint32_t)d->shared_info_mfn;
+    st.flags = d->is_privileged ? (SIF_PRIVILEGED | SIF_INITDOMAIN) : 0;
+    st.cmdline = cmdline;
     if (!c.l.is_initdomain) {
         /*
          * An unprivileged domain's xenstore and console rings (zeroed
@@ -246,29 +171,22 @@ int construct_domain(struct domain *d, const void *image, size_t image_len,
          */
         long store_port = evtchn_alloc_unbound_port(d, 0);
         long console_port = evtchn_alloc_unbound_port(d, 0);
-        if (store_port < 0 || console_port < 0)
-            return -ENOSPC;
-        si->store_mfn = (uint32_t)c.p2m[(c.l.xenstore - c.l.virt_base) >> PAGE_SHIFT];
-        si->store_evtchn = (uint32_t)store_port;
-        si->console.domU.mfn = (uint32_t)c.p2m[(c.l.console - c.l.virt_base) >> PAGE_SHIFT];
-        si->console.domU.evtchn = (uint32_t)console_port;
+        if (store_port < 0 || console_port < 0) {
+            rc = -ENOSPC;
+            goto out;
+        }
+        st.store_mfn = c.p2m[pv_image_pfn(&c.l, c.l.xenstore)];
+        st.store_evtchn = (uint32_t)store_port;
+        st.console_mfn = c.p2m[pv_image_pfn(&c.l, c.l.console)];
+        st.console_evtchn = (uint32_t)console_port;
     }
+    pv_image_write_start_info(&c.img, &st);
 
-    /* vCPU 0. */
-    struct vcpu *v = d->vcpu[0];
-    if (vcpu_pagetable_init(v))
-        return -ENOMEM;
-    vcpu_set_guest_l3(v, l3_mfn);
-    v->ds = v->es = v->fs = v->gs = FLAT_RING1_DS;
-    v->fpu_ts = true;                                /* CR0.TS set, as Xen does */
-    struct cpu_regs *f = &v->user_regs;
-    memset(f, 0, sizeof(*f));
-    f->rip = parms.virt_entry;
-    f->cs = FLAT_RING1_CS;
-    f->rflags = 0x202;                               /* IF, reserved bit 1 */
-    f->rsp = c.l.stack_end;
-    f->ss = FLAT_RING1_SS;
-    f->rsi = c.l.start_info;
+    rc = start_vcpu0(d, &c.l, parms.virt_entry, l3_mfn);
+    if (rc) {
+        pr_err("d%u: the initial vCPU context was refused (%d)\n", d->domain_id, rc);
+        goto out;
+    }
 
     pr_info("d%u: %lu pages; region %#llx-%#llx: kernel %#llx-%#llx, initrd %#llx+%#llx, "
             "P2M %#llx, start_info %#llx, %u page tables at %#llx, stack %#llx\n",
@@ -278,8 +196,8 @@ int construct_domain(struct domain *d, const void *image, size_t image_len,
             (unsigned long long)c.l.initrd_len, (unsigned long long)c.l.p2m_start,
             (unsigned long long)c.l.start_info, c.l.nr_pt_frames,
             (unsigned long long)c.l.pt_start, (unsigned long long)c.l.stack_start);
-
-    xfree_bytes(c.p2m, nr_pages * sizeof(unsigned long));
     d->state = DOMSTATE_RUNNING;
-    return 0;
+out:
+    xfree_bytes(c.p2m, nr_pages * sizeof(xen_pfn_t));
+    return rc;
 }

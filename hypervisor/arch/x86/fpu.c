@@ -88,6 +88,54 @@ unsigned long fpu_guest_cr0(const struct vcpu *v)
     return (read_cr0() & ~X86_CR0_TS) | (v->fpu_ts ? X86_CR0_TS : 0);
 }
 
+/*
+ * The MXCSR bits this CPU accepts: FXRSTOR of an image with any other bit
+ * set faults, so a context's FPU image is checked against this first
+ * (vcpu_context.c).  FXSAVE reports the mask; 0 there means the original
+ * 0xffbf (no DAZ).
+ */
+uint32_t fpu_mxcsr_mask(void)
+{
+    static uint32_t mask;
+
+    if (!mask) {
+        static uint8_t area[512] __aligned(16);
+        unsigned long cr0 = read_cr0();
+        uint32_t m;
+        /* Only the mask matters: whoever owns the registers keeps them.
+         * FXSAVE with CR0.TS set would fault here: clear it meanwhile. */
+        clts();
+        __asm__ volatile("fxsave %0" : "=m"(area));
+        if (cr0 & X86_CR0_TS)
+            stts();
+        memcpy(&m, area + 28, sizeof(m));
+        mask = m ? m : 0xffbfu;
+    }
+    return mask;
+}
+
+void fpu_set_image(struct vcpu *v, const uint8_t img[512])
+{
+    memcpy(v->fpu_area, img, 512);
+    v->fpu_initialised = true;
+    if (fpu_owner == v)
+        fpu_owner = NULL;               /* the next #NM loads the new image */
+}
+
+bool fpu_get_image(struct vcpu *v, uint8_t img[512])
+{
+    if (fpu_owner == v) {
+        unsigned long cr0 = read_cr0();
+        clts();
+        __asm__ volatile("fxsave %0" : "=m"(*(uint8_t (*)[512])v->fpu_area));
+        if (cr0 & X86_CR0_TS)
+            stts();
+    }
+    if (v->fpu_initialised)
+        memcpy(img, v->fpu_area, 512);
+    return v->fpu_initialised;
+}
+
 /* fpu_taskswitch(set): the guest's virtual CR0.TS.  Any domain; always 0. */
 HYPERCALL_PROTO(fpu_taskswitch)
 {

@@ -126,33 +126,28 @@ static void map_gdt(const struct vcpu *v)
         gdt_area_map(p, p < nr ? v->gdt_frames[p] : desc_zero_page_mfn(), false);
 }
 
-HYPERCALL_PROTO(set_gdt)
+int gdt_frames_acquire(struct domain *d, const unsigned long *mfns, unsigned int nr)
 {
-    struct vcpu *v = current;
-    struct domain *d = v->domain;
-    unsigned int entries = (unsigned int)a2;
-    unsigned int nr = (entries + 511) / 512;
-    uint32_t list[FIRST_RESERVED_GDT_PAGE];
-    unsigned long mfns[FIRST_RESERVED_GDT_PAGE];
-    unsigned int got = 0;
+    unsigned int got;
 
-    if (a2 > FIRST_RESERVED_GDT_ENTRY)
-        return -EINVAL;
-    if (copy_from_guest(list, (guest_va_t)a1, nr * sizeof(uint32_t)))
-        return -EFAULT;
-
-    /* Validate: every frame ours, typed as a descriptor page, all entries OK. */
     for (got = 0; got < nr; got++) {
-        mfns[got] = list[got];
         if (get_desc_frame(d, mfns[got]))
-            goto fail;
+            break;
         if (!descriptor_page_ok(mfn_to_virt(mfns[got]))) {
             put_page_and_type(mfn_to_page(mfns[got]));
-            goto fail;
+            break;
         }
     }
+    if (got == nr)
+        return 0;
+    release_frames(mfns, got);
+    return -EINVAL;
+}
 
-    /* Commit. */
+void gdt_install(struct vcpu *v, const unsigned long *mfns, unsigned int entries)
+{
+    unsigned int nr = (entries + 511) / 512;
+
     for (unsigned int i = 0; i < nr; i++)
         fixup_descriptor_page(mfn_to_virt(mfns[i]));
     release_frames(v->gdt_frames, (v->gdt_ents + 511) / 512);
@@ -161,11 +156,27 @@ HYPERCALL_PROTO(set_gdt)
     v->gdt_ents = entries;
     if (v == area_owner)
         map_gdt(v);
-    return 0;
+}
 
-fail:
-    release_frames(mfns, got);
-    return -EINVAL;
+HYPERCALL_PROTO(set_gdt)
+{
+    struct vcpu *v = current;
+    unsigned int entries = (unsigned int)a2;
+    unsigned int nr = (entries + 511) / 512;
+    uint32_t list[FIRST_RESERVED_GDT_PAGE];
+    unsigned long mfns[FIRST_RESERVED_GDT_PAGE];
+
+    if (a2 > FIRST_RESERVED_GDT_ENTRY)
+        return -EINVAL;
+    if (copy_from_guest(list, (guest_va_t)a1, nr * sizeof(uint32_t)))
+        return -EFAULT;
+    for (unsigned int i = 0; i < nr; i++)
+        mfns[i] = list[i];
+    /* Validate: every frame ours, typed as a descriptor page, all entries OK. */
+    if (gdt_frames_acquire(v->domain, mfns, nr))
+        return -EINVAL;
+    gdt_install(v, mfns, entries);          /* commit */
+    return 0;
 }
 
 HYPERCALL_PROTO(update_descriptor)

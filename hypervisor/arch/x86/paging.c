@@ -21,6 +21,7 @@
  * (Xen's 32-on-64 does the same).
  */
 #include <mica/types.h>
+#include <mica/errno.h>
 #include <mica/mm.h>
 #include <mica/lib.h>
 #include <mica/printk.h>
@@ -139,11 +140,11 @@ void gdt_area_unmap(unsigned int page)
 }
 
 /* A vCPU's PML4: upper half shared with idle_pg_table, slot 0 = guest. */
-int vcpu_pagetable_init(struct vcpu *v)
+int arch_vcpu_create(struct vcpu *v)
 {
     uint64_t *t = alloc_xenheap_pages(0);
     if (!t)
-        return -1;
+        return -ENOMEM;
     memcpy(&t[256], &idle_pg_table[256], 256 * sizeof(uint64_t));
     v->top_table = t;
     v->top_mfn = virt_to_mfn(t);

@@ -34,6 +34,7 @@ enum domain_state {
 struct vcpu {
     unsigned int vcpu_id;
     struct domain *domain;
+    bool is_initialised;               /* has a context (vcpu_context.c) */
     struct vcpu_info *vcpu_info;       /* in the domain's shared_info page */
     /* Arch state. */
     unsigned long top_mfn;             /* this vCPU's PML4 */
@@ -114,7 +115,7 @@ struct domain {
     unsigned int max_vcpus;
     struct vcpu *vcpu[MAX_VIRT_CPUS];
 
-    unsigned long vm_assist;
+    unsigned long vm_assist;           /* VMASST_TYPE_* bits (VM_ASSIST_VALID) */
     struct list_head domain_list;
 
     /* --- memory --- */
@@ -146,10 +147,24 @@ struct domain {
     unsigned long gnt_orphaned;        /* frames left to dom_grant_orphans */
 };
 
+/* The vm_assist types a 32-bit PV domain may enable (common/vm_assist.c). */
+#define VM_ASSIST_VALID ((1UL << VMASST_TYPE_4gb_segments) | \
+                         (1UL << VMASST_TYPE_4gb_segments_notify) | \
+                         (1UL << VMASST_TYPE_writable_pagetables) | \
+                         (1UL << VMASST_TYPE_pae_extended_cr3))
+
 extern struct vcpu *current;
 static inline struct domain *current_domain(void) { return current->domain; }
 
 struct domain *domain_create(domid_t id, const char *name, bool privileged);
+/*
+ * vCPU `id` of d: down and uninitialised (no context yet), known to the
+ * scheduler, with its top-level table; max_vcpus grows to cover it.
+ * NULL if the id is taken or out of range, or memory ran out.
+ */
+struct vcpu *vcpu_create(struct domain *d, unsigned int id);
+/* arch: v's top-level page table (arch/x86/paging.c); 0 or -ENOMEM. */
+int arch_vcpu_create(struct vcpu *v);
 void domain_crash(struct domain *d, const char *fmt, ...) __printf(2, 3);
 void domain_shutdown(struct domain *d, unsigned int reason);
 const char *shutdown_reason_name(unsigned int reason);

@@ -13,7 +13,6 @@ void map_pages(uint64_t *pml4, uint64_t va, paddr_t pa, uint64_t size,
 /* Pages 0-15 of the GDT area are the GDT, 16-31 the lazily mapped LDT. */
 void gdt_area_map(unsigned int page, unsigned long mfn, bool writable);
 void gdt_area_unmap(unsigned int page);
-int vcpu_pagetable_init(struct vcpu *v);
 void vcpu_set_guest_l3(struct vcpu *v, unsigned long l3_mfn);
 void vcpu_load_pagetable(struct vcpu *v);
 /* Uncached mapping of one device page in fixmap slot idx (FIXMAP_*). */

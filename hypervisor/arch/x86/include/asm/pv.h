@@ -93,6 +93,14 @@ void load_descriptor_tables(struct vcpu *v);
 /* Drop v's LDT page mappings and their references. */
 void arch_invalidate_ldt(struct vcpu *v);
 int arch_set_ldt(struct vcpu *v, uint32_t base, uint32_t ents);
+/*
+ * set_gdt in two steps (shared with vcpu_context.c): take a descriptor-
+ * page reference on each of nr frames of d after checking every
+ * descriptor, all or nothing (0 or -EINVAL); then make them v's GDT of
+ * `entries` descriptors, dropping the old one -- which cannot fail.
+ */
+int gdt_frames_acquire(struct domain *d, const unsigned long *mfns, unsigned int nr);
+void gdt_install(struct vcpu *v, const unsigned long *mfns, unsigned int entries);
 /* v will never run again: drop its GDT frames and LDT pages. */
 void release_descriptor_tables(struct vcpu *v);
 
@@ -104,6 +112,13 @@ void fpu_set_virtual_ts(struct vcpu *v, bool ts);
 void fpu_switch_to(struct vcpu *v);
 /* v goes away: forget it as the owner of the FPU registers. */
 void fpu_release(struct vcpu *v);
+/* The MXCSR bits FXRSTOR accepts on this CPU. */
+uint32_t fpu_mxcsr_mask(void);
+/* A whole FXSAVE image for v (already checked against the mask). */
+void fpu_set_image(struct vcpu *v, const uint8_t img[512]);
+/* v's FXSAVE image (saved from the registers if they hold it); false if
+ * v never used the FPU (img untouched). */
+bool fpu_get_image(struct vcpu *v, uint8_t img[512]);
 /* CR0 as the guest reads it: real CR0 with its virtual TS. */
 unsigned long fpu_guest_cr0(const struct vcpu *v);
 

@@ -1,0 +1,80 @@
+# Dom0: Mica's own PV kernel with the toolstack, and its ramfs.
+# Included by the top-level Makefile (which defines BUILD, CC, LD, Q).
+#
+#   $(DOM0_ELF)     build/dom0/dom0.elf: the Dom0 kernel (first boot module)
+#   $(DOM0_RAMFS)   build/dom0/ramfs.cpio: its files (second boot module):
+#                   dom0-tools/ramfs/ (configurations, scripts), the test
+#                   guests under /boot, tests/dom0/ramfs/ (test configs)
+#
+# The kernel, the OS interface's Mica implementation and the portable tools
+# are one 32-bit image.  The tools are compiled against the kernel's small C
+# library (dom0-tools/kernel/libc/include) here, and against glibc in the
+# host tests (tests/host/dom0.mk).  Two generic files of the hypervisor,
+# string.c and vsnprintf.c, are compiled into Dom0 too: they are the
+# host-tested C-library functions both need.
+
+DOM0_DIR := dom0-tools
+DOM0_OUT := $(BUILD)/dom0
+DOM0_ELF := $(DOM0_OUT)/dom0.elf
+DOM0_RAMFS := $(DOM0_OUT)/ramfs.cpio
+
+DOM0_INCLUDES := -Iinclude -I$(DOM0_DIR)/kernel/libc/include -I$(DOM0_DIR)/os \
+                 -I$(DOM0_DIR)/tools/shell
+DOM0_CFLAGS := -m32 -march=i686 -O2 -ffreestanding -nostdinc \
+               -isystem $(shell $(CC) -print-file-name=include) \
+               -fno-pic -fno-pie -fno-stack-protector -mgeneral-regs-only \
+               -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+               -fno-tree-loop-distribute-patterns -std=gnu11 -g \
+               -Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \
+               -Wstrict-prototypes -Wshadow -Wvla $(DOM0_INCLUDES)
+DOM0_ASFLAGS := $(DOM0_CFLAGS) -D__ASSEMBLY__
+DOM0_LDFLAGS := -m elf_i386 -T $(DOM0_DIR)/kernel/dom0.ld -nostdlib \
+                -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments
+DOM0_LIBGCC := $(shell $(CC) -m32 -print-libgcc-file-name)
+
+DOM0_SRCS := $(sort $(wildcard $(DOM0_DIR)/kernel/*.c $(DOM0_DIR)/kernel/libc/*.c \
+                               $(DOM0_DIR)/os/mica/*.c $(DOM0_DIR)/tools/shell/*.c))
+DOM0_ASMS := $(DOM0_DIR)/kernel/head.S $(DOM0_DIR)/kernel/entry.S $(DOM0_DIR)/kernel/notes.S
+DOM0_OBJS := $(patsubst %.c,$(DOM0_OUT)/%.o,$(DOM0_SRCS)) \
+             $(patsubst %.S,$(DOM0_OUT)/%.o,$(DOM0_ASMS)) \
+             $(DOM0_OUT)/hvlib/string.o $(DOM0_OUT)/hvlib/vsnprintf.o
+
+$(DOM0_OUT)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC32    $<")
+	$(Q)$(CC) $(DOM0_CFLAGS) -MMD -MP -c $< -o $@
+
+$(DOM0_OUT)/%.o: %.S
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS32    $<")
+	$(Q)$(CC) $(DOM0_ASFLAGS) -MMD -MP -c $< -o $@
+
+# The hypervisor's string and printf code, as the same host-tested source.
+$(DOM0_OUT)/hvlib/%.o: hypervisor/common/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC32    $< (for Dom0)")
+	$(Q)$(CC) $(filter-out -I$(DOM0_DIR)/kernel/libc/include,$(DOM0_CFLAGS)) \
+	    -Ihypervisor/include -DMICA_HYPERVISOR -MMD -MP -c $< -o $@
+
+$(DOM0_ELF): $(DOM0_OBJS) $(DOM0_DIR)/kernel/dom0.ld
+	@$(if $(Q),echo "  LD32    $@")
+	$(Q)$(LD) $(DOM0_LDFLAGS) -o $@ $(DOM0_OBJS) $(DOM0_LIBGCC)
+
+# --- the ramfs -------------------------------------------------------------
+# Guests go in stripped (no debug sections): the files are read in place.
+DOM0_RAMFS_TREES := $(DOM0_DIR)/ramfs tests/dom0/ramfs
+DOM0_RAMFS_FILES := $(shell find $(DOM0_RAMFS_TREES) -type f 2>/dev/null)
+
+$(DOM0_RAMFS): $(GUEST_ELFS) $(DOM0_RAMFS_FILES) scripts/mkcpio.py
+	@mkdir -p $(DOM0_OUT)/boot
+	@$(if $(Q),echo "  CPIO    $@")
+	$(Q)for g in $(GUEST_ELFS); do \
+	    $(OBJCOPY) --strip-debug $$g $(DOM0_OUT)/boot/$$(basename $$g) || exit 1; done
+	$(Q)python3 scripts/mkcpio.py $@ $(foreach t,$(DOM0_RAMFS_TREES),$(t)=/) \
+	    $(DOM0_OUT)/boot=/boot
+
+.PHONY: dom0
+dom0: $(DOM0_ELF) $(DOM0_RAMFS)
+
+.SECONDARY: $(DOM0_OBJS)
+-include $(DOM0_OBJS:.o=.d)

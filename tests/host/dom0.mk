@@ -1,0 +1,68 @@
+# Host tests of Dom0 (dom0-tools/): a Makefile fragment included by
+# tests/host/host.mk.  Dom0's pure parts -- the line editor, the ramfs, its
+# own C-library functions, the shell's parser, xl's configuration parser
+# and command layer, the console backend -- are compiled for the host with
+# the sanitizers of the other host tests.  The tools run on a fake of the
+# OS interface (dom0-tools/os/fake/) and xl on a simulated hypervisor
+# (tests/host/fake-hv.c).
+#
+# Adds its binaries to HOST_TEST_BINS.
+
+HT_DOM0 := $(HT_DIR)/dom0
+HT_DOM0_CFLAGS := $(HT_CFLAGS) -Idom0-tools/os -Idom0-tools/tools/shell
+
+$(HT_DOM0)/%.o: dom0-tools/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $<")
+	$(Q)$(CC) $(HT_DOM0_CFLAGS) -MMD -MP -c $< -o $@
+
+# Dom0's libc functions under d0_ names, built against Dom0's own headers.
+HT_D0_RENAME := $(foreach f,strtol strtoul strtoll strtoull atoi qsort abort errno memchr \
+                  strcasecmp strspn strcspn strcpy strcat strdup strndup strerror malloc free,-D$(f)=d0_$(f))
+$(HT_DOM0)/libc-%.o: dom0-tools/kernel/libc/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $< (as d0_*)")
+	$(Q)$(CC) -g -O1 -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter $(HT_SAN) \
+	    -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	    -Idom0-tools/kernel/libc/include $(HT_D0_RENAME) -MMD -MP -c $< -o $@
+
+$(HT_DOM0)/test-%.o: tests/host/test-%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $<")
+	$(Q)$(CC) $(HT_DOM0_CFLAGS) -MMD -MP -c $< -o $@
+
+$(HT_DIR)/test-dom0-lineedit: $(HT_DOM0)/test-dom0-lineedit.o $(HT_DOM0)/kernel/lineedit.o
+	$(HT_LINK)
+$(HT_DIR)/test-dom0-ramfs: $(HT_DOM0)/test-dom0-ramfs.o $(HT_DOM0)/kernel/ramfs.o
+	$(HT_LINK)
+# d0_malloc/d0_free are glibc's (strdup needs an allocator): a shim maps them.
+$(HT_DIR)/test-dom0-libc: $(HT_DOM0)/test-dom0-libc.o $(HT_DOM0)/libc-stdlib.o \
+                          $(HT_DOM0)/libc-string.o $(HT_DOM0)/tools/shell/parse.o \
+                          $(HT_DOM0)/d0-alloc.o
+	$(HT_LINK)
+$(HT_DOM0)/d0-alloc.o: tests/host/d0-alloc.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(HT_CFLAGS) -c $< -o $@
+
+# xl and the console backend on the fake OS interface and hypervisor.
+HT_XL_OBJS := $(addprefix $(HT_DOM0)/tools/xl/,cfg.o devspec.o domcfg.o toolstack.o xl.o \
+                xl_dom.o xl_list.o xl_info.o xl_top.o) \
+              $(HT_DOM0)/tools/console/consoled.o $(HT_DOM0)/os/fake/fake_os.o
+$(HT_DOM0)/fake-hv.o: tests/host/fake-hv.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $<")
+	$(Q)$(CC) $(HT_DOM0_CFLAGS) -MMD -MP -c $< -o $@
+$(HT_DIR)/test-xl-cfg: $(HT_DOM0)/test-xl-cfg.o $(HT_XL_OBJS) $(HT_DOM0)/fake-hv.o
+	$(HT_LINK)
+$(HT_DIR)/test-xl-cmd: $(HT_DOM0)/test-xl-cmd.o $(HT_XL_OBJS) $(HT_DOM0)/fake-hv.o \
+                       $(HT_DOM0)/tools/shell/parse.o
+	$(HT_LINK)
+
+$(HT_DIR)/test-consoled: $(HT_DOM0)/test-consoled.o $(HT_DOM0)/tools/console/consoled.o \
+                         $(HT_DOM0)/os/fake/fake_os.o
+	$(HT_LINK)
+
+HOST_TEST_BINS += $(HT_DIR)/test-dom0-lineedit $(HT_DIR)/test-dom0-ramfs $(HT_DIR)/test-dom0-libc \
+                  $(HT_DIR)/test-xl-cfg $(HT_DIR)/test-xl-cmd $(HT_DIR)/test-consoled
+
+-include $(wildcard $(HT_DOM0)/*.d $(HT_DOM0)/*/*.d $(HT_DOM0)/*/*/*.d)
