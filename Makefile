@@ -10,6 +10,9 @@
 #   make run-ring   the split-driver ring demo: a frontend and a backend
 #                   domain over a granted ring (docs/grants.md)
 #   make deps       install the Debian packages the build and tests need
+#   make linux      the Linux PV guest: build/linux/pv/{vmlinux,initramfs.cpio.gz}
+#                   (guest-linux-patches/; cached by the hash of its inputs)
+#   make linux-native  the same source without paravirtualization, for bench
 #
 # Options: ACCEL=kvm (opt-in; TCG by default), V=1 (show commands),
 #          QEMU_EXTRA="..." (appended to the QEMU command line).
@@ -55,7 +58,7 @@ MICA_BIN := $(BUILD)/mica.bin
 
 GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
 
-.PHONY: run-dom0 run-ring all hypervisor guests run debug test test-host test-qemu iso run-iso deps deps-check clean check-headers bench bench-smoke
+.PHONY: linux linux-native run-dom0 run-ring all hypervisor guests run debug test test-host test-qemu iso run-iso deps deps-check clean check-headers bench bench-smoke
 all: hypervisor guests dom0
 
 hypervisor: $(MICA_BIN)
@@ -198,6 +201,19 @@ $(ISO): $(MICA_BIN) $(DEMO_ELF) scripts/mkiso.sh
 run-iso: deps-check $(ISO)
 	$(QEMU_BASE) -cdrom $(ISO) -boot d ; \
 	  rc=$$?; [ $$rc -eq 1 ] && echo "mica: clean power-off" || echo "mica: QEMU exit status $$rc"
+
+# ---------------------------------------------------------------------------
+# The Linux guest (guest-linux-patches/README.md).  build.sh installs the
+# pinned linux-source-6.1 and busybox-static:i386 with apt, applies the
+# series, builds, and keeps the result in a cache outside $(BUILD)
+# (~/.cache/mica/linux, or $$XDG_CACHE_HOME, or $$MICA_CACHE) keyed by the
+# hash of every input, so an unchanged kernel is never rebuilt.
+# ---------------------------------------------------------------------------
+linux: deps-check
+	$(Q)BUILD=$(BUILD) guest-linux-patches/build.sh pv $(BUILD)/linux/pv
+
+linux-native: deps-check
+	$(Q)BUILD=$(BUILD) guest-linux-patches/build.sh native $(BUILD)/linux/native
 
 # ---------------------------------------------------------------------------
 # Dependencies (Debian 12).  deps-check installs only what is missing.

@@ -222,13 +222,22 @@ static void copy_str(char *dst, size_t size, const char *src)
     strlcpy(dst, src, size);     /* metadata strings: truncation is harmless */
 }
 
-static bool has_nul(const uint8_t *s, uint32_t len)
+/*
+ * A string note is the descriptor's bytes up to the first NUL or the
+ * descriptor's end.  Most kernels write ".asciz", but Linux writes its
+ * FEATURES note with ".ascii": the descriptor has no terminator and Xen
+ * reads the string through the note's zero padding.  Taking the bytes
+ * the descriptor covers accepts both without reading past it.
+ */
+#define NOTE_STR_MAX 1024
+
+static uint32_t note_strlen(const uint8_t *s, uint32_t len)
 {
-    for (uint32_t i = 0; i < len; i++) {
-        if (!s[i])
-            return true;
-    }
-    return false;
+    uint32_t i = 0;
+
+    while (i < len && s[i])
+        i++;
+    return i;
 }
 
 static uint64_t note_number(const uint8_t *desc, uint32_t size)
@@ -244,7 +253,8 @@ static uint64_t note_number(const uint8_t *desc, uint32_t size)
 static int xen_note(struct img *im, struct elf_dom_parms *p, uint32_t type,
                     const uint8_t *desc, uint32_t descsz)
 {
-    const char *str = (const char *)desc;
+    char str[NOTE_STR_MAX];
+    uint32_t slen;
     uint64_t val = 0;
 
     switch (type) {
@@ -252,8 +262,11 @@ static int xen_note(struct img *im, struct elf_dom_parms *p, uint32_t type,
     case XEN_ELFNOTE_GUEST_VERSION: case XEN_ELFNOTE_LOADER:
     case XEN_ELFNOTE_PAE_MODE: case XEN_ELFNOTE_FEATURES:
     case XEN_ELFNOTE_BSD_SYMTAB:
-        if (!has_nul(desc, descsz))
-            return fail(im, "ELF note %u: string not NUL-terminated", type);
+        slen = note_strlen(desc, descsz);
+        if (slen >= sizeof(str))
+            return fail(im, "ELF note %u: string of %u bytes is too long", type, slen);
+        memcpy(str, desc, slen);
+        str[slen] = '\0';
         break;
     case XEN_ELFNOTE_ENTRY: case XEN_ELFNOTE_HYPERCALL_PAGE:
     case XEN_ELFNOTE_VIRT_BASE: case XEN_ELFNOTE_PADDR_OFFSET:

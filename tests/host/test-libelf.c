@@ -15,6 +15,7 @@
 #include <public/elfnote.h>
 #include "htest.h"
 #include "elf-image.h"
+#include <public/features.h>
 
 HTEST(valid_notes_image)
 {
@@ -499,18 +500,33 @@ HTEST(bad_notes)
     put32(ph_note + 16, len - 4);           /* but not lose data */
     REJECT("runs past the end");
 
-    /* Strings must be NUL-terminated inside the descriptor. */
+    /*
+     * A string is the descriptor up to its first NUL or its end: Linux
+     * writes FEATURES with .ascii (no terminator), and nothing past the
+     * descriptor is read.
+     */
     default_spec();
     struct note *n = add_note(XEN_ELFNOTE_GUEST_VERSION);
     n->descsz = 4;
     memcpy(n->desc, "abcd", 4);
     build();
-    REJECT("not NUL-terminated");
+    ACCEPT();
+    CHECK(strcmp(P.guest_ver, "abcd") == 0);
     default_spec();
-    n = add_note(XEN_ELFNOTE_LOADER);
+    S.nnotes--;                             /* FEATURES, as Linux writes it */
+    n = add_note(XEN_ELFNOTE_FEATURES);
+    n->descsz = strlen("!writable_page_tables|pae_pgdir_above_4gb");
+    memcpy(n->desc, "!writable_page_tables|pae_pgdir_above_4gb", n->descsz);
+    build();
+    ACCEPT();
+    CHECK(P.f_required[0] & (1u << XENFEAT_writable_page_tables));
+    CHECK(P.f_supported[0] & (1u << XENFEAT_pae_pgdir_above_4gb));
+    CHECK(!(P.f_required[0] & (1u << XENFEAT_pae_pgdir_above_4gb)));
+    default_spec();
+    n = add_note(XEN_ELFNOTE_LOADER);       /* an empty LOADER is no loader */
     n->descsz = 0;
     build();
-    REJECT("not NUL-terminated");
+    REJECT("generic loader");
 
     /* A broken note in a section is found too, if sections are used. */
     default_spec();

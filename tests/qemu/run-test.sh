@@ -135,14 +135,22 @@ initrd="$(qesc "$ELF")${guest:+ $(qesc "$guest")}"
 for d in ${doms[@]+"${doms[@]}"}; do
 	if [[ $d == "@initrd "* ]]; then
 		f=${d#"@initrd "}
+		f=${f//\$BUILD/$BUILD}
 		[[ -f $f ]] || fail "module $f is missing"
 		initrd+=",$(qesc "$f initrd")"
 		continue
 	fi
 	delf=${d%% *}
 	drest=${d#"$delf"}
-	[[ -f $BUILD/tests/guest/$delf.elf ]] || fail "guest image $BUILD/tests/guest/$delf.elf is missing (run make)"
-	initrd+=",$(qesc "$BUILD/tests/guest/$delf.elf domain$drest")"
+	if [[ $delf == */* ]]; then
+		# a kernel that is not a test guest (the Linux guest: make linux)
+		dimg=${delf//\$BUILD/$BUILD}
+		[[ -f $dimg ]] || fail "kernel image $dimg is missing (run make linux)"
+	else
+		dimg=$BUILD/tests/guest/$delf.elf
+		[[ -f $dimg ]] || fail "guest image $dimg is missing (run make)"
+	fi
+	initrd+=",$(qesc "$dimg domain$drest")"
 done
 extra=()
 [[ -n $icount ]] && extra+=(-icount "shift=$icount,sleep=off")
