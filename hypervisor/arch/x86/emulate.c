@@ -12,7 +12,8 @@
  *     CR3 (the current L3's MFN in xen_pfn_to_cr3 form), CR4 (the PV view:
  *     PAE | OSFXSR | OSXMMEXCPT)
  *     MOV to CR0 changing nothing but TS, CLTS (= fpu_taskswitch), MOV to
- *     CR2 (the virtual CR2); MOV to CR3/CR4 is refused (the page-table code's
+ *     CR2 (the virtual CR2); MOV to CR4 is accepted and changes nothing
+ *     (below); MOV to CR3 is refused (the page-table code's
  *     MMUEXT_NEW_BASEPTR is the way to switch page tables)
  *     MOV to/from DR0-7 (= set/get_debugreg; DR4/5 alias DR6/7)
  *     WBINVD: nothing (the guest's cache flush is not worth a host one)
@@ -120,6 +121,17 @@ static bool write_cr(struct vcpu *v, unsigned int n, uint32_t val)
     case 2:
         v->guest_cr2 = val;
         v->vcpu_info->arch.cr2 = val;
+        return true;
+    case 4:
+        /*
+         * Xen accepts any CR4 write from a PV kernel and keeps its own
+         * value in every bit the guest does not control (Linux writes CR4
+         * while it sets up paging, with PGE/PSE already masked out).  The
+         * bits Xen leaves to the guest (TSD, DE, OSXSAVE) are not offered
+         * here: XSAVE is hidden from the CPUID view, and TSD/DE would need
+         * a per-vCPU real CR4; so the view stays as it reads.
+         */
+        (void)val;
         return true;
     default:
         return false;
