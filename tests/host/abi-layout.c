@@ -742,6 +742,7 @@ int main(void)
     check_trap_info();
     check_guest_handle();
     abi_check_rings();
+    abi_check_ctl_handles();
     CHECK(xsd_errors[0].errnum == XEN_EINVAL);
     CHECK(xsd_errors[15].errnum == XEN_EPERM);
 

@@ -1,7 +1,8 @@
 /*
  * Shared by the ABI layout tests (abi-layout.c: the core ABI;
- * abi-layout-io.c: grants, console, rings, xenstore).  Both files are
- * compiled into each of abi-layout-m32 and abi-layout-m64.
+ * abi-layout-io.c: grants, console, rings, xenstore; abi-layout-ctl.c:
+ * domctl and sysctl).  All three are compiled into each of
+ * abi-layout-m32 and abi-layout-m64.
  */
 #ifndef ABI_LAYOUT_H
 #define ABI_LAYOUT_H
@@ -9,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <public/xen.h>
 #include <public/errno.h>
@@ -24,6 +26,8 @@
 #include <public/nmi.h>
 #include <public/elfnote.h>
 #include <public/mica.h>
+#include <public/domctl.h>
+#include <public/sysctl.h>
 #include <public/io/ring.h>
 #include <public/io/console.h>
 #include <public/io/xs_wire.h>
@@ -49,5 +53,8 @@ extern int abi_failures;
 
 /* The ring macros at run time (abi-layout-io.c). */
 void abi_check_rings(void);
+
+/* The 64-bit control handles at run time (abi-layout-ctl.c). */
+void abi_check_ctl_handles(void);
 
 #endif

@@ -55,14 +55,14 @@ $$(ABI_HDR_DIR)/%.h.m$(1).ok: include/%.h
 endef
 $(foreach m,32 64,$(eval $(call ABI_HDR_RULE,$(m))))
 
-$(BUILD)/tests/host/abi-layout-m32: tests/host/abi-layout.c tests/host/abi-layout-io.c tests/host/abi-layout.h $(ABI_HEADERS) $(ABI_HDR_STAMP)
+$(BUILD)/tests/host/abi-layout-m32: tests/host/abi-layout.c tests/host/abi-layout-io.c tests/host/abi-layout-ctl.c tests/host/abi-layout.h $(ABI_HEADERS) $(ABI_HDR_STAMP)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $@")
-	$(Q)$(CC) -m32 $(ABI_TEST_CFLAGS) tests/host/abi-layout.c tests/host/abi-layout-io.c -o $@
+	$(Q)$(CC) -m32 $(ABI_TEST_CFLAGS) tests/host/abi-layout.c tests/host/abi-layout-io.c tests/host/abi-layout-ctl.c -o $@
 
-$(BUILD)/tests/host/abi-layout-m64: tests/host/abi-layout.c tests/host/abi-layout-io.c tests/host/abi-layout.h $(ABI_HEADERS) $(ABI_HDR_STAMP)
+$(BUILD)/tests/host/abi-layout-m64: tests/host/abi-layout.c tests/host/abi-layout-io.c tests/host/abi-layout-ctl.c tests/host/abi-layout.h $(ABI_HEADERS) $(ABI_HDR_STAMP)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $@")
-	$(Q)$(CC) -m64 $(ABI_TEST_CFLAGS) tests/host/abi-layout.c tests/host/abi-layout-io.c -o $@
+	$(Q)$(CC) -m64 $(ABI_TEST_CFLAGS) tests/host/abi-layout.c tests/host/abi-layout-io.c tests/host/abi-layout-ctl.c -o $@
 
 -include $(ABI_HDR_CHECKS:.ok=.d)
