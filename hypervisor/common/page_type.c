@@ -244,6 +244,7 @@ void mm_free_xen_frames(struct page_info *pg, unsigned int order)
         BUG_ON(pg[i].owner || (pg[i].count_info & ~PGC_xen_heap) || pg[i].type_info);
         clear_page(map_frame(page_to_mfn(&pg[i])));
         pg[i].count_info = 0;
+        pg[i].mm_flags = 0;             /* a shared frame's type history goes too */
     }
     free_heap_pages(pg, order);
 }
