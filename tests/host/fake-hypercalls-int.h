@@ -20,5 +20,7 @@ long fx_mmuext_op(unsigned long ops, unsigned long count, unsigned long done,
                   unsigned long fd);
 long fx_evtchn_op(unsigned long cmd, unsigned long arg);
 long fx_gnttab_op(unsigned long cmd, unsigned long arg, unsigned long count);
+long fx_xen_version(unsigned long cmd, unsigned long arg);
+long fx_sched_op(unsigned long cmd, unsigned long arg);
 
 #endif

@@ -296,6 +296,10 @@ long os_hypercall(unsigned int nr, unsigned long a1, unsigned long a2,
         return fx_evtchn_op(a1, a2);
     case __HYPERVISOR_grant_table_op:
         return fx_gnttab_op(a1, a2, a3);
+    case __HYPERVISOR_xen_version:
+        return fx_xen_version(a1, a2);
+    case __HYPERVISOR_sched_op:
+        return fx_sched_op(a1, a2);
     default:
         (void)a5;
         return -ENOSYS;

@@ -62,7 +62,8 @@ struct fx_dom {
     bool exists;
     uint16_t id;
     uint8_t handle[16];
-    bool paused, dying;
+    bool paused, dying, shutdown;
+    unsigned int shutdown_reason;
     unsigned int max_vcpus;
     uint64_t max_pages, tot_pages;
     uint32_t shared_info_mfn;

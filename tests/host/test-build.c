@@ -273,7 +273,7 @@ HTEST(bad_sizes_cost_no_hypercall)
     /* Huge ramdisks: larger than any domain (never read), larger than
      * the hole leaves, larger than this domain. */
     B.ramdisk_len = (size_t)5 << 30;
-    REFUSED(-EFBIG, "larger than any domain");
+    REFUSED(-E2BIG, "larger than any domain");
     B.ramdisk_len = (size_t)3 << 30;
     REFUSED(-ENOMEM, "past the hole");
     static uint8_t big[6 << 20];

@@ -32,7 +32,6 @@
 #include <mica/pv_image.h>
 #include <public/grant_table.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,8 +105,8 @@ static int parse(struct builder *bd)
     /* A ramdisk bigger than any domain can hold is refused before its
      * size enters any arithmetic. */
     if (bd->ramdisk_len / 4096 >= BUILD_MAX_MEMORY_KB / 4)
-        return fail(bd, -EFBIG, "ramdisk of %zu bytes is larger than any domain",
-                    bd->ramdisk_len);
+        return fail(bd, -E2BIG, "ramdisk of %lu KiB is larger than any domain",
+                    (unsigned long)(bd->ramdisk_len / 1024));
     bd->initrd_unmapped = bd->ramdisk_len && bd->parms.mod_start_pfn;
     bd->initrd_pages = bd->initrd_unmapped ? (bd->ramdisk_len + 4095) / 4096 : 0;
     return 0;
@@ -151,14 +150,14 @@ static int check(struct builder *bd)
     if (rc)
         return rc;
     if (b->memory_kb < 4 || b->memory_kb % 4)
-        return fail(bd, -EINVAL, "memory %" PRIu32 " KiB is not a positive multiple of 4 KiB",
-                    b->memory_kb);
+        return fail(bd, -EINVAL, "memory %lu KiB is not a positive multiple of 4 KiB",
+                    (unsigned long)b->memory_kb);
     if (b->memory_kb > BUILD_MAX_MEMORY_KB)
-        return fail(bd, -EINVAL, "memory %" PRIu32 " KiB exceeds the %u MiB a 32-bit PV "
-                    "domain can have", b->memory_kb, BUILD_MAX_MEMORY_KB / 1024);
+        return fail(bd, -EINVAL, "memory %lu KiB exceeds the %u MiB a 32-bit PV "
+                    "domain can have", (unsigned long)b->memory_kb, BUILD_MAX_MEMORY_KB / 1024);
     if (b->maxmem_kb && b->maxmem_kb < b->memory_kb)
-        return fail(bd, -EINVAL, "maxmem %" PRIu32 " KiB is below memory %" PRIu32 " KiB",
-                    b->maxmem_kb, b->memory_kb);
+        return fail(bd, -EINVAL, "maxmem %lu KiB is below memory %lu KiB",
+                    (unsigned long)b->maxmem_kb, (unsigned long)b->memory_kb);
     if (b->console_domid >= DOMID_FIRST_RESERVED || b->store_domid >= DOMID_FIRST_RESERVED)
         return fail(bd, -EINVAL, "bad backend domain id");
 
@@ -168,8 +167,8 @@ static int check(struct builder *bd)
         return rc;
     if (pages_needed(bd) > nr)
         return fail(bd, -ENOMEM, "domain memory too small: the kernel, ramdisk and boot "
-                    "structures need %lu KiB, the domain has %" PRIu32 " KiB",
-                    pages_needed(bd) * 4, b->memory_kb);
+                    "structures need %lu KiB, the domain has %lu KiB",
+                    pages_needed(bd) * 4, (unsigned long)b->memory_kb);
     return 0;
 }
 
