@@ -27,7 +27,7 @@
 #include <public/domctl.h>
 #include <ctrl/ctrl.h>
 #include <build/build.h>
-#include "ctl.h"
+#include "ctl/ctl_guest.h"
 
 #define CHILD_ARGS "lines=3 name=child"
 
@@ -74,8 +74,8 @@ static bool one_round(unsigned int round, uint32_t mem_kb)
         test_fail("round %u: the build failed (%ld): %s", round, rc, err);
         return false;
     }
-    printf("round %u: built d%u, %u pages, entry %#x, L3 %#x, console mfn %#x port %u, "
-           "store mfn %#x port %u\n", round, b.domid, b.nr_pages, (uint32_t)b.virt_entry,
+    printf("round %u: built d%u, %u pages, entry 0x%x, L3 0x%x, console mfn 0x%x port %u, "
+           "store mfn 0x%x port %u\n", round, b.domid, b.nr_pages, (uint32_t)b.virt_entry,
            b.l3_mfn, b.console_mfn, b.console_port, b.store_mfn, b.store_port);
     CHECK_RC(ctrl_domain_info(b.domid, &info), 0, "getdomaininfo");
     CHECK(info.paused && !info.shutdown && !info.dying, "the new domain is not just paused");
@@ -108,11 +108,15 @@ static bool one_round(unsigned int round, uint32_t mem_kb)
     }
     drain(ring, (evtchn_port_t)port);
     out[out_len] = '\0';
-    for (const char *l = out; *l;) {
-        const char *e = strstr(l, "\r\n");
-        size_t n = e ? (size_t)(e - l) : strlen(l);
-        printf("d%u console: %.*s\n", b.domid, (int)n, l);
-        l += n + (e ? 2 : 0);
+    for (char *l = out; *l;) {
+        char *e = strstr(l, "\r\n");
+        if (e)
+            *e = '\0';
+        printf("d%u console: %s\n", b.domid, l);
+        if (!e)
+            break;
+        *e = '\r';
+        l = e + 2;
     }
     CHECK(info.shutdown && info.shutdown_reason == SHUTDOWN_poweroff,
           "the guest did not power off (shutdown %d, reason %u)", info.shutdown,

@@ -1,5 +1,5 @@
 # Privileged test guests that run the toolstack's control-plane libraries
-# (dom0-tools/lib/ctrl, dom0-tools/lib/build) unchanged: tests/guest/ctl-*.c
+# (dom0-tools/lib/ctrl, dom0-tools/lib/build) unchanged: CTL_GUESTS below
 # and the domain-building benchmark.  The libraries are compiled from the
 # same sources as for Dom0, over the test runtime, the heap and C-library
 # shims of tests/guest/xs/, the errno.h of tests/guest/ctl/libc and the
@@ -11,7 +11,7 @@
 # guest.mk, bench.mk and xenstored.mk.
 
 CTL_GUEST_INC := -Itests/guest/ctl/libc -Itests/guest/xs/libc -Itests/guest/xs -Idom0-tools/lib \
-                 -Idom0-tools/os -Itests/guest/ctl
+                 -Idom0-tools/os
 CTL_RENAME := -Dvsnprintf=hv_vsnprintf -Dsnprintf=hv_snprintf \
               -Dvscnprintf=hv_vscnprintf -Dscnprintf=hv_scnprintf
 CTL_HV_SRCS := libelf cmdline domain_layout pv_image vsnprintf
@@ -19,7 +19,7 @@ CTL_LIB_SRCS := $(wildcard dom0-tools/lib/ctrl/*.c dom0-tools/lib/build/*.c)
 CTL_GUEST_LIB := $(patsubst dom0-tools/lib/%.c,$(GUEST_OUT)/ctl/lib/%.o,$(CTL_LIB_SRCS)) \
                  $(CTL_HV_SRCS:%=$(GUEST_OUT)/ctl/hv/%.o) $(GUEST_OUT)/ctl/os_priv.o \
                  $(GUEST_OUT)/xs/heap.o $(GUEST_OUT)/xs/libc.o
-CTL_GUESTS := $(patsubst $(GUEST_DIR)/%.c,%,$(wildcard $(GUEST_DIR)/ctl-*.c))
+CTL_GUESTS := ctl-build
 
 $(GUEST_OUT)/ctl/lib/%.o: dom0-tools/lib/%.c
 	@mkdir -p $(dir $@)

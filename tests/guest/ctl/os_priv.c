@@ -18,7 +18,7 @@
 #include <test.h>
 #include <pt.h>
 #include "os_priv.h"
-#include "ctl.h"
+#include "ctl_guest.h"
 #include "../xs/heap.h"
 #include <errno.h>
 #include <stdlib.h>

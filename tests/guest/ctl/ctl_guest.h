@@ -2,8 +2,8 @@
  * What a privileged test guest adds to the test runtime to run the
  * toolstack's control-plane libraries (tests/guest/ctl/os_priv.c).
  */
-#ifndef CTL_GUEST_CTL_H
-#define CTL_GUEST_CTL_H
+#ifndef CTL_GUEST_CTL_GUEST_H
+#define CTL_GUEST_CTL_GUEST_H
 
 /* Set up the heap and the foreign-mapping window; call first. */
 void ctl_init(void);
