@@ -48,3 +48,10 @@ $(CTL_GUESTS:%=$(GUEST_OUT)/%.elf): $(GUEST_OUT)/%.elf: $(GUEST_OUT)/%.o $(GUEST
 
 .SECONDARY: $(CTL_GUEST_LIB)
 -include $(wildcard $(GUEST_OUT)/ctl/*.d $(GUEST_OUT)/ctl/*/*.d $(GUEST_OUT)/ctl/lib/*/*.d)
+
+# The domain-building benchmark (tests/bench/bench-build.c).
+$(BENCH_OUT)/bench-build.o: GUEST_CFLAGS += $(CTL_GUEST_INC)
+$(BENCH_OUT)/bench-build.elf: $(BENCH_OUT)/bench-build.o $(BENCH_LIB) $(GUEST_RT_OBJS) \
+        $(GUEST_NOTES) $(CTL_GUEST_LIB) $(GUEST_DIR)/guest.ld
+	@$(if $(Q),echo "  LD32    $@")
+	$(Q)$(GUEST_LINK) $(CTL_LIBGCC)

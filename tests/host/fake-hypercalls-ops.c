@@ -349,16 +349,18 @@ long fx_memory_op(unsigned long cmd, unsigned long arg)
     struct fx_dom *d = fx_dom(self(r->domid));
     xen_pfn_t *list = fx_user(r->extent_start, (size_t)r->nr_extents * sizeof(xen_pfn_t));
     /* Xen's way: refusals report the extents done so far, i.e. none. */
-    if (!d || d->dying || !list || r->extent_order != 0)
+    if (!d || d->dying || !list || r->extent_order > 9 ||
+        (cmd == XENMEM_decrease_reservation && r->extent_order))
         return 0;
     for (unsigned long i = 0; i < r->nr_extents; i++) {
         if (cmd == XENMEM_populate_physmap) {
-            uint32_t mfn;
-            if (d->tot_pages >= d->max_pages || !(mfn = fx_alloc_frame(d->id, false)))
+            uint32_t n = 1u << r->extent_order, mfn;
+            if (d->tot_pages + n > d->max_pages || !(mfn = fx_alloc_run(d->id, r->extent_order)))
                 return (long)i;
-            fx_frame(mfn)->gpfn = list[i];
+            for (uint32_t j = 0; j < n; j++)
+                fx_frame(mfn + j)->gpfn = list[i] + j;
             list[i] = mfn;
-            d->tot_pages++;
+            d->tot_pages += n;
         } else {
             struct fx_frame *f = fx_frame(list[i]);
             if (!f || f->owner != d->id || f->xen || f->zombie || f->type != FX_NONE)

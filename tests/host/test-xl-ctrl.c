@@ -119,8 +119,8 @@ HTEST(builder_errors_reach_the_person)
     CHECK_EQ(xl("xl create /etc/xl/tiny.cfg"), XL_EXIT_NOMEM);
     CHECK(strstr(errbuf, "too small") != NULL);
     check_clean();
-    /* The hypervisor runs out of memory half-way: nothing is left. */
-    fx.fail_call = 5;
+    /* A foreign mapping fails half-way: nothing is left. */
+    fx.fail_map = 2;
     CHECK(xl("xl create /etc/xl/a.cfg") != 0);
     check_clean();
 }
