@@ -85,6 +85,7 @@ static void stretch_begin(const struct domain *d, struct stretch *s)
 
 static void stretch_end(struct domain *d, const struct stretch *s)
 {
+    d->td_others += gnttab_orphans_freed() - s->orphans;
     d->td_returned += (long)(heap_free_pages() - s->heap) -
                       (long)(gnttab_orphans_freed() - s->orphans) -
                       (long)(zombie_frames_freed - s->zombies) -
@@ -257,6 +258,7 @@ static void release(struct domain *d)
     unsigned long scrubbed = d->mm_freed_pages - d->td_freed_at_start;
     long taken = d->td_taken, expect = d->mm_heap_baseline + (long)heap_total_pages();
     long returned = d->td_returned + (long)scrubbed, orphaned = (long)d->gnt_orphaned;
+    unsigned long others = d->td_others;
     unsigned int id = d->domain_id;
 
     BUG_ON(d->tot_pages || !list_empty(&d->page_list) || !list_empty(&d->relmem_list));
@@ -267,9 +269,9 @@ static void release(struct domain *d)
             "free memory %lu pages (before build: %ld): %s\n", id, returned, taken,
             scrubbed, heap_free_pages(), expect,
             returned + orphaned == taken ? "all memory returned" : "MEMORY LEAK");
-    if (orphaned)
-        pr_info("teardown: d%u: %ld frames kept alive by other domains' grant mappings\n",
-                id, orphaned);
+    if (orphaned || others)
+        pr_info("teardown: d%u: %ld frames kept alive by other domains' grant mappings, "
+                "%lu orphaned grant frames of dead granters released\n", id, orphaned, others);
     audit("after d%u teardown", id);
     if (hardware_domain())
         send_guest_global_virq(hardware_domain(), VIRQ_DOM_EXC);

@@ -202,6 +202,7 @@ struct domain {
     long td_returned;                  /* pages given back by teardown sections */
     unsigned long td_freed_at_start;   /* mm_freed_pages when teardown began */
     unsigned long td_kept;             /* frames other domains still held then */
+    unsigned long td_others;           /* others' grant orphans freed meanwhile */
 };
 
 
