@@ -75,6 +75,8 @@ DESCRIPTIONS = {
     "xs.read_rtt": "XS_READ round trip from a domU to xenstored in d0 over the ring",
     "xs.write_rtt": "XS_WRITE round trip (the store commit included)",
     "xs.watch_event": "XS_WRITE of a watched node until its WATCH_EVENT arrives",
+    "build.create_destroy_4m": "toolstack builder: build a 4 MiB domain + destroy it",
+    "build.first_output_4m": "build start -> the new 4 MiB guest's first console byte",
 }
 
 # extra boot modules some benchmark guests need (paths relative to BUILD)
@@ -82,6 +84,7 @@ EXTRA_MODULES = {
     "bench-evtchn": ["tests/guest/spin.elf domain name=pong mem=8M -- role=pong"],
     "bench-grant": ["tests/guest/grant-peer.elf domain name=backend mem=8M -- role=backend"],
     "bench-xenstore": ["tests/guest/xs-bench.elf domain name=client mem=8M"],
+    "bench-build": ["tests/guest/pvconsole.elf"],
 }
 
 LINE = re.compile(r"BENCH (\S+) ([0-9]+(?:\.[0-9]+)?)\s*$")

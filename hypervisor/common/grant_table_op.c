@@ -20,8 +20,15 @@
 #include <mica/grant_table.h>
 #include <mica/guest_access.h>
 #include <mica/mm_ops.h>
+#include <mica/foreign.h>
 #include <mica/mm.h>
 #include <asm/mm_arch.h>
+
+/* Another domain named: not allowed (-EPERM) or not there (-ESRCH). */
+static int16_t gnttab_refusal(int rc)
+{
+    return rc == -EPERM ? GNTST_permission_denied : GNTST_bad_domain;
+}
 
 static long setup_table(guest_va_t uop, unsigned int count)
 {
@@ -34,8 +41,8 @@ static long setup_table(guest_va_t uop, unsigned int count)
         return -EINVAL;
     if (copy_from_guest(&op, uop, sizeof(op)))
         return -EFAULT;
-    if ((rc = mm_lookup_domain(op.dom, &d)))
-        op.status = GNTST_bad_domain;
+    if ((rc = foreign_domain(op.dom, XSM_GNTTAB_FOREIGN, &d)))
+        op.status = gnttab_refusal(rc);
     else if (op.nr_frames > GNTTAB_MAX_FRAMES)
         op.status = GNTST_general_error;
     else if (!guest_range_ok(op.frame_list, (uint64_t)op.nr_frames * sizeof(xen_pfn_t)))
@@ -54,12 +61,15 @@ static long query_size(guest_va_t uop, unsigned int count)
 {
     struct gnttab_query_size op;
     struct domain *d;
+    int rc;
 
     if (count != 1)
         return -EINVAL;
     if (copy_from_guest(&op, uop, sizeof(op)))
         return -EFAULT;
-    if (mm_lookup_domain(op.dom, &d) || !d->grant) {
+    if ((rc = foreign_domain(op.dom, XSM_GNTTAB_FOREIGN, &d))) {
+        op.status = gnttab_refusal(rc);
+    } else if (!d->grant) {
         op.status = GNTST_bad_domain;
     } else {
         op.nr_frames = d->grant->nr_frames;
@@ -96,7 +106,7 @@ static long get_version(guest_va_t uop, unsigned int count)
         return -EINVAL;
     if (copy_from_guest(&op, uop, sizeof(op)))
         return -EFAULT;
-    if ((rc = mm_lookup_domain(op.dom, &d)))
+    if ((rc = foreign_domain(op.dom, XSM_GNTTAB_FOREIGN, &d)))
         return rc;
     op.version = 1;
     return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : 0;

@@ -10,9 +10,10 @@
  *     its I/O bitmap (PHYSDEVOP_set_iobitmap: a guest VA and a port count,
  *     read at each access, bit clear = allowed as in a TSS) covers the
  *     port.  If neither, the guest gets #GP(0);
- *   - the domain decides whether the access reaches the hardware: only a
- *     privileged domain (the initial domain) is granted ports, and never
- *     those the hypervisor drives itself (PICs, PIT and its gate at 0x61,
+ *   - the domain decides whether the access reaches the hardware: only
+ *     for ports it was granted (a privileged domain holds them all; others
+ *     get ranges through XEN_DOMCTL_ioport_permission, iocaps.c), and never
+ *     for those the hypervisor drives itself (PICs, PIT and its gate at 0x61,
  *     the RTC, COM1, PCI configuration, the ELCR and QEMU's debug-exit
  *     port).  Anything else reads as all-ones and its writes are dropped,
  *     as on Xen: Linux raises its virtual IOPL to 1 at boot in every
@@ -21,6 +22,7 @@
  * Both sub-ops are accepted from any domain.  Other sub-ops (interrupt
  * routing, PCI) are not offered yet and return -ENOSYS.
  */
+#include <mica/iocaps.h>
 #include <mica/types.h>
 #include <mica/domain.h>
 #include <mica/hypercall.h>
@@ -65,8 +67,9 @@ enum pv_io_verdict pv_io_check(struct vcpu *v, unsigned int ring, unsigned int p
         unsigned int n = ((port & 7) + bytes > 8) ? 2 : 1;
         have = copy_from_guest(bits, v->iobmp_va + port / 8, n) == 0;
     }
-    return pv_io_decide(ring, v->iopl, v->domain->is_privileged, hv_owned(port, bytes),
-                        port, bytes, have, (uint16_t)(bits[0] | (bits[1] << 8)));
+    return pv_io_decide(ring, v->iopl, iocaps_ioport_allowed(v->domain, port, bytes),
+                        hv_owned(port, bytes), port, bytes, have,
+                        (uint16_t)(bits[0] | (bits[1] << 8)));
 }
 
 static long physdev_set_iopl(const struct physdev_set_iopl *p)

@@ -55,8 +55,8 @@ int pv_check_debugreg(unsigned int reg, uint32_t value, uint32_t *out);
  *      TSS), `have_bits` says whether all the needed bits were inside the
  *      bitmap (ports beyond nr_ports, or an unreadable bitmap, are denied).
  *      If not: PV_IO_FAULT, the guest gets #GP(0).
- *   2. does the access reach the hardware?  Only for a domain holding I/O
- *      privilege (`privileged`), for a port the hypervisor does not keep for
+ *   2. does the access reach the hardware?  Only for a domain granted the
+ *      port (`privileged`: iocaps, all ports for the initial domain), for a port the hypervisor does not keep for
  *      itself (`hv_owned`), and an access that stays below port 0x10000:
  *      PV_IO_DIRECT.  Otherwise PV_IO_VOID: the read returns all-ones and
  *      the write is dropped, which is what a PV kernel probing a PC's
