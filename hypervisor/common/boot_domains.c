@@ -79,11 +79,12 @@ int parse_domain_line(const char *line, struct domu_spec *spec, param_report_fn 
 {
     char name[64] = "";
     uint64_t mem = DOMU_DEFAULT_MEM;
-    unsigned int weight = CSCHED_DEFAULT_WEIGHT;
+    unsigned int weight = CSCHED_DEFAULT_WEIGHT, vcpus = 1;
     const struct param tbl[] = {
         OPT_STRING("name", name),
         OPT_SIZE("mem", mem),
         OPT_UINT("weight", weight),
+        OPT_UINT("vcpus", vcpus),
     };
     int problems = 0;
 
@@ -115,6 +116,13 @@ int parse_domain_line(const char *line, struct domu_spec *spec, param_report_fn 
         weight = CSCHED_DEFAULT_WEIGHT;
     }
     spec->weight = weight;
+    if (vcpus < 1 || vcpus > DOMU_MAX_VCPUS) {
+        if (report)
+            report("bad value for", "vcpus");
+        problems++;
+        vcpus = 1;
+    }
+    spec->vcpus = vcpus;
     spec->cmdline = guest_part(line);
     return problems;
 }

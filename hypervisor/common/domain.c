@@ -39,6 +39,8 @@
 #include <mica/console.h>
 #include <mica/grant_table.h>
 #include <mica/guest_frame.h>
+#include <mica/vcpu_area.h>
+#include <mica/errno.h>
 #include <asm/page.h>
 #include <asm/m2p.h>
 #include <asm/mm_arch.h>
@@ -154,7 +156,7 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
         return NULL;
     v->vcpu_id = id;
     v->domain = d;
-    v->vcpu_info = &d->shared_info->vcpu_info[id];
+    vcpu_info_reset(v);                 /* shared_info's slot, or the dummy */
     v->pause_flags = VPF_down;          /* until a context brings it up */
     v->fpu_ts = true;                   /* CR0.TS set, as Xen starts vCPUs */
     if (arch_vcpu_create(v)) {
@@ -167,6 +169,16 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
     if (id >= d->max_vcpus)
         d->max_vcpus = id + 1;
     return v;
+}
+
+int domain_create_vcpus(struct domain *d, unsigned int n)
+{
+    if (n < 1 || n > MAX_VIRT_CPUS)
+        return -EINVAL;
+    for (unsigned int i = 1; i < n; i++)
+        if (!d->vcpu[i] && !vcpu_create(d, i))
+            return -ENOMEM;
+    return 0;
 }
 
 static struct domain *domain_alloc(domid_t id, const char *name, bool privileged,
@@ -343,6 +355,7 @@ void domain_kill(struct domain *d)
             continue;
         sched_destroy_vcpu(v);
         arch_vcpu_release(v);
+        vcpu_release_areas(v);            /* its registered frames (vcpu_area.c) */
     }
     for (unsigned int i = 0; i < NR_DOMAIN_WATCHDOG_TIMERS; i++)
         kill_timer(&d->watchdog_timer[i]);

@@ -60,7 +60,8 @@ long domctl_max_vcpus(struct domain *d, struct xen_domctl *op)
         return -EBUSY;
     for (unsigned int i = 0; i < max; i++) {
         if (!vcpu_create(d, i)) {
-            /* Only vCPU 0 can exist (MAX_VIRT_CPUS): nothing to undo. */
+            /* Those made stay, down and uninitialised, as in Xen;
+             * teardown frees them with the domain. */
             d->mm_heap_extra += before - (long)heap_free_pages();
             return -ENOMEM;
         }

@@ -45,6 +45,7 @@
 #include <mica/lib.h>
 #include <mica/guest_access.h>
 #include <mica/keyhandler.h>
+#include <mica/vcpu_area.h>
 #include <public/vcpu.h>
 
 static struct csched_cpu cpu0_sched;
@@ -115,10 +116,7 @@ static void write_runstate_area(struct vcpu *v)
 
 void vcpu_runstate_area_sync(struct vcpu *v)
 {
-    if (v->runstate_area_stale) {
-        v->runstate_area_stale = false;
-        write_runstate_area(v);
-    }
+    write_runstate_area(v);
 }
 
 void vcpu_set_runstate_area(struct vcpu *v, guest_va_t va)
@@ -406,6 +404,7 @@ static void switch_out(struct vcpu *prev, s_time_t now)
     runstate_change(prev, (prev->pause_flags & VPF_blocked) ? RUNSTATE_blocked :
                           vcpu_runnable(prev) ? RUNSTATE_runnable : RUNSTATE_offline, now);
     write_runstate_area(prev);            /* its page tables are still loaded */
+    vcpu_runstate_phys_write(prev);
 }
 
 static struct vcpu *pick(struct vcpu *prev, bool yielded, s_time_t now, s_time_t *slice)
@@ -470,7 +469,9 @@ void schedule(void)
         idle_vcpu.is_running = false;
         next->is_running = true;
         runstate_change(next, RUNSTATE_running, now);
-        next->runstate_area_stale = true;  /* once its tables are loaded */
+        if (next->runstate_area)           /* once its tables are loaded */
+            next->areas_stale |= VAREA_RUNSTATE;
+        vcpu_runstate_phys_write(next);
         update_vcpu_system_time(next);
         periodic_timer_work(next, now);
     }

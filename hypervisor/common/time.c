@@ -28,6 +28,7 @@
  */
 #include <mica/time.h>
 #include <mica/domain.h>
+#include <mica/vcpu_area.h>
 #include <public/xen.h>
 
 int time_scale_init(struct time_scale *ts, uint64_t from_hz, uint64_t to_hz)
@@ -136,7 +137,7 @@ void update_vcpu_system_time(struct vcpu *v)
     struct time_snapshot s;
 
     arch_time_snapshot(&s);
-    time_publish(&v->vcpu_info->time, &s);
+    vcpu_time_publish(v, &s);           /* every place v's record lives */
 }
 
 void update_domain_wallclock_time(struct domain *d)

@@ -15,11 +15,23 @@
  *     below 1 ms is refused (-EINVAL), and so is one beyond 2^50 ns, which
  *     could only overflow deadline arithmetic.
  *
- * vcpu_op also answers is_up, down/up, get_runstate_info, and keeps a
- * guest copy of the runstate up to date once it is registered
- * (register_runstate_memory_area: Linux insists on it; 0 unregisters; a
- * copy that faults later is simply lost, as in Xen).  Mica has one vCPU
- * per domain: VCPUOP_initialise finds it already initialised (-EEXIST).
+ * The life of a secondary vCPU, as in Xen: it exists from domain creation
+ * (the domain's vcpus= option, docs/boot.md), down and without a context.
+ * VCPUOP_initialise gives it one -- the same validate-then-commit as a
+ * toolstack's setvcpucontext (arch/x86/vcpu_context.c: CR3 must be an L3
+ * the domain already validated, the GDT frames acceptable descriptor
+ * pages) -- once (-EEXIST after that); a vCPU 32 or above needs its
+ * vcpu_info registered first (-EINVAL).  VCPUOP_up wakes an initialised
+ * vCPU (-EINVAL otherwise); VCPUOP_down takes one off the CPUs, and
+ * taking the last one down shuts the domain down (poweroff), as Xen does.
+ * is_up answers 1 or 0.
+ *
+ * Registered records (common/vcpu_area.c): register_vcpu_info moves the
+ * vcpu_info into a guest frame; runstate and time copies may be
+ * registered by virtual address (written through the vCPU's own tables)
+ * or, with the _phys_area calls, by machine address (frames held with a
+ * writable type reference while registered).  get_runstate_info reads any
+ * vCPU's runstate.
  *
  * send_nmi raises a virtual NMI on the vCPU, as Xen does: the argument
  * must be NULL (-EINVAL), the vCPU's nmi_pending is set and, if it was
@@ -31,9 +43,8 @@
  * not counted) until then.  With no NMI callback registered it is
  * discarded there, as Xen discards it.
  *
- * Calls Mica does not offer (register_vcpu_info, the time and physical
- * area registrations) return -ENOSYS, as Xen does for a command it lacks;
- * guests fall back to the shared_info vcpu_info.
+ * get_physid answers -EINVAL (no vCPU is pinned to a physical CPU here,
+ * Xen's answer for an unpinned one); an unknown command -ENOSYS.
  */
 #include <mica/hypercall.h>
 #include <mica/errno.h>
@@ -41,7 +52,9 @@
 #include <mica/sched.h>
 #include <mica/event.h>
 #include <mica/guest_access.h>
+#include <mica/vcpu_area.h>
 #include <public/vcpu.h>
+#include <asm/vcpu_context.h>
 
 #define TIMER_ABSURD_AHEAD  (1LL << 50)
 #define TIMER_ABSURD_DELAY  MILLISECS(100)
@@ -62,6 +75,36 @@ HYPERCALL_PROTO(set_timer_op)
     return 0;
 }
 
+/* Is v the only vCPU of d that is up? */
+static bool last_vcpu_up(const struct domain *d, const struct vcpu *v)
+{
+    for (unsigned int i = 0; i < d->max_vcpus; i++)
+        if (d->vcpu[i] && d->vcpu[i] != v && !(d->vcpu[i]->pause_flags & VPF_down))
+            return false;
+    return true;
+}
+
+/*
+ * VCPUOP_initialise: the context is copied in whole (2800 bytes), checked
+ * and committed by the code every context goes through.  One hypercall
+ * runs at a time on the one CPU, so the copies are static.
+ */
+static long vcpu_initialise(struct vcpu *v, guest_va_t arg)
+{
+    static vcpu_guest_context_t ctxt;
+    static struct vcpu_context ck;
+    long rc;
+
+    if (copy_from_guest(&ctxt, arg, sizeof(ctxt)))
+        return -EFAULT;
+    if (v->is_initialised)
+        return -EEXIST;
+    rc = arch_vcpu_context_validate(v, &ctxt, &ck);
+    if (!rc)
+        rc = arch_vcpu_context_commit(v, &ck);
+    return rc;
+}
+
 HYPERCALL_PROTO(vcpu_op)
 {
     unsigned int cmd = (unsigned int)a1;
@@ -75,14 +118,22 @@ HYPERCALL_PROTO(vcpu_op)
 
     switch (cmd) {
     case VCPUOP_initialise:
-        return -EEXIST;
+        if (!vcpu_has_vcpu_info(v))
+            return -EINVAL;
+        return vcpu_initialise(v, arg);
     case VCPUOP_up:
+        if (!v->is_initialised)
+            return -EINVAL;
         if (v->pause_flags & VPF_down) {
             v->pause_flags &= ~VPF_down;
             vcpu_wake(v);
         }
         return 0;
     case VCPUOP_down:
+        if (last_vcpu_up(d, v)) {
+            domain_shutdown(d, SHUTDOWN_poweroff);
+            return 0;
+        }
         if (!(v->pause_flags & VPF_down)) {
             v->pause_flags |= VPF_down;
             vcpu_sleep(v);
@@ -134,6 +185,30 @@ HYPERCALL_PROTO(vcpu_op)
             return -EFAULT;
         vcpu_set_runstate_area(v, va);
         return 0;
+    }
+    case VCPUOP_register_vcpu_time_memory_area: {
+        struct vcpu_register_time_memory_area area;
+        if (copy_from_guest(&area, arg, sizeof(area)))
+            return -EFAULT;
+        guest_va_t va = (guest_va_t)area.addr.h;
+        if (va && !guest_range_ok(va, sizeof(struct vcpu_time_info)))
+            return -EFAULT;
+        vcpu_set_time_area(v, va);
+        return 0;
+    }
+    case VCPUOP_register_vcpu_info: {
+        struct vcpu_register_vcpu_info info;
+        if (copy_from_guest(&info, arg, sizeof(info)))
+            return -EFAULT;
+        return vcpu_register_vcpu_info(v, info.mfn, info.offset);
+    }
+    case VCPUOP_register_runstate_phys_area:
+    case VCPUOP_register_vcpu_time_phys_area: {
+        uint64_t gaddr;
+        if (copy_from_guest(&gaddr, arg, sizeof(gaddr)))
+            return -EFAULT;
+        return cmd == VCPUOP_register_runstate_phys_area
+               ? vcpu_register_runstate_phys(v, gaddr) : vcpu_register_time_phys(v, gaddr);
     }
     case VCPUOP_send_nmi:
         if (arg)

@@ -133,19 +133,22 @@ static void vcpus(domid_t d)
     struct xen_domctl op;
     static vcpu_guest_context_t ctxt;
 
-    CHECK_RC(ctl_max_vcpus(d, 2), -XEN_EINVAL, "max_vcpus 2");
+    CHECK_RC(ctl_max_vcpus(d, 65), -XEN_EINVAL, "max_vcpus 65 (past MAX_VIRT_CPUS)");
     CHECK_RC(ctl_max_vcpus(d, 1000), -XEN_EINVAL, "max_vcpus 1000");
     memset(&op, 0, sizeof(op));
     op.u.getvcpuinfo.vcpu = 0;
     CHECK_RC(domctl(XEN_DOMCTL_getvcpuinfo, d, &op), -XEN_EINVAL, "vcpu 0 before max_vcpus");
-    CHECK_RC(ctl_max_vcpus(d, 1), 0, "max_vcpus 1");
-    CHECK_RC(ctl_max_vcpus(d, 1), 0, "max_vcpus 1 again");
-    CHECK_RC(ctl_max_vcpus(d, 0), -XEN_EINVAL, "max_vcpus 0 after 1");
+    CHECK_RC(ctl_max_vcpus(d, 2), 0, "max_vcpus 2");
+    CHECK_RC(ctl_max_vcpus(d, 2), 0, "max_vcpus 2 again");
+    CHECK_RC(ctl_max_vcpus(d, 1), -XEN_EINVAL, "max_vcpus 1 after 2");
+    CHECK_RC(ctl_max_vcpus(d, 0), -XEN_EINVAL, "max_vcpus 0 after 2");
     CHECK_RC(domctl(XEN_DOMCTL_getvcpuinfo, d, &op), 0, "getvcpuinfo 0");
     CHECK(!op.u.getvcpuinfo.online && !op.u.getvcpuinfo.running, "vcpu 0 online %u running %u",
           op.u.getvcpuinfo.online, op.u.getvcpuinfo.running);
     op.u.getvcpuinfo.vcpu = 1;
-    CHECK_RC(domctl(XEN_DOMCTL_getvcpuinfo, d, &op), -XEN_EINVAL, "getvcpuinfo 1");
+    CHECK_RC(domctl(XEN_DOMCTL_getvcpuinfo, d, &op), 0, "getvcpuinfo 1");
+    op.u.getvcpuinfo.vcpu = 2;
+    CHECK_RC(domctl(XEN_DOMCTL_getvcpuinfo, d, &op), -XEN_EINVAL, "getvcpuinfo 2");
     memset(&op, 0, sizeof(op));
     set_xen_guest_handle_64(op.u.vcpucontext.ctxt, &ctxt);
     CHECK_RC(domctl(XEN_DOMCTL_getvcpucontext, d, &op), -XEN_ENODATA, "context never set");

@@ -215,7 +215,7 @@ HT_FREESTANDING := -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-n
 HT_COMMON := string vsnprintf cmdline libelf page_alloc symbols hypercall domain_layout pv_image \
              page_type pt_validate mm_audit \
              time timer softirq sched_credit event_channel event_2l event_fifo event_channel_op guest_frame \
-             boot_domains console_io console_switch console_input keyhandler schedule sched_op vcpu_op
+             boot_domains console_io console_switch console_input keyhandler schedule sched_op vcpu_op vcpu_area
 
 check-common-freestanding: $(patsubst %,$(BUILD)/check/%.o,$(HT_COMMON))
 

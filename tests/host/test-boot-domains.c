@@ -37,6 +37,7 @@ HTEST(defaults)
     CHECK_STREQ(s.name, "");
     CHECK_EQ(s.mem, DOMU_DEFAULT_MEM);
     CHECK_EQ(s.weight, CSCHED_DEFAULT_WEIGHT);
+    CHECK_EQ(s.vcpus, 1);
     CHECK_STREQ(s.cmdline, "");
     CHECK_EQ(nreports, 0);
 }
@@ -45,8 +46,9 @@ HTEST(all_options_and_guest_line)
 {
     struct domu_spec s;
     nreports = 0;
-    CHECK_EQ(parse_domain_line("domain name=ping mem=24M weight=512 -- role=ping  n=10",
+    CHECK_EQ(parse_domain_line("domain name=ping mem=24M weight=512 vcpus=4 -- role=ping  n=10",
                                &s, report), 0);
+    CHECK_EQ(s.vcpus, 4);
     CHECK_STREQ(s.name, "ping");
     CHECK_EQ(s.mem, 24ULL << 20);
     CHECK_EQ(s.weight, 512);
@@ -84,6 +86,13 @@ HTEST(bad_values_are_reported_and_defaulted)
     CHECK_EQ(parse_domain_line("domain weight=65536", &s, report), 1);
     CHECK_EQ(s.weight, CSCHED_DEFAULT_WEIGHT);
     CHECK_EQ(parse_domain_line("domain weight=99999999999999999999", &s, report), 1);
+    CHECK_EQ(parse_domain_line("domain vcpus=0", &s, report), 1);
+    CHECK_EQ(s.vcpus, 1);
+    CHECK_STREQ(last_word, "vcpus");
+    CHECK_EQ(parse_domain_line("domain vcpus=65", &s, report), 1);
+    CHECK_EQ(s.vcpus, 1);
+    CHECK_EQ(parse_domain_line("domain vcpus=64", &s, report), 0);
+    CHECK_EQ(s.vcpus, 64);
     CHECK_EQ(parse_domain_line("domain frobnicate=1 name=ok -- g", &s, report), 1);
     CHECK_STREQ(last_what, "unknown option");
     CHECK_STREQ(s.name, "ok");

@@ -18,6 +18,7 @@
 #include "htest.h"
 #include <mica/printk.h>
 #include <mica/sched.h>
+#include <mica/vcpu_area.h>
 #include <mica/domain.h>
 #include <mica/timer.h>
 #include <mica/softirq.h>
@@ -64,6 +65,8 @@ int copy_to_guest(guest_va_t dst, const void *src, size_t len)
     return 0;
 }
 void update_vcpu_system_time(struct vcpu *v) { republished++; }
+static unsigned int phys_writes;
+void vcpu_runstate_phys_write(struct vcpu *v) { phys_writes++; }
 void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq) { ticks_sent++; }
 bool evtchn_port_is_pending(struct domain *d, evtchn_port_t p) { return pending_port[p]; }
 
@@ -91,7 +94,7 @@ static void setup(void)
 {
     fake_now = MILLISECS(1);
     memset(pending_port, 0, sizeof(pending_port));
-    republished = area_writes = ticks_sent = 0;
+    republished = area_writes = ticks_sent = phys_writes = 0;
     scheduler_init();
     d0 = mkdom(0);
     d1 = mkdom(1);
@@ -133,7 +136,17 @@ HTEST(created_paused_then_started)
     CHECK_EQ(V0->runstate.state, RUNSTATE_running);
     CHECK(V0->is_running);
     CHECK_EQ(republished, 1);
-    CHECK(V0->runstate_area_stale);
+    CHECK(!V0->areas_stale);            /* no guest-VA area registered */
+    CHECK_EQ(phys_writes, 1);           /* the frame area (if any) at once */
+}
+
+HTEST(a_registered_area_is_refreshed_once_the_vcpu_is_back)
+{
+    setup();
+    V0->runstate_area = AREA_VA;
+    domain_unpause(d0);
+    CHECK(run_schedule() == V0);
+    CHECK(V0->areas_stale & VAREA_RUNSTATE);   /* written on the exit path */
 }
 
 HTEST(pause_counts_nest)

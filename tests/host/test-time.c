@@ -10,12 +10,18 @@
  */
 #include "htest.h"
 #include <mica/time.h>
+#include <mica/vcpu_area.h>
 #include <mica/domain.h>
 #include <public/xen.h>
 
 /* time.c's guest-facing helpers need these arch hooks; unused here. */
 void arch_time_snapshot(struct time_snapshot *s) { memset(s, 0, sizeof(*s)); }
 void arch_wallclock(uint64_t *sec, uint32_t *nsec) { *sec = 0; *nsec = 0; }
+/* vcpu_area.c's part: only the shared_info record here. */
+void vcpu_time_publish(struct vcpu *v, const struct time_snapshot *s)
+{
+    time_publish(&v->vcpu_info->time, s);
+}
 
 /* delta * to / from, exactly. */
 static uint64_t exact(uint64_t delta, uint64_t from, uint64_t to)

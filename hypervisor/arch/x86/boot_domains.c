@@ -18,11 +18,13 @@
 #include <mica/printk.h>
 #include <mica/mm.h>
 #include <mica/lib.h>
+#include <mica/bug.h>
 #include <asm/page.h>
 #include <asm/multiboot.h>
 #include <asm/domain_build.h>
 
 static unsigned int problem_dom;
+BUILD_BUG_ON(DOMU_MAX_VCPUS != MAX_VIRT_CPUS);
 
 static void report(const char *what, const char *word)
 {
@@ -53,6 +55,12 @@ static void build_one(domid_t id, const struct boot_module *k,
         pr_err("d%u (%s): cannot allocate the domain: not built\n", id, name);
         return;
     }
+    if (domain_create_vcpus(d, spec.vcpus)) {
+        pr_err("d%u (%s): cannot allocate %u vCPUs: not built\n", id, name, spec.vcpus);
+        d->state = DOMSTATE_CRASHED;
+        domain_destroy(d);
+        return;
+    }
     domain_set_weight(d, spec.weight);
     int rc = construct_domain(d, __va(k->start), (size_t)(k->end - k->start),
                               rd ? __va(rd->start) : NULL,
@@ -64,8 +72,8 @@ static void build_one(domid_t id, const struct boot_module *k,
         domain_destroy(d);
         return;
     }
-    pr_info("d%u (%s): %lu pages, weight %u, command line \"%s\"\n", id, name,
-            d->tot_pages, d->weight, spec.cmdline);
+    pr_info("d%u (%s): %lu pages, weight %u, %u vCPU%s, command line \"%s\"\n", id, name,
+            d->tot_pages, d->weight, d->max_vcpus, d->max_vcpus == 1 ? "" : "s", spec.cmdline);
     domain_start(d);
 }
 

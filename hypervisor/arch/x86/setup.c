@@ -52,6 +52,7 @@ char hv_cmdline[HV_CMDLINE_MAX];
 bool opt_debug_exit;
 unsigned int opt_debug_exit_port = 0xf4;
 uint64_t opt_dom0_mem;
+static unsigned int opt_dom0_max_vcpus = 1;
 
 static char opt_console[16] = "com1";
 static unsigned int opt_com1_baud = 115200;
@@ -146,6 +147,7 @@ static const struct param hv_params[] = {
     { .name = "com1", .type = PARAM_CUSTOM, .custom = parse_com1 },
     { .name = "loglvl", .type = PARAM_CUSTOM, .custom = parse_loglvl },
     OPT_SIZE("dom0_mem", opt_dom0_mem),
+    OPT_UINT("dom0_max_vcpus", opt_dom0_max_vcpus),
     OPT_BOOL("debug_exit", opt_debug_exit),
     OPT_BOOL("bench", opt_bench),
     OPT_UINT("debug_exit_port", opt_debug_exit_port),
@@ -409,6 +411,13 @@ void start_mica(uint32_t magic, uint32_t info)
     struct domain *d0 = domain_create(0, "Domain-0", true);
     if (!d0)
         panic("cannot allocate the initial domain");
+    if (opt_dom0_max_vcpus < 1 || opt_dom0_max_vcpus > MAX_VIRT_CPUS) {
+        pr_warn("dom0_max_vcpus: %u is outside 1-%u; using 1\n", opt_dom0_max_vcpus,
+                MAX_VIRT_CPUS);
+        opt_dom0_max_vcpus = 1;
+    }
+    if (domain_create_vcpus(d0, opt_dom0_max_vcpus))
+        panic("cannot allocate the initial domain's %u vCPUs", opt_dom0_max_vcpus);
     unsigned long before = heap_free_pages();
     int rc = construct_domain(d0, __va(k->start), (size_t)(k->end - k->start),
                               rd ? __va(rd->start) : NULL,

@@ -40,6 +40,7 @@
 #include <asm/page.h>
 #include <asm/pv.h>
 #include <asm/cpu_protect.h>
+#include <mica/vcpu_area.h>
 
 void resume_guest_frame(void) __noreturn;
 
@@ -120,8 +121,8 @@ void arch_return_to_guest(struct cpu_regs *r)
         if (sched_need_resched() || !vcpu_runnable(v))
             schedule();
     }
-    if (unlikely(v->runstate_area_stale))
-        vcpu_runstate_area_sync(v);
+    if (unlikely(v->areas_stale))
+        vcpu_areas_sync(v);             /* guest-VA runstate / time copies */
     if (unlikely(v->nmi_pending || v->vcpu_info->evtchn_upcall_pending)) {
         pv_deliver_pending(r);          /* NMI and event callbacks */
         if (!vcpu_runnable(v))          /* the bounce may have crashed it */

@@ -147,8 +147,10 @@ int arch_vcpu_context_commit(struct vcpu *v, const struct vcpu_context *ck)
     struct domain *d = v->domain;
     const vcpu_guest_context_t *c = &ck->c;
 
+    bool was_initialised = v->is_initialised;
+
     BUG_ON(!v->top_table || v == current);
-    if (!v->is_initialised) {
+    if (!was_initialised) {
         /* References first, in an order that can be undone. */
         if (gdt_frames_acquire(d, ck->gdt_mfns, ck->nr_gdt))
             return -EINVAL;
@@ -178,7 +180,10 @@ int arch_vcpu_context_commit(struct vcpu *v, const struct vcpu_context *ck)
     v->guest_cr2 = c->ctrlreg[2];
     if (c->flags & VGCF_i387_valid)
         fpu_set_image(v, c->fpu_ctxt.x);
-    d->vm_assist = c->vm_assist;
+    /* Xen's rule: only vCPU 0's first context sets the domain's assists
+     * (a secondary vCPU's context, or a reload, leaves them alone). */
+    if (v->vcpu_id == 0 && !was_initialised)
+        d->vm_assist = c->vm_assist;
     if (v->vcpu_id == 0)
         update_domain_wallclock_time(d);   /* a new time offset shows now */
     v->is_initialised = true;

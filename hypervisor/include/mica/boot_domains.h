@@ -7,7 +7,7 @@
  * the file name, if the loader passes one) starts with the word `domain`
  * is the kernel of an unprivileged domain:
  *
- *     domain [name=NAME] [mem=SIZE] [weight=N] [-- guest command line]
+ *     domain [name=NAME] [mem=SIZE] [weight=N] [vcpus=N] [-- guest command line]
  *
  * and a module right after it whose command line is `initrd` is that
  * domain's initrd.  Domains get ids 1, 2, ... in module order.
@@ -21,6 +21,7 @@
 #define DOMU_DEFAULT_MEM    (16ULL << 20)
 #define DOMU_MIN_MEM        (4ULL << 20)
 #define DOMU_NAME_MAX       31
+#define DOMU_MAX_VCPUS      64      /* MAX_VIRT_CPUS */
 
 enum boot_module_kind {
     BOOT_MODULE_OTHER,      /* a kernel or initrd of the initial domain */
@@ -32,6 +33,7 @@ struct domu_spec {
     char name[DOMU_NAME_MAX + 1];   /* "" = not given */
     uint64_t mem;                   /* bytes */
     unsigned int weight;
+    unsigned int vcpus;             /* 1..DOMU_MAX_VCPUS; vCPU 0 starts, the rest are down */
     const char *cmdline;            /* points into the line; "" if none */
 };
 

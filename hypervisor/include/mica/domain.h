@@ -22,7 +22,12 @@
 #include <public/sched.h>
 #include <public/memory.h>
 
-#define MAX_VIRT_CPUS 1
+/*
+ * vCPUs a domain may have.  The first XEN_LEGACY_MAX_VCPUS (32) have a
+ * vcpu_info in shared_info; the others must register one
+ * (VCPUOP_register_vcpu_info) before they can be initialised.
+ */
+#define MAX_VIRT_CPUS 64
 #define DOMAIN_NAME_LEN 32
 
 enum domain_state {
@@ -37,7 +42,7 @@ struct vcpu {
     unsigned int vcpu_id;
     struct domain *domain;
     bool is_initialised;               /* has a context (vcpu_context.c) */
-    struct vcpu_info *vcpu_info;       /* in the domain's shared_info page */
+    struct vcpu_info *vcpu_info;       /* in shared_info, registered, or dummy */
     /* Arch state. */
     unsigned long top_mfn;             /* this vCPU's PML4 */
     uint64_t *top_table;
@@ -78,7 +83,13 @@ struct vcpu {
     bool is_running;                   /* its state is live on the CPU */
     struct vcpu_runstate_info runstate;
     guest_va_t runstate_area;          /* VCPUOP_register_runstate_memory_area */
-    bool runstate_area_stale;          /* copy it before the guest runs again */
+    guest_va_t time_area;              /* VCPUOP_register_vcpu_time_memory_area */
+    uint8_t areas_stale;               /* VAREA_*: copy before the guest runs again */
+    /* Areas registered by frame (common/vcpu_area.c): each holds a
+     * guest_frame registration while mapped. */
+    struct vcpu_frame_area { unsigned long mfn; void *map; }
+        vcpu_info_area, runstate_phys, time_phys;
+    struct vcpu_info dummy_vcpu_info;  /* vCPU >= 32 with none registered */
     struct timer singleshot_timer;     /* set_timer_op, VCPUOP singleshot */
     struct timer periodic_timer;       /* VIRQ_TIMER tick while running */
     s_time_t periodic_period;          /* 0: stopped (default 10 ms) */
@@ -230,6 +241,13 @@ struct domain *domain_create_ctl(domid_t id);
  * NULL if the id is taken or out of range, or memory ran out.
  */
 struct vcpu *vcpu_create(struct domain *d, unsigned int id);
+/*
+ * Give d vCPUs 1..n-1 (down, uninitialised), as a toolstack's max_vcpus
+ * does; the guest brings them up with VCPUOP_initialise and VCPUOP_up.
+ * 0, -EINVAL (n outside 1..MAX_VIRT_CPUS) or -ENOMEM (the vCPUs made so
+ * far stay).
+ */
+int domain_create_vcpus(struct domain *d, unsigned int n);
 /* arch: v's top-level page table (arch/x86/paging.c); 0 or -ENOMEM. */
 int arch_vcpu_create(struct vcpu *v);
 void domain_crash(struct domain *d, const char *fmt, ...) __printf(2, 3);

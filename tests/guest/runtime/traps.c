@@ -12,6 +12,8 @@
  */
 #include <test.h>
 #include <traps.h>
+#include <smp.h>
+#include <events.h>
 
 extern const uint32_t __start_extable[], __stop_extable[];
 extern char exc_stubs[], event_entry[], failsafe_entry[];
@@ -125,6 +127,20 @@ void exc_dispatch(struct exc_frame *f)
 
 void event_dispatch(struct exc_frame *f)
 {
+    unsigned int cpu = smp_processor_id();
+
+    if (cpu != 0) {                         /* a secondary vCPU (smp.h) */
+        volatile struct vcpu_info *vi = smp_vcpu_info[cpu] ? smp_vcpu_info[cpu] :
+                                        shared_info ? &shared_info->vcpu_info[cpu] : NULL;
+        if (smp_event_hook) {
+            smp_event_hook(cpu, f);
+        } else if (vi) {                    /* acknowledge, as an upcall handler does */
+            vi->evtchn_upcall_pending = 0;
+            __atomic_exchange_n(&vi->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+        }
+        smp_events[cpu]++;
+        return;
+    }
     record(&last_event, f);
     event_count++;
     if (event_vcpu_info) {                  /* consume the upcall */
