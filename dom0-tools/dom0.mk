@@ -9,9 +9,9 @@
 # The kernel, the OS interface's Mica implementation and the portable tools
 # are one 32-bit image.  The tools are compiled against the kernel's small C
 # library (dom0-tools/kernel/libc/include) here, and against glibc in the
-# host tests (tests/host/dom0.mk).  Two generic files of the hypervisor,
-# string.c and vsnprintf.c, are compiled into Dom0 too: they are the
-# host-tested C-library functions both need.
+# host tests (tests/host/dom0.mk).  Generic files of the hypervisor are
+# compiled into Dom0 too: string.c and vsnprintf.c, the host-tested
+# C-library functions both need, and the domain builder's shared code.
 
 DOM0_DIR := dom0-tools
 DOM0_OUT := $(BUILD)/dom0
@@ -33,11 +33,19 @@ DOM0_LDFLAGS := -m elf_i386 -T $(DOM0_DIR)/kernel/dom0.ld -nostdlib \
 DOM0_LIBGCC := $(shell $(CC) -m32 -print-libgcc-file-name)
 
 DOM0_SRCS := $(sort $(wildcard $(DOM0_DIR)/kernel/*.c $(DOM0_DIR)/kernel/libc/*.c \
-                               $(DOM0_DIR)/os/mica/*.c $(DOM0_DIR)/tools/shell/*.c))
+                               $(DOM0_DIR)/os/mica/*.c $(DOM0_DIR)/tools/shell/*.c \
+                               $(DOM0_DIR)/lib/ctrl/*.c $(DOM0_DIR)/lib/build/*.c))
 DOM0_ASMS := $(DOM0_DIR)/kernel/head.S $(DOM0_DIR)/kernel/entry.S $(DOM0_DIR)/kernel/notes.S
+# The domain builder's pure code, shared with the hypervisor's boot-time
+# builder: the ELF loader, the region layout, the bootstrap-image writer
+# (and the number parser libelf uses).  libbuild includes their headers.
+DOM0_HVLIB_BUILDER := libelf cmdline domain_layout pv_image
+$(patsubst %.c,$(DOM0_OUT)/%.o,$(wildcard $(DOM0_DIR)/lib/build/*.c)): \
+    DOM0_CFLAGS += -Ihypervisor/include
 DOM0_OBJS := $(patsubst %.c,$(DOM0_OUT)/%.o,$(DOM0_SRCS)) \
              $(patsubst %.S,$(DOM0_OUT)/%.o,$(DOM0_ASMS)) \
-             $(DOM0_OUT)/hvlib/string.o $(DOM0_OUT)/hvlib/vsnprintf.o
+             $(DOM0_OUT)/hvlib/string.o $(DOM0_OUT)/hvlib/vsnprintf.o \
+             $(addprefix $(DOM0_OUT)/hvlib/,$(addsuffix .o,$(DOM0_HVLIB_BUILDER)))
 
 $(DOM0_OUT)/%.o: %.c
 	@mkdir -p $(dir $@)

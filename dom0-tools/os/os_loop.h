@@ -1,8 +1,8 @@
 /*
  * The OS interface, part 1 of the portable tools' view of Dom0: the main
  * loop.  (The interface is split by subject: os_loop.h, os_time.h,
- * os_events.h, os_grant.h, os_files.h, os_term.h here; hypercalls, foreign
- * mappings, memory and logging in os.h.)
+ * os_events.h, os_grant.h, os_files.h, os_term.h, os_system.h; hypercalls,
+ * hypercall buffers and foreign mappings in os_priv.h.)
  *
  * Tools are event-driven programs.  They register handlers (event
  * channels, timers, deferred work) and return; the OS runs the handlers

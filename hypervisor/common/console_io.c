@@ -30,6 +30,7 @@
  * continuation.  CONSOLEIO_read reads at most what the input ring holds,
  * so it never probes more of the buffer than that.
  */
+#include <mica/xsm.h>
 #include <mica/hypercall.h>
 #include <mica/errno.h>
 #include <mica/domain.h>
@@ -152,7 +153,7 @@ static long console_read_guest(struct domain *d, guest_va_t buf, uint32_t count)
     char chunk[64];
     uint32_t done = 0;
 
-    if (!d->is_privileged)
+    if (xsm_check(XSM_CONSOLE_READ, d, NULL))
         return -EPERM;
     /* The range as a whole (no work), then no more than the input ring
      * can hold: the work below is bounded by it, not by the guest. */

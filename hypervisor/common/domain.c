@@ -26,6 +26,7 @@
  * down or crashes; then every frame it owned returns to the heap.
  */
 #include <mica/domain.h>
+#include <mica/xsm.h>
 #include <mica/mm.h>
 #include <mica/printk.h>
 #include <mica/lib.h>
@@ -180,7 +181,8 @@ int domain_create_vcpus(struct domain *d, unsigned int n)
     return 0;
 }
 
-struct domain *domain_create(domid_t id, const char *name, bool privileged)
+static struct domain *domain_alloc(domid_t id, const char *name, bool privileged,
+                                   bool with_vcpu0)
 {
     long baseline = (long)heap_free_pages() - (long)heap_total_pages();
     struct domain *d = xzalloc_bytes(sizeof(*d));
@@ -190,11 +192,13 @@ struct domain *domain_create(domid_t id, const char *name, bool privileged)
     d->domain_id = id;
     strlcpy(d->name, name, sizeof(d->name));
     d->is_privileged = privileged;
+    d->xsm_caps = xsm_initial_caps(privileged);
     d->state = DOMSTATE_CREATED;
     d->weight = CSCHED_DEFAULT_WEIGHT;
     d->pause_count = 1;                   /* until domain_start() */
     list_init(&d->page_list);
     list_init(&d->mm_pending);
+    list_init(&d->relmem_list);
     for (unsigned int i = 0; i < NR_DOMAIN_WATCHDOG_TIMERS; i++)
         init_timer(&d->watchdog_timer[i], watchdog_fn, d);
 
@@ -210,12 +214,43 @@ struct domain *domain_create(domid_t id, const char *name, bool privileged)
     for (unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
         d->shared_info->vcpu_info[i].evtchn_upcall_mask = 1;
     update_domain_wallclock_time(d);
-    if (!vcpu_create(d, 0)) {
+    if (with_vcpu0 && !vcpu_create(d, 0)) {
+        unshare_xen_frame(mfn_to_page(d->shared_info_mfn), NULL);
         domain_free(d);
         return NULL;
     }
 
     list_add_tail(&d->domain_list, &domain_list);
+    return d;
+}
+
+struct domain *domain_create(domid_t id, const char *name, bool privileged)
+{
+    return domain_alloc(id, name, privileged, true);
+}
+
+struct domain *domain_create_ctl(domid_t id)
+{
+    char name[DOMAIN_NAME_LEN];
+    struct domain *d;
+
+    snprintf(name, sizeof(name), "domU%u", id);
+    if (!(d = domain_alloc(id, name, false, false)))
+        return NULL;
+    /*
+     * Alive from the start, held by its controller's pause alone.  Its
+     * books open now: creation ran without interruption, so the heap it
+     * took is exactly what went meanwhile, and everything later (frames,
+     * vCPUs, structures) is counted as it is taken.
+     */
+    d->ctl_created = true;
+    d->state = DOMSTATE_RUNNING;
+    d->ctl_pause_count = 1;
+    d->mm_taken_at_start = d->mm_heap_baseline -
+                           ((long)heap_free_pages() - (long)heap_total_pages());
+    d->mm_tot_at_start = 0;
+    d->mm_extra_at_start = d->mm_heap_extra;
+    d->mm_started = true;
     return d;
 }
 
@@ -249,7 +284,7 @@ struct domain *hardware_domain(void)
 }
 
 /* Tell the initial domain that some other domain changed state. */
-static void notify_dom_exc(struct domain *d)
+void domain_notify_exc(struct domain *d)
 {
     struct domain *d0 = hardware_domain();
 
@@ -265,7 +300,7 @@ static void domain_stopped(struct domain *d)
             vcpu_sleep(d->vcpu[i]);
     for (unsigned int i = 0; i < NR_DOMAIN_WATCHDOG_TIMERS; i++)
         stop_timer(&d->watchdog_timer[i]);
-    notify_dom_exc(d);
+    domain_notify_exc(d);
 }
 
 const char *shutdown_reason_name(unsigned int reason)
@@ -284,6 +319,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
         return;
     d->state = DOMSTATE_SHUTDOWN;
     d->shutdown_code = reason;
+    d->shutdown_latched = true;
     pr_info("d%u (%s) shut down: %s\n", d->domain_id, d->name,
             shutdown_reason_name(reason));
     domain_stopped(d);
@@ -304,6 +340,7 @@ void domain_crash(struct domain *d, const char *fmt, ...)
         arch_dump_guest_state(current);
     d->state = DOMSTATE_CRASHED;
     d->shutdown_code = SHUTDOWN_crash;
+    d->shutdown_latched = true;
     domain_stopped(d);
 }
 
@@ -326,7 +363,7 @@ void domain_kill(struct domain *d)
     guest_frame_release_all(d);           /* what the hypervisor wrote of d's */
     domu_console_flush(d);
     pr_info("d%u (%s) is being destroyed\n", d->domain_id, d->name);
-    notify_dom_exc(d);
+    domain_notify_exc(d);
 }
 
 void domain_reap_dead(void)
@@ -334,9 +371,13 @@ void domain_reap_dead(void)
     struct list_head *pos, *tmp;
     bool switched = false;
 
+    domain_reap_zombies();
     list_for_each_safe(pos, tmp, &domain_list) {
         struct domain *d = list_entry(pos, struct domain, domain_list);
-        if (d->domain_id == 0 || !domain_is_dead(d))
+        /* A toolstack's domain waits for its destroydomain; one being
+         * destroyed (or a zombie) is the toolstack's business too. */
+        if (d->domain_id == 0 || !domain_is_dead(d) || d->ctl_created ||
+            d->teardown != TD_ALIVE)
             continue;
         if (!switched) {
             arch_load_idle_pagetable();   /* its tables may be loaded */
@@ -365,9 +406,28 @@ void hypervisor_shutdown_all(void)
     if (d0 && d0->state == DOMSTATE_CRASHED)
         code = MICA_EXIT_CRASH;
 
-    /* Every domain gives its memory back (and is audited) before the end. */
-    while (!list_empty(&domain_list))
-        domain_destroy(list_first_entry(&domain_list, struct domain, domain_list));
+    /* Every domain gives its memory back (and is audited) before the end.
+     * Zombies go by themselves as the domains that map their frames go. */
+    for (;;) {
+        struct domain *victim = NULL;
+        list_for_each(pos, &domain_list) {
+            struct domain *d = list_entry(pos, struct domain, domain_list);
+            if (d->teardown != TD_ZOMBIE) {
+                victim = d;
+                break;
+            }
+        }
+        if (!victim)
+            break;
+        domain_destroy(victim);
+        domain_reap_zombies();
+    }
+    domain_reap_zombies();
+    list_for_each(pos, &domain_list) {
+        struct domain *d = list_entry(pos, struct domain, domain_list);
+        pr_err("d%u: %lu frames still held at the end: MEMORY LEAK\n", d->domain_id,
+               d->tot_pages);
+    }
 
     switch (code) {
     case SHUTDOWN_poweroff:

@@ -45,6 +45,7 @@
  * interrupts off while it runs: no locks.  With SMP, a per-domain lock
  * (two, in domain-id order, for interdomain operations) goes here.
  */
+#include <mica/xsm.h>
 #include <mica/event.h>
 #include <mica/domain.h>
 #include <mica/errno.h>
@@ -151,7 +152,7 @@ static long target_domain(struct domain *caller, domid_t dom, struct domain **ou
         *out = caller;
         return 0;
     }
-    if (!caller->is_privileged)
+    if (xsm_check(XSM_EVTCHN_FOREIGN, caller, NULL))
         return -EPERM;
     *out = domain_lookup(dom);
     return *out ? 0 : -ESRCH;
@@ -216,7 +217,7 @@ long evtchn_alloc_unbound(struct domain *caller, evtchn_alloc_unbound_t *a)
 
     if (rc)
         return rc;
-    if (remote >= DOMID_FIRST_RESERVED)
+    if (remote >= DOMID_FIRST_RESERVED || d->is_dying)
         return -EINVAL;
     rc = evtchn_alloc_unbound_port(d, remote);
     if (rc < 0)

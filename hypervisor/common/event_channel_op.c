@@ -12,8 +12,9 @@
  *
  * The FIFO ABI (init_control, expand_array, set_priority) is in
  * event_fifo.c.  There are no physical IRQs to bind (bind_pirq: -EPERM
- * unprivileged, -EINVAL otherwise).
+ * without the toolstack's irq_permission, -EINVAL otherwise).
  */
+#include <mica/iocaps.h>
 #include <mica/hypercall.h>
 #include <mica/errno.h>
 #include <mica/domain.h>
@@ -81,7 +82,8 @@ static long do_op(struct domain *d, unsigned int cmd, union evtchn_arg *a)
     switch (cmd) {
     case EVTCHNOP_bind_interdomain: return evtchn_bind_interdomain(d, &a->bind_interdomain);
     case EVTCHNOP_bind_virq:        return evtchn_bind_virq(d, &a->bind_virq);
-    case EVTCHNOP_bind_pirq:        return d->is_privileged ? -EINVAL : -EPERM;
+    case EVTCHNOP_bind_pirq:        /* granted or not, there are no PIRQs to bind */
+        return iocaps_irq_allowed(d, a->bind_pirq.pirq) ? -EINVAL : -EPERM;
     case EVTCHNOP_close:            return evtchn_close(d, a->close.port);
     case EVTCHNOP_send:             return evtchn_send(d, a->send.port);
     case EVTCHNOP_status:           return evtchn_status(d, &a->status);

@@ -20,7 +20,8 @@
  * written back whatever the result), get_version, get_status_frames (v2:
  * the status frames' MFNs as 64-bit numbers; more than exist is
  * GNTST_general_error, an unwritable list GNTST_bad_virt_addr).  Another
- * domain is named only by a privileged caller (mm_lookup_domain).
+ * domain is named only by a privileged caller (foreign_domain, the
+ * privilege hook's XSM_GNTTAB_FOREIGN).
  * dump_table, transfer and cache_flush are -ENOSYS (transfer is a PV
  * page-flipping scheme Mica does not offer; Xen x86 answers cache_flush
  * with -ENOSYS since 4.21).
@@ -31,20 +32,30 @@
 #include <mica/grant_table.h>
 #include <mica/guest_access.h>
 #include <mica/mm_ops.h>
+#include <mica/foreign.h>
 #include <mica/mm.h>
 #include <asm/mm_arch.h>
+
+/* Another domain named: not allowed (-EPERM) or not there (-ESRCH). */
+static int16_t gnttab_refusal(int rc)
+{
+    return rc == -EPERM ? GNTST_permission_denied : GNTST_bad_domain;
+}
 
 static long setup_table(guest_va_t uop, unsigned int count)
 {
     static unsigned long mfns[GNTTAB_MAX_FRAMES_LIMIT];
     struct gnttab_setup_table op;
     struct domain *d;
+    int rc;
 
     if (count != 1)
         return -EINVAL;
     if (copy_from_guest(&op, uop, sizeof(op)))
         return -EFAULT;
-    if (mm_lookup_domain(op.dom, &d) || !d->grant)
+    if ((rc = foreign_domain(op.dom, XSM_GNTTAB_FOREIGN, &d)))
+        op.status = gnttab_refusal(rc);
+    else if (!d->grant)
         op.status = GNTST_bad_domain;
     else if (op.nr_frames > d->grant->max_frames)
         op.status = GNTST_general_error;
@@ -64,12 +75,15 @@ static long query_size(guest_va_t uop, unsigned int count)
 {
     struct gnttab_query_size op;
     struct domain *d;
+    int rc;
 
     if (count != 1)
         return -EINVAL;
     if (copy_from_guest(&op, uop, sizeof(op)))
         return -EFAULT;
-    if (mm_lookup_domain(op.dom, &d) || !d->grant) {
+    if ((rc = foreign_domain(op.dom, XSM_GNTTAB_FOREIGN, &d))) {
+        op.status = gnttab_refusal(rc);
+    } else if (!d->grant) {
         op.status = GNTST_bad_domain;
     } else {
         op.nr_frames = d->grant->nr_frames;
@@ -104,7 +118,7 @@ static long get_version(guest_va_t uop, unsigned int count)
         return -EINVAL;
     if (copy_from_guest(&op, uop, sizeof(op)))
         return -EFAULT;
-    if ((rc = mm_lookup_domain(op.dom, &d)))
+    if ((rc = foreign_domain(op.dom, XSM_GNTTAB_FOREIGN, &d)))
         return rc;
     op.version = d->grant ? d->grant->version : 1;
     return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : 0;
@@ -120,8 +134,10 @@ static long get_status_frames(guest_va_t uop, unsigned int count)
         return -EINVAL;
     if (copy_from_guest(&op, uop, sizeof(op)))
         return -EFAULT;
-    if ((rc = mm_lookup_domain(op.dom, &d)) || !d->grant) {
-        op.status = rc == -EPERM ? GNTST_permission_denied : GNTST_bad_domain;
+    if ((rc = foreign_domain(op.dom, XSM_GNTTAB_FOREIGN, &d))) {
+        op.status = gnttab_refusal(rc);
+    } else if (!d->grant) {
+        op.status = GNTST_bad_domain;
     } else if (op.nr_frames > d->grant->nr_status) {
         op.status = GNTST_general_error;    /* v1 has none */
     } else {

@@ -47,6 +47,8 @@ const struct hypercall_desc hypercall_table[MICA_NR_HYPERCALLS] = {
     HC(__HYPERVISOR_callback_op,     callback_op,     2),
     HC(__HYPERVISOR_event_channel_op, event_channel_op, 2),
     HC(__HYPERVISOR_physdev_op,      physdev_op,      2),
+    HC(__HYPERVISOR_sysctl,          sysctl,          1),
+    HC(__HYPERVISOR_domctl,          domctl,          1),
     HC(__HYPERVISOR_platform_op,     platform_op,     1),
     HC(__HYPERVISOR_xenpmu_op,       xenpmu_op,       2),
     HC(__HYPERVISOR_mca,             mca,             1),

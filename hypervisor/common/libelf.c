@@ -525,11 +525,16 @@ static int check_metadata(struct img *im, const struct elf_dom_parms *p)
     return 0;
 }
 
+/* Loadable segments a kernel may have (real ones have a handful). */
+#define MAX_LOAD_SEGMENTS 32
+
 /* Defaults, the kernel's extent, and the address checks. */
 static int place_kernel(struct img *im, struct elf_dom_parms *p)
 {
     struct elf32_phdr ph;
     uint64_t va, start = UNSET_ADDR, end = 0;
+    uint64_t seg_lo[MAX_LOAD_SEGMENTS], seg_hi[MAX_LOAD_SEGMENTS];
+    unsigned int nseg = 0, seg_no[MAX_LOAD_SEGMENTS];
     int rc;
 
     if (p->virt_base == UNSET_ADDR)
@@ -552,6 +557,17 @@ static int place_kernel(struct img *im, struct elf_dom_parms *p)
             return fail(im, "segment %u: load address %#x%+lld wraps or ends "
                         "above 4 GiB", i, ph.p_paddr,
                         (long long)(p->virt_base - p->elf_paddr_offset));
+        /* Segments that overlap would overwrite each other: which one the
+         * guest gets depends on the loader's order, so refuse the image. */
+        if (nseg == MAX_LOAD_SEGMENTS)
+            return fail(im, "more than %u loadable segments", MAX_LOAD_SEGMENTS);
+        for (unsigned int k = 0; k < nseg; k++)
+            if (va < seg_hi[k] && seg_lo[k] < va + ph.p_memsz)
+                return fail(im, "segments %u and %u overlap at %#llx", seg_no[k], i,
+                            (unsigned long long)MAX(va, seg_lo[k]));
+        seg_lo[nseg] = va;
+        seg_hi[nseg] = va + ph.p_memsz;
+        seg_no[nseg++] = i;
         start = MIN(start, va);
         end = MAX(end, va + ph.p_memsz);
     }

@@ -29,6 +29,7 @@
  * for an unprivileged caller), then a domain other than the caller needs
  * privilege (-EPERM).
  */
+#include <mica/xsm.h>
 #include <mica/hypercall.h>
 #include <mica/mm.h>
 #include <mica/domain.h>
@@ -47,7 +48,7 @@ long memop_target_domain(domid_t id, struct domain **out)
 
     if (!d || d->is_dying)
         return -ESRCH;
-    if (d != cur && !cur->is_privileged)
+    if (d != cur && xsm_check(XSM_MEMORY_FOREIGN, cur, d))
         return -EPERM;
     *out = d;
     return 0;
@@ -112,7 +113,7 @@ static long machine_memory_map(guest_va_t arg)
     struct xen_memory_map map;
     unsigned int n;
 
-    if (!current_domain()->is_privileged)
+    if (xsm_check(XSM_HOST_INFO, current_domain(), NULL))
         return -EPERM;
     if (copy_from_guest(&map, arg, sizeof(map)))
         return -EFAULT;

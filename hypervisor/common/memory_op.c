@@ -36,6 +36,7 @@
 #include <mica/hypercall.h>
 #include <mica/mm.h>
 #include <mica/mm_ops.h>
+#include <mica/foreign.h>
 #include <mica/domain.h>
 #include <mica/errno.h>
 #include <mica/guest_access.h>
@@ -113,12 +114,13 @@ static long reservation_op(unsigned int cmd, unsigned long start, guest_va_t arg
 {
     struct xen_memory_reservation r;
     struct domain *d;
-    int rc;
 
     if (copy_from_guest(&r, arg, sizeof(r)))
         return -EFAULT;
-    if ((rc = mm_lookup_domain(r.domid, &d)))
-        return rc;
+    /* A domain the caller may not name, or that does not live: Xen's
+     * answer is "no extent done" (the start index), not an errno. */
+    if (foreign_domain(r.domid, XSM_MEMORY_FOREIGN, &d))
+        return (long)start;
     if (r.extent_order > MAX_GUEST_ORDER || r.nr_extents > (0xffffffffu >> MEMOP_EXTENT_SHIFT))
         return -EINVAL;
     if (start >= r.nr_extents)

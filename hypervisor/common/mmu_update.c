@@ -39,6 +39,7 @@
 #include <mica/hypercall.h>
 #include <mica/mm.h>
 #include <mica/mm_ops.h>
+#include <mica/foreign.h>
 #include <mica/pt_rules.h>
 #include <mica/domain.h>
 #include <mica/errno.h>
@@ -49,30 +50,6 @@
 #include <asm/page.h>
 #include <asm/mm_arch.h>
 #include <asm/m2p.h>
-
-int mm_lookup_domain(uint16_t id, struct domain **out)
-{
-    struct domain *cur = current_domain(), *d;
-
-    if (id == DOMID_SELF || id == cur->domain_id) {
-        *out = cur;
-        return 0;
-    }
-    if (!cur->is_privileged)
-        return -EPERM;
-    /* A domain that shut down or crashed is only waiting to be destroyed:
-     * a reference taken on its memory now would outlive it (teardown can
-     * only keep, never free, a frame someone still maps). */
-    for_each_domain(d) {
-        if (d->domain_id == id) {
-            if (domain_is_dead(d) || d->is_dying)
-                return -ESRCH;
-            *out = d;
-            return 0;
-        }
-    }
-    return -ESRCH;
-}
 
 /*
  * Take a general and a type reference on the validated table at mfn, owned
@@ -189,10 +166,10 @@ HYPERCALL_PROTO(mmu_update)
 
     done = mm_batch_resume(&count, a5);
     /* foreigndom: bits 15..0 own the mapped frames, 31..16 = tables' owner + 1. */
-    if ((rc = mm_lookup_domain((uint16_t)fd, &pg_owner)))
+    if ((rc = foreign_pg_owner((uint16_t)fd, XSM_MMU_FOREIGN, &pg_owner)))
         return rc;
     pt_owner = current_domain();
-    if ((fd >> 16) && (rc = mm_lookup_domain((uint16_t)((fd >> 16) - 1), &pt_owner)))
+    if ((fd >> 16) && (rc = foreign_pt_owner((uint16_t)((fd >> 16) - 1), &pt_owner)))
         return rc;
 
     if (mm_finish_pending(true) == -ERESTART)
@@ -260,7 +237,7 @@ static long update_va_mapping(uint32_t va, uint64_t val, unsigned long flags,
 
     if (va >= HYPERVISOR_VIRT_START || flush == UVMF_FLUSHTYPE_MASK)
         return -EINVAL;
-    if ((rc = mm_lookup_domain(domid, &pg_owner)))
+    if ((rc = foreign_pg_owner(domid, XSM_MMU_FOREIGN, &pg_owner)))
         return rc;
     /* Read the vCPU mask before changing anything. */
     if (flush != UVMF_NONE && mask != UVMF_LOCAL && mask != UVMF_ALL &&

@@ -34,6 +34,7 @@
 #include <mica/hypercall.h>
 #include <mica/mm.h>
 #include <mica/mm_ops.h>
+#include <mica/foreign.h>
 #include <mica/pt_rules.h>
 #include <mica/domain.h>
 #include <mica/errno.h>
@@ -233,7 +234,7 @@ HYPERCALL_PROTO(mmuext_op)
     int rc;
 
     done = mm_batch_resume(&count, a5);
-    if ((rc = mm_lookup_domain((uint16_t)fd, &pg_owner)))
+    if ((rc = foreign_pg_owner((uint16_t)fd, XSM_MMUEXT_FOREIGN, &pg_owner)))
         return rc;
     if (mm_finish_pending(true) == -ERESTART)
         return mm_batch_continuation(__HYPERVISOR_mmuext_op, uops, 12, 0, count, pdone, done, fd);

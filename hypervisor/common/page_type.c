@@ -105,6 +105,7 @@
 #include <asm/m2p.h>
 
 bool opt_mm_preempt_stress;
+unsigned long zombie_frames_freed;
 
 bool mm_preempt_check(void)
 {
@@ -162,6 +163,8 @@ void free_domheap_page(struct page_info *pg)
     list_del(&pg->list);
     d->tot_pages--;
     d->mm_freed_pages++;
+    if (d->teardown == TD_ZOMBIE)           /* the domain goes when its last frame does */
+        zombie_frames_freed++;
     m2p_set(mfn, INVALID_M2P_ENTRY);
     memset(map_frame(mfn), 0, PAGE_SIZE);           /* scrub */
     pg->tlbflush_timestamp = tlbflush_clock;
@@ -241,6 +244,7 @@ void mm_free_xen_frames(struct page_info *pg, unsigned int order)
         BUG_ON(pg[i].owner || (pg[i].count_info & ~PGC_xen_heap) || pg[i].type_info);
         clear_page(map_frame(page_to_mfn(&pg[i])));
         pg[i].count_info = 0;
+        pg[i].mm_flags = 0;             /* a shared frame's type history goes too */
     }
     free_heap_pages(pg, order);
 }

@@ -13,13 +13,45 @@ int console_loglevel = LOG_INFO;
 
 #define LOG_RING_SIZE 16384
 static char log_ring[LOG_RING_SIZE];
-static unsigned long log_prod;
+static uint32_t log_prod;           /* free-running: bytes ever written */
+static uint32_t log_cons;           /* oldest byte not cleared (readconsole) */
 
 void console_write(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         log_ring[(log_prod++) % LOG_RING_SIZE] = s[i];
     arch_console_write(s, n);
+}
+
+/*
+ * The ring for sysctl readconsole (`xl dmesg`).  Positions are the
+ * free-running byte counts; the oldest byte still held is the later of
+ * the last clear and what the ring has not yet overwritten.
+ */
+uint32_t console_ring_oldest(void)
+{
+    return log_prod - log_cons > LOG_RING_SIZE ? log_prod - LOG_RING_SIZE : log_cons;
+}
+
+uint32_t console_ring_next(void)
+{
+    return log_prod;
+}
+
+size_t console_ring_copy(uint32_t pos, char *out, size_t max)
+{
+    size_t n = 0;
+
+    if ((int32_t)(pos - console_ring_oldest()) < 0)
+        return 0;
+    while (n < max && pos != log_prod)
+        out[n++] = log_ring[(pos++) % LOG_RING_SIZE];
+    return n;
+}
+
+void console_ring_clear_to(uint32_t pos)
+{
+    log_cons = (uint32_t)(log_prod - pos) > LOG_RING_SIZE ? log_prod - LOG_RING_SIZE : pos;
 }
 
 void console_puts(const char *s)

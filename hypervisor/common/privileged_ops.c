@@ -18,6 +18,7 @@
  * (kexec_op, hypfs_op, argo_op, xsm_op and tmem_op stay -ENOSYS: that is
  * what Xen built without those features answers.)
  */
+#include <mica/xsm.h>
 #include <mica/hypercall.h>
 #include <mica/domain.h>
 #include <mica/errno.h>
@@ -34,7 +35,7 @@ HYPERCALL_PROTO(platform_op)
         return -EFAULT;
     if (op.interface_version != XENPF_INTERFACE_VERSION)
         return -EACCES;
-    if (!current_domain()->is_privileged)
+    if (xsm_check(XSM_PLATFORM, current_domain(), NULL))
         return -EPERM;
     return -ENOSYS;
 }
@@ -48,7 +49,7 @@ HYPERCALL_PROTO(mca)
 {
     uint32_t hdr[2];
 
-    if (!current_domain()->is_privileged)
+    if (xsm_check(XSM_PLATFORM, current_domain(), NULL))
         return -EPERM;
     if (copy_from_guest(hdr, (guest_va_t)a1, sizeof(hdr)))
         return -EFAULT;

@@ -31,6 +31,11 @@
  * period hands out credit in that ratio and the one that exhausts its
  * credit first drops to OVER until the next hand-out.
  *
+ * A cap limits a vCPU to cap% of one CPU per accounting period, busy
+ * machine or idle (Xen's credit cap): once it has run that long since the
+ * last hand-out it is parked -- passed over in the queue -- until the next
+ * one, and a capped vCPU's slice never runs past its allowance.
+ *
  * A yield puts the vCPU behind every other runnable vCPU for this one
  * decision (its priority is kept for the next).
  *
@@ -137,6 +142,24 @@ static void charge(struct csched_vcpu *sv, s_time_t now)
     sv->start = now;
 }
 
+void csched_set_cap(struct csched_vcpu *sv, unsigned int cap)
+{
+    sv->cap = cap;
+}
+
+/* What a capped vCPU may still run in this accounting period. */
+static s_time_t cap_allowance(const struct csched_vcpu *sv)
+{
+    s_time_t limit = (s_time_t)(CSCHED_ACCT_PERIOD / 100) * sv->cap;
+
+    return sv->used >= limit ? 0 : limit - sv->used;
+}
+
+static bool parked(const struct csched_vcpu *sv)
+{
+    return sv->cap && cap_allowance(sv) == 0;
+}
+
 /* Hand out the time since the last accounting, by weight. */
 static void account(struct csched_cpu *c, s_time_t now)
 {
@@ -195,12 +218,27 @@ struct csched_vcpu *csched_schedule(struct csched_cpu *c, s_time_t now,
         if (prev_runnable)
             runq_insert(c, prev, yielded);
     }
-    if (!list_empty(&c->runq)) {
-        next = list_first_entry(&c->runq, struct csched_vcpu, runq_elem);
+    *slice = CSCHED_TSLICE;
+    bool any_parked = false;
+    struct list_head *pos;
+    list_for_each(pos, &c->runq) {
+        struct csched_vcpu *sv = list_entry(pos, struct csched_vcpu, runq_elem);
+        if (!parked(sv)) {
+            next = sv;
+            break;
+        }
+        any_parked = true;
+    }
+    if (next) {
         runq_remove(next);
         next->start = now;
+        if (next->cap && cap_allowance(next) < *slice)
+            *slice = cap_allowance(next);
+    } else {
+        /* Idle; wake at the next hand-out if a parked vCPU waits for it. */
+        s_time_t until = c->acct_last + CSCHED_ACCT_PERIOD - now;
+        *slice = any_parked ? (until > 0 ? until : 1) : STIME_MAX;
     }
     c->curr = next;
-    *slice = CSCHED_TSLICE;
     return next;
 }

@@ -20,6 +20,7 @@
  * with 2-level, 2^17 with FIFO (-EINVAL) --, every byte readable (-EFAULT).
  */
 #include <mica/hypercall.h>
+#include <mica/xsm.h>
 #include <mica/errno.h>
 #include <mica/domain.h>
 #include <mica/sched.h>
@@ -64,7 +65,7 @@ static long remote_shutdown(guest_va_t arg)
 
     if (copy_from_guest(&rs, arg, sizeof(rs)))
         return -EFAULT;
-    if (!current_domain()->is_privileged)
+    if (xsm_check(XSM_REMOTE_SHUTDOWN, current_domain(), NULL))
         return -EPERM;
     if (rs.reason > SHUTDOWN_soft_reset)
         return -EINVAL;
@@ -121,7 +122,7 @@ static long pin_override(guest_va_t arg)
 {
     struct sched_pin_override p;
 
-    if (!current_domain()->is_privileged)
+    if (xsm_check(XSM_PLATFORM, current_domain(), NULL))
         return -EPERM;
     if (copy_from_guest(&p, arg, sizeof(p)))
         return -EFAULT;

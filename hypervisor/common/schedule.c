@@ -51,6 +51,7 @@
 static struct csched_cpu cpu0_sched;
 static struct timer slice_timer;
 static bool yield_pending;
+static s_time_t idle_time, idle_since;   /* time with nothing to run */
 
 static struct domain idle_domain = {
     .domain_id = DOMID_IDLE, .name = "idle", .state = DOMSTATE_RUNNING,
@@ -195,6 +196,20 @@ void domain_set_weight(struct domain *d, unsigned int weight)
     for (unsigned int i = 0; i < d->max_vcpus; i++)
         if (d->vcpu[i])
             d->vcpu[i]->sched.weight = weight;
+}
+
+void domain_set_cap(struct domain *d, unsigned int cap)
+{
+    d->sched_cap = (uint16_t)cap;
+    for (unsigned int i = 0; i < d->max_vcpus; i++)
+        if (d->vcpu[i])
+            csched_set_cap(&d->vcpu[i]->sched, cap);
+}
+
+/* Nanoseconds the CPU has spent with nothing to run (sysctl getcpuinfo). */
+s_time_t sched_idle_time(void)
+{
+    return idle_time + (idle_since ? NOW() - idle_since : 0);
 }
 
 void vcpu_pause(struct vcpu *v)
@@ -358,6 +373,7 @@ void sched_init_vcpu(struct vcpu *v)
     v->runstate.state = RUNSTATE_offline;
     v->runstate.state_entry_time = (uint64_t)now;
     csched_vcpu_insert(&cpu0_sched, &v->sched, v->domain->weight);
+    csched_set_cap(&v->sched, v->domain->sched_cap);
 }
 
 void sched_destroy_vcpu(struct vcpu *v)
@@ -428,8 +444,13 @@ void schedule(void)
     }
     housekeeping();
 
+    if (!next)
+        idle_since = NOW();
     while (!next) {
-        stop_timer(&slice_timer);
+        if (slice == STIME_MAX)
+            stop_timer(&slice_timer);
+        else                               /* a capped vCPU may run again then */
+            set_timer(&slice_timer, now + slice);
         arch_idle_wait();                  /* sti; hlt; cli */
         do_softirq();
         housekeeping();
@@ -437,6 +458,10 @@ void schedule(void)
             now = NOW();
             next = pick(&idle_vcpu, false, now, &slice);
         }
+    }
+    if (idle_since) {
+        idle_time += NOW() - idle_since;
+        idle_since = 0;
     }
 
     now = NOW();

@@ -146,5 +146,7 @@ void update_domain_wallclock_time(struct domain *d)
     uint32_t nsec;
 
     arch_wallclock(&sec, &nsec);
+    /* The toolstack's settimeoffset (domctl): seconds added for this domain. */
+    sec += (uint64_t)(int64_t)d->time_offset_seconds;
     wallclock_publish(d->shared_info, sec, nsec);
 }

@@ -11,6 +11,7 @@
  * checks; a bad guest buffer yields -EFAULT.  The newer length-prefixed
  * commands (10-14: build_id and the *2 forms) follow Xen's rules too.
  */
+#include <mica/xsm.h>
 #include <mica/hypercall.h>
 #include <mica/errno.h>
 #include <mica/domain.h>
@@ -70,7 +71,7 @@ static long build_id(const struct domain *d, guest_va_t arg)
 {
     uint32_t len;
 
-    if (!d->is_privileged)
+    if (xsm_check(XSM_HOST_INFO, d, NULL))
         return -EPERM;
     if (arg) {
         if (copy_from_guest(&len, arg, sizeof(len)))
@@ -131,13 +132,12 @@ HYPERCALL_PROTO(xen_version)
         return PAGE_SIZE;
 
     case XENVER_guest_handle: {
-        xen_domain_handle_t h;
-        memset(h, 0, sizeof(h));     /* no toolstack-assigned UUID yet */
-        return copy_to_guest(arg, h, sizeof(h));
+        /* The UUID the toolstack gave (createdomain, setdomainhandle). */
+        return copy_to_guest(arg, d->handle, sizeof(d->handle));
     }
     case XENVER_commandline: {
         static xen_commandline_t cl;
-        if (!d->is_privileged)
+        if (xsm_check(XSM_HOST_INFO, d, NULL))
             return -EPERM;
         strfill(cl, sizeof(cl), hv_cmdline);
         return copy_to_guest(arg, cl, sizeof(cl));
@@ -151,7 +151,7 @@ HYPERCALL_PROTO(xen_version)
     case XENVER_changeset2:
         return varbuf(arg, mica_changeset);
     case XENVER_commandline2:
-        return d->is_privileged ? varbuf(arg, hv_cmdline) : -EPERM;
+        return xsm_check(XSM_HOST_INFO, d, NULL) ? -EPERM : varbuf(arg, hv_cmdline);
     default:
         return -ENOSYS;
     }

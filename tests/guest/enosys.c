@@ -30,6 +30,9 @@ static const unsigned int IMPLEMENTED[] = {
     __HYPERVISOR_vcpu_op,       /* 24 */
     __HYPERVISOR_sched_op,      /* 29 */
     __HYPERVISOR_event_channel_op,  /* 32 */
+    /* the control plane (ctl-ops tests them) */
+    __HYPERVISOR_sysctl,        /* 35 */
+    __HYPERVISOR_domctl,        /* 36 */
     /* traps, callbacks, descriptors */
     __HYPERVISOR_set_trap_table,    /* 0 */
     __HYPERVISOR_set_gdt,       /* 2 */

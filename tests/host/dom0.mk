@@ -62,6 +62,22 @@ $(HT_DIR)/test-consoled: $(HT_DOM0)/test-consoled.o $(HT_DOM0)/tools/console/con
                          $(HT_DOM0)/os/fake/fake_os.o
 	$(HT_LINK)
 
+# libctrl and the domain builder on the simulated hypervisor at the
+# hypercall level, with the shared pure code of the hypervisor's builder.
+HT_BUILD_OBJS := $(addprefix $(HT_DOM0)/lib/,ctrl/ctrl_domctl.o ctrl/ctrl_sysctl.o \
+                   ctrl/ctrl_mem.o build/build.o build/build_map.o) \
+                 $(HT_DOM0)/fake-hypercalls.o $(HT_DOM0)/fake-hypercalls-ops.o \
+                 $(addprefix $(HT_DIR)/obj/,libelf.o cmdline.o domain_layout.o pv_image.o)
+$(HT_DOM0)/fake-hyper%.o: tests/host/fake-hyper%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $<")
+	$(Q)$(CC) $(HT_DOM0_CFLAGS) -MMD -MP -c $< -o $@
+$(HT_DIR)/test-build: $(HT_DOM0)/test-build.o $(HT_DIR)/elf-image.o $(HT_BUILD_OBJS)
+	$(HT_LINK)
+$(HT_DIR)/test-ctrl: $(HT_DOM0)/test-ctrl.o $(HT_BUILD_OBJS)
+	$(HT_LINK)
+
+HOST_TEST_BINS += $(HT_DIR)/test-build $(HT_DIR)/test-ctrl
 HOST_TEST_BINS += $(HT_DIR)/test-dom0-lineedit $(HT_DIR)/test-dom0-ramfs $(HT_DIR)/test-dom0-libc \
                   $(HT_DIR)/test-xl-cfg $(HT_DIR)/test-xl-cmd $(HT_DIR)/test-consoled
 

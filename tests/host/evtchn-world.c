@@ -4,6 +4,7 @@
  * guest_frame.c's registrations.
  */
 #include "evtchn-world.h"
+#include <mica/xsm.h>
 #include <mica/guest_frame.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,7 @@ static struct domain *mkdom(domid_t id, bool priv, unsigned int nvcpus)
     struct domain *d = calloc(1, sizeof(*d));
     d->domain_id = id;
     d->is_privileged = priv;
+    d->xsm_caps = xsm_initial_caps(priv);
     d->state = DOMSTATE_RUNNING;
     d->shared_info = calloc(1, 4096);
     d->max_vcpus = nvcpus;

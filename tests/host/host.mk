@@ -162,7 +162,7 @@ $(HT_DIR)/obj/sched_credit.o $(HT_DIR)/obj/boot_domains.o \
 $(HT_DIR)/test-time.o $(HT_DIR)/test-evtchn.o $(HT_DIR)/test-console.o \
 $(HT_DIR)/obj/event_fifo.o $(HT_DIR)/evtchn-world.o $(HT_DIR)/test-evtchn-fifo.o \
 $(HT_DIR)/test-timer.o $(HT_DIR)/test-sched-credit.o $(HT_DIR)/test-boot-domains.o \
-$(HT_DIR)/obj/schedule.o $(HT_DIR)/test-schedule.o: \
+$(HT_DIR)/obj/schedule.o $(HT_DIR)/test-schedule.o $(HT_DIR)/obj/xsm.o: \
     HT_CFLAGS += $(HT_ARCH_INC)
 $(HT_DIR)/test-time: $(HT_DIR)/test-time.o $(HT_DIR)/obj/time.o
 	$(HT_LINK)
@@ -180,7 +180,7 @@ $(HT_DIR)/test-grant-table: $(HT_DIR)/test-grant-table.o $(HT_DIR)/obj/grant_tab
 $(HT_DIR)/test-ring: $(HT_DIR)/test-ring.o
 	$(HT_LINK)
 HT_EVTCHN_OBJS := $(HT_DIR)/evtchn-world.o $(HT_DIR)/obj/event_channel.o \
-                  $(HT_DIR)/obj/event_2l.o $(HT_DIR)/obj/event_fifo.o
+                  $(HT_DIR)/obj/event_2l.o $(HT_DIR)/obj/event_fifo.o $(HT_DIR)/obj/xsm.o
 $(HT_DIR)/test-evtchn: $(HT_DIR)/test-evtchn.o $(HT_EVTCHN_OBJS)
 	$(HT_LINK)
 $(HT_DIR)/test-evtchn-fifo: $(HT_DIR)/test-evtchn-fifo.o $(HT_EVTCHN_OBJS)
@@ -188,7 +188,7 @@ $(HT_DIR)/test-evtchn-fifo: $(HT_DIR)/test-evtchn-fifo.o $(HT_EVTCHN_OBJS)
 $(HT_DIR)/test-boot-domains: $(HT_DIR)/test-boot-domains.o $(HT_DIR)/obj/boot_domains.o \
                              $(HT_DIR)/obj/cmdline.o
 	$(HT_LINK)
-$(HT_DIR)/test-console: $(HT_DIR)/test-console.o $(HT_DIR)/obj/console_io.o
+$(HT_DIR)/test-console: $(HT_DIR)/test-console.o $(HT_DIR)/obj/console_io.o $(HT_DIR)/obj/xsm.o
 	$(HT_LINK)
 $(HT_DIR)/obj/console_input.o $(HT_DIR)/test-console-switch.o: HT_CFLAGS += $(HT_ARCH_INC)
 $(HT_DIR)/test-console-switch: $(HT_DIR)/test-console-switch.o $(HT_DIR)/obj/console_switch.o \

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <setjmp.h>
 #include "mm-world.h"
+#include <mica/xsm.h>
 #include <mica/printk.h>
 #include <mica/hypercall.h>
 #include <mica/lib.h>
@@ -98,6 +99,7 @@ static void dom_init(struct domain *d, domid_t id, bool priv)
     memset(d, 0, sizeof(*d));
     d->domain_id = id;
     d->is_privileged = priv;
+    d->xsm_caps = priv ? XSM_CAP_ALL : 0;
     d->max_pages = W_FRAMES;
     d->max_vcpus = 0;
     list_init(&d->page_list);

@@ -6,6 +6,7 @@
  * suppressed count reported), and the initial domain's raw output.
  */
 #include "htest.h"
+#include <mica/xsm.h>
 #include <mica/domain.h>
 #include <mica/hypercall.h>
 #include <mica/console.h>
@@ -79,6 +80,7 @@ static void setup(void)
     memset(&dom1, 0, sizeof(dom1));
     memset(&dom2, 0, sizeof(dom2));
     dom0.domain_id = 0; strcpy(dom0.name, "Domain-0"); dom0.is_privileged = true;
+    dom0.xsm_caps = XSM_CAP_ALL;
     dom1.domain_id = 1; strcpy(dom1.name, "ping");
     dom2.domain_id = 2; strcpy(dom2.name, "pong");
     v0.domain = &dom0; v1.domain = &dom1; v2.domain = &dom2;

@@ -75,6 +75,9 @@ STUB(grant_table_op, __HYPERVISOR_grant_table_op)
 STUB(platform_op, __HYPERVISOR_platform_op)
 STUB(xenpmu_op, __HYPERVISOR_xenpmu_op)
 STUB(mca, __HYPERVISOR_mca)
+/* the control plane */
+STUB(domctl, __HYPERVISOR_domctl)
+STUB(sysctl, __HYPERVISOR_sysctl)
 
 static bool implemented(unsigned long nr)
 {
@@ -93,7 +96,9 @@ static bool implemented(unsigned long nr)
            /* grant tables */
            nr == __HYPERVISOR_grant_table_op ||
            nr == __HYPERVISOR_platform_op || nr == __HYPERVISOR_xenpmu_op ||
-           nr == __HYPERVISOR_mca;
+           nr == __HYPERVISOR_mca ||
+           /* the control plane */
+           nr == __HYPERVISOR_domctl || nr == __HYPERVISOR_sysctl;
 }
 
 HTEST(holes_and_out_of_range_are_enosys)

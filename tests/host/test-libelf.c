@@ -319,6 +319,26 @@ HTEST(bad_segments)
     S.segs[1].memsz = 0x1001;
     build();
     REJECT("hypervisor hole");
+
+    /* Segments may touch but not overlap (the loader's order would decide
+     * which bytes the guest gets), bss included. */
+    default_spec();
+    S.segs[1].paddr = 0x101FFF;              /* one byte into segment 0 */
+    build();
+    REJECT("segments 0 and 1 overlap at 0xc0101fff");
+    default_spec();
+    S.segs[0].memsz = 0x2001;                /* segment 0's bss reaches segment 1 */
+    build();
+    REJECT("overlap");
+    default_spec();
+    S.segs[2] = S.segs[1];                   /* the same segment twice */
+    S.nsegs = 3;
+    build();
+    REJECT("segments 1 and 2 overlap");
+    default_spec();
+    S.segs[1].paddr = 0x102000;              /* adjacent: fine */
+    build();
+    ACCEPT();
 }
 
 HTEST(address_checks)

@@ -31,6 +31,7 @@
 #include <asm/regs.h>
 #include <asm/traps.h>
 #include <asm/pv.h>
+#include <asm/hwcap.h>
 #include <mica/domain.h>
 
 #define HIDE_1_ECX ((1u << 3) | (1u << 5) | (1u << 6) | (1u << 7) | (1u << 8) | \
@@ -132,3 +133,30 @@ bool emulate_forced_cpuid(struct cpu_regs *r)
     return true;
 }
 
+
+/*
+ * The host's feature words as sysctl physinfo reports them (Xen's
+ * x86_capability order): 0 = leaf 1 EDX, 1 = 0x80000001 EDX, 4 = leaf 1
+ * ECX, 6 = 0x80000001 ECX, 7 = leaf 7 EBX; 2, 3 and 5 (Transmeta, Xen's
+ * synthetic bits, VIA) are 0.  The machine's, not a guest's view.
+ */
+void arch_hw_cap(uint32_t cap[8])
+{
+    uint32_t a, b, c, d, max, xmax;
+
+    memset(cap, 0, 8 * sizeof(uint32_t));
+    cpuid_count(0, 0, &max, &b, &c, &d);
+    cpuid_count(0x80000000, 0, &xmax, &b, &c, &d);
+    cpuid_count(1, 0, &a, &b, &c, &d);
+    cap[0] = d;
+    cap[4] = c;
+    if (xmax >= 0x80000001) {
+        cpuid_count(0x80000001, 0, &a, &b, &c, &d);
+        cap[1] = d;
+        cap[6] = c;
+    }
+    if (max >= 7) {
+        cpuid_count(7, 0, &a, &b, &c, &d);
+        cap[7] = b;
+    }
+}

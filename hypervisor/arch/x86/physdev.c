@@ -18,6 +18,7 @@
  * holds I/O privilege.  Other sub-ops (interrupt routing, PCI) are not
  * offered yet and return -ENOSYS.
  */
+#include <mica/iocaps.h>
 #include <mica/types.h>
 #include <mica/domain.h>
 #include <mica/hypercall.h>
@@ -60,7 +61,7 @@ bool pv_io_permitted(struct vcpu *v, unsigned int ring, unsigned int port,
         unsigned int n = ((port & 7) + bytes > 8) ? 2 : 1;
         have = copy_from_guest(bits, v->iobmp_va + port / 8, n) == 0;
     }
-    return pv_io_allowed(ring, v->iopl, v->domain->is_privileged,
+    return pv_io_allowed(ring, v->iopl, iocaps_ioport_allowed(v->domain, port, bytes),
                          hv_owned(port, bytes), port, bytes, have,
                          (uint16_t)(bits[0] | (bits[1] << 8)));
 }

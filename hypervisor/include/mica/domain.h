@@ -113,6 +113,24 @@ struct domu_console {
 
 #define NR_DOMAIN_WATCHDOG_TIMERS 2
 
+struct domain_iocaps;
+
+/*
+ * Destruction (common/domain_teardown.c) in stages, so a toolstack's
+ * destroydomain can stop between any two frames and resume (XSA-45):
+ */
+enum teardown_stage {
+    TD_ALIVE,          /* not being destroyed */
+    TD_UNPIN,          /* killed; dropping pins */
+    TD_PENDING,        /* working off every devalidation queue */
+    TD_ABANDON,        /* half-validated tables queued */
+    TD_DEVALIDATE,     /* its own queue */
+    TD_DESCRIPTORS,    /* descriptor-page references */
+    TD_FREE,           /* allocation references: frames freed or kept */
+    TD_ZOMBIE,         /* structures gone; frames others still map remain */
+    TD_GONE            /* (transient) freed */
+};
+
 struct domain {
     domid_t domain_id;
     char name[DOMAIN_NAME_LEN];
@@ -177,7 +195,27 @@ struct domain {
     /* --- grant tables (common/grant_table.c) --- */
     struct grant_table *grant;         /* entries, active entries, maptrack */
     unsigned long gnt_orphaned;        /* frames left to dom_grant_orphans */
+
+    /* --- the control plane (domctl*.c, xsm.c, domain_teardown.c) --- */
+    uint32_t xsm_caps;                 /* XSM_CAP_*: what it may do (xsm.c) */
+    bool ctl_created;                  /* made by domctl: stays, dead or not,
+                                          until destroydomain */
+    bool shutdown_latched;             /* shutdown_code says why it stopped */
+    uint8_t ctl_pause_count;           /* pausedomain nesting (at most 255) */
+    xen_domain_handle_t handle;        /* UUID (createdomain, setdomainhandle) */
+    int32_t time_offset_seconds;       /* settimeoffset: added to the wallclock */
+    uint16_t sched_cap;                /* credit cap, % of a CPU (0: none) */
+    struct domain_iocaps *iocaps;      /* I/O ports, memory, PIRQs granted (NULL: none) */
+    enum teardown_stage teardown;      /* how far its destruction has got */
+    struct list_head relmem_list;      /* frames a teardown stage already walked */
+    /* Teardown's books: what it must give back and has given back. */
+    long td_taken;                     /* pages the domain took from the heap */
+    long td_returned;                  /* pages given back by teardown sections */
+    unsigned long td_freed_at_start;   /* mm_freed_pages when teardown began */
+    unsigned long td_kept;             /* frames other domains still held then */
+    unsigned long td_others;           /* others' grant orphans freed meanwhile */
 };
+
 
 /* The vm_assist types a 32-bit PV domain may enable (common/vm_assist.c). */
 #define VM_ASSIST_VALID ((1UL << VMASST_TYPE_4gb_segments) | \
@@ -191,6 +229,12 @@ extern struct vcpu *current;
 static inline struct domain *current_domain(void) { return current->domain; }
 
 struct domain *domain_create(domid_t id, const char *name, bool privileged);
+/*
+ * A domain for the toolstack (domctl createdomain): no vCPU, no memory,
+ * paused once by its controller (ctl_pause_count 1), alive.  NULL when
+ * memory runs out; then nothing it allocated is left behind (XSA-149).
+ */
+struct domain *domain_create_ctl(domid_t id);
 /*
  * vCPU `id` of d: down and uninitialised (no context yet), known to the
  * scheduler, with its top-level table; max_vcpus grows to cover it.
@@ -240,6 +284,19 @@ void arch_vcpu_release(struct vcpu *v);
  * hypervisor context (not from the domain's own hypercall).
  */
 void domain_destroy(struct domain *d);
+/*
+ * The same in steps, for domctl destroydomain: 0 when d is fully dead
+ * (freed, or a zombie whose remaining frames other domains still map),
+ * -ERESTART when preemptible and time is up (call again).  d stays valid
+ * in both cases unless it was freed (then it is off domain_list).
+ */
+int domain_teardown(struct domain *d, bool preemptible);
+/* Frames of zombies freed so far (page_type.c counts, teardown reads). */
+extern unsigned long zombie_frames_freed;
+/* Tell the initial domain that d changed state (VIRQ_DOM_EXC). */
+void domain_notify_exc(struct domain *d);
+/* Free every zombie that has no frame left (safe points only). */
+void domain_reap_zombies(void);
 /* All domains, in creation order (domain.c). */
 extern struct list_head domain_list;
 #define for_each_domain(d) \

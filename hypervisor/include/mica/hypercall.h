@@ -91,5 +91,8 @@ HYPERCALL_PROTO(grant_table_op);
 HYPERCALL_PROTO(platform_op);
 HYPERCALL_PROTO(xenpmu_op);
 HYPERCALL_PROTO(mca);
+/* The control plane (docs/control-plane.md). */
+HYPERCALL_PROTO(domctl);
+HYPERCALL_PROTO(sysctl);
 
 #endif

@@ -37,14 +37,6 @@ static inline uint32_t mm_batch_resume(unsigned int *count, unsigned long a5)
     return (uint32_t)a5;
 }
 
-/*
- * The domain a request names.  DOMID_SELF or the caller's own id: the
- * caller.  Anything else: -EPERM unless the caller is privileged, then the
- * existing domain with that id, or -ESRCH -- also for a domain that has
- * shut down or crashed and awaits destruction (nothing may take new
- * references on its memory).
- */
-int mm_lookup_domain(uint16_t id, struct domain **out);
 
 /*
  * Does the guest vCPU bitmap at mask (one bit per vCPU, 32-bit words)

@@ -26,6 +26,17 @@ void vprintk_level(enum log_level lvl, const char *fmt, va_list ap);
 void console_write(const char *s, size_t n);
 void console_puts(const char *s);
 
+/*
+ * The console ring: a copy of everything printed, for sysctl readconsole.
+ * Positions are free-running byte counts.  oldest: first byte still held;
+ * next: where the next byte goes; copy: up to max bytes from pos (0 if
+ * pos is no longer held); clear_to: forget everything before pos.
+ */
+uint32_t console_ring_oldest(void);
+uint32_t console_ring_next(void);
+size_t console_ring_copy(uint32_t pos, char *out, size_t max);
+void console_ring_clear_to(uint32_t pos);
+
 /* Console sinks provided by arch code. */
 void arch_console_write(const char *s, size_t n);
 /* Returns a received character or -1; never blocks. */

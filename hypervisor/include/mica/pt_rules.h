@@ -8,6 +8,7 @@
 
 #include <mica/types.h>
 #include <mica/domain.h>
+#include <mica/iocaps.h>
 
 struct page_info;
 typedef uint64_t pte_t;
@@ -30,11 +31,11 @@ int mod_l2_entry(struct page_info *tpg, unsigned int idx, pte_t nl,
 int mod_l3_entry(struct page_info *tpg, unsigned int idx, pte_t nl,
                  bool preserve_ad, bool preemptible);
 
-/* May d use cache attributes (PWT/PCD/PAT) and flush caches?  Until there
- * is an I/O-capability model, that is the privileged domain. */
+/* May d use cache attributes (PWT/PCD/PAT) and flush caches?  The
+ * privileged domain, and one the toolstack gave I/O ports or memory. */
 static inline bool mm_io_privileged(const struct domain *d)
 {
-    return d && d->is_privileged;
+    return d && (d->is_privileged || iocaps_any_io(d->iocaps));
 }
 
 #endif

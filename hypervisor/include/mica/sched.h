@@ -59,6 +59,11 @@ void vcpu_unblock(struct vcpu *v);
 /* The domain's credit-scheduler weight (1..CSCHED_MAX_WEIGHT). */
 void domain_set_weight(struct domain *d, unsigned int weight);
 
+/* Its credit cap, % of one CPU (0: none). */
+void domain_set_cap(struct domain *d, unsigned int cap);
+/* Nanoseconds the CPU has been idle since boot (sysctl getcpuinfo). */
+s_time_t sched_idle_time(void);
+
 void vcpu_pause(struct vcpu *v);
 void vcpu_unpause(struct vcpu *v);
 void domain_pause(struct domain *d);

@@ -35,6 +35,7 @@ struct csched_vcpu {
     bool queued;
     s_time_t start;                /* when it last started running */
     s_time_t used;                 /* ns run since the last accounting */
+    unsigned int cap;              /* % of one CPU it may use per period; 0: no cap */
 };
 
 struct csched_cpu {
@@ -59,11 +60,20 @@ s_time_t csched_wake(struct csched_cpu *c, struct csched_vcpu *sv, s_time_t now)
 void csched_sleep(struct csched_cpu *c, struct csched_vcpu *sv);
 
 /*
+ * A cap: at most cap% of one CPU (0 = uncapped, as Xen's credit cap).  A
+ * capped vCPU that has run its share of the current accounting period
+ * is "parked": it stays queued but is passed over until the next
+ * hand-out, even if the CPU has nothing else to do.
+ */
+void csched_set_cap(struct csched_vcpu *sv, unsigned int cap);
+
+/*
  * The scheduling decision.  The running vCPU (c->curr, if any) is charged
  * for its time; if prev_runnable it goes back on the queue (behind every
  * other runnable vCPU if it yielded).  Credits are handed out if an
  * accounting period has passed.  Returns the vCPU to run next (NULL: idle)
- * and sets *slice to how long it may run before the next decision.
+ * and sets *slice to how long it may run before the next decision (when
+ * idle: until a parked vCPU may run again, or STIME_MAX if none waits).
  */
 struct csched_vcpu *csched_schedule(struct csched_cpu *c, s_time_t now,
                                     bool prev_runnable, bool yielded,

@@ -40,6 +40,7 @@ uint64_t l1e_maddr(uint32_t va);                  /* machine address of va's L1 
 uint32_t spare_frame(void);
 uint32_t spare_frames_left(void);
 
+uint32_t scratch_slot_va(unsigned int slot);            /* where slot maps */
 void *scratch_map(unsigned int slot, uint32_t mfn, uint64_t flags);
 void scratch_restore(unsigned int slot);
 

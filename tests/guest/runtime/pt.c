@@ -88,14 +88,14 @@ uint32_t spare_frame(void)
     return p2m()[next_spare_pfn++];
 }
 
-static uint32_t scratch_va(unsigned int slot)
+uint32_t scratch_slot_va(unsigned int slot)
 {
     return mapped_end() - (slot + 1) * PAGE_SIZE;
 }
 
 void *scratch_map(unsigned int slot, uint32_t mfn, uint64_t flags)
 {
-    uint32_t va = scratch_va(slot);
+    uint32_t va = scratch_slot_va(slot);
     long rc = HYPERVISOR_update_va_mapping(va, PTE(mfn, flags), UVMF_INVLPG);
 
     if (rc) {
@@ -107,7 +107,7 @@ void *scratch_map(unsigned int slot, uint32_t mfn, uint64_t flags)
 
 void scratch_restore(unsigned int slot)
 {
-    uint32_t va = scratch_va(slot);
+    uint32_t va = scratch_slot_va(slot);
     uint32_t mfn = p2m()[(va - VIRT_BASE) >> 12];
     long rc = HYPERVISOR_update_va_mapping(va, PTE(mfn, _PAGE_PRESENT | _PAGE_RW |
                                                    _PAGE_ACCESSED), UVMF_INVLPG);

@@ -1,0 +1,24 @@
+/*
+ * Between the two files of the simulated hypervisor (fake-hypercalls.c:
+ * memory, buffers, mappings, entry; fake-hypercalls-ops.c: the ops).
+ */
+#ifndef FAKE_HYPERCALLS_INT_H
+#define FAKE_HYPERCALLS_INT_H
+
+#include "fake-hypercalls.h"
+
+/* A frame for owner, zeroed (0: none left); give it back. */
+uint32_t fx_alloc_frame(uint16_t owner, bool xen);
+void fx_free_frame(uint32_t mfn);
+/* The caller's memory [addr, addr+size) if it lies in a hypercall buffer. */
+void *fx_user(uint64_t addr, size_t size);
+
+long fx_domctl(unsigned long arg);
+long fx_sysctl(unsigned long arg);
+long fx_memory_op(unsigned long cmd, unsigned long arg);
+long fx_mmuext_op(unsigned long ops, unsigned long count, unsigned long done,
+                  unsigned long fd);
+long fx_evtchn_op(unsigned long cmd, unsigned long arg);
+long fx_gnttab_op(unsigned long cmd, unsigned long arg, unsigned long count);
+
+#endif
