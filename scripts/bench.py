@@ -72,6 +72,8 @@ DESCRIPTIONS = {
     "grant.copy_4k": "GNTTABOP_copy of a whole page from a grant to a local frame",
     "ring.rtt": "one request/response round trip over a granted ring with d1",
     "sched.domain_switch": "one block/wake domain switch (half the round trip)",
+    "vcpu.ipi_rtt": "IPI round trip vCPU 0 -> vCPU 1 -> vCPU 0 of one domain (send + poll each side)",
+    "vcpu.switch": "one block/wake switch between two vCPUs of a domain (half the IPI round trip)",
     "xs.read_rtt": "XS_READ round trip from a domU to xenstored in d0 over the ring",
     "xs.write_rtt": "XS_WRITE round trip (the store commit included)",
     "xs.watch_event": "XS_WRITE of a watched node until its WATCH_EVENT arrives",
@@ -87,16 +89,25 @@ EXTRA_MODULES = {
     "bench-build": ["tests/guest/pvconsole.elf"],
 }
 
+# extra hypervisor options some benchmark guests need
+EXTRA_HV = {
+    "bench-vcpu": "dom0_max_vcpus=2",
+}
+
 LINE = re.compile(r"BENCH (\S+) ([0-9]+(?:\.[0-9]+)?)\s*$")
 
 
 def run_guest(elf, icount):
     """Boot one benchmark guest; return {case: value} and the log."""
+    hv = "console=com1 loglvl=info debug_exit bench dom0_mem=32M"
+    extra_hv = EXTRA_HV.get(os.path.basename(elf)[:-4])
+    if extra_hv:
+        hv += " " + extra_hv
     cmd = [QEMU, "-machine", "pc", "-accel", "tcg", "-cpu", "max",
            "-m", QEMU_MEM, "-nographic", "-no-reboot",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
            "-kernel", os.path.join(BUILD, "mica.bin"),
-           "-append", "console=com1 loglvl=info debug_exit bench dom0_mem=32M",
+           "-append", hv,
            "-initrd", ",".join([elf] + [os.path.join(BUILD, m) for m in
                                          EXTRA_MODULES.get(os.path.basename(elf)[:-4], [])])]
     if icount:
