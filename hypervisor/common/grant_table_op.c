@@ -22,9 +22,9 @@
  * GNTST_general_error, an unwritable list GNTST_bad_virt_addr).  Another
  * domain is named only by a privileged caller (foreign_domain, the
  * privilege hook's XSM_GNTTAB_FOREIGN).
- * dump_table, transfer and cache_flush are -ENOSYS (transfer is a PV
- * page-flipping scheme Mica does not offer; Xen x86 answers cache_flush
- * with -ENOSYS since 4.21).
+ * dump_table prints the table on the hypervisor console.  transfer and
+ * cache_flush are -ENOSYS (transfer is a PV page-flipping scheme Mica
+ * does not offer; Xen x86 answers cache_flush with -ENOSYS since 4.21).
  */
 #include <mica/hypercall.h>
 #include <mica/errno.h>
@@ -153,6 +153,27 @@ static long get_status_frames(guest_va_t uop, unsigned int count)
     return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : 0;
 }
 
+static long dump_table(guest_va_t uop, unsigned int count)
+{
+    struct gnttab_dump_table op;
+    struct domain *d;
+    int rc;
+
+    if (count != 1)
+        return -EINVAL;
+    if (copy_from_guest(&op, uop, sizeof(op)))
+        return -EFAULT;
+    if ((rc = foreign_domain(op.dom, XSM_GNTTAB_FOREIGN, &d))) {
+        op.status = gnttab_refusal(rc);
+    } else if (!d->grant) {
+        op.status = GNTST_bad_domain;
+    } else {
+        gnttab_dump(d);
+        op.status = GNTST_okay;
+    }
+    return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : 0;
+}
+
 /* Run a batch: `one` on each element of size `size`; continuation on
  * preemption.  flush: an unmap batch (flush the TLB before returning). */
 static long batch(unsigned int cmd, guest_va_t uop, unsigned int count, size_t size,
@@ -236,7 +257,9 @@ HYPERCALL_PROTO(grant_table_op)
         return get_version(uop, count);
     case GNTTABOP_get_status_frames:
         return get_status_frames(uop, count);
-    default:        /* dump_table, transfer, cache_flush, ... */
+    case GNTTABOP_dump_table:
+        return dump_table(uop, count);
+    default:        /* transfer, cache_flush, ... */
         return -ENOSYS;
     }
 }

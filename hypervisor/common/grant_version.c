@@ -33,6 +33,10 @@
  * swap_grant_ref exchanges two entries (and in v2 their status words):
  * refs past the table are GNTST_bad_gntref, a pinned one GNTST_eagain.
  *
+ * dump_table prints a table on the hypervisor console (a debugging aid,
+ * as Xen's): its version and size, then every entry in use -- pinned --
+ * with its grantee, pin counts and frame.
+ *
  * No preemption: the work is bounded by the table's size (max_frames).
  */
 #include <mica/grant_table.h>
@@ -232,4 +236,22 @@ int gnttab_swap(struct domain *d, grant_ref_t a, grant_ref_t b)
         *sy = ts;
     }
     return GNTST_okay;
+}
+
+void gnttab_dump(struct domain *d)
+{
+    struct grant_table *gt = d->grant;
+    unsigned int n = 0;
+
+    pr_info("grant table of d%u: version %u, %u of %u frames set up, %u mappings held\n",
+            d->domain_id, gt->version, gt->nr_frames, gt->max_frames, gt->maptrack_used);
+    for (grant_ref_t r = 0; r < gnttab_nr_entries(gt); r++) {
+        const struct active_grant *act = gnttab_active(gt, r);
+        if (!gnttab_pinned(act))
+            continue;
+        pr_info("  ref %u: d%u, %u ro + %u rw pins, frame %#x%s\n", r, act->domid,
+                act->pin_ro, act->pin_rw, act->frame, act->transitive ? " (transitive)" : "");
+        n++;
+    }
+    pr_info("grant table of d%u: %u entries in use\n", d->domain_id, n);
 }

@@ -3,8 +3,10 @@
  * guest's virtual CR4.DE, I/O breakpoints, DR6 reporting, single steps
  * across a hypercall and across a bounce, and a #DB held back by MOV SS.
  *
- *   - CR4 reads the PV view; a MOV to CR4 changes only DE (the other bits
- *     are the hypervisor's: writing them changes nothing, no fault);
+ *   - CR4 reads the PV view; a MOV to CR4 changes only DE and TSD (the
+ *     other bits are the hypervisor's: writing them changes nothing, no
+ *     fault); with TSD, RDTSC works in ring 1 (emulated) and is #GP(0) in
+ *     ring 3, as on Xen;
  *   - CR4.DE clear: DR4/DR5 are DR6/DR7 (hypercall and MOV DR), an I/O
  *     breakpoint in DR7 is -EPERM; CR4.DE set: DR4/DR5 are -ENODEV and
  *     MOV DR4 faults, an I/O breakpoint is accepted, reads back in DR7,
@@ -50,7 +52,7 @@ static void cr4_and_aliases(void)
     uint32_t cr4 = read_cr4(), dr;
 
     CHECK(!(cr4 & CR4_DE), "CR4.DE set at start: 0x%x", cr4);
-    write_cr4(cr4 | 0x4 | 0x80);        /* TSD, PGE: not the guest's */
+    write_cr4(cr4 | 0x80 | 0x100000);   /* PGE, SMEP: not the guest's */
     CHECK(read_cr4() == cr4, "CR4 changed by a write of other bits: 0x%x", read_cr4());
     CHECK_RC(HYPERVISOR_set_debugreg(5, 0x1), 0, "dr5 (= dr7) with DE clear");
     CHECK_RC(HYPERVISOR_get_debugreg(7) & 0xff, 0x1, "dr7 written through dr5");
@@ -113,6 +115,37 @@ static void io_breakpoints(void)
     HYPERVISOR_set_debugreg(7, 0);
     HYPERVISOR_set_debugreg(6, 0);
     iopl(0);
+}
+
+/* ---- CR4.TSD: RDTSC for the kernel only ---------------------------------- */
+
+static uint32_t user_rdtsc(void)
+{
+    uint32_t lo, hi;
+    return (uint32_t)EXC_TRY("rdtsc", "=a" (lo), "=d" (hi));
+}
+
+static void tsd(void)
+{
+    uint32_t cr4 = read_cr4(), lo, hi;
+    uint64_t t0, t1;
+
+    user_map_image();
+    CHECK(exec_user(user_rdtsc) == (uint32_t)-1, "ring-3 RDTSC faults without TSD");
+    write_cr4(cr4 | 0x4);
+    CHECK(read_cr4() == (cr4 | 0x4), "CR4.TSD did not stick: 0x%x", read_cr4());
+    exc_clear();
+    asm volatile ("rdtsc" : "=a" (lo), "=d" (hi));
+    t0 = ((uint64_t)hi << 32) | lo;
+    asm volatile ("rdtsc" : "=a" (lo), "=d" (hi));
+    t1 = ((uint64_t)hi << 32) | lo;
+    CHECK(last_exc.count == 0 && t1 > t0, "ring-1 RDTSC under TSD: %s, %llu then %llu",
+          exc_str(), (unsigned long long)t0, (unsigned long long)t1);
+    uint32_t v = exec_user(user_rdtsc);
+    CHECK(v == 13 && last_exc.error == 0, "ring-3 RDTSC under TSD: vector %d, expected #GP(0)",
+          (int)v);
+    write_cr4(cr4);
+    CHECK(exec_user(user_rdtsc) == (uint32_t)-1, "ring-3 RDTSC after TSD was cleared");
 }
 
 /* ---- single steps ------------------------------------------------------- */
@@ -212,6 +245,7 @@ void test_main(void)
     exc_hook[1] = step_fixup;
     cr4_and_aliases();
     io_breakpoints();
+    tsd();
     step_over_hypercall();
     step_into_bounce();
     mov_ss();

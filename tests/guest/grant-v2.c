@@ -13,6 +13,7 @@
  *   - sub-page grants: never mapped; copies only inside the window;
  *   - transitive grants: never mapped; a copy follows one level (to a
  *     grant made out to the granter), not two; no pin is left behind;
+ *   - dump_table prints the table (an entry in use among it);
  *   - swap_grant_ref (entries and status words; GNTST_bad_gntref past the
  *     table, GNTST_eagain while pinned) and unmap_and_replace (the PTE of
  *     new_addr moves over the grant mapping; the PTE form and a grant
@@ -147,6 +148,14 @@ static void full_page(void)
     CHECK(*(volatile uint8_t *)va == 0x5a, "v2 mapping shows 0x%x", *(volatile uint8_t *)va);
     CHECK(st[REF_A] == (GTF_reading | GTF_writing), "status word 0x%x", st[REF_A]);
     CHECK(v2[REF_A].hdr.flags == GTF_permit_access, "hdr.flags 0x%x", v2[REF_A].hdr.flags);
+    /* dump_table (a debugging aid): the hypervisor prints the entry. */
+    struct gnttab_dump_table dt = { .dom = DOMID_SELF };
+    CHECK_RC(gop(GNTTABOP_dump_table, &dt, 1), 0, "dump_table");
+    CHECK(dt.status == GNTST_okay, "dump_table status %d", dt.status);
+    dt.dom = 0x1234;
+    CHECK_RC(gop(GNTTABOP_dump_table, &dt, 1), 0, "dump_table(no domain)");
+    CHECK(dt.status == GNTST_bad_domain, "dump_table of no domain: %d", dt.status);
+    CHECK_RC(gop(GNTTABOP_dump_table, &dt, 2), -XEN_EINVAL, "dump_table count 2");
     /* The v2 revoke: flags first, then the status says "still in use". */
     v2[REF_A].hdr.flags = 0;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);

@@ -12,9 +12,9 @@
  *     CR3 (the current L3's MFN in xen_pfn_to_cr3 form), CR4 (the PV view:
  *     PAE | OSFXSR | OSXMMEXCPT, and the guest's DE)
  *     MOV to CR0 changing nothing but TS, CLTS (= fpu_taskswitch), MOV to
- *     CR2 (the virtual CR2), MOV to CR4 (as Xen: only the guest's own bit,
- *     DE, changes; the others are the hypervisor's and writes to them are
- *     dropped); MOV to CR3 is refused (the page-table code's
+ *     CR2 (the virtual CR2), MOV to CR4 (as Xen: only the guest's own
+ *     bits, DE and TSD, change; the others are the hypervisor's and writes
+ *     to them are dropped); MOV to CR3 is refused (the page-table code's
  *     MMUEXT_NEW_BASEPTR is the way to switch page tables)
  *     MOV to/from DR0-7 (= set/get_debugreg; DR4/5 alias DR6/7 unless
  *     CR4.DE)
@@ -22,6 +22,8 @@
  *     RDMSR/WRMSR as Xen's PV policy answers them (msr.c)
  *     CPUID, when CPUID faulting is on (msr.c): the PV view (cpuid.c)
  *     HLT: block until an event is pending (vcpu_block_current)
+ *     RDTSC, which faults only while the guest set CR4.TSD: the TSC (ring
+ *     3 gets the #GP, which is what TSD is for)
  *   from ring 1, or ring 3 if the virtual IOPL is 3
  *     CLI/STI with virtual IOPL >= ring: no-ops (the guest's interrupt
  *     flag is its event mask; a real CLI would stop the hypervisor)
@@ -56,6 +58,7 @@
 #include <asm/desc_check.h>
 #include <asm/traps.h>
 #include <asm/pv_rules.h>
+#include <asm/cpu_protect.h>
 
 #define CR4_PV_VIEW         (X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT)
 #define STRING_IO_BATCH     1024        /* elements per fault; then restart */
@@ -106,7 +109,8 @@ static bool read_cr(struct vcpu *v, unsigned int n, uint32_t *val)
     case 0: *val = (uint32_t)fpu_guest_cr0(v); return true;
     case 2: *val = (uint32_t)v->guest_cr2; return true;
     case 3: *val = xen_pfn_to_cr3(v->guest_l3_mfn); return true;
-    case 4: *val = CR4_PV_VIEW | (v->cr4_de ? X86_CR4_DE_BIT : 0); return true;
+    case 4: *val = CR4_PV_VIEW | (v->cr4_de ? X86_CR4_DE_BIT : 0) |
+                   (v->cr4_tsd ? X86_CR4_TSD : 0); return true;
     default: return false;
     }
 }
@@ -125,6 +129,8 @@ static bool write_cr(struct vcpu *v, unsigned int n, uint32_t val)
         return true;
     case 4:
         pv_set_cr4_de(v, val & X86_CR4_DE_BIT);
+        v->cr4_tsd = val & X86_CR4_TSD;
+        cpu_protect_switch(v);          /* the real TSD, at once */
         return true;
     default:
         return false;
@@ -255,6 +261,12 @@ static bool emulate_privileged(struct pv_insn_ctx *e, const struct x86_insn *in)
         break;
     case 0x09:                          /* WBINVD */
         break;
+    case 0x31: {                        /* RDTSC: faults only under the guest's TSD */
+        uint64_t tsc = rdtsc();
+        r->rax = (uint32_t)tsc;
+        r->rdx = (uint32_t)(tsc >> 32);
+        break;
+    }
     case 0x20:                          /* MOV from CRn */
         if (!read_cr(v, modrm_reg(in), &val))
             return false;

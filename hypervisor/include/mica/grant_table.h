@@ -184,6 +184,8 @@ int gnttab_grow(struct domain *d, unsigned int nr);
 long gnttab_set_version(struct domain *d, unsigned int version);
 /* GNTTABOP_swap_grant_ref on d's table: a GNTST_* code. */
 int gnttab_swap(struct domain *d, grant_ref_t a, grant_ref_t b);
+/* GNTTABOP_dump_table: d's table on the hypervisor console. */
+void gnttab_dump(struct domain *d);
 /* Free what d holds of version 2 (teardown): its status frames. */
 void gnttab_free_status(struct domain *d);
 /* Free one table or status frame d shared (teardown): orphaned if a
