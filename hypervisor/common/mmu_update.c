@@ -24,6 +24,9 @@
  *    request and after every request that produced work, so when the call
  *    returns, every table the guest let go of is untyped again.
  *
+ * A request naming a frame that is not a live table is a plain 8-byte
+ * store, allowed where the frame could be mapped writable (Xen's rule).
+ *
  * The PTE address of a request is a machine address, 8-byte aligned: the
  * low 3 bits are the command (0 normal, 1 machphys, 2 preserve A/D, 3 no
  * translate = normal for PV guests; 4..7 are -ENOSYS).
@@ -75,6 +78,29 @@ static struct page_info *get_live_table(unsigned long mfn, struct domain *pt_own
     return pg;
 }
 
+/*
+ * A "PTE" in a frame that is not a live page table: Xen writes it as plain
+ * memory, if the frame is the table owner's and could be mapped writable
+ * (not a table of any state, not a descriptor page).  Linux fills a page
+ * this way before it makes the page a table (the P2M's middle levels).
+ */
+static int plain_update(uint64_t ptr, uint64_t val, struct domain *pt_owner)
+{
+    unsigned long mfn = (unsigned long)(ptr >> PAGE_SHIFT);
+    unsigned int idx = (unsigned int)((ptr & (PAGE_SIZE - 1)) >> 3);
+    struct page_info *pg;
+
+    if (!mfn_valid(mfn) || get_page(pg = mfn_to_page(mfn), pt_owner))
+        return -EINVAL;
+    if (get_page_type(pg, PGT_writable_page)) {
+        put_page(pg);
+        return -EINVAL;
+    }
+    ((volatile uint64_t *)map_frame(mfn))[idx] = val;
+    put_page_and_type(pg);
+    return 0;
+}
+
 static int normal_update(uint64_t ptr, uint64_t val, bool preserve_ad,
                          struct domain *pt_owner, struct domain *pg_owner)
 {
@@ -83,7 +109,7 @@ static int normal_update(uint64_t ptr, uint64_t val, bool preserve_ad,
     int rc;
 
     if (!tpg)
-        return -EINVAL;
+        return plain_update(ptr, val, pt_owner);
     switch (tpg->type_info & PGT_type_mask) {
     case PGT_l1_page_table:
         rc = mod_l1_entry(tpg, idx, val, pg_owner, preserve_ad, true);

@@ -11,7 +11,7 @@
  *  - leaf 1 sets the hypervisor bit (ecx 31) and hides what a deprivileged
  *    kernel must not use: ecx MONITOR 3, VMX 5, SMX 6, EST 7, TM2 8, PCID 17,
  *    x2APIC 21, TSC-deadline 24, XSAVE 26, OSXSAVE 27; edx VME 1, DE 2,
- *    PSE 3 (no superpages), MCE 7, MTRR 12, MCA 14, PSE36 17, DS 21,
+ *    PSE 3 (no superpages), MCE 7, MTRR 12, PGE 13 (no GLOBAL entries), MCA 14, PSE36 17, DS 21,
  *    ACPI 22, TM 29, PBE 31;
  *  - leaf 7 hides FSGSBASE 0, SMEP 7, INVPCID 10 and SMAP 20 in ebx;
  *  - the emulated instruction is skipped exactly (execution continues
@@ -22,7 +22,7 @@
 
 #define HIDE_1_ECX ((1u << 3) | (1u << 5) | (1u << 6) | (1u << 7) | (1u << 8) | \
             (1u << 17) | (1u << 21) | (1u << 24) | (1u << 26) | (1u << 27))
-#define HIDE_1_EDX ((1u << 1) | (1u << 2) | (1u << 3) | (1u << 7) | (1u << 12) | \
+#define HIDE_1_EDX ((1u << 1) | (1u << 2) | (1u << 3) | (1u << 7) | (1u << 12) | (1u << 13) | \
             (1u << 14) | (1u << 17) | (1u << 21) | (1u << 22) | (1u << 29) | \
             (1u << 31))
 #define HIDE_7_EBX ((1u << 0) | (1u << 7) | (1u << 10) | (1u << 20))

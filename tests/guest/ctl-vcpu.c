@@ -14,7 +14,9 @@
  *   - getpageframeinfo3 reports L3 pinned, L2, L1 and a plain page;
  *   - mapping one of D's page tables writable: -EINVAL; read-only: fine;
  *     writing D's L1 with PFD = D: fine for D's frame, -EINVAL for ours
- *     and for D's own L3 made writable;
+ *     and for D's own L3 made writable; a "PTE" in D's data page is a
+ *     plain store (Xen's rule for a frame that is no table), one past the
+ *     four entries of its L3 is refused;
  *   - setvcpucontext with each bad field -- CR3 an L1, a data page or our
  *     own L3; CS in the hypervisor's GDT page or with SS of another ring;
  *     a kernel stack in the hypervisor hole; a trap gate into ring 0 or
@@ -173,9 +175,13 @@ static void tables(void)
     CHECK_RC(HYPERVISOR_mmu_update(&req, 1, NULL, fd), -XEN_EINVAL, "D's L1 -> our frame");
     req.val = PTE(m[0], _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED);
     CHECK_RC(HYPERVISOR_mmu_update(&req, 1, NULL, fd), -XEN_EINVAL, "D's L1 -> its L3, RW");
-    req.ptr = MADDR(m[4], 0);
-    req.val = 0;
-    CHECK_RC(HYPERVISOR_mmu_update(&req, 1, NULL, fd), -XEN_EINVAL, "PFD write into a data page");
+    /* A frame of D that is not a table: a plain store, as Xen makes it. */
+    req.ptr = MADDR(m[4], 1);
+    req.val = 0x99aabbccddeeff00ull;
+    CHECK_RC(HYPERVISOR_mmu_update(&req, 1, NULL, fd), 0, "PFD plain store into a data page");
+    req.ptr = MADDR(m[0], 8);
+    CHECK_RC(HYPERVISOR_mmu_update(&req, 1, NULL, fd), -XEN_EINVAL,
+             "PFD store into D's L3 past its four entries");
     CHECK_RC(HYPERVISOR_mmu_update(&req, 1, NULL, (unsigned int)(77 + 1) << 16 | DOMID_SELF),
              -XEN_EINVAL, "PFD of a domain that does not exist");
 }
@@ -189,8 +195,9 @@ static void destroy_while_mapped(uint64_t baseline)
     CHECK(port > 0, "bind VIRQ_DOM_EXC: %ld", port);
     CHECK_RC(foreign_map(2, m[4], D, true), 0, "D's data page writable");
     data = (volatile uint64_t *)scratch_slot_va(2);
-    CHECK(data[0] == 0x1122334455667788ull, "data page reads %#llx",
-          (unsigned long long)data[0]);
+    CHECK(data[0] == 0x1122334455667788ull && data[1] == 0x99aabbccddeeff00ull,
+          "data page reads %#llx %#llx", (unsigned long long)data[0],
+          (unsigned long long)data[1]);
     if (port > 0)
         evtchn_clear_pending((evtchn_port_t)port);
 

@@ -4,7 +4,8 @@
  * A spare frame becomes the guest's GDT (set_gdt: it takes the
  * segment-descriptor type).  From then on it cannot be mapped writable --
  * not with update_va_mapping, not with mmu_update -- nor pinned as a page
- * table; read-only it may be mapped.  The other way round, a frame that
+ * table, nor written by an mmu_update naming it (which is a plain store
+ * into a frame that is not a table); read-only it may be mapped.  The other way round, a frame that
  * is mapped writable, or that is a pinned page table, cannot become a GDT
  * frame.  update_descriptor (the checked way to change a descriptor)
  * still works on it.  After the guest moves to another GDT the frame is an
@@ -24,6 +25,8 @@ void test_main(void)
     CHECK_RC(mmu1(l1e_maddr(va), PTE(g, _PAGE_PRESENT | _PAGE_RW)), -XEN_EINVAL,
              "mmu_update: map the GDT frame writable");
     CHECK_RC(pin(1, g), -XEN_EINVAL, "pin the GDT frame as an L1");
+    CHECK_RC(mmu1(MADDR(g, 1), flat_data | (3ull << 45)), -XEN_EINVAL,
+             "mmu_update: a plain store into the GDT frame");
     CHECK_RC(HYPERVISOR_update_va_mapping(va, PTE(g, _PAGE_PRESENT), UVMF_INVLPG), 0,
              "map the GDT frame read-only");
     CHECK_RC(HYPERVISOR_update_descriptor(((uint64_t)g << 12) + 8, flat_data), 0,

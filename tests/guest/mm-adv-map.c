@@ -20,9 +20,12 @@
  *     by flipping RW alone (normal update, PRESERVE_AD, update_va_mapping).
  *  6. XSA-148: PSE in an L2 entry (update or inside a table) is refused.
  *  7. XSA-227 class: PTE addresses that are not 8-byte aligned (low bits
- *     4..7: -ENOSYS), that lie in a frame that is not a page table (data,
- *     free, past RAM, high bits), past the four guest L3 entries or in the
- *     hypervisor's part of the slot-3 L2.
+ *     4..7: -ENOSYS), that lie in a frame the guest does not own (free,
+ *     past RAM, high bits), past the four guest L3 entries or in the
+ *     hypervisor's part of the slot-3 L2.  A request naming one of its own
+ *     frames that is not a page table is, as in Xen, a plain store (a data
+ *     frame mapped writable, an untyped frame); a descriptor page refuses
+ *     it (mm-adv-gdt).
  *  8. Reserved bits and GLOBAL in a new entry.
  */
 #include <pt.h>
@@ -149,8 +152,14 @@ void test_main(void)
     uint64_t ok = scratch_entry;
     for (unsigned int c = 4; c < 8; c++)
         CHECK_RC(mmu1(l1e_maddr(scratch_va) | c, ok), -XEN_ENOSYS, "command 4..7");
-    CHECK_RC(mmu1(MADDR(p2m()[0], 0), ok), -XEN_EINVAL, "PTE in a data frame");
-    CHECK_RC(mmu1(MADDR(spare_frame(), 0), ok), -XEN_EINVAL, "PTE in an untyped frame");
+    f = spare_frame();
+    volatile uint64_t *data = scratch_map(0, f, _PAGE_PRESENT | _PAGE_RW);
+    data[5] = 0;
+    CHECK_RC(mmu1(MADDR(f, 5), 0x1122334455667788ull), 0, "plain store to a data frame");
+    CHECK(data[5] == 0x1122334455667788ull, "the store did not land: %#llx",
+          (unsigned long long)data[5]);
+    scratch_restore(0);
+    CHECK_RC(mmu1(MADDR(spare_frame(), 0), ok), 0, "plain store to an untyped frame");
     CHECK_RC(mmu1(MADDR(1, 0), ok), -XEN_EINVAL, "PTE in frame 1");
     CHECK_RC(mmu1(MADDR(0xfffff, 0), ok), -XEN_EINVAL, "PTE past RAM");
     CHECK_RC(mmu1((1ULL << 52) | l1e_maddr(scratch_va), ok), -XEN_EINVAL, "PTE address bit 52");

@@ -12,7 +12,10 @@
  * Hidden: features a deprivileged ring-1 kernel must not use or that the
  * hypervisor does not virtualize -- VMX/SMX, MONITOR/MWAIT, PCID, x2APIC,
  * TSC-deadline, XSAVE/OSXSAVE (extended state is not managed: fpu.c saves with FXSAVE), the
- * thermal/power features, VME/DE/PSE/PSE36 (no superpages, no vm86), MTRR,
+ * thermal/power features, VME/DE/PSE/PSE36 (no superpages, no vm86), PGE
+ * (guest page-table entries may not be GLOBAL: they must die with every
+ * CR3 switch; Xen hides it from PV guests too, and Linux then leaves the
+ * bit out of its PTEs), MTRR,
  * MCE/MCA, DS/ACPI/TM/PBE; SMEP/SMAP/INVPCID/FSGSBASE in leaf 7; the
  * speculation controls (IBRS/IBPB, STIBP, SSBD, L1D_FLUSH,
  * ARCH_CAPABILITIES: their MSRs are not virtualized), RDTSCP and RDPID
@@ -36,7 +39,7 @@
 
 #define HIDE_1_ECX ((1u << 3) | (1u << 5) | (1u << 6) | (1u << 7) | (1u << 8) | \
                     (1u << 17) | (1u << 21) | (1u << 24) | (1u << 26) | (1u << 27))
-#define HIDE_1_EDX ((1u << 1) | (1u << 2) | (1u << 3) | (1u << 7) | (1u << 12) | \
+#define HIDE_1_EDX ((1u << 1) | (1u << 2) | (1u << 3) | (1u << 7) | (1u << 12) | (1u << 13) | \
                     (1u << 14) | (1u << 17) | (1u << 21) | (1u << 22) | (1u << 29) | \
                     (1u << 31))
 #define HIDE_7_EBX ((1u << 0) | (1u << 7) | (1u << 10) | (1u << 20))

@@ -27,10 +27,12 @@
  *   from ring 1, or ring 3 if the virtual IOPL is 3
  *     CLI/STI with virtual IOPL >= ring: no-ops (the guest's interrupt
  *     flag is its event mask; a real CLI would stop the hypervisor)
- *   from any ring, if pv_io_permitted() (physdev.c)
+ *   from any ring, as pv_io_check() decides (physdev.c)
  *     IN/OUT (imm8 and DX forms, 8/16/32 bits), and INS/OUTS (REP too)
  *     from ring 1 only, because the hypervisor's copy would not honour a
- *     user page's U/S bit.
+ *     user page's U/S bit.  A port the guest may try but not reach reads
+ *     all-ones and swallows writes (Xen's behaviour, which Linux relies
+ *     on when it probes the PIT).
  *
  * Call gates (#GP with the gate's selector as error code) are gate_op.c's.
  *
@@ -140,9 +142,11 @@ static bool write_cr(struct vcpu *v, unsigned int n, uint32_t val)
 
 /* ---- I/O -------------------------------------------------------------------- */
 
-static uint32_t port_in(unsigned int port, unsigned int bytes)
+static uint32_t port_in(enum pv_io_verdict how, unsigned int port, unsigned int bytes)
 {
     uint32_t v;
+    if (how != PV_IO_DIRECT)
+        return 0xffffffffu;
     if (bytes == 1)
         return inb((uint16_t)port);
     if (bytes == 2)
@@ -151,8 +155,11 @@ static uint32_t port_in(unsigned int port, unsigned int bytes)
     return v;
 }
 
-static void port_out(unsigned int port, unsigned int bytes, uint32_t v)
+static void port_out(enum pv_io_verdict how, unsigned int port, unsigned int bytes,
+                     uint32_t v)
 {
+    if (how != PV_IO_DIRECT)
+        return;
     if (bytes == 1)
         outb((uint16_t)port, (uint8_t)v);
     else if (bytes == 2)
@@ -180,7 +187,8 @@ static uint16_t seg_selector(const struct cpu_regs *r, int seg)
 }
 
 static bool emulate_string_io(struct pv_insn_ctx *e, const struct x86_insn *in,
-                              unsigned int port, unsigned int bytes, bool is_in)
+                              enum pv_io_verdict how, unsigned int port,
+                              unsigned int bytes, bool is_in)
 {
     struct cpu_regs *r = e->r;
     uint32_t base, count = in->rep ? (uint32_t)r->rcx : 1;
@@ -195,7 +203,7 @@ static bool emulate_string_io(struct pv_insn_ctx *e, const struct x86_insn *in,
     for (unsigned int done = 0; count && done < STRING_IO_BATCH; done++, count--) {
         uint32_t lin = base + (uint32_t)*idx, val = 0;
         if (is_in) {
-            val = port_in(port, bytes);
+            val = port_in(how, port, bytes);
             if (copy_to_guest(lin, &val, bytes)) {
                 pv_inject_page_fault(r, lin, 2);
                 return true;
@@ -205,7 +213,7 @@ static bool emulate_string_io(struct pv_insn_ctx *e, const struct x86_insn *in,
                 pv_inject_page_fault(r, lin, 0);
                 return true;
             }
-            port_out(port, bytes, val);
+            port_out(how, port, bytes, val);
         }
         *idx = (uint32_t)(*idx + step);
         if (in->rep)
@@ -226,14 +234,16 @@ static bool emulate_io(struct pv_insn_ctx *e, const struct x86_insn *in)
     bool is_in = in->op == 0xe4 || in->op == 0xe5 || in->op == 0xec ||
                  in->op == 0xed || in->op == 0x6c || in->op == 0x6d;
 
-    if (!pv_io_permitted(e->v, guest_ring(r), port, bytes))
+    enum pv_io_verdict how = pv_io_check(e->v, guest_ring(r), port, bytes);
+
+    if (how == PV_IO_FAULT)
         return false;
     if (in->op >= 0x6c && in->op <= 0x6f)
-        return emulate_string_io(e, in, port, bytes, is_in);
+        return emulate_string_io(e, in, how, port, bytes, is_in);
     if (is_in)
-        set_acc(r, bytes, port_in(port, bytes));
+        set_acc(r, bytes, port_in(how, port, bytes));
     else
-        port_out(port, bytes, (uint32_t)r->rax);
+        port_out(how, port, bytes, (uint32_t)r->rax);
     advance(r, in);
     pv_io_breakpoint(e->v, r, port, bytes);     /* a trap: after the access */
     return true;

@@ -2,21 +2,25 @@
  * physdev_op (33) and physdev_op_compat (19): the guest's I/O privilege.
  *
  * A PV guest never runs with a real IOPL above 0 (pv_rules.c says why), so
- * every IN/OUT it executes faults and is emulated (emulate.c) when
- * pv_io_permitted() allows it.  Two things must agree:
+ * every IN/OUT it executes faults and is emulated (emulate.c) as
+ * pv_io_check() decides, with Xen's semantics (pv_io_decide()):
  *
- *   - the domain may touch I/O ports at all: only a privileged domain
- *     (the initial domain) is granted them, and never the ports the
- *     hypervisor drives itself (PICs, PIT, COM1, PCI configuration, the
- *     ELCR and QEMU's debug-exit port);
- *   - the vCPU's own setting allows this access: its virtual IOPL
- *     (PHYSDEVOP_set_iopl) is at least the current ring, or its I/O bitmap
- *     (PHYSDEVOP_set_iobitmap: a guest VA and a port count, read at each
- *     access, bit clear = allowed as in a TSS) covers the port.
+ *   - the vCPU's own setting says whether the guest may try at all: its
+ *     virtual IOPL (PHYSDEVOP_set_iopl) is at least the current ring, or
+ *     its I/O bitmap (PHYSDEVOP_set_iobitmap: a guest VA and a port count,
+ *     read at each access, bit clear = allowed as in a TSS) covers the
+ *     port.  If neither, the guest gets #GP(0);
+ *   - the domain decides whether the access reaches the hardware: only
+ *     for ports it was granted (a privileged domain holds them all; others
+ *     get ranges through XEN_DOMCTL_ioport_permission, iocaps.c), and never
+ *     for those the hypervisor drives itself (PICs, PIT and its gate at 0x61,
+ *     the RTC, COM1, PCI configuration, the ELCR and QEMU's debug-exit
+ *     port).  Anything else reads as all-ones and its writes are dropped,
+ *     as on Xen: Linux raises its virtual IOPL to 1 at boot in every
+ *     domain and then probes the PIT, and must see "no PIT", not a fault.
  *
- * Both sub-ops are accepted from any domain; they only matter for one that
- * holds I/O privilege.  Other sub-ops (interrupt routing, PCI) are not
- * offered yet and return -ENOSYS.
+ * Both sub-ops are accepted from any domain.  Other sub-ops (interrupt
+ * routing, PCI) are not offered yet and return -ENOSYS.
  */
 #include <mica/iocaps.h>
 #include <mica/types.h>
@@ -34,6 +38,8 @@ extern unsigned int opt_debug_exit_port;
 static const struct { uint16_t first, last; } hv_ports[] = {
     { 0x020, 0x021 },   /* master PIC */
     { 0x040, 0x043 },   /* PIT */
+    { 0x061, 0x061 },   /* PIT channel 2 gate and speaker: TSC calibration */
+    { 0x070, 0x071 },   /* RTC / CMOS: the wallclock at boot */
     { 0x0a0, 0x0a1 },   /* slave PIC */
     { 0x3f8, 0x3ff },   /* COM1: the hypervisor console */
     { 0x4d0, 0x4d1 },   /* ELCR */
@@ -50,8 +56,8 @@ static bool hv_owned(unsigned int port, unsigned int bytes)
     return port <= opt_debug_exit_port + 3 && last >= opt_debug_exit_port;
 }
 
-bool pv_io_permitted(struct vcpu *v, unsigned int ring, unsigned int port,
-                     unsigned int bytes)
+enum pv_io_verdict pv_io_check(struct vcpu *v, unsigned int ring, unsigned int port,
+                               unsigned int bytes)
 {
     uint8_t bits[2] = { 0xff, 0xff };
     bool have = false;
@@ -61,9 +67,9 @@ bool pv_io_permitted(struct vcpu *v, unsigned int ring, unsigned int port,
         unsigned int n = ((port & 7) + bytes > 8) ? 2 : 1;
         have = copy_from_guest(bits, v->iobmp_va + port / 8, n) == 0;
     }
-    return pv_io_allowed(ring, v->iopl, iocaps_ioport_allowed(v->domain, port, bytes),
-                         hv_owned(port, bytes), port, bytes, have,
-                         (uint16_t)(bits[0] | (bits[1] << 8)));
+    return pv_io_decide(ring, v->iopl, iocaps_ioport_allowed(v->domain, port, bytes),
+                        hv_owned(port, bytes), port, bytes, have,
+                        (uint16_t)(bits[0] | (bits[1] << 8)));
 }
 
 static long physdev_set_iopl(const struct physdev_set_iopl *p)

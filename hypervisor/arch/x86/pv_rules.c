@@ -23,7 +23,7 @@
  * emulates for the guest, never in the hardware (whose CR4.DE belongs to
  * the hypervisor).
  *
- * I/O ports.  See pv_io_allowed() in the header.
+ * I/O ports.  See pv_io_decide() in the header.
  */
 #include <mica/types.h>
 #include <mica/errno.h>
@@ -96,20 +96,18 @@ uint32_t pv_io_breakpoint_hits(const uint32_t dr[4], uint32_t dr7, unsigned int 
     return hits;
 }
 
-bool pv_io_allowed(unsigned int ring, unsigned int iopl, bool privileged,
-                   bool hv_owned, unsigned int port, unsigned int bytes,
-                   bool have_bits, uint16_t bitmap16)
+enum pv_io_verdict pv_io_decide(unsigned int ring, unsigned int iopl, bool privileged,
+                                bool hv_owned, unsigned int port, unsigned int bytes,
+                                bool have_bits, uint16_t bitmap16)
 {
-    if (!privileged || hv_owned)
-        return false;
     if (bytes != 1 && bytes != 2 && bytes != 4)
-        return false;
-    if (port + bytes > 0x10000)
-        return false;
-    if (iopl >= ring)
-        return true;
-    if (!have_bits)
-        return false;
-    unsigned int mask = ((1u << bytes) - 1) << (port & 7);
-    return (bitmap16 & mask) == 0;
+        return PV_IO_FAULT;
+    if (iopl < ring) {
+        unsigned int mask = ((1u << bytes) - 1) << (port & 7);
+        if (!have_bits || (bitmap16 & mask))
+            return PV_IO_FAULT;
+    }
+    if (!privileged || hv_owned || port + bytes > 0x10000)
+        return PV_IO_VOID;
+    return PV_IO_DIRECT;
 }

@@ -21,6 +21,7 @@
 #include <mica/types.h>
 #include <mica/domain.h>
 #include <asm/regs.h>
+#include <asm/pv_rules.h>
 
 /* The guest's ring as the CPU saw it (CS RPL): 1 = kernel, 3 = user. */
 static inline unsigned int guest_ring(const struct cpu_regs *r) { return r->cs & 3; }
@@ -175,9 +176,10 @@ void do_int80(struct cpu_regs *r);
 
 /* ---- physdev.c --------------------------------------------------------- */
 
-/* May the current guest, in `ring`, access `bytes` at `port`? */
-bool pv_io_permitted(struct vcpu *v, unsigned int ring, unsigned int port,
-                     unsigned int bytes);
+/* An access of `bytes` at `port` by v in `ring`: #GP, all-ones/dropped,
+ * or through to the hardware (pv_io_decide() in pv_rules.h). */
+enum pv_io_verdict pv_io_check(struct vcpu *v, unsigned int ring, unsigned int port,
+                               unsigned int bytes);
 
 /* ---- callbacks.c ------------------------------------------------------- */
 

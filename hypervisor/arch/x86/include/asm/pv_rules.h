@@ -59,17 +59,27 @@ uint32_t pv_io_breakpoint_hits(const uint32_t dr[4], uint32_t dr7, unsigned int 
 
 /*
  * The I/O-port decision for one access of `bytes` (1, 2, 4) at `port`
- * from a guest in `ring` (1 or 3) with virtual IOPL `iopl`:
- *   - a port the hypervisor keeps for itself (`hv_owned`) or a domain
- *     with no I/O privilege: never;
- *   - iopl >= ring: allowed;
- *   - else the guest's I/O bitmap decides: `bitmap16` holds the 16 bits
- *     starting at bit (port & ~7) of the bitmap (0 = allowed, as in a TSS),
- *     `have_bits` says whether all the needed bits were inside the bitmap
- *     (ports beyond nr_ports, or an unreadable bitmap, are denied).
+ * from a guest in `ring` (1 or 3) with virtual IOPL `iopl`, as Xen makes
+ * it, in two steps:
+ *
+ *   1. may the guest *try*?  Its virtual IOPL admits the ring
+ *      (iopl >= ring), or its I/O bitmap does: `bitmap16` holds the 16 bits
+ *      starting at bit (port & ~7) of the bitmap (0 = allowed, as in a
+ *      TSS), `have_bits` says whether all the needed bits were inside the
+ *      bitmap (ports beyond nr_ports, or an unreadable bitmap, are denied).
+ *      If not: PV_IO_FAULT, the guest gets #GP(0).
+ *   2. does the access reach the hardware?  Only for a domain granted the
+ *      port (`privileged`: iocaps, all ports for the initial domain), for a port the hypervisor does not keep for
+ *      itself (`hv_owned`), and an access that stays below port 0x10000:
+ *      PV_IO_DIRECT.  Otherwise PV_IO_VOID: the read returns all-ones and
+ *      the write is dropped, which is what a PV kernel probing a PC's
+ *      ports (Linux's early PIT calibration) sees on Xen as an
+ *      unprivileged domain.
  */
-bool pv_io_allowed(unsigned int ring, unsigned int iopl, bool privileged,
-                   bool hv_owned, unsigned int port, unsigned int bytes,
-                   bool have_bits, uint16_t bitmap16);
+enum pv_io_verdict { PV_IO_FAULT, PV_IO_VOID, PV_IO_DIRECT };
+
+enum pv_io_verdict pv_io_decide(unsigned int ring, unsigned int iopl, bool privileged,
+                                bool hv_owned, unsigned int port, unsigned int bytes,
+                                bool have_bits, uint16_t bitmap16);
 
 #endif
