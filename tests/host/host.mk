@@ -33,8 +33,9 @@ HT_PROGS := test-string test-vsnprintf test-cmdline test-libelf test-libelf-load
             test-alloc-fail test-alloc-fail-evtchn
 # Pure files of arch/x86 (no inline asm): traps, descriptors, decoding.
 HT_PROGS += test-desc-check test-pv-rules test-x86-decode
-# The control plane: vCPU contexts and the shared PV image writer.
-HT_PROGS += test-context-check test-pv-image
+# The control plane: vCPU contexts, the shared PV image writer, I/O grants
+# and the privilege table.
+HT_PROGS += test-context-check test-pv-image test-iocaps
 # xenstored (dom0-tools/tools/xenstored): its own fragment.
 include tests/host/xenstored.mk
 HOST_TEST_BINS := $(addprefix $(HT_DIR)/,$(HT_PROGS))
@@ -176,7 +177,8 @@ $(HT_DIR)/test-sched-credit: $(HT_DIR)/test-sched-credit.o $(HT_DIR)/obj/sched_c
 $(HT_DIR)/test-grant-entry.o $(HT_DIR)/obj/grant_entry.o: HT_CFLAGS += $(HT_ARCH_INC)
 $(HT_DIR)/test-grant-entry: $(HT_DIR)/test-grant-entry.o $(HT_DIR)/obj/grant_entry.o
 	$(HT_LINK)
-$(HT_DIR)/test-grant-table: $(HT_DIR)/test-grant-table.o $(HT_DIR)/obj/grant_table.o $(HT_MM_OBJS)
+$(HT_DIR)/test-grant-table: $(HT_DIR)/test-grant-table.o $(HT_DIR)/obj/grant_table.o \
+                           $(HT_DIR)/obj/grant_version.o $(HT_MM_OBJS)
 	$(HT_LINK)
 $(HT_DIR)/test-alloc-fail: $(HT_DIR)/test-alloc-fail.o $(HT_DIR)/obj/grant_table.o $(HT_MM_OBJS)
 	$(HT_LINK)
@@ -194,6 +196,9 @@ $(HT_DIR)/test-alloc-fail-evtchn: $(HT_DIR)/test-alloc-fail-evtchn.o $(HT_EVTCHN
 	$(HT_LINK)
 $(HT_DIR)/test-boot-domains: $(HT_DIR)/test-boot-domains.o $(HT_DIR)/obj/boot_domains.o \
                              $(HT_DIR)/obj/cmdline.o
+	$(HT_LINK)
+$(HT_DIR)/obj/iocaps.o $(HT_DIR)/test-iocaps.o: HT_CFLAGS += $(HT_ARCH_INC)
+$(HT_DIR)/test-iocaps: $(HT_DIR)/test-iocaps.o $(HT_DIR)/obj/iocaps.o $(HT_DIR)/obj/xsm.o
 	$(HT_LINK)
 $(HT_DIR)/test-console: $(HT_DIR)/test-console.o $(HT_DIR)/obj/console_io.o $(HT_DIR)/obj/xsm.o
 	$(HT_LINK)

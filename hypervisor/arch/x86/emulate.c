@@ -10,11 +10,14 @@
  *   from ring 1 only
  *     MOV from CR0 (real CR0 with the virtual TS), CR2 (the virtual CR2),
  *     CR3 (the current L3's MFN in xen_pfn_to_cr3 form), CR4 (the PV view:
- *     PAE | OSFXSR | OSXMMEXCPT)
+ *     PAE | OSFXSR | OSXMMEXCPT, and the guest's DE)
  *     MOV to CR0 changing nothing but TS, CLTS (= fpu_taskswitch), MOV to
- *     CR2 (the virtual CR2); MOV to CR3/CR4 is refused (the page-table code's
+ *     CR2 (the virtual CR2), MOV to CR4 (as Xen: only the guest's own bit,
+ *     DE, changes; the others are the hypervisor's and writes to them are
+ *     dropped); MOV to CR3 is refused (the page-table code's
  *     MMUEXT_NEW_BASEPTR is the way to switch page tables)
- *     MOV to/from DR0-7 (= set/get_debugreg; DR4/5 alias DR6/7)
+ *     MOV to/from DR0-7 (= set/get_debugreg; DR4/5 alias DR6/7 unless
+ *     CR4.DE)
  *     WBINVD: nothing (the guest's cache flush is not worth a host one)
  *     RDMSR/WRMSR as Xen's PV policy answers them (msr.c)
  *     CPUID, when CPUID faulting is on (msr.c): the PV view (cpuid.c)
@@ -52,6 +55,7 @@
 #include <asm/x86_decode.h>
 #include <asm/desc_check.h>
 #include <asm/traps.h>
+#include <asm/pv_rules.h>
 
 #define CR4_PV_VIEW         (X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT)
 #define STRING_IO_BATCH     1024        /* elements per fault; then restart */
@@ -102,7 +106,7 @@ static bool read_cr(struct vcpu *v, unsigned int n, uint32_t *val)
     case 0: *val = (uint32_t)fpu_guest_cr0(v); return true;
     case 2: *val = (uint32_t)v->guest_cr2; return true;
     case 3: *val = xen_pfn_to_cr3(v->guest_l3_mfn); return true;
-    case 4: *val = CR4_PV_VIEW; return true;
+    case 4: *val = CR4_PV_VIEW | (v->cr4_de ? X86_CR4_DE_BIT : 0); return true;
     default: return false;
     }
 }
@@ -119,15 +123,14 @@ static bool write_cr(struct vcpu *v, unsigned int n, uint32_t val)
         v->guest_cr2 = val;
         v->vcpu_info->arch.cr2 = val;
         return true;
+    case 4:
+        pv_set_cr4_de(v, val & X86_CR4_DE_BIT);
+        return true;
     default:
         return false;
     }
 }
 
-static unsigned int dr_alias(unsigned int n)
-{
-    return n == 4 ? 6 : n == 5 ? 7 : n;
-}
 
 /* ---- I/O -------------------------------------------------------------------- */
 
@@ -202,8 +205,10 @@ static bool emulate_string_io(struct pv_insn_ctx *e, const struct x86_insn *in,
         if (in->rep)
             r->rcx = count - 1;
     }
-    if (!count)
+    if (!count) {
         advance(r, in);                 /* else re-executed for the rest */
+        pv_io_breakpoint(e->v, r, port, bytes);
+    }
     return true;
 }
 
@@ -224,6 +229,7 @@ static bool emulate_io(struct pv_insn_ctx *e, const struct x86_insn *in)
     else
         port_out(port, bytes, (uint32_t)r->rax);
     advance(r, in);
+    pv_io_breakpoint(e->v, r, port, bytes);     /* a trap: after the access */
     return true;
 }
 
@@ -259,14 +265,14 @@ static bool emulate_privileged(struct pv_insn_ctx *e, const struct x86_insn *in)
             return false;
         break;
     case 0x21: {                        /* MOV from DRn */
-        unsigned int n = dr_alias(modrm_reg(in));
-        if (n != 0 && n != 1 && n != 2 && n != 3 && n != 6 && n != 7)
+        int n = pv_debugreg_number(v, modrm_reg(in));
+        if (n < 0)
             return false;
-        *gpr(r, modrm_rm(in)) = pv_get_debugreg(v, n);
+        *gpr(r, modrm_rm(in)) = pv_get_debugreg(v, (unsigned int)n);
         break;
     }
     case 0x23:                          /* MOV to DRn */
-        if (pv_set_debugreg(v, dr_alias(modrm_reg(in)), (uint32_t)*gpr(r, modrm_rm(in))))
+        if (pv_set_debugreg(v, modrm_reg(in), (uint32_t)*gpr(r, modrm_rm(in))))
             return false;
         break;
     case 0x32:                          /* RDMSR */

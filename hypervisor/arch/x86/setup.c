@@ -33,6 +33,7 @@
 #include <asm/multiboot.h>
 #include <asm/m2p.h>
 #include <asm/vcpu.h>
+#include <mica/grant_table.h>
 #include <asm/domain_build.h>
 #include <asm/bench.h>
 #include <asm/apic.h>
@@ -172,6 +173,7 @@ static const struct param hv_params[] = {
     { .name = "loglvl", .type = PARAM_CUSTOM, .custom = parse_loglvl },
     OPT_SIZE("dom0_mem", opt_dom0_mem),
     OPT_UINT("dom0_max_vcpus", opt_dom0_max_vcpus),
+    OPT_UINT("gnttab_max_frames", opt_gnttab_max_frames),
     OPT_BOOL("debug_exit", opt_debug_exit),
     OPT_BOOL("bench", opt_bench),
     OPT_UINT("debug_exit_port", opt_debug_exit_port),
@@ -434,6 +436,12 @@ void start_mica(uint32_t magic, uint32_t info)
     if (boot_info.nr_mods > 1 &&
         boot_module_kind(cmdline_skip_image_name(boot_info.mods[1].cmdline)) == BOOT_MODULE_OTHER)
         rd = &boot_info.mods[1];
+    if (opt_gnttab_max_frames < GNTTAB_INITIAL_FRAMES ||
+        opt_gnttab_max_frames > GNTTAB_MAX_FRAMES_LIMIT) {
+        pr_warn("gnttab_max_frames: %u is outside %u-%u; using %u\n", opt_gnttab_max_frames,
+                GNTTAB_INITIAL_FRAMES, GNTTAB_MAX_FRAMES_LIMIT, GNTTAB_DEFAULT_MAX_FRAMES);
+        opt_gnttab_max_frames = GNTTAB_DEFAULT_MAX_FRAMES;
+    }
     struct domain *d0 = domain_create(0, "Domain-0", true);
     if (!d0)
         panic("cannot allocate the initial domain");
