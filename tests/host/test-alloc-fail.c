@@ -131,3 +131,43 @@ HTEST(grant_table_init_fails_every_other)
         CHECK(audit_ok());
     }
 }
+
+/* Growth (GNTTABOP_setup_table asking for more frames, and v2's status
+ * frames): a failed step is an error to the caller, what was added before
+ * it stays owned by the table and goes with it, a retry succeeds. */
+HTEST(grant_table_growth_fails_at_every_step)
+{
+    unsigned long mfns[GNTTAB_MAX_FRAMES_LIMIT], free0, failures = 0;
+
+    world_init();
+    free0 = heap_free_pages();
+    CHECK_EQ(gnttab_init(&dom_a), 0);
+    unsigned long free1 = heap_free_pages();
+    for (unsigned long n = 1; n < 64; n++) {
+        alloc_fail_arm(n, 0);
+        int rc = gnttab_setup(&dom_a, 12, mfns);
+        bool reached = alloc_fail_injected() > 0;
+        alloc_fail_arm(0, 0);
+        CHECK(audit_ok());
+        if (!reached) {
+            CHECK_EQ(rc, GNTST_okay);
+            break;
+        }
+        CHECK_EQ(rc, GNTST_general_error);
+        failures++;
+        CHECK(heap_free_pages() <= free1);
+    }
+    CHECK(failures >= 2);
+    CHECK_EQ(gnttab_setup(&dom_a, 12, mfns), GNTST_okay);
+    /* version 2 adds status frames: the same */
+    alloc_fail_arm(1, 1);
+    long rc2 = gnttab_set_version(&dom_a, 2);
+    alloc_fail_arm(0, 0);
+    CHECK(audit_ok());
+    if (rc2 != 0)
+        CHECK_EQ(gnttab_set_version(&dom_a, 2), 0);
+    gnttab_destroy(&dom_a);
+    CHECK_EQ(dom_a.mm_heap_extra, 0);
+    CHECK_EQ(heap_free_pages(), free0);
+    heap_check();
+}
