@@ -126,6 +126,7 @@ $(HV_OBJS) $(BUILD)/asm-offsets.h: Makefile
 include tests/guest/guest.mk
 include tests/bench/bench.mk
 include tests/guest/xenstored.mk
+include tests/guest/ctl.mk
 include tests/host/host.mk
 include dom0-tools/dom0.mk
 

@@ -34,7 +34,8 @@ DOM0_LIBGCC := $(shell $(CC) -m32 -print-libgcc-file-name)
 
 DOM0_SRCS := $(sort $(wildcard $(DOM0_DIR)/kernel/*.c $(DOM0_DIR)/kernel/libc/*.c \
                                $(DOM0_DIR)/os/mica/*.c $(DOM0_DIR)/tools/shell/*.c \
-                               $(DOM0_DIR)/lib/ctrl/*.c $(DOM0_DIR)/lib/build/*.c))
+                               $(DOM0_DIR)/lib/ctrl/*.c $(DOM0_DIR)/lib/build/*.c \
+                               $(DOM0_DIR)/tools/xl/*.c $(DOM0_DIR)/tools/console/*.c))
 DOM0_ASMS := $(DOM0_DIR)/kernel/head.S $(DOM0_DIR)/kernel/entry.S $(DOM0_DIR)/kernel/notes.S
 # The domain builder's pure code, shared with the hypervisor's boot-time
 # builder: the ELF loader, the region layout, the bootstrap-image writer

@@ -166,7 +166,7 @@ void free_domheap_page(struct page_info *pg)
     if (d->teardown == TD_ZOMBIE)           /* the domain goes when its last frame does */
         zombie_frames_freed++;
     m2p_set(mfn, INVALID_M2P_ENTRY);
-    memset(map_frame(mfn), 0, PAGE_SIZE);           /* scrub */
+    clear_page(map_frame(mfn));                     /* scrub */
     pg->tlbflush_timestamp = tlbflush_clock;
     pg->owner = NULL;
     pg->count_info = 0;
@@ -204,7 +204,7 @@ void mm_assign_domain_frames(struct domain *d, struct page_info *pg, unsigned in
         pg[i].count_info = PGC_allocated | 1;
         pg[i].type_info = 0;
         list_add_tail(&pg[i].list, &d->page_list);
-        memset(map_frame(page_to_mfn(&pg[i])), 0, PAGE_SIZE);
+        clear_page(map_frame(page_to_mfn(&pg[i])));
     }
     d->tot_pages += nr;
     if (flush)

@@ -77,7 +77,14 @@ $(HT_DIR)/test-build: $(HT_DOM0)/test-build.o $(HT_DIR)/elf-image.o $(HT_BUILD_O
 $(HT_DIR)/test-ctrl: $(HT_DOM0)/test-ctrl.o $(HT_BUILD_OBJS)
 	$(HT_LINK)
 
-HOST_TEST_BINS += $(HT_DIR)/test-build $(HT_DIR)/test-ctrl
+# xl over hv_ctrl.c and the real stack.
+$(HT_DIR)/test-xl-ctrl: $(HT_DOM0)/test-xl-ctrl.o $(HT_DIR)/elf-image.o \
+                        $(filter-out $(HT_DOM0)/os/fake/fake_os.o,$(HT_XL_OBJS)) \
+                        $(HT_DOM0)/os/fake/fake_os.o $(HT_DOM0)/tools/xl/hv_ctrl.o \
+                        $(HT_DOM0)/tools/shell/parse.o $(HT_BUILD_OBJS)
+	$(HT_LINK)
+
+HOST_TEST_BINS += $(HT_DIR)/test-build $(HT_DIR)/test-ctrl $(HT_DIR)/test-xl-ctrl
 HOST_TEST_BINS += $(HT_DIR)/test-dom0-lineedit $(HT_DIR)/test-dom0-ramfs $(HT_DIR)/test-dom0-libc \
                   $(HT_DIR)/test-xl-cfg $(HT_DIR)/test-xl-cmd $(HT_DIR)/test-consoled
 

@@ -4,7 +4,8 @@
  * with Xen's error codes (ABI sheet sections 1-3): domctl and sysctl
  * (interface versions 0x08 / 0x09), memory_op reservations for another
  * domain, MMUEXT_PIN_L3_TABLE / UNPIN_TABLE with a foreign domain,
- * EVTCHNOP_alloc_unbound and GNTTABOP_setup_table.  The caller is always
+ * EVTCHNOP_alloc_unbound, GNTTABOP_setup_table, SCHEDOP_remote_shutdown
+ * and the xen_version queries xl info makes.  The caller is always
  * domain 0, privileged.
  */
 #include "fake-hypercalls-int.h"
@@ -14,6 +15,8 @@
 #include <public/memory.h>
 #include <public/event_channel.h>
 #include <public/grant_table.h>
+#include <public/version.h>
+#include <public/sched.h>
 
 #define PTE_P   0x1ull
 #define PTE_RW  0x2ull
@@ -146,7 +149,7 @@ static void dominfo(const struct fx_dom *d, struct xen_domctl_getdomaininfo *o)
     memset(o, 0, sizeof(*o));
     o->domain = d->id;
     o->flags = (d->paused ? XEN_DOMINF_paused : 0) | (d->dying ? XEN_DOMINF_dying : 0) |
-               (0xffffu << 16);
+               (d->shutdown ? XEN_DOMINF_shutdown | d->shutdown_reason << 16 : 0xffffu << 16);
     o->tot_pages = d->tot_pages;
     o->max_pages = d->max_pages;
     o->shared_info_frame = d->shared_info_mfn;
@@ -346,16 +349,18 @@ long fx_memory_op(unsigned long cmd, unsigned long arg)
     struct fx_dom *d = fx_dom(self(r->domid));
     xen_pfn_t *list = fx_user(r->extent_start, (size_t)r->nr_extents * sizeof(xen_pfn_t));
     /* Xen's way: refusals report the extents done so far, i.e. none. */
-    if (!d || d->dying || !list || r->extent_order != 0)
+    if (!d || d->dying || !list || r->extent_order > 9 ||
+        (cmd == XENMEM_decrease_reservation && r->extent_order))
         return 0;
     for (unsigned long i = 0; i < r->nr_extents; i++) {
         if (cmd == XENMEM_populate_physmap) {
-            uint32_t mfn;
-            if (d->tot_pages >= d->max_pages || !(mfn = fx_alloc_frame(d->id, false)))
+            uint32_t n = 1u << r->extent_order, mfn;
+            if (d->tot_pages + n > d->max_pages || !(mfn = fx_alloc_run(d->id, r->extent_order)))
                 return (long)i;
-            fx_frame(mfn)->gpfn = list[i];
+            for (uint32_t j = 0; j < n; j++)
+                fx_frame(mfn + j)->gpfn = list[i] + j;
             list[i] = mfn;
-            d->tot_pages++;
+            d->tot_pages += n;
         } else {
             struct fx_frame *f = fx_frame(list[i]);
             if (!f || f->owner != d->id || f->xen || f->zombie || f->type != FX_NONE)
@@ -424,5 +429,51 @@ long fx_gnttab_op(unsigned long cmd, unsigned long arg, unsigned long count)
     for (unsigned int i = 0; i < op->nr_frames; i++)
         list[i] = d->gnt_mfn[i];
     op->status = GNTST_okay;
+    return 0;
+}
+
+/* ---- xen_version and remote shutdown ---- */
+
+long fx_xen_version(unsigned long cmd, unsigned long arg)
+{
+    static const struct { unsigned long cmd; size_t size; const char *text; } str[] = {
+        { XENVER_extraversion, sizeof(xen_extraversion_t), "-fake" },
+        { XENVER_capabilities, sizeof(xen_capabilities_info_t), "xen-3.0-x86_32p" },
+        { XENVER_changeset, sizeof(xen_changeset_info_t), "fake" },
+        { XENVER_commandline, sizeof(xen_commandline_t), "console=com1" },
+    };
+
+    if (cmd == XENVER_version)
+        return (4 << 16) | 2;
+    if (cmd == XENVER_pagesize)
+        return 4096;
+    for (unsigned int i = 0; i < sizeof(str) / sizeof(str[0]); i++) {
+        if (str[i].cmd != cmd)
+            continue;
+        char *p = fx_user(arg, str[i].size);
+        if (!p)
+            return -EFAULT;
+        memset(p, 0, str[i].size);
+        strcpy(p, str[i].text);
+        return 0;
+    }
+    return -ENOSYS;
+}
+
+long fx_sched_op(unsigned long cmd, unsigned long arg)
+{
+    struct sched_remote_shutdown *op = fx_user(arg, sizeof(*op));
+    struct fx_dom *d;
+
+    if (cmd != SCHEDOP_remote_shutdown)
+        return -ENOSYS;
+    if (!op)
+        return -EFAULT;
+    if (!(d = fx_dom(op->domain_id)) || d->id == 0)
+        return -ESRCH;
+    if (op->reason > SHUTDOWN_soft_reset)
+        return -EINVAL;
+    d->shutdown = true;
+    d->shutdown_reason = op->reason;
     return 0;
 }

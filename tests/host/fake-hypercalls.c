@@ -139,6 +139,35 @@ uint32_t fx_alloc_frame(uint16_t owner, bool xen)
     return FX_MFN_BASE + i;
 }
 
+uint32_t fx_alloc_run(uint16_t owner, unsigned int order)
+{
+    uint32_t n = 1u << order;
+
+    if (order == 0)
+        return fx_alloc_frame(owner, false);
+    if (fx.no_superpages)
+        return 0;
+    for (uint32_t first = 0; first + n <= FX_FRAMES; first += n) {
+        uint32_t i;
+        for (i = 0; i < n && fx.frame[first + i].owner == FX_NO_OWNER; i++)
+            ;
+        if (i < n)
+            continue;
+        /* Take the run out of the free stack, keeping the others' order. */
+        unsigned int k = 0;
+        for (unsigned int j = 0; j < fx.free_frames; j++)
+            if (free_stack[j] < first || free_stack[j] >= first + n)
+                free_stack[k++] = free_stack[j];
+        fx.free_frames = k;
+        for (i = 0; i < n; i++) {
+            fx.frame[first + i] = (struct fx_frame){ .owner = owner, .gpfn = ~0u };
+            memset(fx.mach + (size_t)(first + i) * 4096, 0, 4096);
+        }
+        return FX_MFN_BASE + first;
+    }
+    return 0;
+}
+
 void fx_free_frame(uint32_t mfn)
 {
     struct fx_frame *f = fx_frame(mfn);
@@ -296,6 +325,10 @@ long os_hypercall(unsigned int nr, unsigned long a1, unsigned long a2,
         return fx_evtchn_op(a1, a2);
     case __HYPERVISOR_grant_table_op:
         return fx_gnttab_op(a1, a2, a3);
+    case __HYPERVISOR_xen_version:
+        return fx_xen_version(a1, a2);
+    case __HYPERVISOR_sched_op:
+        return fx_sched_op(a1, a2);
     default:
         (void)a5;
         return -ENOSYS;

@@ -21,6 +21,9 @@
  * only when their last foreign mapping goes.  And it counts, so a test
  * can prove nothing leaked: frames, mappings, buffers, ports, domains.
  *
+ * populate_physmap gives extents of any order up to 9 (contiguous,
+ * aligned runs), unless fx.no_superpages.
+ *
  * Fault injection: fx.fail_call makes the Nth hypercall from now fail
  * (memory_op with 0 extents done, everything else with fx.fail_rc),
  * fx.fail_map the Nth foreign mapping.
@@ -62,7 +65,8 @@ struct fx_dom {
     bool exists;
     uint16_t id;
     uint8_t handle[16];
-    bool paused, dying;
+    bool paused, dying, shutdown;
+    unsigned int shutdown_reason;
     unsigned int max_vcpus;
     uint64_t max_pages, tot_pages;
     uint32_t shared_info_mfn;
@@ -87,6 +91,7 @@ struct fx {
     /* fault injection: the Nth call/mapping from now fails (0: none) */
     unsigned long fail_call, fail_map;
     int fail_rc;
+    bool no_superpages;                 /* refuse extents of order > 0 */
     unsigned int destroy_eagain;        /* destroydomain says -EAGAIN this often first */
     char console[256];                  /* what sysctl readconsole shows */
 };

@@ -32,8 +32,9 @@ HT_PROGS := test-string test-vsnprintf test-cmdline test-libelf test-libelf-load
             test-console-switch test-schedule test-ring test-grant-entry test-grant-table
 # Pure files of arch/x86 (no inline asm): traps, descriptors, decoding.
 HT_PROGS += test-desc-check test-pv-rules test-x86-decode
-# The control plane: vCPU contexts and the shared PV image writer.
-HT_PROGS += test-context-check test-pv-image
+# The control plane: vCPU contexts, the shared PV image writer, I/O grants
+# and the privilege table.
+HT_PROGS += test-context-check test-pv-image test-iocaps
 # xenstored (dom0-tools/tools/xenstored): its own fragment.
 include tests/host/xenstored.mk
 HOST_TEST_BINS := $(addprefix $(HT_DIR)/,$(HT_PROGS))
@@ -187,6 +188,9 @@ $(HT_DIR)/test-evtchn-fifo: $(HT_DIR)/test-evtchn-fifo.o $(HT_EVTCHN_OBJS)
 	$(HT_LINK)
 $(HT_DIR)/test-boot-domains: $(HT_DIR)/test-boot-domains.o $(HT_DIR)/obj/boot_domains.o \
                              $(HT_DIR)/obj/cmdline.o
+	$(HT_LINK)
+$(HT_DIR)/obj/iocaps.o $(HT_DIR)/test-iocaps.o: HT_CFLAGS += $(HT_ARCH_INC)
+$(HT_DIR)/test-iocaps: $(HT_DIR)/test-iocaps.o $(HT_DIR)/obj/iocaps.o $(HT_DIR)/obj/xsm.o
 	$(HT_LINK)
 $(HT_DIR)/test-console: $(HT_DIR)/test-console.o $(HT_DIR)/obj/console_io.o $(HT_DIR)/obj/xsm.o
 	$(HT_LINK)

@@ -132,6 +132,11 @@ HTEST(builds_the_exact_image)
     CHECK_EQ(pte_of(l3, l.v_end), 0);
     CHECK_EQ(pte_of(l3, l.virt_base - 4096), 0);
 
+    /* Two 2 MiB extents: each a contiguous run of frames. */
+    CHECK_EQ(p2m[511], p2m[0] + 511);
+    CHECK_EQ(p2m[1023], p2m[512] + 511);
+    CHECK_EQ(p2m[0] % 512, 0);
+
     /* The P2M is the domain's frames, PFN order, each one's M2P entry. */
     for (unsigned long pfn = 0; pfn < 1024; pfn++) {
         struct fx_frame *f = fx_frame(p2m[pfn]);
@@ -203,10 +208,12 @@ HTEST(builds_the_exact_image)
 HTEST(destroy_gives_every_frame_back)
 {
     setup();
-    for (int round = 0; round < 3; round++) {
+    for (int round = 0; round < 4; round++) {
+        fx.no_superpages = round & 1;   /* the single-frame path too */
         if (!CHECK_EQ(build_pv_domain(&B, msg, sizeof(msg)), 0))
             return;
         CHECK_EQ(fx_frames_of(B.domid), 1024 + 2);    /* + shared_info, grant frame */
+        CHECK_EQ(fx_dom(B.domid)->tot_pages, 1024);
         CHECK_EQ(ctrl_domain_destroy(B.domid), 0);
         check_clean();
     }
@@ -273,7 +280,7 @@ HTEST(bad_sizes_cost_no_hypercall)
     /* Huge ramdisks: larger than any domain (never read), larger than
      * the hole leaves, larger than this domain. */
     B.ramdisk_len = (size_t)5 << 30;
-    REFUSED(-EFBIG, "larger than any domain");
+    REFUSED(-E2BIG, "larger than any domain");
     B.ramdisk_len = (size_t)3 << 30;
     REFUSED(-ENOMEM, "past the hole");
     static uint8_t big[6 << 20];

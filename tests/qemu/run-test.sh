@@ -84,7 +84,7 @@ for ((i = 3; i < ${#fields[@]}; i++)); do
 	case $opt in
 	hv=*)    hv=${opt#hv=} ;;
 	guest=*) guest=${opt#guest=} ;;
-	mod=*)   mod=${opt#mod=} ;;
+	mod=*)   mod=${opt#mod=}; mod=${mod//\$BUILD/$BUILD} ;;
 	elf=*)   elf=${opt#elf=} ;;
 	log=*)   logs+=("${opt#log=}") ;;
 	dom=*)   doms+=("${opt#dom=}") ;;

@@ -8,8 +8,10 @@
  * space for a big one.  So the cache maps aligned chunks of
  * BUILD_MAP_CHUNK pages, keeps BUILD_MAP_SLOTS of them and evicts the
  * least recently used: the writer's accesses are sequential (kernel,
- * initrd, P2M) or confined to a few pages (start_info, page tables), so a
- * 4 MiB domain costs one or two mappings.
+ * initrd, P2M) or confined to a few pages (start_info, page tables).  The
+ * cost of a mapping is per page (a PTE written and checked, then cleared),
+ * so chunks are small enough that little is mapped without being written:
+ * a small kernel's whole region is one or two chunks.
  *
  * Every mapping is writable; build_map_flush() must remove them all before
  * the new domain's page tables are pinned (a frame mapped writable cannot
@@ -21,8 +23,8 @@
 #include <stdint.h>
 #include <public/xen.h>
 
-#define BUILD_MAP_CHUNK 256u            /* pages per mapping: 1 MiB */
-#define BUILD_MAP_SLOTS 4u
+#define BUILD_MAP_CHUNK 32u             /* pages per mapping: 128 KiB */
+#define BUILD_MAP_SLOTS 8u
 
 struct build_map {
     uint16_t domid;

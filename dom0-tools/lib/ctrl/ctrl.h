@@ -33,6 +33,9 @@ int ctrl_domain_create(uint32_t flags, const uint8_t handle[16], uint16_t *domid
 int ctrl_domain_destroy(uint16_t domid);
 int ctrl_domain_pause(uint16_t domid);
 int ctrl_domain_unpause(uint16_t domid);
+/* Stop the domain as if it had called SCHEDOP_shutdown(reason)
+ * (SCHEDOP_remote_shutdown): 0 or -errno. */
+int ctrl_domain_shutdown(uint16_t domid, unsigned int reason);
 int ctrl_domain_max_mem(uint16_t domid, uint64_t max_kb);
 int ctrl_domain_max_vcpus(uint16_t domid, unsigned int max);
 int ctrl_domain_set_handle(uint16_t domid, const uint8_t handle[16]);

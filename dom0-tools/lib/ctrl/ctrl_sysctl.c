@@ -1,12 +1,13 @@
 /*
- * libctrl: the sysctl wrappers (the host as a whole) and the hypervisor's
- * version.  Every sysctl carries XEN_SYSCTL_INTERFACE_VERSION (Xen 4.2's
+ * libctrl: the sysctl wrappers (the host as a whole), the hypervisor's
+ * version, and a remote shutdown (a sched_op, but the toolstack's).  Every sysctl carries XEN_SYSCTL_INTERFACE_VERSION (Xen 4.2's
  * 0x09).
  */
 #include "ctrl_call.h"
 #include <errno.h>
 #include <string.h>
 #include <public/version.h>
+#include <public/sched.h>
 
 int ctrl_sysctl(struct xen_sysctl *op)
 {
@@ -128,4 +129,11 @@ int ctrl_cpu_idle(uint64_t *idle_ns, unsigned int max)
 long ctrl_xen_version(int cmd, void *arg, size_t size)
 {
     return ctrl_call(__HYPERVISOR_xen_version, (unsigned long)cmd, arg, size, 0);
+}
+
+int ctrl_domain_shutdown(uint16_t domid, unsigned int reason)
+{
+    struct sched_remote_shutdown op = { .domain_id = domid, .reason = reason };
+
+    return (int)ctrl_call(__HYPERVISOR_sched_op, SCHEDOP_remote_shutdown, &op, sizeof(op), 0);
 }

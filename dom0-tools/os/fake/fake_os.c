@@ -390,23 +390,28 @@ void fake_ungrant_domain(uint16_t dom)
             grants[i--] = grants[--ngrants];
 }
 
+void *(*fake_grant_lookup)(uint16_t dom, uint32_t ref, bool writable);
+
 int os_gnt_map(uint16_t dom, uint32_t ref, bool writable, void **addr)
 {
-    (void)writable;
-    for (unsigned int i = 0; i < ngrants; i++) {
-        if (grants[i].dom == dom && grants[i].ref == ref) {
-            for (int m = 0; m < NMAPS; m++) {
-                if (!maps[m].open) {
-                    maps[m].open = true;
-                    maps[m].page = grants[i].page;
-                    *addr = grants[i].page;
-                    return 0;
-                }
-            }
-            return -ENOSPC;
+    void *page = NULL;
+
+    for (unsigned int i = 0; i < ngrants && !page; i++)
+        if (grants[i].dom == dom && grants[i].ref == ref)
+            page = grants[i].page;
+    if (!page && fake_grant_lookup)
+        page = fake_grant_lookup(dom, ref, writable);
+    if (!page)
+        return -EINVAL;
+    for (int m = 0; m < NMAPS; m++) {
+        if (!maps[m].open) {
+            maps[m].open = true;
+            maps[m].page = page;
+            *addr = page;
+            return 0;
         }
     }
-    return -EINVAL;
+    return -ENOSPC;
 }
 
 int os_gnt_unmap(void *addr)

@@ -51,6 +51,9 @@ unsigned int fake_ports_bound(void);
 /* Grants: a page domain dom grants Dom0 under ref.  The page is the
  * test's; maps return it.  Maps still open: */
 void fake_grant(uint16_t dom, uint32_t ref, void *page);
+/* Grants not registered with fake_grant are looked up here when set (a
+ * simulated hypervisor's grant tables): the page, or NULL (not granted). */
+extern void *(*fake_grant_lookup)(uint16_t dom, uint32_t ref, bool writable);
 void fake_ungrant_domain(uint16_t dom);
 unsigned int fake_maps_open(void);
 
