@@ -10,6 +10,8 @@
 #   make run-ring   the split-driver ring demo: a frontend and a backend
 #                   domain over a granted ring (docs/grants.md)
 #   make deps       install the Debian packages the build and tests need
+#   make fuzz       long passes of the hypercall fuzzer over several seeds:
+#                   make fuzz SEED="1 2 3" CALLS=1000000 (docs/reliability.md)
 #   make linux      the Linux PV guest: build/linux/pv/{vmlinux,initramfs.cpio.gz}
 #                   (guest-linux-patches/; cached by the hash of its inputs)
 #   make linux-native  the same source without paravirtualization, for bench
@@ -58,7 +60,7 @@ MICA_BIN := $(BUILD)/mica.bin
 
 GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
 
-.PHONY: linux linux-native run-linux run-dom0 run-ring all hypervisor guests run debug test test-host test-qemu iso run-iso deps deps-check clean check-headers bench bench-smoke
+.PHONY: fuzz linux linux-native run-linux run-dom0 run-ring all hypervisor guests run debug test test-host test-qemu iso run-iso deps deps-check clean check-headers bench bench-smoke
 all: hypervisor guests dom0
 
 hypervisor: $(MICA_BIN)
@@ -184,6 +186,14 @@ debug: deps-check all
 test: deps-check all linux $(HOST_TEST_BINS) $(BUILD)/mica.iso
 	$(Q)BUILD=$(BUILD) QEMU="$(QEMU)" QEMU_ACCEL="$(QEMU_ACCEL)" QEMU_MEM=$(QEMU_MEM) \
 	    tests/run-all.sh $(HOST_TEST_BINS) scripts/bench-smoke tests/qemu/iso-boot
+
+# The seeded hypercall fuzzer, long passes (docs/reliability.md).
+SEED  ?= 1 2 3 4
+CALLS ?= 100000
+FUZZ_MODES ?= domu priv
+fuzz: deps-check all
+	$(Q)BUILD=$(BUILD) QEMU="$(QEMU)" QEMU_ACCEL="$(QEMU_ACCEL)" QEMU_MEM=$(QEMU_MEM) \
+	    scripts/fuzz.sh -s "$(SEED)" -c "$(CALLS)" -m "$(FUZZ_MODES)"
 
 test-host: $(HOST_TEST_BINS)
 	$(Q)BUILD=$(BUILD) tests/run-all.sh --host-only $(HOST_TEST_BINS)

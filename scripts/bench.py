@@ -72,11 +72,15 @@ DESCRIPTIONS = {
     "grant.copy_4k": "GNTTABOP_copy of a whole page from a grant to a local frame",
     "ring.rtt": "one request/response round trip over a granted ring with d1",
     "sched.domain_switch": "one block/wake domain switch (half the round trip)",
+    "vcpu.ipi_rtt": "IPI round trip vCPU 0 -> vCPU 1 -> vCPU 0 of one domain (send + poll each side)",
+    "vcpu.switch": "one block/wake switch between two vCPUs of a domain (half the IPI round trip)",
     "xs.read_rtt": "XS_READ round trip from a domU to xenstored in d0 over the ring",
     "xs.write_rtt": "XS_WRITE round trip (the store commit included)",
     "xs.watch_event": "XS_WRITE of a watched node until its WATCH_EVENT arrives",
     "build.create_destroy_4m": "toolstack builder: build a 4 MiB domain + destroy it",
     "build.first_output_4m": "build start -> the new 4 MiB guest's first console byte",
+    "xl.create_first_output_4m": "xl create in Dom0 -> the guest's first byte at the console backend",
+    "xl.list_64": "xl list in Dom0 with 64 domains (table printed on the console)",
 }
 
 # extra boot modules some benchmark guests need (paths relative to BUILD)
@@ -87,18 +91,40 @@ EXTRA_MODULES = {
     "bench-build": ["tests/guest/pvconsole.elf"],
 }
 
+# extra hypervisor options some benchmark guests need
+EXTRA_HV = {
+    "bench-vcpu": "dom0_max_vcpus=2",
+}
+
 LINE = re.compile(r"BENCH (\S+) ([0-9]+(?:\.[0-9]+)?)\s*$")
+
+
+# Mica's Dom0 runs the toolstack's benchmarks (bench-xl) from a boot script;
+# 64 domains of 4 MiB need more memory than the other runs.
+DOM0_ELF = os.path.join(BUILD, "dom0", "dom0.elf")
+DOM0_BENCH_MEM = "512M"
 
 
 def run_guest(elf, icount):
     """Boot one benchmark guest; return {case: value} and the log."""
+    hv = "console=com1 loglvl=info debug_exit bench dom0_mem=32M"
+    extra_hv = EXTRA_HV.get(os.path.basename(elf)[:-4])
+    if extra_hv:
+        hv += " " + extra_hv
+    if elf == DOM0_ELF:
+        modules = [elf + " quiet script=/etc/dom0/bench.sh",
+                   os.path.join(BUILD, "dom0", "ramfs.cpio")]
+        mem = DOM0_BENCH_MEM
+    else:
+        modules = [elf] + [os.path.join(BUILD, m) for m in
+                           EXTRA_MODULES.get(os.path.basename(elf)[:-4], [])]
+        mem = QEMU_MEM
     cmd = [QEMU, "-machine", "pc", "-accel", "tcg", "-cpu", "max",
-           "-m", QEMU_MEM, "-nographic", "-no-reboot",
+           "-m", mem, "-nographic", "-no-reboot",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
            "-kernel", os.path.join(BUILD, "mica.bin"),
-           "-append", "console=com1 loglvl=info debug_exit bench dom0_mem=32M",
-           "-initrd", ",".join([elf] + [os.path.join(BUILD, m) for m in
-                                         EXTRA_MODULES.get(os.path.basename(elf)[:-4], [])])]
+           "-append", hv,
+           "-initrd", ",".join(modules)]
     if icount:
         cmd[1:1] = ["-icount", "shift=0,sleep=off"]
     try:
@@ -122,6 +148,8 @@ def bench_elfs(only):
     d = os.path.join(BUILD, "tests", "bench")
     elfs = sorted(os.path.join(d, f) for f in os.listdir(d)
                   if f.startswith("bench-") and f.endswith(".elf"))
+    if os.path.exists(DOM0_ELF):
+        elfs.append(DOM0_ELF)
     if only:
         elfs = [e for e in elfs if only in os.path.basename(e)]
     return elfs

@@ -324,6 +324,7 @@ int domain_teardown(struct domain *d, bool preemptible)
     }
     pr_info("teardown: d%u: %lu frames are still mapped by other domains: it stays, "
             "dying, until they are unmapped\n", d->domain_id, d->tot_pages);
+    audit("d%u dying, its frames mapped by others", d->domain_id);
     return 0;
 }
 

@@ -2,12 +2,14 @@
  * Grant tables: who may map or copy which frame of whom, and the
  * references that make it safe.
  *
- * Each domain gets, at creation, GNTTAB_MAX_FRAMES hypervisor pages for
- * its grant entries (setup_table hands out their MFNs, "growing" the table
- * up to that limit), an active-entry array (our copy of every entry in
- * use, grant_entry.c) and a maptrack table (the mappings it holds as a
- * mapper).  Allocating everything up front keeps a domain's memory
- * accounting exact: what it took at creation is what teardown gives back.
+ * Each domain gets, at creation, GNTTAB_INITIAL_FRAMES hypervisor pages
+ * for its grant entries with their chunks of active entries (our copy of
+ * every entry in use, grant_entry.c), and a maptrack table (the mappings
+ * it holds as a mapper).  setup_table hands out the frames' MFNs and
+ * grows the table up to the domain's max_frames (grant_version.c, which
+ * also owns the version switch and v2's status frames).  Every operation
+ * reads the granter's entries in the granter's version: a v1 domain maps
+ * a v2 domain's grants and the other way round.
  *
  * Mapping (GNTTABOP_map_grant_ref) validates everything before it writes:
  * the granter exists and is alive, the ref is inside the set-up table, a
@@ -29,9 +31,20 @@
  * caller (grant_table_op.c) flushes the TLB once per batch before
  * returning to any guest, so no stale translation survives the call.
  *
+ * unmap_and_replace (PV, as Xen): instead of clearing the grant PTE it
+ * moves there the PTE that maps new_addr in the caller's current tables,
+ * and clears that one; the references the moved entry holds move with
+ * it.  new_addr 0 is a plain unmap; the GNTMAP_contains_pte form and a
+ * new_addr that is itself a grant mapping are refused.
+ *
  * Copy pins each grant side for the duration of the copy, takes a
  * reference (writable type for the destination), checks the offsets and
- * length stay inside one page, copies, and lets go.
+ * length stay inside one page -- and, for a v2 sub-page grant, inside the
+ * window granted -- copies, and lets go.  A v2 transitive grant (copy
+ * only, never mapped) is followed once: the granter's entry names another
+ * domain's grant made out to the granter, which is pinned in turn and
+ * supplies the frame and window; a transitive grant naming a transitive
+ * grant is refused (Xen's rule since XSA-226's time: one level).
  *
  * Teardown: a dying *mapper* unmaps everything it holds
  * (gnttab_release_mappings, before its memory goes).  A dying *granter*
@@ -51,6 +64,8 @@
 #include <asm/page.h>
 #include <asm/mm_arch.h>
 
+unsigned int opt_gnttab_max_frames = GNTTAB_DEFAULT_MAX_FRAMES;
+
 int gnttab_init(struct domain *d)
 {
     struct grant_table *gt = xzalloc_bytes(sizeof(*gt));
@@ -58,27 +73,21 @@ int gnttab_init(struct domain *d)
     if (!gt)
         return -ENOMEM;
     d->grant = gt;
-    gt->active = xzalloc_bytes(GNTTAB_MAX_ENTRIES * sizeof(*gt->active));
+    gt->version = 1;
+    gt->max_frames = opt_gnttab_max_frames;
+    if (gt->max_frames < GNTTAB_INITIAL_FRAMES || gt->max_frames > GNTTAB_MAX_FRAMES_LIMIT)
+        gt->max_frames = GNTTAB_DEFAULT_MAX_FRAMES;
     gt->maptrack = xzalloc_bytes(GNTTAB_MAPTRACK_MAX * sizeof(*gt->maptrack));
-    if (!gt->active || !gt->maptrack)
+    if (!gt->maptrack)
         return -ENOMEM;
-    for (unsigned int i = 0; i < GNTTAB_MAX_FRAMES; i++) {
-        struct page_info *pg = mm_alloc_xen_frames(0);
-
-        if (!pg)
-            return -ENOMEM;
-        gt->frame_mfn[i] = page_to_mfn(pg);
-        gt->shared[i] = map_frame(gt->frame_mfn[i]);
-        share_xen_frame(pg, d);             /* as shared_info: never a table */
-    }
-    return 0;
+    return gnttab_grow(d, GNTTAB_INITIAL_FRAMES);
 }
 
 int gnttab_setup(struct domain *d, uint32_t nr_frames, unsigned long *mfns)
 {
     struct grant_table *gt = d->grant;
 
-    if (!gt || nr_frames > GNTTAB_MAX_FRAMES)
+    if (!gt || nr_frames > gt->max_frames || gnttab_grow(d, nr_frames))
         return GNTST_general_error;
     for (uint32_t i = 0; i < nr_frames; i++)
         mfns[i] = gt->frame_mfn[i];
@@ -89,8 +98,7 @@ int gnttab_setup(struct domain *d, uint32_t nr_frames, unsigned long *mfns)
 
 static grant_entry_v1_t *shared_entry(struct grant_table *gt, grant_ref_t ref)
 {
-    return (grant_entry_v1_t *)gt->shared[ref / GNTTAB_V1_ENTRIES_PER_FRAME] +
-           ref % GNTTAB_V1_ENTRIES_PER_FRAME;
+    return gnttab_entry_v1(gt, ref);
 }
 
 /*
@@ -99,8 +107,8 @@ static grant_entry_v1_t *shared_entry(struct grant_table *gt, grant_ref_t ref)
  * GNTTAB_RESERVED_CONSOLE and GNTTAB_RESERVED_XENSTORE granting the
  * backend domain access to the console and xenstore ring pages, so the
  * console daemon and xenstored can map them by grant (and learn their
- * frames).  Only at build time, before the domain runs: frame and domid
- * first, the flags last, as a granter writes an entry.
+ * frames).  Only at build time, before the domain runs (version 1): frame
+ * and domid first, the flags last, as a granter writes an entry.
  */
 void gnttab_seed_reserved(struct domain *d, domid_t backend, unsigned long console_mfn,
                           unsigned long store_mfn)
@@ -128,38 +136,68 @@ static int lookup_grant(struct domain *ld, domid_t id, grant_ref_t ref, bool sel
 
     if (!d || d->is_dying || domain_is_dead(d) || !d->grant)
         return GNTST_bad_domain;
-    if (ref >= d->grant->nr_frames * GNTTAB_V1_ENTRIES_PER_FRAME)
+    if (ref >= gnttab_nr_entries(d->grant))
         return GNTST_bad_gntref;
     *rd = d;
     return GNTST_okay;
 }
 
-/*
- * Pin ref of rd for ld and take the frame references a map or copy needs.
- * Nothing is held on failure.
- */
-static int acquire(struct domain *ld, struct domain *rd, grant_ref_t ref, bool write,
-                   struct page_info **out)
+/* Pin ref of rd for ld in rd's version (kinds: GNTPIN_*, v2 only). */
+static int pin(struct domain *ld, struct domain *rd, grant_ref_t ref, bool write,
+               unsigned int kinds)
 {
-    struct active_grant *act = &rd->grant->active[ref];
-    grant_entry_v1_t *e = shared_entry(rd->grant, ref);
-    struct page_info *pg;
-    int rc = gnttab_pin(act, e, ld->domain_id, write);
+    struct grant_table *gt = rd->grant;
+    struct active_grant *act = gnttab_active(gt, ref);
 
-    if (rc)
-        return rc;
+    if (gt->version == 1)
+        return gnttab_pin(act, shared_entry(gt, ref), ld->domain_id, write);
+    return gnttab_pin_v2(act, gnttab_entry_v2(gt, ref), gnttab_status(gt, ref),
+                         ld->domain_id, write, kinds);
+}
+
+static void unpin(struct domain *rd, grant_ref_t ref, bool write)
+{
+    struct grant_table *gt = rd->grant;
+    struct active_grant *act = gnttab_active(gt, ref);
+
+    if (gt->version == 1)
+        gnttab_unpin(act, shared_entry(gt, ref), write);
+    else
+        gnttab_unpin_v2(act, gnttab_status(gt, ref), write);
+}
+
+/* The frame references a map or copy of act's frame (owned by owner) needs. */
+static int take_frame(struct domain *owner, const struct active_grant *act, bool write,
+                      struct page_info **out)
+{
+    struct page_info *pg;
+
     if (!mfn_valid(act->frame) || (mfn_to_page(act->frame)->count_info & PGC_xen_heap) ||
-        get_page(pg = mfn_to_page(act->frame), rd)) {
-        gnttab_unpin(act, e, write);
+        get_page(pg = mfn_to_page(act->frame), owner))
         return GNTST_general_error;      /* not a frame the granter owns */
-    }
     if (write && get_page_type(pg, PGT_writable_page)) {
         put_page(pg);
-        gnttab_unpin(act, e, write);
         return GNTST_general_error;      /* a page table or descriptor page */
     }
     *out = pg;
     return GNTST_okay;
+}
+
+/*
+ * Pin ref of rd for ld and take the frame references a map needs (full
+ * pages only: a sub-page or transitive grant cannot be mapped).  Nothing
+ * is held on failure.
+ */
+static int acquire(struct domain *ld, struct domain *rd, grant_ref_t ref, bool write,
+                   struct page_info **out)
+{
+    int rc = pin(ld, rd, ref, write, 0);
+
+    if (rc)
+        return rc;
+    if ((rc = take_frame(rd, gnttab_active(rd->grant, ref), write, out)))
+        unpin(rd, ref, write);
+    return rc;
 }
 
 static void release(struct domain *rd, grant_ref_t ref, struct page_info *pg, bool write)
@@ -168,7 +206,7 @@ static void release(struct domain *rd, grant_ref_t ref, struct page_info *pg, bo
         put_page_type(pg);
     put_page(pg);
     if (rd)
-        gnttab_unpin(&rd->grant->active[ref], shared_entry(rd->grant, ref), write);
+        unpin(rd, ref, write);
 }
 
 #define MAP_FLAGS (GNTMAP_device_map | GNTMAP_host_map | GNTMAP_readonly | \
@@ -289,25 +327,131 @@ void gnttab_unmap(struct gnttab_unmap_grant_ref *op)
     op->status = (int16_t)unmap_one(current_domain(), op);
 }
 
+static int unmap_and_replace_one(struct domain *ld, const struct gnttab_unmap_and_replace *op)
+{
+    struct grant_table *lt = ld->grant;
+    struct maptrack *m;
+    struct page_info *l1;
+    pte_t *pte, *npte, moved;
+
+    if (!op->new_addr) {
+        struct gnttab_unmap_grant_ref u = { .host_addr = op->host_addr, .handle = op->handle };
+        return unmap_one(ld, &u);
+    }
+    if (op->handle >= GNTTAB_MAPTRACK_MAX || !lt->maptrack[op->handle].in_use)
+        return GNTST_bad_handle;
+    m = &lt->maptrack[op->handle];
+    if (m->pte_form || op->host_addr != m->va)
+        return GNTST_general_error;     /* the PTE form only unmaps (Xen) */
+    if (!(pte = mapped_pte(ld, m)))
+        return GNTST_general_error;
+    if (op->new_addr >= HYPERVISOR_VIRT_START ||
+        !(l1 = mm_current_l1_for(current, (uint32_t)op->new_addr)))
+        return GNTST_general_error;
+    if ((l1->type_info & PGT_type_mask) != PGT_l1_page_table) {
+        put_page_and_type(l1);
+        return GNTST_general_error;
+    }
+    npte = (pte_t *)map_frame(page_to_mfn(l1)) + l1_index((uint32_t)op->new_addr);
+    moved = *npte;
+    if (npte == pte || (moved & _PAGE_GNTTAB)) {
+        put_page_and_type(l1);
+        return GNTST_general_error;     /* a grant mapping is not moved */
+    }
+    /* The entry and the references it holds move; both tables are ld's
+     * validated L1s, so what it maps stays checked. */
+    *npte = 0;
+    *pte = moved;
+    put_page_and_type(l1);
+    drop_mapping(lt, m);
+    return GNTST_okay;
+}
+
+void gnttab_unmap_and_replace(struct gnttab_unmap_and_replace *op)
+{
+    op->status = (int16_t)unmap_and_replace_one(current_domain(), op);
+}
+
 /* ---- copy ---------------------------------------------------------------- */
 
 struct copy_side {
     struct domain *rd;      /* granter, or NULL for a local frame */
     grant_ref_t ref;
+    struct domain *td;      /* transitive: the domain of the grant followed */
+    grant_ref_t tref;
     struct page_info *pg;
+    uint16_t start, length; /* the window that may be touched */
 };
+
+static void side_release(struct copy_side *s, bool write)
+{
+    if (s->td) {
+        release(s->td, s->tref, s->pg, write);
+        unpin(s->rd, s->ref, write);
+    } else {
+        release(s->rd, s->ref, s->pg, write);
+    }
+}
+
+/* A granted side of a copy: pin, follow one transitive level, take refs. */
+static int copy_acquire_grant(struct domain *ld, struct copy_side *s, bool write)
+{
+    struct active_grant *act;
+    int rc = pin(ld, s->rd, s->ref, write, GNTPIN_SUB_PAGE | GNTPIN_TRANSITIVE);
+
+    if (rc)
+        return rc;
+    act = gnttab_active(s->rd->grant, s->ref);
+    if (!act->transitive) {
+        if ((rc = take_frame(s->rd, act, write, &s->pg))) {
+            unpin(s->rd, s->ref, write);
+            return rc;
+        }
+        s->start = act->start;
+        s->length = act->length;
+        return GNTST_okay;
+    }
+    /* Follow it: the named grant must be made out to the granter. */
+    const grant_entry_v2_t *e = gnttab_entry_v2(s->rd->grant, s->ref);
+    domid_t tdom = e->transitive.trans_domid;
+    grant_ref_t tref = e->transitive.gref;
+    struct domain *td = domain_lookup(tdom);
+    struct active_grant *tact;
+
+    rc = GNTST_general_error;
+    if (!td || td->is_dying || domain_is_dead(td) || !td->grant ||
+        tref >= gnttab_nr_entries(td->grant))
+        goto out;
+    if ((rc = pin(s->rd, td, tref, write, GNTPIN_SUB_PAGE)))     /* no second level */
+        goto out;
+    tact = gnttab_active(td->grant, tref);
+    if ((rc = take_frame(td, tact, write, &s->pg))) {
+        unpin(td, tref, write);
+        goto out;
+    }
+    s->td = td;
+    s->tref = tref;
+    s->start = tact->start;
+    s->length = tact->length;
+    return GNTST_okay;
+out:
+    unpin(s->rd, s->ref, write);
+    return rc;
+}
 
 static int copy_acquire(struct domain *ld, const struct gnttab_copy_ptr *p, bool gref,
                         bool dest, struct copy_side *s)
 {
     int rc;
 
-    s->rd = NULL;
+    s->rd = s->td = NULL;
+    s->start = 0;
+    s->length = PAGE_SIZE;
     if (gref) {
         if ((rc = lookup_grant(ld, p->domid, p->u.ref, true, &s->rd)))
             return rc;
         s->ref = p->u.ref;
-        return acquire(ld, s->rd, s->ref, dest, &s->pg);
+        return copy_acquire_grant(ld, s, dest);
     }
     if (p->domid != DOMID_SELF && p->domid != ld->domain_id)
         return GNTST_permission_denied;   /* only grants reach other domains */
@@ -319,6 +463,12 @@ static int copy_acquire(struct domain *ld, const struct gnttab_copy_ptr *p, bool
         return GNTST_general_error;
     }
     return GNTST_okay;
+}
+
+/* [off, off + len) inside the side's window? */
+static bool in_window(const struct copy_side *s, uint16_t off, uint16_t len)
+{
+    return off >= s->start && (uint32_t)off + len <= (uint32_t)s->start + s->length;
 }
 
 static int copy_one(struct domain *ld, const struct gnttab_copy *op)
@@ -334,15 +484,20 @@ static int copy_one(struct domain *ld, const struct gnttab_copy *op)
     if ((rc = copy_acquire(ld, &op->source, op->flags & GNTCOPY_source_gref, false, &src)))
         return rc;
     if ((rc = copy_acquire(ld, &op->dest, op->flags & GNTCOPY_dest_gref, true, &dst))) {
-        release(src.rd, src.ref, src.pg, false);
+        side_release(&src, false);
         return rc;
     }
-    memmove((uint8_t *)map_frame(page_to_mfn(dst.pg)) + op->dest.offset,
-            (const uint8_t *)map_frame(page_to_mfn(src.pg)) + op->source.offset, op->len);
-    release(dst.rd, dst.ref, dst.pg, true);
-    release(src.rd, src.ref, src.pg, false);
-    ld->grant->copies++;
-    return GNTST_okay;
+    if (!in_window(&src, op->source.offset, op->len) ||
+        !in_window(&dst, op->dest.offset, op->len)) {
+        rc = GNTST_general_error;       /* outside a sub-page grant */
+    } else {
+        memmove((uint8_t *)map_frame(page_to_mfn(dst.pg)) + op->dest.offset,
+                (const uint8_t *)map_frame(page_to_mfn(src.pg)) + op->source.offset, op->len);
+        ld->grant->copies++;
+    }
+    side_release(&dst, true);
+    side_release(&src, false);
+    return rc;
 }
 
 void gnttab_copy(struct gnttab_copy *op)
@@ -435,21 +590,12 @@ void gnttab_destroy(struct domain *d)
             if (xt->maptrack[h].in_use && xt->maptrack[h].granter == d)
                 xt->maptrack[h].granter = NULL;
     }
-    for (unsigned int i = 0; i < GNTTAB_MAX_FRAMES; i++) {
-        struct page_info *pg;
-        if (!gt->shared[i])
-            continue;
-        pg = mfn_to_page(gt->frame_mfn[i]);
-        if (unshare_xen_frame(pg, &dom_grant_orphans)) {
-            mm_free_xen_frames(pg, 0);
-            continue;
-        }
-        pr_info("grant: d%u: table frame %#lx is still mapped by another domain: "
-                "freed when that mapping goes\n", d->domain_id, gt->frame_mfn[i]);
-        d->gnt_orphaned++;
+    gnttab_free_status(d);
+    for (unsigned int i = 0; i < gt->nr_alloc; i++) {
+        gnttab_free_shared_frame(d, gt->frame_mfn[i], "table");
+        domain_xfree(d, gt->active[i],
+                     GNTTAB_V1_ENTRIES_PER_FRAME * sizeof(struct active_grant));
     }
-    if (gt->active)
-        xfree_bytes(gt->active, GNTTAB_MAX_ENTRIES * sizeof(*gt->active));
     if (gt->maptrack)
         xfree_bytes(gt->maptrack, GNTTAB_MAPTRACK_MAX * sizeof(*gt->maptrack));
     xfree_bytes(gt, sizeof(*gt));

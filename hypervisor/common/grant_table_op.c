@@ -10,9 +10,21 @@
  * (-EFAULT for an unreadable array, -EINVAL for a count the sub-op does
  * not take); per-element results are in the status fields (GNTST_*).
  *
- * After an unmap batch (and before a continuation of one) the TLB is
- * flushed once, so a stale translation of an unmapped grant never reaches
- * guest code.  Version 2 (set_version 2, get_status_frames) is refused.
+ * After an unmap or unmap_and_replace batch (and before a continuation of
+ * one) the TLB is flushed once, so a stale translation of an unmapped
+ * grant never reaches guest code.  swap_grant_ref is batched the same way.
+ *
+ * The single-structure commands (count must be 1, -EINVAL otherwise):
+ * setup_table (grows the table up to the domain's max_frames; more is
+ * GNTST_general_error), query_size, set_version (the version in force is
+ * written back whatever the result), get_version, get_status_frames (v2:
+ * the status frames' MFNs as 64-bit numbers; more than exist is
+ * GNTST_general_error, an unwritable list GNTST_bad_virt_addr).  Another
+ * domain is named only by a privileged caller (foreign_domain, the
+ * privilege hook's XSM_GNTTAB_FOREIGN).
+ * dump_table prints the table on the hypervisor console.  transfer and
+ * cache_flush are -ENOSYS (transfer is a PV page-flipping scheme Mica
+ * does not offer; Xen x86 answers cache_flush with -ENOSYS since 4.21).
  */
 #include <mica/hypercall.h>
 #include <mica/errno.h>
@@ -32,8 +44,8 @@ static int16_t gnttab_refusal(int rc)
 
 static long setup_table(guest_va_t uop, unsigned int count)
 {
+    static unsigned long mfns[GNTTAB_MAX_FRAMES_LIMIT];
     struct gnttab_setup_table op;
-    unsigned long mfns[GNTTAB_MAX_FRAMES];
     struct domain *d;
     int rc;
 
@@ -43,7 +55,9 @@ static long setup_table(guest_va_t uop, unsigned int count)
         return -EFAULT;
     if ((rc = foreign_domain(op.dom, XSM_GNTTAB_FOREIGN, &d)))
         op.status = gnttab_refusal(rc);
-    else if (op.nr_frames > GNTTAB_MAX_FRAMES)
+    else if (!d->grant)
+        op.status = GNTST_bad_domain;
+    else if (op.nr_frames > d->grant->max_frames)
         op.status = GNTST_general_error;
     else if (!guest_range_ok(op.frame_list, (uint64_t)op.nr_frames * sizeof(xen_pfn_t)))
         return -EFAULT;
@@ -73,7 +87,7 @@ static long query_size(guest_va_t uop, unsigned int count)
         op.status = GNTST_bad_domain;
     } else {
         op.nr_frames = d->grant->nr_frames;
-        op.max_nr_frames = GNTTAB_MAX_FRAMES;
+        op.max_nr_frames = d->grant->max_frames;
         op.status = GNTST_okay;
     }
     return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : 0;
@@ -82,17 +96,15 @@ static long query_size(guest_va_t uop, unsigned int count)
 static long set_version(guest_va_t uop, unsigned int count)
 {
     struct gnttab_set_version op;
-    long rc = 0;
+    struct domain *d = current_domain();
+    long rc;
 
     if (count != 1)
         return -EINVAL;
     if (copy_from_guest(&op, uop, sizeof(op)))
         return -EFAULT;
-    if (op.version == 2)
-        rc = -EOPNOTSUPP;               /* version 2 is not offered */
-    else if (op.version != 1)
-        rc = -EINVAL;
-    op.version = 1;                     /* the version in force, always */
+    rc = gnttab_set_version(d, op.version);
+    op.version = d->grant->version;     /* the version in force, always */
     return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : rc;
 }
 
@@ -108,19 +120,57 @@ static long get_version(guest_va_t uop, unsigned int count)
         return -EFAULT;
     if ((rc = foreign_domain(op.dom, XSM_GNTTAB_FOREIGN, &d)))
         return rc;
-    op.version = 1;
+    op.version = d->grant ? d->grant->version : 1;
     return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : 0;
 }
 
 static long get_status_frames(guest_va_t uop, unsigned int count)
 {
     struct gnttab_get_status_frames op;
+    struct domain *d;
+    int rc;
 
     if (count != 1)
         return -EINVAL;
     if (copy_from_guest(&op, uop, sizeof(op)))
         return -EFAULT;
-    op.status = GNTST_general_error;    /* status frames exist only in v2 */
+    if ((rc = foreign_domain(op.dom, XSM_GNTTAB_FOREIGN, &d))) {
+        op.status = gnttab_refusal(rc);
+    } else if (!d->grant) {
+        op.status = GNTST_bad_domain;
+    } else if (op.nr_frames > d->grant->nr_status) {
+        op.status = GNTST_general_error;    /* v1 has none */
+    } else {
+        op.status = GNTST_okay;
+        for (uint32_t i = 0; i < op.nr_frames; i++) {
+            uint64_t f = d->grant->status_mfn[i];
+            if (copy_to_guest(op.frame_list + i * sizeof(f), &f, sizeof(f))) {
+                op.status = GNTST_bad_virt_addr;
+                break;
+            }
+        }
+    }
+    return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : 0;
+}
+
+static long dump_table(guest_va_t uop, unsigned int count)
+{
+    struct gnttab_dump_table op;
+    struct domain *d;
+    int rc;
+
+    if (count != 1)
+        return -EINVAL;
+    if (copy_from_guest(&op, uop, sizeof(op)))
+        return -EFAULT;
+    if ((rc = foreign_domain(op.dom, XSM_GNTTAB_FOREIGN, &d))) {
+        op.status = gnttab_refusal(rc);
+    } else if (!d->grant) {
+        op.status = GNTST_bad_domain;
+    } else {
+        gnttab_dump(d);
+        op.status = GNTST_okay;
+    }
     return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : 0;
 }
 
@@ -132,7 +182,9 @@ static long batch(unsigned int cmd, guest_va_t uop, unsigned int count, size_t s
     union {
         struct gnttab_map_grant_ref map;
         struct gnttab_unmap_grant_ref unmap;
+        struct gnttab_unmap_and_replace replace;
         struct gnttab_copy copy;
+        struct gnttab_swap_grant_ref swap;
     } op;
     long rc = 0;
     unsigned int i;
@@ -171,6 +223,12 @@ static long batch(unsigned int cmd, guest_va_t uop, unsigned int count, size_t s
 static void map_thunk(void *p) { gnttab_map(p); }
 static void unmap_thunk(void *p) { gnttab_unmap(p); }
 static void copy_thunk(void *p) { gnttab_copy(p); }
+static void replace_thunk(void *p) { gnttab_unmap_and_replace(p); }
+static void swap_thunk(void *p)
+{
+    struct gnttab_swap_grant_ref *op = p;
+    op->status = (int16_t)gnttab_swap(current_domain(), op->ref_a, op->ref_b);
+}
 
 HYPERCALL_PROTO(grant_table_op)
 {
@@ -184,6 +242,11 @@ HYPERCALL_PROTO(grant_table_op)
         return batch(cmd, uop, count, sizeof(struct gnttab_unmap_grant_ref), unmap_thunk, true);
     case GNTTABOP_copy:
         return batch(cmd, uop, count, sizeof(struct gnttab_copy), copy_thunk, false);
+    case GNTTABOP_unmap_and_replace:
+        return batch(cmd, uop, count, sizeof(struct gnttab_unmap_and_replace), replace_thunk,
+                     true);
+    case GNTTABOP_swap_grant_ref:
+        return batch(cmd, uop, count, sizeof(struct gnttab_swap_grant_ref), swap_thunk, false);
     case GNTTABOP_setup_table:
         return setup_table(uop, count);
     case GNTTABOP_query_size:
@@ -194,7 +257,9 @@ HYPERCALL_PROTO(grant_table_op)
         return get_version(uop, count);
     case GNTTABOP_get_status_frames:
         return get_status_frames(uop, count);
-    default:        /* dump_table, transfer, unmap_and_replace, swap_grant_ref, ... */
+    case GNTTABOP_dump_table:
+        return dump_table(uop, count);
+    default:        /* transfer, cache_flush, ... */
         return -ENOSYS;
     }
 }

@@ -13,6 +13,8 @@
  *        written; an extent that failed to be allocated is undone, while
  *        decrease stops at the first frame it cannot give back (not owned,
  *        given back already, the shared_info page);
+ *  exchange               trade frames for others (typically below an
+ *                         address limit, for DMA): see memory_exchange;
  *  maximum_ram_page, current_reservation, maximum_reservation,
  *  machphys_mfn_list, machphys_mapping: answers;
  *  the address-map commands (memory maps, maximum_gpfn, the physmap
@@ -142,6 +144,150 @@ static long reservation_op(unsigned int cmd, unsigned long start, guest_va_t arg
     return (long)r.nr_extents;
 }
 
+/*
+ * XENMEM_exchange, as Xen does it for a PV guest: `in` lists extents of
+ * the domain's own frames to give up, `out` as many pages in extents of
+ * its own order, each slot holding the PFN the new extent will back (the
+ * M2P entries are set to it) and receiving its MFN.  Work goes chunk by
+ * chunk -- a chunk is the larger of the two extent sizes -- and each chunk
+ * is all or nothing: its output frames are taken from the heap first
+ * (within the address limit of out.mem_flags), then its input frames are
+ * checked to be the domain's and used by nothing but their allocation (a
+ * frame still mapped, typed or pinned: -EINVAL, as Xen's steal_page
+ * answers), and only then are the inputs freed and the outputs given to
+ * the domain, so its page count never moves and nothing is lost if the
+ * chunk fails.  nr_exchanged (in `in` extents) says how far it got; it is
+ * written back on every return and is where a continuation resumes.
+ * Errors: -EFAULT, -EINVAL (sizes that differ or overflow, domids that
+ * differ, nr_exchanged past the end, a bad input frame), -EPERM (an order
+ * above 9), -ESRCH/-EPERM (the domain), -ENOMEM.
+ */
+static void exchange_unhold(const unsigned long *held, unsigned int n)
+{
+    while (n--)
+        put_page(mfn_to_page(held[n]));
+}
+
+static int exchange_chunk(struct domain *d, const struct xen_memory_exchange *x,
+                          unsigned long i, unsigned int in_chunk, unsigned int out_chunk)
+{
+    /* One hypercall at a time on the one CPU: the chunk's lists are static.
+     * A chunk is 2^max(in, out order) <= 512 pages. */
+    static struct page_info *out[1u << MAX_GUEST_ORDER];
+    static unsigned long held[1u << MAX_GUEST_ORDER];
+    unsigned int bits = XENMEMF_get_address_bits(x->out.mem_flags);
+    unsigned long out_pages = 1UL << x->out.extent_order;
+    unsigned int in_pages = 1u << x->in.extent_order, nheld = 0, j, k;
+
+    /*
+     * Hold every input page with a temporary reference while checking it:
+     * a page named twice then fails its second check (two references), so
+     * no page is given back twice.
+     */
+    for (j = 0; j < (1u << in_chunk); j++) {
+        uint32_t first;
+        if (copy_from_guest(&first, x->in.extent_start +
+                            (guest_va_t)(((i << in_chunk) + j) * 4), 4)) {
+            exchange_unhold(held, nheld);
+            return -EFAULT;
+        }
+        for (k = 0; k < in_pages; k++) {
+            unsigned long mfn = (unsigned long)first + k;
+            if (!mm_frame_stealable(d, mfn) || get_page(mfn_to_page(mfn), d)) {
+                exchange_unhold(held, nheld);
+                return -EINVAL;
+            }
+            held[nheld++] = mfn;
+        }
+    }
+    for (j = 0; j < (1u << out_chunk); j++) {
+        out[j] = alloc_heap_pages(x->out.extent_order);
+        if (out[j] && bits && bits < 64 &&
+            ((uint64_t)(page_to_mfn(out[j]) + out_pages) << PAGE_SHIFT) > (1ULL << bits)) {
+            free_heap_pages(out[j], x->out.extent_order);
+            out[j] = NULL;
+        }
+        if (!out[j]) {
+            while (j--)
+                free_heap_pages(out[j], x->out.extent_order);
+            exchange_unhold(held, nheld);
+            return -ENOMEM;
+        }
+    }
+    /* Committed.  The inputs go (nothing else references them)... */
+    for (k = 0; k < nheld; k++) {
+        struct page_info *pg = mfn_to_page(held[k]);
+        pg->count_info &= ~PGC_allocated;
+        put_page(pg);                       /* the temporary reference */
+        put_page(pg);                       /* the allocation's: freed */
+    }
+    /* ...and the outputs come, for the PFNs the guest named. */
+    for (j = 0; j < (1u << out_chunk); j++) {
+        guest_va_t slot = x->out.extent_start + (guest_va_t)(((i << out_chunk) + j) * 4);
+        uint32_t pfn = INVALID_M2P_ENTRY, mfn = (uint32_t)page_to_mfn(out[j]);
+        bool have_pfn;
+
+        mm_assign_domain_frames(d, out[j], x->out.extent_order);
+        have_pfn = !copy_from_guest(&pfn, slot, 4);
+        for (unsigned long p = 0; p < out_pages; p++)
+            m2p_set(mfn + p, have_pfn ? pfn + (uint32_t)p : INVALID_M2P_ENTRY);
+        (void)copy_to_guest(slot, &mfn, 4);     /* a fault loses only the answer */
+    }
+    return 0;
+}
+
+static long memory_exchange(guest_va_t arg)
+{
+    struct xen_memory_exchange x;
+    unsigned int in_chunk, out_chunk;
+    struct domain *d;
+    long rc = 0;
+
+    if (copy_from_guest(&x, arg, sizeof(x)))
+        return -EFAULT;
+    if (x.in.extent_order > MAX_GUEST_ORDER || x.out.extent_order > MAX_GUEST_ORDER)
+        return -EPERM;
+    if (x.nr_exchanged > x.in.nr_extents || x.in.domid != x.out.domid ||
+        (0xffffffffu >> x.in.extent_order) < x.in.nr_extents ||
+        (0xffffffffu >> x.out.extent_order) < x.out.nr_extents ||
+        (x.in.nr_extents << x.in.extent_order) != (x.out.nr_extents << x.out.extent_order))
+        return -EINVAL;
+    if (x.in.extent_order <= x.out.extent_order) {
+        in_chunk = x.out.extent_order - x.in.extent_order;
+        out_chunk = 0;
+    } else {
+        in_chunk = 0;
+        out_chunk = x.in.extent_order - x.out.extent_order;
+    }
+    if (!guest_range_ok(x.in.extent_start, (uint64_t)x.in.nr_extents * 4) ||
+        !guest_range_ok(x.out.extent_start, (uint64_t)x.out.nr_extents * 4))
+        return -EFAULT;
+    if ((rc = memop_target_domain(x.in.domid, &d)))
+        return rc;
+    for (unsigned long i = x.nr_exchanged >> in_chunk; i < (x.in.nr_extents >> in_chunk); i++) {
+        if (i != (x.nr_exchanged >> in_chunk) && mm_preempt_check()) {
+            x.nr_exchanged = i << in_chunk;
+            if (copy_to_guest(arg + offsetof(struct xen_memory_exchange, nr_exchanged),
+                              &x.nr_exchanged, sizeof(x.nr_exchanged)))
+                return -EFAULT;
+            mm_note_continuation();
+            return hypercall_create_continuation(__HYPERVISOR_memory_op, 2,
+                                                 (unsigned long)XENMEM_exchange,
+                                                 (unsigned long)arg);
+        }
+        if ((rc = exchange_chunk(d, &x, i, in_chunk, out_chunk))) {
+            x.nr_exchanged = i << in_chunk;
+            goto out;
+        }
+    }
+    x.nr_exchanged = x.in.nr_extents;
+out:
+    if (copy_to_guest(arg + offsetof(struct xen_memory_exchange, nr_exchanged),
+                      &x.nr_exchanged, sizeof(x.nr_exchanged)))
+        rc = -EFAULT;
+    return rc;
+}
+
 static long domain_pages(guest_va_t arg, bool maximum)
 {
     uint16_t id;
@@ -205,6 +351,8 @@ HYPERCALL_PROTO(memory_op)
         return start ? -ENOSYS : machphys_mfn_list(arg);
     case XENMEM_machphys_mapping:
         return start ? -ENOSYS : machphys_mapping(arg);
+    case XENMEM_exchange:
+        return start ? -EINVAL : memory_exchange(arg);     /* a common command */
     default:
         return memop_physmap(cmd, start, arg);
     }

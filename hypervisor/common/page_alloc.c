@@ -43,6 +43,7 @@
  * Locking: none.  The hypervisor allocates from one pCPU at a time (boot,
  * then hypercalls on the single pCPU); add a lock here if that changes.
  */
+#include <mica/fail_inject.h>
 #include <mica/mm.h>
 #include <mica/bug.h>
 
@@ -138,7 +139,7 @@ struct page_info *alloc_heap_pages(unsigned int order)
     struct page_info *pg;
     unsigned int j;
 
-    if (order > MAX_ORDER)
+    if (order > MAX_ORDER || alloc_fail_now())
         return NULL;
     for (j = order; j <= MAX_ORDER && list_empty(&free_lists[j]); j++)
         ;

@@ -183,12 +183,20 @@ struct page_info *mm_alloc_domain_frames(struct domain *d, unsigned int order)
 {
     unsigned long nr = 1UL << order;
     struct page_info *pg;
-    bool flush = false;
 
     if (d->tot_pages + nr > d->max_pages || d->tot_pages + nr < d->tot_pages)
         return NULL;
     if (!(pg = alloc_heap_pages(order)))
         return NULL;
+    mm_assign_domain_frames(d, pg, order);
+    return pg;
+}
+
+void mm_assign_domain_frames(struct domain *d, struct page_info *pg, unsigned int order)
+{
+    unsigned long nr = 1UL << order;
+    bool flush = false;
+
     for (unsigned long i = 0; i < nr; i++) {
         BUG_ON(pg[i].mm_flags || pg[i].linear_count || pg[i].nr_validated);
         flush |= pg[i].tlbflush_timestamp == tlbflush_clock;
@@ -201,7 +209,17 @@ struct page_info *mm_alloc_domain_frames(struct domain *d, unsigned int order)
     d->tot_pages += nr;
     if (flush)
         flush_guest_tlb();
-    return pg;
+}
+
+bool mm_frame_stealable(const struct domain *d, unsigned long mfn)
+{
+    const struct page_info *pg;
+
+    if (!mfn_valid(mfn))
+        return false;
+    pg = mfn_to_page(mfn);
+    return pg->owner == d && pg->count_info == (PGC_allocated | 1) && !pg->type_info &&
+           !pg->mm_flags && !pg->linear_count && !pg->nr_validated;
 }
 
 struct page_info *mm_alloc_domain_frame(struct domain *d)

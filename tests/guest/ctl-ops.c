@@ -23,7 +23,10 @@
  *   - a 64-bit handle with a non-zero high half -EFAULT;
  *   - destroy, destroy again -ESRCH; the id is free again;
  *   - sysctl: physinfo, sched_id (credit), getdomaininfolist ascending,
- *     getcpuinfo, readconsole (whole, incremental, clear), unknown -ENOSYS.
+ *     getcpuinfo, readconsole (whole, incremental, clear), unknown -ENOSYS;
+ *   - a created domain shut down (remote_shutdown) with poweroff, crash,
+ *     suspend: VIRQ_DOM_EXC, and it stays, shut down with that reason in
+ *     getdomaininfo, until destroyed.
  */
 #include <ctl.h>
 #include <pt.h>
@@ -281,6 +284,38 @@ static void frames(domid_t d)
     foreign_unmap(0);
 }
 
+/* A toolstack's domain that stops stays, with its reason, until destroyed. */
+static void shutdown_reasons(void)
+{
+    struct xen_domctl_getdomaininfo info;
+    long port = evtchn_bind_virq(VIRQ_DOM_EXC, 0);
+    static const unsigned int reasons[] = { SHUTDOWN_poweroff, SHUTDOWN_crash,
+                                            SHUTDOWN_suspend };
+
+    CHECK(port > 0, "bind VIRQ_DOM_EXC: %ld", port);
+    for (unsigned int i = 0; i < 3; i++) {
+        domid_t d;
+        if (ctl_create(0, &d)) {
+            test_error("createdomain");
+            return;
+        }
+        evtchn_clear_pending((evtchn_port_t)port);
+        struct sched_remote_shutdown rs = { .domain_id = d, .reason = reasons[i] };
+        CHECK_RC(HYPERVISOR_sched_op(SCHEDOP_remote_shutdown, &rs), 0, "remote shutdown");
+        CHECK(evtchn_is_pending((evtchn_port_t)port), "no VIRQ_DOM_EXC for a shutdown");
+        sched_yield();                  /* the scheduler reaps boot domains here: not ours */
+        CHECK_RC(ctl_info(d, &info), 0, "a stopped domain is still there");
+        CHECK((info.flags & XEN_DOMINF_shutdown) && !(info.flags & XEN_DOMINF_dying),
+              "flags %#x", info.flags);
+        CHECK(((info.flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask) == reasons[i],
+              "reason %u, want %u", (info.flags >> XEN_DOMINF_shutdownshift) & 255, reasons[i]);
+        CHECK((info.flags >> 24) == 0, "bits 24-31 set with a reason: %#x", info.flags);
+        CHECK_RC(ctl_destroy(d, NULL), 0, "destroy the stopped domain");
+        CHECK_RC(ctl_info(d, &info), -XEN_ESRCH, "gone after destroy");
+    }
+    evtchn_close((evtchn_port_t)port);
+}
+
 static void sysctls(void)
 {
     static char buf[20000];
@@ -360,6 +395,10 @@ void test_main(void)
 {
     domid_t d;
 
+    if (map_shared_info()) {
+        test_error("cannot map shared_info");
+        return;
+    }
     header_and_ids();
     create(&d);
     pause_counts(d);
@@ -367,6 +406,7 @@ void test_main(void)
     settings(d);
     frames(d);
     sysctls();
+    shutdown_reasons();
     CHECK_RC(ctl_destroy(d, NULL), 0, "destroy");
     CHECK_RC(ctl_destroy(d, NULL), -XEN_ESRCH, "double destroy");
     test_success();

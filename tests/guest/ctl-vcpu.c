@@ -220,6 +220,7 @@ static void destroy_while_mapped(uint64_t baseline)
     foreign_unmap(3);
     CHECK_RC(ctl_info(D, &info), -XEN_ESRCH, "D after its last frame went");
     CHECK_RC(ctl_destroy(D, NULL), -XEN_ESRCH, "destroy D once gone");
+    CHECK_RC(foreign_map(4, m[5], D, false), -XEN_ESRCH, "a foreign mapping of D once gone");
     uint64_t now = ctl_free_pages();
     CHECK(now == baseline, "free pages %llu, %llu before D", (unsigned long long)now,
           (unsigned long long)baseline);

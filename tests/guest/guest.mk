@@ -75,3 +75,10 @@ $(GUEST_OUT)/legacy-%.elf: $(GUEST_OUT)/%.o $(GUEST_RT_OBJS) $(GUEST_LEGOBJ) $(G
 .SECONDARY: $(GUEST_OBJS)
 
 -include $(GUEST_OBJS:.o=.d)
+
+# The hypercall fuzzer (tests/guest/fuzz.c) is linked with its helpers in
+# tests/guest/fuzz/ (structure-aware calls, privileged instructions).
+FUZZ_OBJS := $(patsubst $(GUEST_DIR)/%.c,$(GUEST_OUT)/%.o,$(wildcard $(GUEST_DIR)/fuzz/*.c))
+$(GUEST_OUT)/fuzz.elf: $(FUZZ_OBJS)
+.SECONDARY: $(FUZZ_OBJS)
+-include $(FUZZ_OBJS:.o=.d)

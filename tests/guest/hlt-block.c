@@ -13,7 +13,9 @@
  * it spent about 100 ms blocked.  A second hlt, with the upcall still
  * pending (no callback consumed it), must return at once.  Events stay
  * masked in vcpu_info throughout: hlt waits for upcall_pending, whatever
- * the mask.
+ * the mask.  The 10 ms periodic tick is stopped first: it raises the same
+ * VIRQ, and on a loaded host a tick between the bind and the hlt made the
+ * hlt return at once.
  */
 #include <test.h>
 #include <events.h>
@@ -29,6 +31,7 @@ static uint64_t blocked_ns(void)
 
 void test_main(void)
 {
+    HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
     long port = evtchn_bind_virq(VIRQ_TIMER, 0);
 
     if (port <= 0) {

@@ -3,6 +3,7 @@
  * code calls outside itself: the heap, domain lookup, vCPU wake-ups, and
  * guest_frame.c's registrations.
  */
+#include <mica/fail_inject.h>
 #include "evtchn-world.h"
 #include <mica/xsm.h>
 #include <mica/guest_frame.h>
@@ -19,12 +20,13 @@ static struct domain *frame_owner[W_NFRAMES];
 static bool frame_table[W_NFRAMES];
 static unsigned int regs[W_NFRAMES];
 
-void *xzalloc_bytes(size_t n) { return calloc(1, n); }
+/* Like the hypervisor's, these allocations can be made to fail (fail_inject.c). */
+void *xzalloc_bytes(size_t n) { return alloc_fail_now() ? NULL : calloc(1, n); }
 void xfree_bytes(void *p, size_t n) { free(p); }
 
 void *domain_xzalloc(struct domain *d, size_t n)
 {
-    void *p = calloc(1, n);
+    void *p = alloc_fail_now() ? NULL : calloc(1, n);
     if (p) {
         d->mm_heap_extra++;
         heap_extra_pages++;

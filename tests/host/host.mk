@@ -29,11 +29,13 @@ HT_PROGS := test-string test-vsnprintf test-cmdline test-libelf test-libelf-load
             test-page-type test-pt-validate test-mm-audit test-guest-frame test-pte-write \
             test-guest-walk \
             test-time test-timer test-sched-credit test-evtchn test-evtchn-fifo test-boot-domains test-console \
-            test-console-switch test-schedule test-ring test-grant-entry test-grant-table
+            test-console-switch test-schedule test-ring test-grant-entry test-grant-table \
+            test-alloc-fail test-alloc-fail-evtchn
 # Pure files of arch/x86 (no inline asm): traps, descriptors, decoding.
 HT_PROGS += test-desc-check test-pv-rules test-x86-decode
-# The control plane: vCPU contexts and the shared PV image writer.
-HT_PROGS += test-context-check test-pv-image
+# The control plane: vCPU contexts, the shared PV image writer, I/O grants
+# and the privilege table.
+HT_PROGS += test-context-check test-pv-image test-iocaps
 # xenstored (dom0-tools/tools/xenstored): its own fragment.
 include tests/host/xenstored.mk
 HOST_TEST_BINS := $(addprefix $(HT_DIR)/,$(HT_PROGS))
@@ -111,7 +113,8 @@ $(HT_DIR)/test-libelf: $(HT_DIR)/test-libelf.o $(HT_DIR)/elf-image.o $(HT_DIR)/o
 	$(HT_LINK)
 $(HT_DIR)/test-libelf-load: $(HT_DIR)/test-libelf-load.o $(HT_DIR)/elf-image.o $(HT_DIR)/obj/libelf.o $(HT_DIR)/obj/cmdline.o
 	$(HT_LINK)
-$(HT_DIR)/test-page-alloc: $(HT_DIR)/test-page-alloc.o $(HT_DIR)/obj/page_alloc.o
+$(HT_DIR)/test-page-alloc: $(HT_DIR)/test-page-alloc.o $(HT_DIR)/obj/page_alloc.o \
+                         $(HT_DIR)/obj/fail_inject.o
 	$(HT_LINK)
 $(HT_DIR)/test-hypercall: $(HT_DIR)/test-hypercall.o $(HT_DIR)/obj/hypercall.o
 	$(HT_LINK)
@@ -121,7 +124,7 @@ $(HT_DIR)/test-domain-layout: $(HT_DIR)/test-domain-layout.o $(HT_DIR)/obj/domai
 # allocator on the fake machine of tests/host/mm-world.c.
 HT_MM_OBJS := $(HT_DIR)/mm-world.o $(HT_DIR)/obj/page_type.o $(HT_DIR)/obj/pt_validate.o \
               $(HT_DIR)/obj/mm_audit.o $(HT_DIR)/obj/page_alloc.o $(HT_DIR)/obj/grant_entry.o \
-              $(HT_DIR)/obj/guest_frame.o
+              $(HT_DIR)/obj/guest_frame.o $(HT_DIR)/obj/fail_inject.o
 $(HT_DIR)/test-page-type: $(HT_DIR)/test-page-type.o $(HT_MM_OBJS)
 	$(HT_LINK)
 $(HT_DIR)/test-pt-validate: $(HT_DIR)/test-pt-validate.o $(HT_MM_OBJS)
@@ -174,18 +177,29 @@ $(HT_DIR)/test-sched-credit: $(HT_DIR)/test-sched-credit.o $(HT_DIR)/obj/sched_c
 $(HT_DIR)/test-grant-entry.o $(HT_DIR)/obj/grant_entry.o: HT_CFLAGS += $(HT_ARCH_INC)
 $(HT_DIR)/test-grant-entry: $(HT_DIR)/test-grant-entry.o $(HT_DIR)/obj/grant_entry.o
 	$(HT_LINK)
-$(HT_DIR)/test-grant-table: $(HT_DIR)/test-grant-table.o $(HT_DIR)/obj/grant_table.o $(HT_MM_OBJS)
+$(HT_DIR)/test-grant-table: $(HT_DIR)/test-grant-table.o $(HT_DIR)/obj/grant_table.o \
+                           $(HT_DIR)/obj/grant_version.o $(HT_MM_OBJS)
+	$(HT_LINK)
+$(HT_DIR)/test-alloc-fail: $(HT_DIR)/test-alloc-fail.o $(HT_DIR)/obj/grant_table.o \
+                         $(HT_DIR)/obj/grant_version.o $(HT_MM_OBJS)
 	$(HT_LINK)
 $(HT_DIR)/test-ring: $(HT_DIR)/test-ring.o
 	$(HT_LINK)
 HT_EVTCHN_OBJS := $(HT_DIR)/evtchn-world.o $(HT_DIR)/obj/event_channel.o \
-                  $(HT_DIR)/obj/event_2l.o $(HT_DIR)/obj/event_fifo.o $(HT_DIR)/obj/xsm.o
+                  $(HT_DIR)/obj/event_2l.o $(HT_DIR)/obj/event_fifo.o $(HT_DIR)/obj/xsm.o \
+                  $(HT_DIR)/obj/fail_inject.o
 $(HT_DIR)/test-evtchn: $(HT_DIR)/test-evtchn.o $(HT_EVTCHN_OBJS)
 	$(HT_LINK)
 $(HT_DIR)/test-evtchn-fifo: $(HT_DIR)/test-evtchn-fifo.o $(HT_EVTCHN_OBJS)
 	$(HT_LINK)
+$(HT_DIR)/test-alloc-fail-evtchn.o: HT_CFLAGS += $(HT_ARCH_INC)
+$(HT_DIR)/test-alloc-fail-evtchn: $(HT_DIR)/test-alloc-fail-evtchn.o $(HT_EVTCHN_OBJS)
+	$(HT_LINK)
 $(HT_DIR)/test-boot-domains: $(HT_DIR)/test-boot-domains.o $(HT_DIR)/obj/boot_domains.o \
                              $(HT_DIR)/obj/cmdline.o
+	$(HT_LINK)
+$(HT_DIR)/obj/iocaps.o $(HT_DIR)/test-iocaps.o: HT_CFLAGS += $(HT_ARCH_INC)
+$(HT_DIR)/test-iocaps: $(HT_DIR)/test-iocaps.o $(HT_DIR)/obj/iocaps.o $(HT_DIR)/obj/xsm.o
 	$(HT_LINK)
 $(HT_DIR)/test-console: $(HT_DIR)/test-console.o $(HT_DIR)/obj/console_io.o $(HT_DIR)/obj/xsm.o
 	$(HT_LINK)

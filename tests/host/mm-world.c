@@ -1,4 +1,5 @@
 /* The fake machine of mm-world.h. */
+#include <mica/fail_inject.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,11 +59,12 @@ void m2p_fill_guest_l2(uint64_t *l2)
         l2[i] = i < XEN_L2_FIRST_SLOT + 4 ? mk_pte(4 + i - XEN_L2_FIRST_SLOT, P | A) : 0;
 }
 
-void *xzalloc_bytes(size_t n) { return calloc(1, n); }
+/* Like the hypervisor's, these allocations can be made to fail (fail_inject.c). */
+void *xzalloc_bytes(size_t n) { return alloc_fail_now() ? NULL : calloc(1, n); }
 void xfree_bytes(void *p, size_t n) { (void)n; free(p); }
 void *domain_xzalloc(struct domain *d, size_t n)
 {
-    void *p = calloc(1, n);
+    void *p = alloc_fail_now() ? NULL : calloc(1, n);
     if (p)
         d->mm_heap_extra++;
     return p;

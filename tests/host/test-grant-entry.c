@@ -118,3 +118,82 @@ HTEST(unpin_without_entry_after_granter_died)
     gnttab_unpin(&act, NULL, true);        /* granter gone: counts only */
     CHECK(!gnttab_pinned(&act));
 }
+
+/* ---- version 2: the guest owns hdr, the hypervisor the status word ---- */
+
+static grant_entry_v2_t e2;
+static grant_status_t st2;
+
+static void grant2(uint16_t flags, domid_t to, uint64_t frame)
+{
+    memset(&e2, 0, sizeof(e2));
+    memset(&act, 0, sizeof(act));
+    st2 = 0;
+    e2.full_page.frame = frame;
+    e2.hdr.domid = to;
+    e2.hdr.flags = flags;
+}
+
+HTEST(v2_pins_set_the_status_word_not_the_flags)
+{
+    grant2(GTF_permit_access, 2, 5);
+    CHECK_EQ(gnttab_pin_v2(&act, &e2, &st2, 2, false, 0), GNTST_okay);
+    CHECK_EQ(st2, GTF_reading);
+    CHECK_EQ(e2.hdr.flags, GTF_permit_access);
+    CHECK_EQ(act.frame, 5);
+    CHECK_EQ(act.start, 0);
+    CHECK_EQ(act.length, 4096);
+    CHECK_EQ(gnttab_pin_v2(&act, &e2, &st2, 2, true, 0), GNTST_okay);
+    CHECK_EQ(st2, GTF_reading | GTF_writing);
+    gnttab_unpin_v2(&act, &st2, true);
+    CHECK_EQ(st2, GTF_reading);
+    gnttab_unpin_v2(&act, &st2, false);
+    CHECK_EQ(st2, 0);
+    CHECK(!gnttab_pinned(&act));
+}
+
+HTEST(v2_kinds_the_caller_does_not_accept_are_refused)
+{
+    grant2(GTF_permit_access | GTF_sub_page, 2, 5);
+    e2.sub_page.page_off = 100;
+    e2.sub_page.length = 200;
+    CHECK_EQ(gnttab_pin_v2(&act, &e2, &st2, 2, false, 0), GNTST_general_error);
+    CHECK_EQ(st2, 0);
+    CHECK_EQ(gnttab_pin_v2(&act, &e2, &st2, 2, false, GNTPIN_SUB_PAGE), GNTST_okay);
+    CHECK_EQ(act.start, 100);
+    CHECK_EQ(act.length, 200);
+    gnttab_unpin_v2(&act, &st2, false);
+    /* A window running off the page grants only up to its end. */
+    grant2(GTF_permit_access | GTF_sub_page, 2, 5);
+    e2.sub_page.page_off = 4000;
+    e2.sub_page.length = 1000;
+    CHECK_EQ(gnttab_pin_v2(&act, &e2, &st2, 2, false, GNTPIN_SUB_PAGE), GNTST_okay);
+    CHECK_EQ(act.start + act.length, 4096);
+    gnttab_unpin_v2(&act, &st2, false);
+    grant2(GTF_transitive, 2, 0);
+    CHECK_EQ(gnttab_pin_v2(&act, &e2, &st2, 2, false, GNTPIN_SUB_PAGE), GNTST_general_error);
+    CHECK_EQ(gnttab_pin_v2(&act, &e2, &st2, 2, false, GNTPIN_TRANSITIVE), GNTST_okay);
+    CHECK(act.transitive);
+    gnttab_unpin_v2(&act, &st2, false);
+    grant2(GTF_accept_transfer, 2, 5);
+    CHECK_EQ(gnttab_pin_v2(&act, &e2, &st2, 2, false, GNTPIN_SUB_PAGE | GNTPIN_TRANSITIVE),
+             GNTST_general_error);
+}
+
+HTEST(v2_wrong_grantee_readonly_and_64bit_frames)
+{
+    grant2(GTF_permit_access, 3, 5);
+    CHECK_EQ(gnttab_pin_v2(&act, &e2, &st2, 2, false, 0), GNTST_general_error);
+    grant2(GTF_permit_access | GTF_readonly, 2, 5);
+    CHECK_EQ(gnttab_pin_v2(&act, &e2, &st2, 2, true, 0), GNTST_general_error);
+    CHECK_EQ(st2, 0);
+    CHECK_EQ(gnttab_pin_v2(&act, &e2, &st2, 2, false, 0), GNTST_okay);
+    e2.hdr.domid = 6;
+    CHECK_EQ(gnttab_pin_v2(&act, &e2, &st2, 6, false, 0), GNTST_permission_denied);
+    gnttab_unpin_v2(&act, &st2, false);
+    /* A frame beyond 32 bits is never a valid MFN: recorded as ~0. */
+    grant2(GTF_permit_access, 2, 1ULL << 32 | 5);
+    CHECK_EQ(gnttab_pin_v2(&act, &e2, &st2, 2, false, 0), GNTST_okay);
+    CHECK_EQ(act.frame, ~0u);
+    gnttab_unpin_v2(&act, &st2, false);
+}

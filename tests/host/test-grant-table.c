@@ -45,7 +45,7 @@ static grant_entry_v1_t *ga;
 
 static void setup(void)
 {
-    unsigned long mfns[GNTTAB_MAX_FRAMES];
+    unsigned long mfns[GNTTAB_INITIAL_FRAMES];
 
     world_init();
     world_set_current(&dom_b);
@@ -291,13 +291,13 @@ HTEST(copy_bounds_and_directions)
  */
 HTEST(table_frames_never_take_a_table_type)
 {
-    unsigned long mfns[GNTTAB_MAX_FRAMES];
+    unsigned long mfns[GNTTAB_INITIAL_FRAMES];
     static const uint32_t types[] = { PGT_l1_page_table, PGT_l2_page_table,
                                       PGT_l3_page_table, PGT_seg_desc_page };
 
     setup();
-    CHECK_EQ(gnttab_setup(&dom_a, GNTTAB_MAX_FRAMES, mfns), GNTST_okay);
-    for (unsigned int i = 0; i < GNTTAB_MAX_FRAMES; i++) {
+    CHECK_EQ(gnttab_setup(&dom_a, GNTTAB_INITIAL_FRAMES, mfns), GNTST_okay);
+    for (unsigned int i = 0; i < GNTTAB_INITIAL_FRAMES; i++) {
         struct page_info *f = pg(mfns[i]);
         for (unsigned int t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
             int rc = get_page_and_type(f, &dom_a, types[t]);
@@ -357,4 +357,53 @@ HTEST(table_frame_mapped_by_a_privileged_domain_outlives_its_domain)
     CHECK_EQ(heap_free_pages(), free0 + 1);
     CHECK(audit_ok());
     gnttab_destroy(&dom_b);
+}
+
+/*
+ * Version 2's status frames are shared like the table frames; switching
+ * back to version 1 frees them, so it must refuse while anyone still maps
+ * one (the XSA-255 class), and then free them without a trace.
+ */
+HTEST(status_frames_are_freed_only_when_unmapped)
+{
+    unsigned long smfn;
+    unsigned long free0;
+
+    setup();
+    CHECK_EQ(gnttab_set_version(&dom_a, 2), 0);
+    CHECK_EQ(dom_a.grant->nr_status, 1);
+    smfn = dom_a.grant->status_mfn[0];
+    CHECK_EQ(get_page_and_type(pg(smfn), &dom_a, PGT_l1_page_table), -EINVAL);
+    CHECK_EQ(mod_l1_entry(pg(l1a), 9, pte(smfn, P), &dom_a, false, false), 0);
+    CHECK_EQ(gnttab_set_version(&dom_a, 1), -EBUSY);
+    CHECK_EQ(dom_a.grant->version, 2);
+    CHECK(audit_ok());
+    CHECK_EQ(mod_l1_entry(pg(l1a), 9, 0, &dom_a, false, false), 0);
+    free0 = heap_free_pages();
+    CHECK_EQ(gnttab_set_version(&dom_a, 1), 0);
+    CHECK_EQ(dom_a.grant->nr_status, 0);
+    CHECK_EQ(heap_free_pages(), free0 + 1);
+    CHECK(frame_is_free(smfn));
+    CHECK(audit_ok());
+    teardown();
+}
+
+/* Growth past the initial frames, to the limit and no further; each new
+ * frame shared for life, and all of it given back at teardown. */
+HTEST(the_table_grows_to_its_limit)
+{
+    static unsigned long mfns[GNTTAB_MAX_FRAMES_LIMIT];
+    unsigned long free0;
+
+    world_init();
+    free0 = heap_free_pages();
+    CHECK_EQ(gnttab_init(&dom_a), 0);
+    dom_a.grant->max_frames = 12;
+    CHECK_EQ(gnttab_setup(&dom_a, 13, mfns), GNTST_general_error);
+    CHECK_EQ(gnttab_setup(&dom_a, 12, mfns), GNTST_okay);
+    CHECK_EQ(dom_a.grant->nr_frames, 12);
+    CHECK_EQ(get_page_and_type(pg(mfns[11]), &dom_a, PGT_l1_page_table), -EINVAL);
+    CHECK(audit_ok());
+    gnttab_destroy(&dom_a);
+    CHECK_EQ(heap_free_pages(), free0);
 }

@@ -40,54 +40,72 @@ HTEST(debugreg_addresses)
 {
     uint32_t out;
     for (unsigned int r = 0; r < 4; r++) {
-        CHECK_EQ(pv_check_debugreg(r, 0, &out), 0);
-        CHECK_EQ(pv_check_debugreg(r, HYPERVISOR_VIRT_START - 4, &out), 0);
+        CHECK_EQ(pv_check_debugreg(r, 0, false, &out), 0);
+        CHECK_EQ(pv_check_debugreg(r, HYPERVISOR_VIRT_START - 4, false, &out), 0);
         CHECK_EQ(out, HYPERVISOR_VIRT_START - 4);
-        CHECK_EQ(pv_check_debugreg(r, HYPERVISOR_VIRT_START - 3, &out), -EPERM);
-        CHECK_EQ(pv_check_debugreg(r, HYPERVISOR_VIRT_START, &out), -EPERM);
-        CHECK_EQ(pv_check_debugreg(r, 0xffffffff, &out), -EPERM);
+        CHECK_EQ(pv_check_debugreg(r, HYPERVISOR_VIRT_START - 3, false, &out), -EPERM);
+        CHECK_EQ(pv_check_debugreg(r, HYPERVISOR_VIRT_START, false, &out), -EPERM);
+        CHECK_EQ(pv_check_debugreg(r, 0xffffffff, false, &out), -EPERM);
     }
 }
 
 HTEST(debugreg_numbers)
 {
     uint32_t out;
-    CHECK_EQ(pv_check_debugreg(4, 0, &out), -EINVAL);
-    CHECK_EQ(pv_check_debugreg(5, 0, &out), -EINVAL);
-    CHECK_EQ(pv_check_debugreg(8, 0, &out), -EINVAL);
-    CHECK_EQ(pv_check_debugreg(~0u, 0, &out), -EINVAL);
+    /* 4 and 5 are mapped to 6 and 7 (or refused) by the caller. */
+    CHECK_EQ(pv_check_debugreg(4, 0, false, &out), -EINVAL);
+    CHECK_EQ(pv_check_debugreg(5, 0, false, &out), -EINVAL);
+    CHECK_EQ(pv_check_debugreg(8, 0, false, &out), -EINVAL);
+    CHECK_EQ(pv_check_debugreg(~0u, 0, false, &out), -EINVAL);
 }
 
 HTEST(dr6_fixed_bits)
 {
     uint32_t out;
-    CHECK_EQ(pv_check_debugreg(6, 0, &out), 0);
+    CHECK_EQ(pv_check_debugreg(6, 0, false, &out), 0);
     CHECK_EQ(out, DR6_DEFAULT);
-    CHECK_EQ(pv_check_debugreg(6, 0xffffffff, &out), 0);
+    CHECK_EQ(pv_check_debugreg(6, 0xffffffff, false, &out), 0);
     CHECK_EQ(out, DR6_DEFAULT | 0xe00f);
 }
 
 HTEST(dr7_rules)
 {
     uint32_t out;
-    CHECK_EQ(pv_check_debugreg(7, 0, &out), 0);
+    CHECK_EQ(pv_check_debugreg(7, 0, false, &out), 0);
     CHECK_EQ(out, DR7_DEFAULT);
     /* L0, write watchpoint, 4 bytes */
-    CHECK_EQ(pv_check_debugreg(7, 0x1 | (1u << 16) | (3u << 18), &out), 0);
+    CHECK_EQ(pv_check_debugreg(7, 0x1 | (1u << 16) | (3u << 18), false, &out), 0);
     /* G3, read/write, 8 bytes */
-    CHECK_EQ(pv_check_debugreg(7, 0x80 | (3u << 28) | (2u << 30), &out), 0);
-    /* execution breakpoint, length 1 */
-    CHECK_EQ(pv_check_debugreg(7, 0x2, &out), 0);
-    CHECK_EQ(pv_check_debugreg(7, 0x300, &out), 0);        /* LE, GE */
-    CHECK_EQ(pv_check_debugreg(7, 1u << 13, &out), -EPERM); /* GD */
-    for (unsigned int bit = 11; bit <= 15; bit++)
-        if (bit != 13)
-            CHECK_EQ(pv_check_debugreg(7, 1u << bit, &out), -EPERM);
-    /* I/O breakpoint: refused when enabled, ignored when not */
-    CHECK_EQ(pv_check_debugreg(7, 0x4 | (2u << 20), &out), -EPERM);
-    CHECK_EQ(pv_check_debugreg(7, (2u << 20), &out), 0);
-    /* execution breakpoint with a length */
-    CHECK_EQ(pv_check_debugreg(7, 0x1 | (1u << 18), &out), -EPERM);
+    CHECK_EQ(pv_check_debugreg(7, 0x80 | (3u << 28) | (2u << 30), false, &out), 0);
+    /* execution breakpoint, length 1, and (as Xen lets it) with a length */
+    CHECK_EQ(pv_check_debugreg(7, 0x2, false, &out), 0);
+    CHECK_EQ(pv_check_debugreg(7, 0x1 | (1u << 18), false, &out), 0);
+    CHECK_EQ(pv_check_debugreg(7, 0x300, false, &out), 0);        /* LE, GE */
+    CHECK_EQ(pv_check_debugreg(7, 1u << 13, false, &out), -EPERM); /* GD */
+    /* Reserved bits are forced, as Xen does, not refused. */
+    CHECK_EQ(pv_check_debugreg(7, 0xd800, false, &out), 0);
+    CHECK_EQ(out, DR7_DEFAULT);
+    /* I/O breakpoint: needs CR4.DE when enabled, ignored when not */
+    CHECK_EQ(pv_check_debugreg(7, 0x4 | (2u << 20), false, &out), -EPERM);
+    CHECK_EQ(pv_check_debugreg(7, (2u << 20), false, &out), 0);
+    CHECK_EQ(pv_check_debugreg(7, 0x4 | (2u << 20), true, &out), 0);
+    CHECK_EQ(pv_dr7_io_enables(out), 0x4);
+    CHECK_EQ(pv_dr7_io_enables(0x4 | (1u << 20)), 0);
+}
+
+HTEST(io_breakpoints_hit_overlapping_ports)
+{
+    uint32_t dr[4] = { 0x80, 0x3f8, 0x70, 0x1000 };
+    /* DR0 port 0x80 1 byte; DR1 0x3f8 4 bytes (LEN 3); DR2 disabled. */
+    uint32_t dr7 = 0x1 | (2u << 16) | 0x4 | (2u << 20) | (3u << 22) | (2u << 24);
+
+    CHECK_EQ(pv_io_breakpoint_hits(dr, dr7, 0x80, 1), 1);
+    CHECK_EQ(pv_io_breakpoint_hits(dr, dr7, 0x7f, 2), 1);      /* 0x7f-0x80 */
+    CHECK_EQ(pv_io_breakpoint_hits(dr, dr7, 0x7e, 2), 0);
+    CHECK_EQ(pv_io_breakpoint_hits(dr, dr7, 0x3fb, 1), 2);
+    CHECK_EQ(pv_io_breakpoint_hits(dr, dr7, 0x3fc, 1), 0);
+    CHECK_EQ(pv_io_breakpoint_hits(dr, dr7, 0x70, 1), 0);      /* DR2 not enabled */
+    CHECK_EQ(pv_io_breakpoint_hits(dr, dr7 & ~0x4u, 0x3f8, 4), 0);
 }
 
 /* Permission (IOPL or bitmap) but no I/O privilege, or a hypervisor port:

@@ -17,6 +17,7 @@
 
 const struct shell_cmd shell_tools[] = {
     { "xl", xl_main, "xl COMMAND [ARGS...]", "the toolstack ('xl help' lists its commands)" },
+    { "bench-xl", xl_cmd_bench, "bench-xl", "measure xl create and list (make bench runs it)" },
     { NULL, NULL, NULL, NULL },
 };
 

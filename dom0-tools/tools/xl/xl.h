@@ -77,6 +77,8 @@ int xl_cmd_info(int argc, char **argv);
 int xl_cmd_dmesg(int argc, char **argv);
 int xl_cmd_sched_credit(int argc, char **argv);
 int xl_cmd_help(int argc, char **argv);
+/* The `bench-xl` command of Dom0's shell (xl_bench.c). */
+int xl_cmd_bench(int argc, char **argv);
 
 /* JSON output of a configuration (list -l, create -n/-d). */
 struct domain_config;

@@ -106,7 +106,8 @@ static int check_debugregs(vcpu_guest_context_t *c)
 
     for (unsigned int i = 0; i < ARRAY_SIZE(regs); i++) {
         uint32_t keep;
-        int rc = pv_check_debugreg(regs[i], c->debugreg[regs[i]], &keep);
+        int rc = pv_check_debugreg(regs[i], c->debugreg[regs[i]],
+                                   c->ctrlreg[4] & X86_CR4_DE_BIT, &keep);
         if (rc)
             return rc;
         c->debugreg[regs[i]] = keep;

@@ -68,6 +68,7 @@
 bool cpu_has_smep, cpu_has_smap;
 uint64_t pv_guest_ac;                     /* EFLAGS.AC for ring-1 entries */
 static uint64_t cr4_smep;                 /* the CR4.SMEP bit as loaded now */
+static uint64_t cr4_tsd;                  /* the CR4.TSD bit as loaded now */
 
 extern const uint64_t __start_smap_sites[], __stop_smap_sites[];
 
@@ -201,14 +202,21 @@ void cpu_protect_init(void)
 
 /* ---- running guests ------------------------------------------------------ */
 
-/* Switching to v: SMEP as its domain needs (a CR4 write only if it differs). */
+/*
+ * Switching to v: SMEP as its domain needs, TSD as the vCPU set it (the
+ * guest's own CR4 bit, as on Xen: RDTSC then faults outside ring 0, and
+ * the #GP path emulates it for the guest kernel, emulate.c).  A CR4 write
+ * only if either differs -- never on a hypercall, trap or event.
+ */
 void cpu_protect_switch(const struct vcpu *v)
 {
-    uint64_t want = (cpu_has_smep && !v->domain->smep_off) ? X86_CR4_SMEP : 0;
+    uint64_t smep = (cpu_has_smep && !v->domain->smep_off) ? X86_CR4_SMEP : 0;
+    uint64_t tsd = v->cr4_tsd ? X86_CR4_TSD : 0;
 
-    if (want != cr4_smep) {
-        write_cr4((read_cr4() & ~X86_CR4_SMEP) | want);
-        cr4_smep = want;
+    if (smep != cr4_smep || tsd != cr4_tsd) {
+        write_cr4((read_cr4() & ~(X86_CR4_SMEP | X86_CR4_TSD)) | smep | tsd);
+        cr4_smep = smep;
+        cr4_tsd = tsd;
     }
 }
 

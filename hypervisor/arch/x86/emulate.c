@@ -10,16 +10,20 @@
  *   from ring 1 only
  *     MOV from CR0 (real CR0 with the virtual TS), CR2 (the virtual CR2),
  *     CR3 (the current L3's MFN in xen_pfn_to_cr3 form), CR4 (the PV view:
- *     PAE | OSFXSR | OSXMMEXCPT)
+ *     PAE | OSFXSR | OSXMMEXCPT, and the guest's DE)
  *     MOV to CR0 changing nothing but TS, CLTS (= fpu_taskswitch), MOV to
- *     CR2 (the virtual CR2); MOV to CR4 is accepted and changes nothing
- *     (below); MOV to CR3 is refused (the page-table code's
+ *     CR2 (the virtual CR2), MOV to CR4 (as Xen: only the guest's own
+ *     bits, DE and TSD, change; the others are the hypervisor's and writes
+ *     to them are dropped); MOV to CR3 is refused (the page-table code's
  *     MMUEXT_NEW_BASEPTR is the way to switch page tables)
- *     MOV to/from DR0-7 (= set/get_debugreg; DR4/5 alias DR6/7)
+ *     MOV to/from DR0-7 (= set/get_debugreg; DR4/5 alias DR6/7 unless
+ *     CR4.DE)
  *     WBINVD: nothing (the guest's cache flush is not worth a host one)
  *     RDMSR/WRMSR as Xen's PV policy answers them (msr.c)
  *     CPUID, when CPUID faulting is on (msr.c): the PV view (cpuid.c)
  *     HLT: block until an event is pending (vcpu_block_current)
+ *     RDTSC, which faults only while the guest set CR4.TSD: the TSC (ring
+ *     3 gets the #GP, which is what TSD is for)
  *   from ring 1, or ring 3 if the virtual IOPL is 3
  *     CLI/STI with virtual IOPL >= ring: no-ops (the guest's interrupt
  *     flag is its event mask; a real CLI would stop the hypervisor)
@@ -55,6 +59,8 @@
 #include <asm/x86_decode.h>
 #include <asm/desc_check.h>
 #include <asm/traps.h>
+#include <asm/pv_rules.h>
+#include <asm/cpu_protect.h>
 
 #define CR4_PV_VIEW         (X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT)
 #define STRING_IO_BATCH     1024        /* elements per fault; then restart */
@@ -105,7 +111,8 @@ static bool read_cr(struct vcpu *v, unsigned int n, uint32_t *val)
     case 0: *val = (uint32_t)fpu_guest_cr0(v); return true;
     case 2: *val = (uint32_t)v->guest_cr2; return true;
     case 3: *val = xen_pfn_to_cr3(v->guest_l3_mfn); return true;
-    case 4: *val = CR4_PV_VIEW; return true;
+    case 4: *val = CR4_PV_VIEW | (v->cr4_de ? X86_CR4_DE_BIT : 0) |
+                   (v->cr4_tsd ? X86_CR4_TSD : 0); return true;
     default: return false;
     }
 }
@@ -123,25 +130,15 @@ static bool write_cr(struct vcpu *v, unsigned int n, uint32_t val)
         v->vcpu_info->arch.cr2 = val;
         return true;
     case 4:
-        /*
-         * Xen accepts any CR4 write from a PV kernel and keeps its own
-         * value in every bit the guest does not control (Linux writes CR4
-         * while it sets up paging, with PGE/PSE already masked out).  The
-         * bits Xen leaves to the guest (TSD, DE, OSXSAVE) are not offered
-         * here: XSAVE is hidden from the CPUID view, and TSD/DE would need
-         * a per-vCPU real CR4; so the view stays as it reads.
-         */
-        (void)val;
+        pv_set_cr4_de(v, val & X86_CR4_DE_BIT);
+        v->cr4_tsd = val & X86_CR4_TSD;
+        cpu_protect_switch(v);          /* the real TSD, at once */
         return true;
     default:
         return false;
     }
 }
 
-static unsigned int dr_alias(unsigned int n)
-{
-    return n == 4 ? 6 : n == 5 ? 7 : n;
-}
 
 /* ---- I/O -------------------------------------------------------------------- */
 
@@ -222,8 +219,10 @@ static bool emulate_string_io(struct pv_insn_ctx *e, const struct x86_insn *in,
         if (in->rep)
             r->rcx = count - 1;
     }
-    if (!count)
+    if (!count) {
         advance(r, in);                 /* else re-executed for the rest */
+        pv_io_breakpoint(e->v, r, port, bytes);
+    }
     return true;
 }
 
@@ -246,6 +245,7 @@ static bool emulate_io(struct pv_insn_ctx *e, const struct x86_insn *in)
     else
         port_out(how, port, bytes, (uint32_t)r->rax);
     advance(r, in);
+    pv_io_breakpoint(e->v, r, port, bytes);     /* a trap: after the access */
     return true;
 }
 
@@ -271,6 +271,12 @@ static bool emulate_privileged(struct pv_insn_ctx *e, const struct x86_insn *in)
         break;
     case 0x09:                          /* WBINVD */
         break;
+    case 0x31: {                        /* RDTSC: faults only under the guest's TSD */
+        uint64_t tsc = rdtsc();
+        r->rax = (uint32_t)tsc;
+        r->rdx = (uint32_t)(tsc >> 32);
+        break;
+    }
     case 0x20:                          /* MOV from CRn */
         if (!read_cr(v, modrm_reg(in), &val))
             return false;
@@ -281,14 +287,14 @@ static bool emulate_privileged(struct pv_insn_ctx *e, const struct x86_insn *in)
             return false;
         break;
     case 0x21: {                        /* MOV from DRn */
-        unsigned int n = dr_alias(modrm_reg(in));
-        if (n != 0 && n != 1 && n != 2 && n != 3 && n != 6 && n != 7)
+        int n = pv_debugreg_number(v, modrm_reg(in));
+        if (n < 0)
             return false;
-        *gpr(r, modrm_rm(in)) = pv_get_debugreg(v, n);
+        *gpr(r, modrm_rm(in)) = pv_get_debugreg(v, (unsigned int)n);
         break;
     }
     case 0x23:                          /* MOV to DRn */
-        if (pv_set_debugreg(v, dr_alias(modrm_reg(in)), (uint32_t)*gpr(r, modrm_rm(in))))
+        if (pv_set_debugreg(v, modrm_reg(in), (uint32_t)*gpr(r, modrm_rm(in))))
             return false;
         break;
     case 0x32:                          /* RDMSR */

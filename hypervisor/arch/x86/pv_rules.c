@@ -13,12 +13,15 @@
  * request into #GP before it gets here.  IF is always set for real: the
  * guest's "interrupts off" is its event mask in vcpu_info.
  *
- * Debug registers.  Breakpoint addresses must lie below the hypervisor
- * hole (a watchpoint on the M2P would fire inside the hypervisor's own
- * accesses for nothing); DR7 may not set general detect (it would make the
- * hypervisor's own MOV DR fault), nor I/O breakpoints (CR4.DE is off, so
- * the encoding is undefined), nor reserved bits, nor a length on an
- * instruction breakpoint.
+ * Debug registers, with Xen's checks.  Breakpoint addresses must lie below
+ * the hypervisor hole (-EPERM: a watchpoint on the M2P or the hypervisor
+ * would fire inside the hypervisor's own accesses); DR7 may not set
+ * general detect (-EPERM: it would make the hypervisor's own MOV DR
+ * fault); its reserved bits are forced to their fixed values; an enabled
+ * I/O breakpoint needs the guest's virtual CR4.DE (-EPERM otherwise), and
+ * is then emulated -- it fires after an I/O instruction the hypervisor
+ * emulates for the guest, never in the hardware (whose CR4.DE belongs to
+ * the hypervisor).
  *
  * I/O ports.  See pv_io_decide() in the header.
  */
@@ -41,7 +44,17 @@ uint32_t pv_frame_eflags(uint32_t real_eflags, bool events_masked)
     return events_masked ? f : f | EFL_IF;
 }
 
-int pv_check_debugreg(unsigned int reg, uint32_t value, uint32_t *out)
+uint32_t pv_dr7_io_enables(uint32_t dr7)
+{
+    uint32_t en = 0;
+
+    for (unsigned int i = 0; i < 4; i++)
+        if (((dr7 >> (16 + 4 * i)) & 3) == 2)
+            en |= dr7 & (3u << (2 * i));
+    return en;
+}
+
+int pv_check_debugreg(unsigned int reg, uint32_t value, bool cr4_de, uint32_t *out)
 {
     switch (reg) {
     case 0: case 1: case 2: case 3:
@@ -54,25 +67,33 @@ int pv_check_debugreg(unsigned int reg, uint32_t value, uint32_t *out)
         *out = (value & 0xe00fu) | DR6_DEFAULT;
         return 0;
     case 7:
-        if (value & 0x0000d800u)        /* bits 11, 12, 14, 15 reserved */
-            return -EPERM;
+        value = (value & ~0x0000d800u) | DR7_DEFAULT;   /* bits 11, 12, 14, 15; 10 */
         if (value & 0x00002000u)        /* GD: general detect */
             return -EPERM;
-        for (unsigned int i = 0; i < 4; i++) {
-            unsigned int rw = (value >> (16 + 4 * i)) & 3;
-            unsigned int len = (value >> (18 + 4 * i)) & 3;
-            if (!(value & (3u << (2 * i))))
-                continue;               /* breakpoint i not enabled */
-            if (rw == 2)                /* I/O breakpoint */
-                return -EPERM;
-            if (rw == 0 && len != 0)    /* execution: length must be 1 */
-                return -EPERM;
-        }
-        *out = value | DR7_DEFAULT;
+        if (pv_dr7_io_enables(value) && !cr4_de)
+            return -EPERM;              /* I/O breakpoints need CR4.DE */
+        *out = value;
         return 0;
     default:
         return -EINVAL;
     }
+}
+
+uint32_t pv_io_breakpoint_hits(const uint32_t dr[4], uint32_t dr7, unsigned int port,
+                               unsigned int bytes)
+{
+    static const unsigned int width[4] = { 1, 2, 8, 4 };   /* by LEN */
+    uint32_t en = pv_dr7_io_enables(dr7), hits = 0;
+
+    for (unsigned int i = 0; i < 4; i++) {
+        if (!(en & (3u << (2 * i))))
+            continue;
+        uint32_t start = dr[i];
+        unsigned int w = width[(dr7 >> (18 + 4 * i)) & 3];
+        if (start < port + bytes && start + w > port)
+            hits |= 1u << i;
+    }
+    return hits;
 }
 
 enum pv_io_verdict pv_io_decide(unsigned int ring, unsigned int iopl, bool privileged,

@@ -17,6 +17,7 @@
  *      modules are freed;
  *   6. the scheduler runs the first vCPU -- start_mica never returns.
  */
+#include <mica/fail_inject.h>
 #include <mica/types.h>
 #include <mica/mm.h>
 #include <mica/lib.h>
@@ -32,6 +33,7 @@
 #include <asm/multiboot.h>
 #include <asm/m2p.h>
 #include <asm/vcpu.h>
+#include <mica/grant_table.h>
 #include <asm/domain_build.h>
 #include <asm/bench.h>
 #include <asm/apic.h>
@@ -64,6 +66,29 @@ static int parse_com1(const char *v)
     if (baud < 50 || baud > 115200 || (*v && strcmp(v, ",8n1") != 0))
         return -1;
     opt_com1_baud = (unsigned int)baud;
+    return 0;
+}
+
+/* fail_alloc=N[,every]: armed once the boot domains are built (fail_inject.c) */
+static unsigned long opt_fail_nth, opt_fail_every;
+static int parse_fail_alloc(const char *v)
+{
+    unsigned long n = 0, e = 0;
+
+    if (!isdigit(v[0]))
+        return -1;
+    while (isdigit(*v))
+        n = n * 10 + (unsigned long)(*v++ - '0');
+    if (*v == ',') {
+        if (!isdigit(*++v))
+            return -1;
+        while (isdigit(*v))
+            e = e * 10 + (unsigned long)(*v++ - '0');
+    }
+    if (*v || !n)
+        return -1;
+    opt_fail_nth = n;
+    opt_fail_every = e;
     return 0;
 }
 
@@ -148,6 +173,7 @@ static const struct param hv_params[] = {
     { .name = "loglvl", .type = PARAM_CUSTOM, .custom = parse_loglvl },
     OPT_SIZE("dom0_mem", opt_dom0_mem),
     OPT_UINT("dom0_max_vcpus", opt_dom0_max_vcpus),
+    OPT_UINT("gnttab_max_frames", opt_gnttab_max_frames),
     OPT_BOOL("debug_exit", opt_debug_exit),
     OPT_BOOL("bench", opt_bench),
     OPT_UINT("debug_exit_port", opt_debug_exit_port),
@@ -156,6 +182,8 @@ static const struct param hv_params[] = {
     OPT_BOOL("mm_preempt_stress", opt_mm_preempt_stress),
     /* testing only: offer CPUID faulting to guests without the CPU feature */
     OPT_BOOL("force_cpuid_faulting", opt_force_cpuid_faulting),
+    /* testing only: injected heap allocation failures */
+    OPT_CUSTOM("fail_alloc", parse_fail_alloc),
 };
 
 static unsigned int nr_param_problems;
@@ -408,6 +436,12 @@ void start_mica(uint32_t magic, uint32_t info)
     if (boot_info.nr_mods > 1 &&
         boot_module_kind(cmdline_skip_image_name(boot_info.mods[1].cmdline)) == BOOT_MODULE_OTHER)
         rd = &boot_info.mods[1];
+    if (opt_gnttab_max_frames < GNTTAB_INITIAL_FRAMES ||
+        opt_gnttab_max_frames > GNTTAB_MAX_FRAMES_LIMIT) {
+        pr_warn("gnttab_max_frames: %u is outside %u-%u; using %u\n", opt_gnttab_max_frames,
+                GNTTAB_INITIAL_FRAMES, GNTTAB_MAX_FRAMES_LIMIT, GNTTAB_DEFAULT_MAX_FRAMES);
+        opt_gnttab_max_frames = GNTTAB_DEFAULT_MAX_FRAMES;
+    }
     struct domain *d0 = domain_create(0, "Domain-0", true);
     if (!d0)
         panic("cannot allocate the initial domain");
@@ -436,5 +470,14 @@ void start_mica(uint32_t magic, uint32_t info)
     pr_info("starting d0 at %04x:%08lx\n", (unsigned int)d0->vcpu[0]->user_regs.cs,
             (unsigned long)d0->vcpu[0]->user_regs.rip);
     bench_report_boot();
+    if (opt_fail_nth) {
+        if (opt_fail_every)
+            pr_warn("fail_alloc: heap allocation %lu from now fails, then every %lu-th "
+                    "(testing only)\n", opt_fail_nth, opt_fail_every);
+        else
+            pr_warn("fail_alloc: heap allocation %lu from now fails (testing only)\n",
+                    opt_fail_nth);
+        alloc_fail_arm(opt_fail_nth, opt_fail_every);
+    }
     scheduler_start();
 }

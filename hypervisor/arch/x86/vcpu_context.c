@@ -174,6 +174,8 @@ int arch_vcpu_context_commit(struct vcpu *v, const struct vcpu_context *ck)
     v->failsafe_masks = c->flags & VGCF_failsafe_disables_events;
     v->kernel_ss = (uint16_t)c->kernel_ss;
     v->kernel_sp = c->kernel_sp;
+    v->cr4_de = c->ctrlreg[4] & X86_CR4_DE_BIT;      /* the guest's CR4 bits */
+    v->cr4_tsd = c->ctrlreg[4] & X86_CR4_TSD;
     for (unsigned int i = 0; i < 8; i++)
         v->debugreg[i] = c->debugreg[i];
     v->fpu_ts = c->ctrlreg[0] & X86_CR0_TS;
@@ -249,6 +251,8 @@ void arch_vcpu_context_read(struct vcpu *v, vcpu_guest_context_t *out)
     out->ctrlreg[0] = v->fpu_ts ? X86_CR0_TS : 0;
     out->ctrlreg[2] = (xen_ulong_t)v->guest_cr2;
     out->ctrlreg[3] = xen_pfn_to_cr3(v->guest_l3_mfn);
+    out->ctrlreg[4] = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT |
+                      (v->cr4_de ? X86_CR4_DE_BIT : 0) | (v->cr4_tsd ? X86_CR4_TSD : 0);
     for (unsigned int i = 0; i < 8; i++)
         out->debugreg[i] = v->debugreg[i];
     out->event_callback_cs = v->event_cb.cs;
@@ -281,6 +285,8 @@ void arch_vcpu_reset(struct vcpu *v)
     v->kernel_ss = 0;
     v->kernel_sp = 0;
     memset(v->debugreg, 0, sizeof(v->debugreg));
+    v->cr4_de = false;
+    v->cr4_tsd = false;
     v->iopl = 0;
     v->guest_cr2 = 0;
     v->is_initialised = false;

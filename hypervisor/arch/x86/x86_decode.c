@@ -79,7 +79,7 @@ static const struct form two_byte[256] = {
     [0x06] = { F_KNOWN }, [0x08] = { F_KNOWN }, [0x09] = { F_KNOWN },
     [0x20] = { F_KNOWN | F_REGRM }, [0x21] = { F_KNOWN | F_REGRM },
     [0x22] = { F_KNOWN | F_REGRM }, [0x23] = { F_KNOWN | F_REGRM },
-    [0x30] = { F_KNOWN }, [0x32] = { F_KNOWN }, [0xa2] = { F_KNOWN },
+    [0x30] = { F_KNOWN }, [0x31] = { F_KNOWN }, [0x32] = { F_KNOWN }, [0xa2] = { F_KNOWN },
     [0xab] = { MEM }, [0xb1] = { MEM }, [0xb3] = { MEM },
     [0xba] = { MEM | F_IMM8, R(5) | R(6) },
     [0xc7] = { MEM, R(1) },

@@ -74,6 +74,8 @@ struct vcpu {
     uint8_t iopl;                      /* virtual IOPL (physdev set_iopl) */
     uint32_t iobmp_va, iobmp_ports;    /* physdev set_iobitmap (guest VA) */
     uint32_t debugreg[8];              /* DR0-3, DR6, DR7 as the guest set them */
+    bool cr4_de;                       /* virtual CR4.DE: I/O breakpoints, no DR4/5 */
+    bool cr4_tsd;                      /* CR4.TSD: real while it runs (cpu_protect.c) */
     bool cpuid_faulting;               /* MISC_FEATURES_ENABLES bit 0 (msr.c) */
 
     /* --- scheduling, timers, event channels --- */

@@ -1,6 +1,7 @@
 /*
- * Grant tables, version 1 (common/grant_entry.c, common/grant_table.c,
- * common/grant_table_op.c; docs/grants.md explains the design).
+ * Grant tables, versions 1 and 2 (common/grant_entry.c, common/grant_table.c,
+ * common/grant_version.c, common/grant_table_op.c; docs/grants.md explains
+ * the design).
  *
  * A domain shares a frame by writing a grant entry {flags, domid, frame} in
  * its grant table, a few hypervisor pages it maps itself.  The entry lives
@@ -24,17 +25,39 @@
 struct domain;
 struct page_info;
 
-#define GNTTAB_MAX_FRAMES     4     /* per domain: 2048 v1 entries */
-#define GNTTAB_MAX_ENTRIES    (GNTTAB_MAX_FRAMES * GNTTAB_V1_ENTRIES_PER_FRAME)
+/*
+ * Sizes.  A table starts with GNTTAB_INITIAL_FRAMES hypervisor pages
+ * (allocated at creation) and grows, when setup_table asks for more, up to
+ * its max_frames: the gnttab_max_frames= option (Xen's name and default,
+ * 64), at most GNTTAB_MAX_FRAMES_LIMIT.  Version 1 puts 512 entries in a
+ * frame, version 2 256 (plus one 2-byte status word per entry in separate
+ * status frames, 2048 to a frame).
+ */
+#define GNTTAB_INITIAL_FRAMES       4
+#define GNTTAB_DEFAULT_MAX_FRAMES   64
+#define GNTTAB_MAX_FRAMES_LIMIT     256
+#define GNTTAB_V2_ENTRIES_PER_FRAME (4096 / 16)
+#define GNTTAB_STATUS_PER_FRAME     (4096 / 2)
+#define GNTTAB_MAX_STATUS_FRAMES    (GNTTAB_MAX_FRAMES_LIMIT * GNTTAB_V2_ENTRIES_PER_FRAME / \
+                                     GNTTAB_STATUS_PER_FRAME)
 #define GNTTAB_MAPTRACK_MAX   512   /* mappings one domain may hold */
 #define _PAGE_GNTTAB          (1ULL << 52)
 
-/* The hypervisor's view of one entry in use (per granter, per ref). */
+/* gnttab_max_frames= (arch/x86/setup.c parses it; grant_table.c uses it). */
+extern unsigned int opt_gnttab_max_frames;
+
+/*
+ * The hypervisor's view of one entry in use (per granter, per ref).  One
+ * array chunk of GNTTAB_V1_ENTRIES_PER_FRAME per table frame: enough for
+ * either version.
+ */
 struct active_grant {
     uint16_t pin_ro;          /* read-only pins (maps and copies) */
     uint16_t pin_rw;          /* read-write pins */
     domid_t domid;            /* who holds the pins */
+    uint16_t start, length;   /* the bytes granted (v2 sub-page; else 0, 4096) */
     uint32_t frame;           /* the MFN pinned (read once, at the first pin) */
+    bool transitive;          /* v2 transitive: no frame of its own */
 };
 
 /* One mapping held by a mapper; handle = index. */
@@ -51,14 +74,45 @@ struct maptrack {
 };
 
 struct grant_table {
+    unsigned int version;                       /* 1 or 2 (set_version) */
     unsigned int nr_frames;                     /* set up so far */
-    void *shared[GNTTAB_MAX_FRAMES];            /* the entries' pages */
-    unsigned long frame_mfn[GNTTAB_MAX_FRAMES];
-    struct active_grant *active;                /* GNTTAB_MAX_ENTRIES */
+    unsigned int nr_alloc;                      /* frames allocated (>= nr_frames) */
+    unsigned int max_frames;                    /* the domain's limit */
+    void *shared[GNTTAB_MAX_FRAMES_LIMIT];      /* the entries' pages */
+    unsigned long frame_mfn[GNTTAB_MAX_FRAMES_LIMIT];
+    struct active_grant *active[GNTTAB_MAX_FRAMES_LIMIT];  /* a chunk per frame */
+    unsigned int nr_status;                     /* status frames (v2 only) */
+    grant_status_t *status[GNTTAB_MAX_STATUS_FRAMES];
+    unsigned long status_mfn[GNTTAB_MAX_STATUS_FRAMES];
     struct maptrack *maptrack;                  /* GNTTAB_MAPTRACK_MAX */
     unsigned int maptrack_used;
     unsigned long maps, unmaps, copies;         /* statistics */
 };
+
+/* Entries the table has in its version (the refs a grantee may name). */
+static inline unsigned int gnttab_nr_entries(const struct grant_table *gt)
+{
+    return gt->nr_frames * (gt->version == 2 ? GNTTAB_V2_ENTRIES_PER_FRAME
+                                             : GNTTAB_V1_ENTRIES_PER_FRAME);
+}
+static inline struct active_grant *gnttab_active(struct grant_table *gt, grant_ref_t ref)
+{
+    return &gt->active[ref / GNTTAB_V1_ENTRIES_PER_FRAME][ref % GNTTAB_V1_ENTRIES_PER_FRAME];
+}
+static inline grant_entry_v1_t *gnttab_entry_v1(struct grant_table *gt, grant_ref_t ref)
+{
+    return (grant_entry_v1_t *)gt->shared[ref / GNTTAB_V1_ENTRIES_PER_FRAME] +
+           ref % GNTTAB_V1_ENTRIES_PER_FRAME;
+}
+static inline grant_entry_v2_t *gnttab_entry_v2(struct grant_table *gt, grant_ref_t ref)
+{
+    return (grant_entry_v2_t *)gt->shared[ref / GNTTAB_V2_ENTRIES_PER_FRAME] +
+           ref % GNTTAB_V2_ENTRIES_PER_FRAME;
+}
+static inline grant_status_t *gnttab_status(struct grant_table *gt, grant_ref_t ref)
+{
+    return gt->status[ref / GNTTAB_STATUS_PER_FRAME] + ref % GNTTAB_STATUS_PER_FRAME;
+}
 
 /* ---- the entry state machine (grant_entry.c: pure, host-tested) ------- */
 
@@ -79,6 +133,23 @@ static inline bool gnttab_pinned(const struct active_grant *act)
 {
     return act->pin_ro || act->pin_rw;
 }
+
+/*
+ * Version 2: the guest owns hdr (flags, domid) and the hypervisor the
+ * status word st, so no compare-and-exchange can cover both: the status
+ * bits are set first, then hdr is read again, and if the guest changed it
+ * meanwhile the bits just set are taken back and the pin fails.
+ * `kinds`: GNTPIN_SUB_PAGE accepts a sub-page grant (copies),
+ * GNTPIN_TRANSITIVE a transitive one (copies; the caller follows it).
+ * On the first pin the frame and the sub-page window are read into act.
+ * GNTST_okay, or GNTST_general_error / permission_denied with nothing
+ * changed.
+ */
+#define GNTPIN_SUB_PAGE     1u
+#define GNTPIN_TRANSITIVE   2u
+int gnttab_pin_v2(struct active_grant *act, grant_entry_v2_t *e, grant_status_t *st,
+                  domid_t dom, bool write, unsigned int kinds);
+void gnttab_unpin_v2(struct active_grant *act, grant_status_t *st, bool write);
 
 /* Frames of dead granters still mapped by others: owned by this pseudo
  * domain (not on domain_list) until the last mapping goes. */
@@ -101,7 +172,25 @@ unsigned long gnttab_orphans_freed(void);
 int gnttab_setup(struct domain *d, uint32_t nr_frames, unsigned long *mfns);
 void gnttab_map(struct gnttab_map_grant_ref *op);
 void gnttab_unmap(struct gnttab_unmap_grant_ref *op);
+void gnttab_unmap_and_replace(struct gnttab_unmap_and_replace *op);
 void gnttab_copy(struct gnttab_copy *op);
+
+/* ---- versions, growth, status frames (grant_version.c) ----------------- */
+
+/* Grow d's table to nr frames (and its status frames, in v2): 0 or -ENOMEM
+ * (what was allocated stays; nr_frames is the caller's to raise). */
+int gnttab_grow(struct domain *d, unsigned int nr);
+/* GNTTABOP_set_version: 0, -EINVAL, -EBUSY, -ERANGE, -ENOMEM. */
+long gnttab_set_version(struct domain *d, unsigned int version);
+/* GNTTABOP_swap_grant_ref on d's table: a GNTST_* code. */
+int gnttab_swap(struct domain *d, grant_ref_t a, grant_ref_t b);
+/* GNTTABOP_dump_table: d's table on the hypervisor console. */
+void gnttab_dump(struct domain *d);
+/* Free what d holds of version 2 (teardown): its status frames. */
+void gnttab_free_status(struct domain *d);
+/* Free one table or status frame d shared (teardown): orphaned if a
+ * privileged domain still maps it. */
+void gnttab_free_shared_frame(struct domain *d, unsigned long mfn, const char *what);
 
 /* The builder's seeding of the reserved entries (console, xenstore). */
 void gnttab_seed_reserved(struct domain *d, domid_t backend, unsigned long console_mfn,

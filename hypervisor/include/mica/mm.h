@@ -202,6 +202,12 @@ void free_domheap_page(struct page_info *pg);
  * stale TLB entries first; NULL if over the limit or out of memory. */
 struct page_info *mm_alloc_domain_frames(struct domain *d, unsigned int order);
 struct page_info *mm_alloc_domain_frame(struct domain *d);
+/* Give 2^order heap frames (alloc_heap_pages) to d, as mm_alloc_domain_frames
+ * does after its limit check (XENMEM_exchange: the limit holds overall). */
+void mm_assign_domain_frames(struct domain *d, struct page_info *pg, unsigned int order);
+/* Is mfn d's, referenced by nothing but its allocation, untyped?  (Only
+ * such a frame can be given back and reused at once.) */
+bool mm_frame_stealable(const struct domain *d, unsigned long mfn);
 
 /* Validation engine (common/pt_validate.c). */
 unsigned int pt_guest_entries(uint32_t type_info);

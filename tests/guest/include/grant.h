@@ -21,7 +21,7 @@
 #include <public/grant_table.h>
 
 #define GNT_RING_REF GNTTAB_NR_RESERVED_ENTRIES
-#define GNTTAB_MAX_FRAMES_GUEST 4   /* the hypervisor's limit (query_size says) */
+#define GNTTAB_MAX_FRAMES_GUEST 64  /* gnttab_max_frames' default (query_size says) */
 
 static inline long HYPERVISOR_grant_table_op(unsigned int cmd, void *uop, unsigned int count)
 {

@@ -152,6 +152,13 @@ unsigned long fpu_guest_cr0(const struct vcpu *v);
 
 long pv_set_debugreg(struct vcpu *v, unsigned int reg, uint32_t value);
 uint32_t pv_get_debugreg(const struct vcpu *v, unsigned int reg);  /* 0-3, 6, 7 */
+/* reg 0-7 as the guest names it -> 0-3, 6, 7, or -ENODEV / -EINVAL. */
+int pv_debugreg_number(const struct vcpu *v, unsigned int reg);
+/* The guest's virtual CR4.DE (MOV to CR4, a context). */
+void pv_set_cr4_de(struct vcpu *v, bool de);
+/* After an emulated I/O access: raise #DB if an I/O breakpoint is hit. */
+bool pv_io_breakpoint(struct vcpu *v, struct cpu_regs *r, unsigned int port,
+                      unsigned int bytes);
 void debugreg_load(const struct vcpu *v);
 void debug_trap_guest(struct cpu_regs *r);           /* #DB from the guest */
 void debug_trap_hypervisor(struct cpu_regs *r);      /* #DB in the hypervisor */

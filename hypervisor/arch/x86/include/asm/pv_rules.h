@@ -36,13 +36,26 @@ uint32_t pv_frame_eflags(uint32_t real_eflags, bool events_masked);
 
 #define DR6_DEFAULT  0xffff0ff0u
 #define DR7_DEFAULT  0x00000400u
+#define X86_CR4_DE_BIT 0x8u     /* CR4.DE: the guest's virtual bit */
 /*
- * Check a set_debugreg value.  0 and *out = the value to keep, or
- * -EINVAL (no such register: 4, 5, > 7) / -EPERM (value refused: an
- * address reaching the hypervisor hole, reserved bits, general detect,
- * I/O breakpoints, a length on an execution breakpoint).
+ * Check a set_debugreg value of register 0-3, 6 or 7 (the caller maps 4
+ * and 5) as Xen does.  0 and *out = the value to keep, or -EINVAL (no
+ * such register) / -EPERM (an address reaching the hypervisor hole,
+ * general detect, an I/O breakpoint while the guest's CR4.DE is clear).
+ * DR7's reserved bits are forced to their fixed values, not refused.
+ * With cr4_de, enabled I/O breakpoints are accepted: their enable bits
+ * stay in *out and pv_dr7_io_enables() tells them apart (they are
+ * emulated, never loaded into the hardware).
  */
-int pv_check_debugreg(unsigned int reg, uint32_t value, uint32_t *out);
+int pv_check_debugreg(unsigned int reg, uint32_t value, bool cr4_de, uint32_t *out);
+/* The L/G enable bits of DR7's enabled I/O breakpoints. */
+uint32_t pv_dr7_io_enables(uint32_t dr7);
+/*
+ * Which emulated I/O breakpoints an access of `bytes` at `port` hits: a
+ * DR6 B0-B3 mask.  dr[0..3] are the addresses, dr7 the guest's DR7.
+ */
+uint32_t pv_io_breakpoint_hits(const uint32_t dr[4], uint32_t dr7, unsigned int port,
+                               unsigned int bytes);
 
 /*
  * The I/O-port decision for one access of `bytes` (1, 2, 4) at `port`
