@@ -199,3 +199,34 @@ void gnttab_unpin_v2(struct active_grant *act, grant_status_t *st, bool write)
     if (clear && st)
         __atomic_fetch_and(st, (uint16_t)~clear, __ATOMIC_SEQ_CST);
 }
+
+/*
+ * Transfer (GNTTABOP_transfer): the receiver offers an entry of type
+ * GTF_accept_transfer naming the donor; the hypervisor commits to it by
+ * setting GTF_transfer_committed, with the same compare-and-exchange
+ * discipline as a pin -- the flags must be exactly GTF_accept_transfer
+ * (nothing committed or completed already, no other bit) and the domid
+ * the donor's, both checked in the word that is changed.  The header
+ * {flags, domid} is the first word of both versions' entries.
+ */
+int gnttab_commit_transfer(grant_entry_header_t *h, domid_t from)
+{
+    volatile uint32_t *word = (volatile uint32_t *)(void *)h;
+
+    for (unsigned int i = 0; i < CAS_TRIES; i++) {
+        uint32_t old = __atomic_load_n(word, __ATOMIC_ACQUIRE);
+
+        if ((uint16_t)old != GTF_accept_transfer || (domid_t)(old >> 16) != from)
+            return GNTST_general_error;
+        if (__atomic_compare_exchange_n(word, &old, old | GTF_transfer_committed, false,
+                                        __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+            return GNTST_okay;
+    }
+    return GNTST_general_error;
+}
+
+/* The page is the receiver's: say so (after the frame field is written). */
+void gnttab_complete_transfer(grant_entry_header_t *h)
+{
+    __atomic_fetch_or(&h->flags, (uint16_t)GTF_transfer_completed, __ATOMIC_SEQ_CST);
+}

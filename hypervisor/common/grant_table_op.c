@@ -22,9 +22,9 @@
  * GNTST_general_error, an unwritable list GNTST_bad_virt_addr).  Another
  * domain is named only by a privileged caller (foreign_domain, the
  * privilege hook's XSM_GNTTAB_FOREIGN).
- * dump_table prints the table on the hypervisor console.  transfer and
- * cache_flush are -ENOSYS (transfer is a PV page-flipping scheme Mica
- * does not offer; Xen x86 answers cache_flush with -ENOSYS since 4.21).
+ * dump_table prints the table on the hypervisor console.  transfer (a
+ * batch, as map) gives pages away: grant_transfer.c.  cache_flush is
+ * -ENOSYS (Xen x86 answers it with -ENOSYS since 4.21).
  */
 #include <mica/hypercall.h>
 #include <mica/errno.h>
@@ -177,6 +177,7 @@ static long batch(unsigned int cmd, guest_va_t uop, unsigned int count, size_t s
         struct gnttab_unmap_and_replace replace;
         struct gnttab_copy copy;
         struct gnttab_swap_grant_ref swap;
+        struct gnttab_transfer transfer;
     } op;
     long rc = 0;
     unsigned int i;
@@ -215,6 +216,7 @@ static long batch(unsigned int cmd, guest_va_t uop, unsigned int count, size_t s
 static void map_thunk(void *p) { gnttab_map(p); }
 static void unmap_thunk(void *p) { gnttab_unmap(p); }
 static void copy_thunk(void *p) { gnttab_copy(p); }
+static void transfer_thunk(void *p) { gnttab_transfer(p); }
 static void replace_thunk(void *p) { gnttab_unmap_and_replace(p); }
 static void swap_thunk(void *p)
 {
@@ -232,6 +234,8 @@ HYPERCALL_PROTO(grant_table_op)
         return batch(cmd, uop, count, sizeof(struct gnttab_map_grant_ref), map_thunk, false);
     case GNTTABOP_unmap_grant_ref:
         return batch(cmd, uop, count, sizeof(struct gnttab_unmap_grant_ref), unmap_thunk, true);
+    case GNTTABOP_transfer:     /* flushes for itself (grant_transfer.c) */
+        return batch(cmd, uop, count, sizeof(struct gnttab_transfer), transfer_thunk, false);
     case GNTTABOP_copy:
         return batch(cmd, uop, count, sizeof(struct gnttab_copy), copy_thunk, false);
     case GNTTABOP_unmap_and_replace:
@@ -251,7 +255,7 @@ HYPERCALL_PROTO(grant_table_op)
         return get_status_frames(uop, count);
     case GNTTABOP_dump_table:
         return dump_table(uop, count);
-    default:        /* transfer, cache_flush, ... */
+    default:        /* cache_flush, ... */
         return -ENOSYS;
     }
 }

@@ -218,8 +218,52 @@ bool mm_frame_stealable(const struct domain *d, unsigned long mfn)
     if (!mfn_valid(mfn))
         return false;
     pg = mfn_to_page(mfn);
+    /* PGF_last_* is history (the type it last had), not a use. */
     return pg->owner == d && pg->count_info == (PGC_allocated | 1) && !pg->type_info &&
-           !pg->mm_flags && !pg->linear_count && !pg->nr_validated;
+           !(pg->mm_flags & (PGF_partial | PGF_pending)) && !pg->linear_count &&
+           !pg->nr_validated;
+}
+
+/*
+ * Taking a frame away from a domain without freeing it (GNTTABOP_transfer,
+ * as Xen's steal_page): it must be stealable; it leaves d's list, count
+ * and M2P but keeps its allocation reference, owned by nobody, until it is
+ * given to another domain or freed.  Every vCPU of d may still hold a
+ * stale translation of it: the caller flushes before d runs again.
+ */
+void mm_steal_frame(struct domain *d, struct page_info *pg)
+{
+    BUG_ON(!mm_frame_stealable(d, page_to_mfn(pg)));
+    list_del(&pg->list);
+    d->tot_pages--;
+    m2p_set(page_to_mfn(pg), INVALID_M2P_ENTRY);
+    pg->owner = NULL;
+}
+
+/* A stolen frame nobody takes: scrubbed and freed, as free_domheap_page
+ * does for an owned one (`from` is charged with the scrub). */
+void mm_free_stolen_frame(struct page_info *pg, struct domain *from)
+{
+    BUG_ON(pg->owner || pg->count_info != (PGC_allocated | 1));
+    from->mm_freed_pages++;
+    clear_page(map_frame(page_to_mfn(pg)));
+    pg->tlbflush_timestamp = tlbflush_clock;
+    pg->count_info = 0;
+    pg->mm_flags = 0;
+    free_heap_pages(pg, 0);
+}
+
+/* A stolen frame becomes d's (the caller checked d's max_pages). */
+void mm_give_stolen_frame(struct domain *d, struct page_info *pg)
+{
+    BUG_ON(pg->owner || pg->count_info != (PGC_allocated | 1));
+    pg->owner = d;
+    list_add_tail(&pg->list, &d->page_list);
+    d->tot_pages++;
+    /* A domain not yet started counts what it took from the heap level
+     * (domain_teardown.c); this frame did not come from there. */
+    if (!d->mm_started)
+        d->mm_heap_baseline++;
 }
 
 struct page_info *mm_alloc_domain_frame(struct domain *d)

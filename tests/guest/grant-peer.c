@@ -11,6 +11,11 @@
  *   role=grant-die  grant domain 0 a page holding a marker at
  *                   GNT_RING_REF, bind and greet, wait for one event and
  *                   power off with the grant still mapped by domain 0
+ *   role=accept     offer domain 0 two transfers (GTF_accept_transfer at
+ *                   GNT_RING_REF and the next), bind and greet, wait for
+ *                   one event; then the first must have brought a frame
+ *                   holding grant-transfer.c's marker that is ours now,
+ *                   the second nothing (domain 0 made us full first)
  */
 #include <grant.h>
 #include <events.h>
@@ -181,6 +186,44 @@ static void grant_and_die(void)
     die(SHUTDOWN_poweroff);
 }
 
+#define PFN_RECV 0x7d000u
+
+static void accept(void)
+{
+    static const char given[] = "a frame given away by domain 0";
+    long pages = current_pages();
+    uint32_t mfn;
+    bool ok = true;
+
+    if (!gnt_init(1))
+        die(SHUTDOWN_crash);
+    for (unsigned int i = 0; i < 2; i++) {
+        gnt_table[GNT_RING_REF + i].domid = 0;
+        gnt_table[GNT_RING_REF + i].frame = PFN_RECV + i;
+        __atomic_thread_fence(__ATOMIC_RELEASE);
+        gnt_table[GNT_RING_REF + i].flags = GTF_accept_transfer;
+    }
+    evtchn_port_t p = connect(true);
+    wait_port(p, 0);
+    uint16_t f0 = gnt_table[GNT_RING_REF].flags, f1 = gnt_table[GNT_RING_REF + 1].flags;
+    mfn = gnt_table[GNT_RING_REF].frame;
+    if (f0 != (GTF_accept_transfer | GTF_transfer_committed | GTF_transfer_completed) ||
+        f1 != GTF_accept_transfer) {
+        printf("peer: flags after the transfers 0x%x 0x%x\n", f0, f1);
+        ok = false;
+    } else if (m2p(mfn) != PFN_RECV || current_pages() != pages + 1) {
+        printf("peer: M2P 0x%x, pages %ld -> %ld\n", m2p(mfn), pages, current_pages());
+        ok = false;
+    } else {
+        const char *pg = scratch_map(1, mfn, _PAGE_PRESENT | _PAGE_ACCESSED);
+        ok = !memcmp(pg, given, sizeof(given));
+        scratch_restore(1);
+        printf("peer: received frame 0x%x %s\n", mfn,
+               ok ? "holds the marker" : "does not hold the marker");
+    }
+    die(ok ? SHUTDOWN_poweroff : SHUTDOWN_crash);
+}
+
 void test_main(void)
 {
     const char *role = cmdline_value((const char *)start_info->cmd_line, "role");
@@ -197,6 +240,8 @@ void test_main(void)
         map_and_die();
     else if (role && !strncmp(role, "grant-die", 9))
         grant_and_die();
+    else if (role && !strncmp(role, "accept", 6))
+        accept();
     printf("peer: unknown role\n");
     die(SHUTDOWN_crash);
 }

@@ -197,3 +197,31 @@ HTEST(v2_wrong_grantee_readonly_and_64bit_frames)
     CHECK_EQ(act.frame, ~0u);
     gnttab_unpin_v2(&act, &st2, false);
 }
+
+/* Transfer: only an open offer from the donor is committed, once. */
+HTEST(transfer_commits_only_an_open_offer_from_the_donor)
+{
+    grant_entry_header_t *h = (grant_entry_header_t *)&e;
+    static const uint16_t not_open[] = {
+        GTF_invalid, GTF_permit_access, GTF_transitive,
+        GTF_accept_transfer | GTF_transfer_committed,
+        GTF_accept_transfer | GTF_transfer_completed,
+        GTF_accept_transfer | 0x10, GTF_accept_transfer | 0x100,
+    };
+
+    for (unsigned int i = 0; i < sizeof(not_open) / sizeof(not_open[0]); i++) {
+        grant(not_open[i], 4, 0x77);
+        CHECK_EQ(gnttab_commit_transfer(h, 4), GNTST_general_error);
+        CHECK_EQ(e.flags, not_open[i]);
+    }
+    grant(GTF_accept_transfer, 4, 0x77);
+    CHECK_EQ(gnttab_commit_transfer(h, 5), GNTST_general_error);   /* another donor */
+    CHECK_EQ(e.flags, GTF_accept_transfer);
+    CHECK_EQ(gnttab_commit_transfer(h, 4), GNTST_okay);
+    CHECK_EQ(e.flags, GTF_accept_transfer | GTF_transfer_committed);
+    CHECK_EQ(e.domid, 4);
+    CHECK_EQ(e.frame, 0x77);                          /* the caller writes it */
+    CHECK_EQ(gnttab_commit_transfer(h, 4), GNTST_general_error);   /* not twice */
+    gnttab_complete_transfer(h);
+    CHECK_EQ(e.flags, GTF_accept_transfer | GTF_transfer_committed | GTF_transfer_completed);
+}

@@ -151,6 +151,15 @@ int gnttab_pin_v2(struct active_grant *act, grant_entry_v2_t *e, grant_status_t 
                   domid_t dom, bool write, unsigned int kinds);
 void gnttab_unpin_v2(struct active_grant *act, grant_status_t *st, bool write);
 
+/*
+ * Transfer: commit the receiver's entry (header h) to a page from domain
+ * `from` -- flags exactly GTF_accept_transfer and domid `from`, else
+ * GNTST_general_error with nothing changed -- and, once the frame field
+ * holds the page, mark it completed.
+ */
+int gnttab_commit_transfer(grant_entry_header_t *h, domid_t from);
+void gnttab_complete_transfer(grant_entry_header_t *h);
+
 /* Frames of dead granters still mapped by others: owned by this pseudo
  * domain (not on domain_list) until the last mapping goes. */
 extern struct domain dom_grant_orphans;
@@ -174,6 +183,8 @@ void gnttab_map(struct gnttab_map_grant_ref *op);
 void gnttab_unmap(struct gnttab_unmap_grant_ref *op);
 void gnttab_unmap_and_replace(struct gnttab_unmap_and_replace *op);
 void gnttab_copy(struct gnttab_copy *op);
+/* grant_transfer.c: give the caller's frame op->mfn to op->domid. */
+void gnttab_transfer(struct gnttab_transfer *op);
 
 /* ---- versions, growth, status frames (grant_version.c) ----------------- */
 

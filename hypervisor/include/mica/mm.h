@@ -208,6 +208,11 @@ void mm_assign_domain_frames(struct domain *d, struct page_info *pg, unsigned in
 /* Is mfn d's, referenced by nothing but its allocation, untyped?  (Only
  * such a frame can be given back and reused at once.) */
 bool mm_frame_stealable(const struct domain *d, unsigned long mfn);
+/* Move such a frame between domains (GNTTABOP_transfer; page_type.c says
+ * how): steal it from d, then give it to another domain or free it. */
+void mm_steal_frame(struct domain *d, struct page_info *pg);
+void mm_give_stolen_frame(struct domain *d, struct page_info *pg);
+void mm_free_stolen_frame(struct page_info *pg, struct domain *from);
 
 /* Validation engine (common/pt_validate.c). */
 unsigned int pt_guest_entries(uint32_t type_info);
