@@ -40,6 +40,7 @@
 #include <mica/grant_table.h>
 #include <mica/guest_frame.h>
 #include <mica/vcpu_area.h>
+#include <mica/pirq.h>
 #include <mica/errno.h>
 #include <asm/page.h>
 #include <asm/m2p.h>
@@ -360,6 +361,7 @@ void domain_kill(struct domain *d)
     for (unsigned int i = 0; i < NR_DOMAIN_WATCHDOG_TIMERS; i++)
         kill_timer(&d->watchdog_timer[i]);
     evtchn_destroy(d);                    /* peers' channels go unbound */
+    pirq_domain_destroy(d);               /* its machine IRQs, the EOI page */
     guest_frame_release_all(d);           /* what the hypervisor wrote of d's */
     domu_console_flush(d);
     pr_info("d%u (%s) is being destroyed\n", d->domain_id, d->name);

@@ -47,6 +47,7 @@
  */
 #include <mica/xsm.h>
 #include <mica/event.h>
+#include <mica/pirq.h>
 #include <mica/domain.h>
 #include <mica/errno.h>
 #include <mica/lib.h>
@@ -209,6 +210,28 @@ long evtchn_alloc_unbound_port(struct domain *d, domid_t remote)
     return p;
 }
 
+long evtchn_alloc_pirq_port(struct domain *d, uint32_t pirq)
+{
+    long p = get_free_port(d);
+
+    if (p < 0)
+        return p;
+    struct evtchn *chn = port_chn(d, (evtchn_port_t)p);
+    port_init(chn, ECS_PIRQ, 0);        /* PIRQs are delivered to vCPU 0 */
+    chn->u.pirq = pirq;
+    return p;
+}
+
+void evtchn_free_pirq_port(struct domain *d, evtchn_port_t p)
+{
+    struct evtchn *chn = port_chn(d, p);
+
+    chn->state = ECS_FREE;
+    memset(&chn->u, 0, sizeof(chn->u));
+    if (p < d->evtchn_free_hint)
+        d->evtchn_free_hint = p;
+}
+
 long evtchn_alloc_unbound(struct domain *caller, evtchn_alloc_unbound_t *a)
 {
     struct domain *d;
@@ -318,6 +341,9 @@ static void close_port(struct domain *d, evtchn_port_t p)
             set_pending(rd, rp);
         break;
     }
+    case ECS_PIRQ:
+        pirq_evtchn_closed(d, chn->u.pirq);
+        break;
     default:
         break;
     }
@@ -393,6 +419,10 @@ long evtchn_status(struct domain *caller, evtchn_status_t *s)
         break;
     case ECS_IPI:
         s->status = EVTCHNSTAT_ipi;
+        break;
+    case ECS_PIRQ:
+        s->status = EVTCHNSTAT_pirq;
+        s->u.pirq = chn->u.pirq;
         break;
     default:
         s->status = EVTCHNSTAT_closed;

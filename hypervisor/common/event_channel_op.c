@@ -11,10 +11,9 @@
  * holds: reset and the FIFO commands are -ENOSYS there.
  *
  * The FIFO ABI (init_control, expand_array, set_priority) is in
- * event_fifo.c.  There are no physical IRQs to bind (bind_pirq: -EPERM
- * without the toolstack's irq_permission, -EINVAL otherwise).
+ * event_fifo.c, bind_pirq in pirq.c (physical IRQs).
  */
-#include <mica/iocaps.h>
+#include <mica/pirq.h>
 #include <mica/hypercall.h>
 #include <mica/errno.h>
 #include <mica/domain.h>
@@ -82,8 +81,7 @@ static long do_op(struct domain *d, unsigned int cmd, union evtchn_arg *a)
     switch (cmd) {
     case EVTCHNOP_bind_interdomain: return evtchn_bind_interdomain(d, &a->bind_interdomain);
     case EVTCHNOP_bind_virq:        return evtchn_bind_virq(d, &a->bind_virq);
-    case EVTCHNOP_bind_pirq:        /* granted or not, there are no PIRQs to bind */
-        return iocaps_irq_allowed(d, a->bind_pirq.pirq) ? -EINVAL : -EPERM;
+    case EVTCHNOP_bind_pirq:        return evtchn_bind_pirq(d, &a->bind_pirq);
     case EVTCHNOP_close:            return evtchn_close(d, a->close.port);
     case EVTCHNOP_send:             return evtchn_send(d, a->send.port);
     case EVTCHNOP_status:           return evtchn_status(d, &a->status);

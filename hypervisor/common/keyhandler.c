@@ -12,6 +12,7 @@
  * may print its own view.
  */
 #include <mica/keyhandler.h>
+#include <mica/irq.h>
 #include <mica/domain.h>
 #include <mica/event.h>
 #include <mica/mm.h>
@@ -82,6 +83,7 @@ static const struct debug_key debug_keys[] = {
                              "raise VIRQ_DEBUG on every vCPU that bound it" },
     { 'm', key_memory,       "memory: heap and per-domain pages" },
     { 'r', sched_dump,       "run queue and scheduler state" },
+    { 'i', irq_dump,         "machine IRQs: kind, listeners, counters" },
 };
 
 static void key_help(void)

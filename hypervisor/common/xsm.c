@@ -44,6 +44,7 @@ static const struct xsm_rule policy[XSM_NR_ACTIONS] = {
     [XSM_CONSOLE_READ]    = { XSM_CAP_HARDWARE,  "console input" },
     [XSM_PLATFORM]        = { XSM_CAP_HARDWARE,  "platform operation" },
     [XSM_HOST_INFO]       = { XSM_CAP_HARDWARE,  "host information" },
+    [XSM_PHYSDEV]         = { XSM_CAP_HARDWARE,  "physical IRQs and devices" },
 };
 
 uint32_t xsm_initial_caps(bool privileged)

@@ -137,6 +137,77 @@ struct physdev_manage_pci {
 };
 typedef struct physdev_manage_pci physdev_manage_pci_t;
 
+/* 8 bytes. */
+struct physdev_get_free_pirq {
+    int32_t  type;                  /* IN: MAP_PIRQ_TYPE_* */
+    uint32_t pirq;                  /* OUT */
+};
+typedef struct physdev_get_free_pirq physdev_get_free_pirq_t;
+
+/* 8 bytes. */
+struct physdev_setup_gsi {
+    int32_t gsi;
+    uint8_t triggering;             /* 0 edge, 1 level */
+    uint8_t polarity;               /* 0 active high, 1 active low */
+};
+typedef struct physdev_setup_gsi physdev_setup_gsi_t;
+
+/* 16 bytes. */
+struct physdev_manage_pci_ext {
+    uint8_t bus;
+    uint8_t devfn;
+    uint32_t is_extfn;
+    uint32_t is_virtfn;
+    struct {
+        uint8_t bus;
+        uint8_t devfn;
+    } physfn;
+};
+typedef struct physdev_manage_pci_ext physdev_manage_pci_ext_t;
+
+/* 4 bytes. */
+struct physdev_pci_device {
+    uint16_t seg;
+    uint8_t bus;
+    uint8_t devfn;
+};
+typedef struct physdev_pci_device physdev_pci_device_t;
+
+/* physdev_pci_device_add.flags. */
+#define XEN_PCI_DEV_EXTFN               0x1
+#define XEN_PCI_DEV_VIRTFN              0x2
+#define XEN_PCI_DEV_PXM                 0x4
+
+/* 12 bytes (then optional PXM words). */
+struct physdev_pci_device_add {
+    uint16_t seg;
+    uint8_t bus;
+    uint8_t devfn;
+    uint32_t flags;
+    struct {
+        uint8_t bus;
+        uint8_t devfn;
+    } physfn;
+};
+typedef struct physdev_pci_device_add physdev_pci_device_add_t;
+
+/* 2 bytes. */
+struct physdev_restore_msi {
+    uint8_t bus;
+    uint8_t devfn;
+};
+typedef struct physdev_restore_msi physdev_restore_msi_t;
+
+/* 16 bytes. */
+struct physdev_pci_mmcfg_reserved {
+    uint64_aligned_t address;
+    uint16_t segment;
+    uint8_t start_bus;
+    uint8_t end_bus;
+    uint32_t flags;
+};
+typedef struct physdev_pci_mmcfg_reserved physdev_pci_mmcfg_reserved_t;
+
 /* Argument of the legacy physdev_op_compat.  16 bytes. */
 struct physdev_op {
     uint32_t cmd;                   /* PHYSDEVOP_* */

@@ -7,6 +7,8 @@
 #include "evtchn-world.h"
 #include <mica/xsm.h>
 #include <mica/guest_frame.h>
+#include <mica/printk.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,4 +120,72 @@ void world_setup(unsigned int nvcpus)
     memset(frame_owner, 0, sizeof(frame_owner));
     memset(regs, 0, sizeof(regs));
     heap_extra_pages = 0;
+}
+
+/* ---- a fake interrupt controller and clock, for pirq.c and irq.c -------- */
+
+uint8_t w_line_masked[W_NIRQS];
+unsigned int w_unmasks[W_NIRQS], w_masks[W_NIRQS];
+s_time_t w_now;
+struct timer *w_timers[W_NIRQS * 2];
+
+void arch_irq_mask(unsigned int irq)
+{
+    if (irq < W_NIRQS) {
+        w_line_masked[irq] = 1;
+        w_masks[irq]++;
+    }
+}
+
+void arch_irq_unmask(unsigned int irq)
+{
+    if (irq < W_NIRQS) {
+        w_line_masked[irq] = 0;
+        w_unmasks[irq]++;
+    }
+}
+
+int arch_irq_setup_msi(unsigned int irq) { return irq < W_NIRQS ? 0 : -ENOSPC; }
+void arch_irq_teardown_msi(unsigned int irq) { (void)irq; }
+
+s_time_t NOW(void) { return w_now; }
+
+void init_timer(struct timer *t, void (*fn)(void *data), void *data)
+{
+    memset(t, 0, sizeof(*t));
+    t->fn = fn;
+    t->data = data;
+}
+
+void set_timer(struct timer *t, s_time_t expires)
+{
+    t->expires = expires;
+    t->active = true;
+}
+
+void stop_timer(struct timer *t) { t->active = false; }
+
+void world_irqs(unsigned int ngsi, unsigned int nirqs)
+{
+    free(irq_descs);
+    irq_descs = NULL;
+    irq_table_init(ngsi, nirqs);
+    memset(w_line_masked, 1, sizeof(w_line_masked));
+    memset(w_unmasks, 0, sizeof(w_unmasks));
+    memset(w_masks, 0, sizeof(w_masks));
+    w_now = 0;
+}
+
+void printk_level(enum log_level lvl, const char *fmt, ...) { (void)lvl; (void)fmt; }
+
+void panic(const char *fmt, ...)
+{
+    fprintf(stderr, "panic: %s\n", fmt);
+    abort();
+}
+
+void bug_fail(const char *file, int line, const char *cond)
+{
+    fprintf(stderr, "BUG at %s:%d: %s\n", file, line, cond);
+    abort();
 }

@@ -13,6 +13,8 @@
 #include <mica/domain.h>
 #include <mica/event.h>
 #include <mica/errno.h>
+#include <mica/irq.h>
+#include <mica/pirq.h>
 
 #define NDOM 3
 #define W_NFRAMES 160                 /* fake guest frames, MFN = index */
@@ -30,5 +32,13 @@ void frame_give(unsigned long mfn, struct domain *d);   /* owned by d, writable 
 void frame_make_table(unsigned long mfn);               /* refuses writable */
 unsigned int frame_regs(unsigned long mfn);             /* registrations held */
 void *frame_va(unsigned long mfn);
+
+/* A fake interrupt controller (irq.c's arch hooks) and clock. */
+#define W_NIRQS 64
+extern uint8_t w_line_masked[W_NIRQS];            /* 1: masked at the "IO-APIC" */
+extern unsigned int w_unmasks[W_NIRQS], w_masks[W_NIRQS];
+extern s_time_t w_now;                            /* NOW() */
+/* Fresh IRQ descriptors: ngsi GSIs (kind NONE: the test sets them), nirqs in all. */
+void world_irqs(unsigned int ngsi, unsigned int nirqs);
 
 #endif

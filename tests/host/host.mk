@@ -28,7 +28,7 @@ HT_PROGS := test-string test-vsnprintf test-cmdline test-libelf test-libelf-load
             test-hypercall test-domain-layout \
             test-page-type test-pt-validate test-mm-audit test-guest-frame test-pte-write \
             test-guest-walk \
-            test-time test-timer test-sched-credit test-evtchn test-evtchn-fifo test-boot-domains test-console \
+            test-time test-timer test-sched-credit test-evtchn test-evtchn-fifo test-pirq test-boot-domains test-console \
             test-console-switch test-schedule test-ring test-grant-entry test-grant-table \
             test-alloc-fail test-alloc-fail-evtchn
 # Pure files of arch/x86 (no inline asm): traps, descriptors, decoding.
@@ -187,7 +187,10 @@ $(HT_DIR)/test-ring: $(HT_DIR)/test-ring.o
 	$(HT_LINK)
 HT_EVTCHN_OBJS := $(HT_DIR)/evtchn-world.o $(HT_DIR)/obj/event_channel.o \
                   $(HT_DIR)/obj/event_2l.o $(HT_DIR)/obj/event_fifo.o $(HT_DIR)/obj/xsm.o \
-                  $(HT_DIR)/obj/fail_inject.o
+                  $(HT_DIR)/obj/fail_inject.o $(HT_DIR)/obj/pirq.o $(HT_DIR)/obj/irq.o \
+                  $(HT_DIR)/obj/iocaps.o
+$(HT_DIR)/test-pirq: $(HT_DIR)/test-pirq.o $(HT_EVTCHN_OBJS)
+	$(HT_LINK)
 $(HT_DIR)/test-evtchn: $(HT_DIR)/test-evtchn.o $(HT_EVTCHN_OBJS)
 	$(HT_LINK)
 $(HT_DIR)/test-evtchn-fifo: $(HT_DIR)/test-evtchn-fifo.o $(HT_EVTCHN_OBJS)

@@ -1,5 +1,7 @@
 /*
- * The local APIC timer: the one interrupt the hypervisor takes.
+ * The local APIC and its timer: the one interrupt the hypervisor takes for
+ * itself (device interrupts for guests come through the IO-APIC, ioapic.c,
+ * and are acknowledged here with apic_eoi()).
  *
  * The software timer list (common/timer.c) asks for one thing only: "fire
  * at system time T" (arch_timer_program).  Two ways to do it:
@@ -138,6 +140,21 @@ void arch_timer_program(s_time_t deadline)
     if (ticks > 0xffffffffu)
         ticks = 0xffffffffu;
     apic_write(APIC_TIMER_INIT, (uint32_t)ticks);
+}
+
+void apic_eoi(void)
+{
+    apic_write(APIC_EOI, 0);
+}
+
+uint32_t apic_id(void)
+{
+    return apic_read(APIC_ID) >> 24;
+}
+
+paddr_t apic_base_paddr(void)
+{
+    return rdmsr(MSR_APIC_BASE) & 0xfffff000ULL;
 }
 
 bool apic_handle_irq(unsigned int vector)

@@ -19,10 +19,31 @@
  *     as on Xen: Linux raises its virtual IOPL to 1 at boot in every
  *     domain and then probes the PIT, and must see "no PIT", not a fault.
  *
- * Both sub-ops are accepted from any domain.  Other sub-ops (interrupt
- * routing, PCI) are not offered yet and return -ENOSYS.
+ * Both sub-ops are accepted from any domain.
+ *
+ * The interrupt commands (map/unmap_pirq, eoi, irq_status_query,
+ * pirq_eoi_gmfn v1/v2, get_free_pirq, the legacy IRQ_UNMASK_NOTIFY) are
+ * common/pirq.c's, with Xen's error codes; this file only copies
+ * arguments in and results out, in Xen's order: map_pirq writes its
+ * argument back whether it succeeded or not, irq_status_query and
+ * get_free_pirq only on success.  setup_gsi sets a GSI's trigger and
+ * polarity at the IO-APIC (ioapic.c).  The commands Xen keeps for the
+ * privileged domain's PCI and IO-APIC management answer -EPERM to any
+ * other domain, in Xen's order of checks (some read their argument
+ * first); for the privileged domain apic_read reads the IO-APIC register
+ * and alloc_irq_vector answers as Xen does (vector = irq), while
+ * apic_write and the PCI bookkeeping commands are refused: the hypervisor
+ * programs the IO-APIC itself and keeps no PCI device list (-EPERM and
+ * -ENOSYS, docs/devices.md).
+ *
+ * physdev_op_compat (19) forwards every command, its argument being the
+ * union after the command word, as Xen does.
  */
 #include <mica/iocaps.h>
+#include <mica/pirq.h>
+#include <mica/irq.h>
+#include <mica/xsm.h>
+#include <asm/ioapic.h>
 #include <mica/types.h>
 #include <mica/domain.h>
 #include <mica/hypercall.h>
@@ -93,39 +114,154 @@ static long physdev_set_iobitmap(const struct physdev_set_iobitmap *p)
     return 0;
 }
 
-HYPERCALL_PROTO(physdev_op)
+#define COPY_IN(x)  do { if (copy_from_guest(&(x), arg, sizeof(x))) return -EFAULT; } while (0)
+#define PRIV_ONLY() do { if (xsm_check(XSM_PHYSDEV, d, NULL)) return -EPERM; } while (0)
+
+static long physdev_op(unsigned int cmd, guest_va_t arg)
 {
-    switch (a1) {
+    struct domain *d = current_domain();
+    long rc;
+
+    switch (cmd) {
     case PHYSDEVOP_set_iopl: {
         struct physdev_set_iopl p;
-        if (copy_from_guest(&p, (guest_va_t)a2, sizeof(p)))
-            return -EFAULT;
+        COPY_IN(p);
         return physdev_set_iopl(&p);
     }
     case PHYSDEVOP_set_iobitmap: {
         struct physdev_set_iobitmap p;
-        if (copy_from_guest(&p, (guest_va_t)a2, sizeof(p)))
-            return -EFAULT;
+        COPY_IN(p);
         return physdev_set_iobitmap(&p);
+    }
+    case PHYSDEVOP_IRQ_UNMASK_NOTIFY:
+        return pirq_unmask_notify(d);
+    case PHYSDEVOP_eoi: {
+        struct physdev_eoi p;
+        COPY_IN(p);
+        return pirq_eoi(d, p.irq);
+    }
+    case PHYSDEVOP_pirq_eoi_gmfn_v1:
+    case PHYSDEVOP_pirq_eoi_gmfn_v2: {
+        struct physdev_pirq_eoi_gmfn p;
+        COPY_IN(p);
+        return pirq_eoi_gmfn(d, p.gmfn, cmd == PHYSDEVOP_pirq_eoi_gmfn_v1);
+    }
+    case PHYSDEVOP_irq_status_query: {
+        struct physdev_irq_status_query p;
+        COPY_IN(p);
+        rc = pirq_status_query(d, &p);
+        if (rc == 0 && copy_to_guest(arg, &p, sizeof(p)))
+            rc = -EFAULT;
+        return rc;
+    }
+    case PHYSDEVOP_map_pirq: {
+        struct physdev_map_pirq p;
+        COPY_IN(p);
+        rc = pirq_map(d, &p);
+        if (copy_to_guest(arg, &p, sizeof(p)))
+            rc = -EFAULT;
+        return rc;
+    }
+    case PHYSDEVOP_unmap_pirq: {
+        struct physdev_unmap_pirq p;
+        COPY_IN(p);
+        return pirq_unmap(d, p.domid, p.pirq);
+    }
+    case PHYSDEVOP_get_free_pirq: {
+        struct physdev_get_free_pirq p;
+        COPY_IN(p);
+        rc = pirq_get_free(d, &p);
+        if (rc == 0 && copy_to_guest(arg, &p, sizeof(p)))
+            rc = -EFAULT;
+        return rc;
+    }
+    case PHYSDEVOP_apic_read: {
+        struct physdev_apic p;
+        COPY_IN(p);
+        PRIV_ONLY();
+        rc = ioapic_guest_read(p.apic_physbase, p.reg, &p.value);
+        if (copy_to_guest(arg, &p, sizeof(p)))
+            rc = -EFAULT;
+        return rc;
+    }
+    case PHYSDEVOP_apic_write: {
+        struct physdev_apic p;
+        COPY_IN(p);
+        PRIV_ONLY();
+        return -EPERM;                  /* the hypervisor programs the IO-APIC */
+    }
+    case PHYSDEVOP_alloc_irq_vector: {
+        struct physdev_irq p;
+        COPY_IN(p);
+        PRIV_ONLY();
+        p.vector = p.irq;               /* Xen's answer: vectors are its own */
+        return copy_to_guest(arg, &p, sizeof(p)) ? -EFAULT : 0;
+    }
+    case PHYSDEVOP_setup_gsi: {
+        struct physdev_setup_gsi p;
+        PRIV_ONLY();
+        COPY_IN(p);
+        if (p.gsi < 0 || (unsigned int)p.gsi >= nr_irqs_gsi)
+            return -EINVAL;
+        return ioapic_setup_gsi((unsigned int)p.gsi, p.triggering, p.polarity);
+    }
+    case PHYSDEVOP_manage_pci_add:
+    case PHYSDEVOP_manage_pci_remove: {
+        struct physdev_manage_pci p;
+        PRIV_ONLY();
+        COPY_IN(p);
+        return -ENOSYS;
+    }
+    case PHYSDEVOP_manage_pci_add_ext: {
+        struct physdev_manage_pci_ext p;
+        PRIV_ONLY();
+        COPY_IN(p);
+        if (p.is_extfn > 1 || p.is_virtfn > 1)
+            return -EINVAL;
+        return -ENOSYS;
+    }
+    case PHYSDEVOP_pci_device_add: {
+        struct physdev_pci_device_add p;
+        PRIV_ONLY();
+        COPY_IN(p);
+        return -ENOSYS;
+    }
+    case PHYSDEVOP_pci_device_remove:
+    case PHYSDEVOP_restore_msi_ext: {
+        struct physdev_pci_device p;
+        PRIV_ONLY();
+        COPY_IN(p);
+        return cmd == PHYSDEVOP_restore_msi_ext ? -ENODEV : -ENOSYS;
+    }
+    case PHYSDEVOP_restore_msi: {
+        struct physdev_restore_msi p;
+        PRIV_ONLY();
+        COPY_IN(p);
+        return -ENODEV;                 /* no device has MSI set up by us */
+    }
+    case PHYSDEVOP_pci_mmcfg_reserved: {
+        struct physdev_pci_mmcfg_reserved p;
+        PRIV_ONLY();
+        COPY_IN(p);
+        return -ENOSYS;
     }
     default:
         return -ENOSYS;
     }
 }
 
-/* The pre-0x00030202 form: one struct physdev_op {cmd, union}. */
+HYPERCALL_PROTO(physdev_op)
+{
+    return physdev_op((unsigned int)a1, (guest_va_t)a2);
+}
+
+/* The pre-0x00030202 form: one struct physdev_op {cmd, union}, read whole
+ * first (-EFAULT), then the command runs on the union in guest memory. */
 HYPERCALL_PROTO(physdev_op_compat)
 {
     struct physdev_op op;
 
     if (copy_from_guest(&op, (guest_va_t)a1, sizeof(op)))
         return -EFAULT;
-    switch (op.cmd) {
-    case PHYSDEVOP_set_iopl:
-        return physdev_set_iopl(&op.u.set_iopl);
-    case PHYSDEVOP_set_iobitmap:
-        return physdev_set_iobitmap(&op.u.set_iobitmap);
-    default:
-        return -ENOSYS;
-    }
+    return physdev_op(op.cmd, (guest_va_t)a1 + offsetof(struct physdev_op, u));
 }

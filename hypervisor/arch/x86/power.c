@@ -21,84 +21,7 @@
 #include <asm/x86.h>
 #include <asm/page.h>
 #include <asm/multiboot.h>
-
-struct __packed acpi_rsdp {
-    char sig[8];
-    uint8_t csum;
-    char oem[6];
-    uint8_t rev;
-    uint32_t rsdt;
-    uint32_t len;
-    uint64_t xsdt;
-};
-
-struct __packed acpi_hdr {
-    char sig[4];
-    uint32_t len;
-    uint8_t rev, csum;
-    char oem[6], oem_table[8];
-    uint32_t oem_rev, creator, creator_rev;
-};
-
-#define ACPI_MAX_PADDR (4ULL << 30)   /* tables must be in the boot direct map */
-
-static bool checksum_ok(const void *p, size_t n)
-{
-    uint8_t s = 0;
-    for (size_t i = 0; i < n; i++)
-        s += ((const uint8_t *)p)[i];
-    return s == 0;
-}
-
-static const struct acpi_rsdp *find_rsdp(void)
-{
-    if (boot_info.rsdp && !memcmp(boot_info.rsdp_copy, "RSD PTR ", 8))
-        return (const struct acpi_rsdp *)boot_info.rsdp_copy;
-    uint64_t ebda = (uint64_t)(*(const uint16_t *)__va(0x40e)) << 4;
-    uint64_t ranges[2][2] = { { ebda, ebda + 1024 }, { 0xe0000, 0x100000 } };
-    for (int r = 0; r < 2; r++) {
-        if (ranges[r][0] < 0x400)
-            continue;
-        for (uint64_t p = ranges[r][0]; p + 20 <= ranges[r][1]; p += 16) {
-            const struct acpi_rsdp *rsdp = __va(p);
-            if (!memcmp(rsdp->sig, "RSD PTR ", 8) && checksum_ok(rsdp, 20))
-                return rsdp;
-        }
-    }
-    return NULL;
-}
-
-static const struct acpi_hdr *map_table(uint64_t pa)
-{
-    if (pa == 0 || pa + sizeof(struct acpi_hdr) > ACPI_MAX_PADDR)
-        return NULL;
-    const struct acpi_hdr *h = __va(pa);
-    if (h->len < sizeof(*h) || pa + h->len > ACPI_MAX_PADDR || !checksum_ok(h, h->len))
-        return NULL;
-    return h;
-}
-
-static const struct acpi_hdr *find_table(const char *sig)
-{
-    const struct acpi_rsdp *rsdp = find_rsdp();
-    if (!rsdp)
-        return NULL;
-    bool x = rsdp->rev >= 2 && rsdp->xsdt;
-    const struct acpi_hdr *root = map_table(x ? rsdp->xsdt : rsdp->rsdt);
-    if (!root)
-        return NULL;
-    size_t esz = x ? 8 : 4;
-    size_t n = (root->len - sizeof(*root)) / esz;
-    const uint8_t *ents = (const uint8_t *)(root + 1);
-    for (size_t i = 0; i < n; i++) {
-        uint64_t pa = 0;
-        memcpy(&pa, ents + i * esz, esz);
-        const struct acpi_hdr *t = map_table(pa);
-        if (t && !memcmp(t->sig, sig, 4))
-            return t;
-    }
-    return NULL;
-}
+#include <asm/acpi.h>
 
 static int parse_s5_value(const uint8_t **pp, const uint8_t *end)
 {
@@ -121,7 +44,7 @@ static int parse_s5_value(const uint8_t **pp, const uint8_t *end)
 
 static void acpi_power_off(void)
 {
-    const struct acpi_hdr *fadt = find_table("FACP");
+    const struct acpi_hdr *fadt = acpi_find_table("FACP");
     if (!fadt || fadt->len < 116)
         return;
     const uint8_t *f = (const uint8_t *)fadt;
@@ -132,7 +55,7 @@ static void acpi_power_off(void)
     memcpy(&pm1b, f + 68, 4);
     uint8_t acpi_enable = f[52];
 
-    const struct acpi_hdr *dsdt = map_table(dsdt_pa);
+    const struct acpi_hdr *dsdt = acpi_map_table(dsdt_pa);
     if (!dsdt || pm1a == 0 || pm1a > 0xffff)
         return;
     const uint8_t *p = (const uint8_t *)dsdt, *end = p + dsdt->len;
@@ -190,7 +113,7 @@ void machine_power_off(unsigned int code)
 void machine_restart(unsigned int code)
 {
     debug_exit(code);
-    const struct acpi_hdr *fadt = find_table("FACP");
+    const struct acpi_hdr *fadt = acpi_find_table("FACP");
     if (fadt && fadt->len >= 129) {
         const uint8_t *f = (const uint8_t *)fadt;
         uint32_t flags;

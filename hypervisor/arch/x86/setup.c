@@ -37,6 +37,8 @@
 #include <asm/domain_build.h>
 #include <asm/bench.h>
 #include <asm/apic.h>
+#include <asm/ioapic.h>
+#include <mica/irq.h>
 #include <asm/pv.h>
 #include <asm/cpu_protect.h>
 #include <mica/time.h>
@@ -173,6 +175,7 @@ static const struct param hv_params[] = {
     { .name = "loglvl", .type = PARAM_CUSTOM, .custom = parse_loglvl },
     OPT_SIZE("dom0_mem", opt_dom0_mem),
     OPT_UINT("dom0_max_vcpus", opt_dom0_max_vcpus),
+    OPT_UINT("irq_ratelimit", irq_ratelimit),
     OPT_UINT("gnttab_max_frames", opt_gnttab_max_frames),
     OPT_BOOL("debug_exit", opt_debug_exit),
     OPT_BOOL("bench", opt_bench),
@@ -421,6 +424,7 @@ void start_mica(uint32_t magic, uint32_t info)
     run_selftest();
     bench_boot();
     apic_init();
+    ioapic_init();
     time_init();
     apic_timer_init();
     scheduler_init();

@@ -36,6 +36,7 @@
 #include <asm/config.h>
 #include <asm/traps.h>
 #include <asm/apic.h>
+#include <asm/ioapic.h>
 #include <asm/pv.h>
 #include <asm/cpu_protect.h>
 
@@ -267,8 +268,9 @@ void handle_trap(struct cpu_regs *r)
         pv_nmi_received();
         return;
     }
-    /* Device interrupts (the APIC timer), whoever was interrupted. */
-    if (vec >= FIRST_IRQ_VECTOR && apic_handle_irq(vec))
+    /* Device interrupts (IO-APIC lines for guests, the APIC timer), whoever
+     * was interrupted. */
+    if (vec >= FIRST_IRQ_VECTOR && (ioapic_handle_vector(vec) || apic_handle_irq(vec)))
         return;
     if (vec == 8 || vec == 18)          /* #DF, #MC: never a guest's doing */
         fatal_trap(r);

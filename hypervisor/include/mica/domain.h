@@ -116,6 +116,7 @@ struct domu_console {
 #define NR_DOMAIN_WATCHDOG_TIMERS 2
 
 struct domain_iocaps;
+struct domain_pirqs;
 
 /*
  * Destruction (common/domain_teardown.c) in stages, so a toolstack's
@@ -209,6 +210,7 @@ struct domain {
     int32_t time_offset_seconds;       /* settimeoffset: added to the wallclock */
     uint16_t sched_cap;                /* credit cap, % of a CPU (0: none) */
     struct domain_iocaps *iocaps;      /* I/O ports, memory, PIRQs granted (NULL: none) */
+    struct domain_pirqs *pirqs;        /* its PIRQs (common/pirq.c; NULL: none used) */
     enum teardown_stage teardown;      /* how far its destruction has got */
     struct list_head relmem_list;      /* frames a teardown stage already walked */
     /* Teardown's books: what it must give back and has given back. */

@@ -24,7 +24,7 @@ enum {
     ECS_RESERVED,       /* never handed out (port 0) */
     ECS_UNBOUND,        /* waiting for remote_domid to bind */
     ECS_INTERDOMAIN,    /* connected to a port of a domain */
-    ECS_PIRQ,           /* physical IRQ (none yet) */
+    ECS_PIRQ,           /* a physical IRQ (common/pirq.c) */
     ECS_VIRQ,           /* a virtual IRQ */
     ECS_IPI,            /* a vCPU of this domain */
 };
@@ -40,6 +40,7 @@ struct evtchn {
         struct { domid_t remote_domid; } unbound;
         struct { struct domain *remote_dom; evtchn_port_t remote_port; } interdomain;
         uint32_t virq;
+        uint32_t pirq;
     } u;
 };
 
@@ -103,6 +104,11 @@ void evtchn_fifo_destroy(struct domain *d);
 void evtchn_raise(struct domain *d, evtchn_port_t p);
 /* Port p of d as the FIFO code needs it (NULL if it has no structure). */
 struct evtchn *evtchn_port_struct(struct domain *d, evtchn_port_t p);
+
+/* A free port of d bound to its PIRQ n (-ENOSPC/-ENOMEM), and giving one
+ * back that was never seen by the guest (EVTCHNOP_bind_pirq: pirq.c). */
+long evtchn_alloc_pirq_port(struct domain *d, uint32_t pirq);
+void evtchn_free_pirq_port(struct domain *d, evtchn_port_t port);
 
 /* A new unbound port of d for remote (the builder's console/xenstore). */
 long evtchn_alloc_unbound_port(struct domain *d, domid_t remote);

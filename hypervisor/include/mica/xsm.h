@@ -48,6 +48,7 @@ enum xsm_action {
     XSM_CONSOLE_READ,       /* CONSOLEIO_read: the hypervisor's console input */
     XSM_PLATFORM,           /* platform_op, mca */
     XSM_HOST_INFO,          /* xen_version details kept from guests (command line) */
+    XSM_PHYSDEV,            /* physdev_op: map machine IRQs, PCI and IO-APIC commands */
     XSM_NR_ACTIONS
 };
 

@@ -1,5 +1,6 @@
 /*
- * The local APIC: the hypervisor's one interrupt source (its timer).
+ * The local APIC: the hypervisor's own interrupt (its timer), and the EOI
+ * of every interrupt.
  */
 #ifndef ASM_APIC_H
 #define ASM_APIC_H
@@ -17,6 +18,11 @@ void apic_timer_init(void);
 /* Called by the TSC calibration around its PIT window. */
 void apic_calibrate_start(void);
 void apic_calibrate_end(uint64_t pit_ticks, uint64_t pit_hz);
+/* End of interrupt (not for the spurious vector). */
+void apic_eoi(void);
+/* This CPU's local APIC id, and the APIC's physical address. */
+uint32_t apic_id(void);
+paddr_t apic_base_paddr(void);
 /* An interrupt with vector >= FIRST_IRQ_VECTOR: true if it was ours. */
 bool apic_handle_irq(unsigned int vector);
 

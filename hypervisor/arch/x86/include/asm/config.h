@@ -32,6 +32,7 @@
 #define HV_IMAGE_SLOT        511
 #define FIXMAP_VIRT_START    0xffffffff7fe00000  /* 2 MiB below the image */
 #define FIXMAP_LAPIC         0                   /* fixmap slots (4 KiB each) */
+#define FIXMAP_IOAPIC        1                   /* 1..8: the IO-APICs */
 #define FIXMAP_NR            16
 
 #define STACK_ORDER          2                   /* 16 KiB hypervisor stack */
