@@ -1,12 +1,18 @@
 # Mica top-level Makefile.
 #
 #   make            build the hypervisor and every test guest
-#   make run        build and boot the demo guests in QEMU (serial on this terminal)
+#   make run        build and boot Mica, its Dom0 and the demo ramfs in QEMU: a
+#                   shell on this terminal where `xl create /etc/xl/hello.cfg -c`
+#                   starts a guest (docs/dom0.md); DOM0_ARGS=script=PATH runs a
+#                   script of Dom0 commands first (script=/etc/dom0/demo.sh:
+#                   the whole demo without a person)
+#   make run-demo   the first demo: the demo kernel as domain 0 and as an
+#                   unprivileged domain, talking over an event channel
 #   make test       host unit tests, then every QEMU boot-to-verdict test
 #   make iso        GRUB (BIOS, multiboot2) bootable ISO;  make run-iso boots it
-#   make debug      boot the demo with QEMU's gdb stub, waiting for gdb
-#   make run-dom0   boot Mica's own Dom0 with its ramfs: a shell on the
-#                   serial line (docs/dom0.md)
+#   make debug      boot what `make run` boots with QEMU's gdb stub, waiting
+#                   for gdb (make debug-demo: the same for make run-demo)
+#   make run-dom0   the same as make run
 #   make run-ring   the split-driver ring demo: a frontend and a backend
 #                   domain over a granted ring (docs/grants.md)
 #   make deps       install the Debian packages the build and tests need
@@ -60,7 +66,7 @@ MICA_BIN := $(BUILD)/mica.bin
 
 GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
 
-.PHONY: fuzz linux linux-native run-linux run-dom0 run-ring all hypervisor guests run debug test test-host test-qemu iso run-iso deps deps-check clean check-headers bench bench-smoke
+.PHONY: fuzz linux linux-native run-linux run-dom0 run-demo debug-demo run-ring all hypervisor guests run debug test test-host test-qemu iso run-iso deps deps-check clean check-headers bench bench-smoke
 all: hypervisor guests dom0
 
 hypervisor: $(MICA_BIN)
@@ -140,23 +146,24 @@ QEMU_BASE  = $(QEMU) -machine pc $(QEMU_ACCEL) -m $(QEMU_MEM) -nographic -no-reb
 
 DEMO_CMDLINE ?= console=com1 loglvl=info debug_exit
 
-# The demo: the demo kernel as the initial domain (with a boot module),
-# and the same kernel again as an unprivileged domain, "peer" (docs/boot.md).
-DEMO_MODULES = $(DEMO_ELF) demo guest command line,tests/guest/data/module.txt,$(DEMO_ELF) domain name=peer mem=8M -- peer
-
-run: deps-check all
-	$(QEMU_BASE) -kernel $(MICA_BIN) -append "$(DEMO_CMDLINE)" \
-	    -initrd "$(DEMO_MODULES)" ; \
-	  rc=$$?; [ $$rc -eq 1 ] && echo "mica: clean power-off" || echo "mica: QEMU exit status $$rc"
-
 # Mica's own Dom0 (docs/dom0.md) with its ramfs: a shell on the serial line.
 # DOM0_ARGS is Dom0's command line, e.g. DOM0_ARGS=script=/etc/dom0/demo.sh.
 DOM0_ARGS ?=
 DOM0_MODULES = $(DOM0_ELF)$(if $(DOM0_ARGS), $(DOM0_ARGS)),$(DOM0_RAMFS)
 
-run-dom0: deps-check all
+run run-dom0: deps-check all
 	$(QEMU_BASE) -kernel $(MICA_BIN) -append "$(DEMO_CMDLINE)" \
 	    -initrd "$(DOM0_MODULES)" ; \
+	  rc=$$?; [ $$rc -eq 1 ] && echo "mica: clean power-off" || echo "mica: QEMU exit status $$rc"
+
+# The first demo: the demo kernel as the initial domain (with a boot module),
+# and the same kernel again as an unprivileged domain, "peer" (docs/boot.md).
+# The ISO (make run-iso) boots the same.
+DEMO_MODULES = $(DEMO_ELF) demo guest command line,tests/guest/data/module.txt,$(DEMO_ELF) domain name=peer mem=8M -- peer
+
+run-demo: deps-check all
+	$(QEMU_BASE) -kernel $(MICA_BIN) -append "$(DEMO_CMDLINE)" \
+	    -initrd "$(DEMO_MODULES)" ; \
 	  rc=$$?; [ $$rc -eq 1 ] && echo "mica: clean power-off" || echo "mica: QEMU exit status $$rc"
 
 # The Linux PV guest (docs/porting-a-kernel.md) with a busybox shell on its
@@ -179,6 +186,11 @@ run-ring: deps-check all
 	  rc=$$?; [ $$rc -eq 1 ] && echo "mica: clean power-off" || echo "mica: QEMU exit status $$rc"
 
 debug: deps-check all
+	@echo "QEMU waits for gdb: gdb $(MICA_ELF) -ex 'target remote :1234'"
+	$(QEMU_BASE) -s -S -kernel $(MICA_BIN) -append "$(DEMO_CMDLINE)" \
+	    -initrd "$(DOM0_MODULES)"
+
+debug-demo: deps-check all
 	@echo "QEMU waits for gdb: gdb $(MICA_ELF) -ex 'target remote :1234'"
 	$(QEMU_BASE) -s -S -kernel $(MICA_BIN) -append "$(DEMO_CMDLINE)" \
 	    -initrd "$(DEMO_MODULES)"

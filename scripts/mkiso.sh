@@ -2,8 +2,8 @@
 # Build a BIOS-bootable GRUB ISO that boots Mica with multiboot2.
 #   mkiso.sh <mica.bin> <guest.elf> <out.iso> "<hypervisor command line>"
 # The ISO holds /boot/mica.bin, /boot/guest.elf and a grub.cfg whose only
-# entry is the same boot as `make run` (the guest as the initial domain and
-# again as an unprivileged "peer"; make run also passes a data module).  The console is on the serial line
+# entry is the same boot as `make run-demo` (the guest as the initial domain and
+# again as an unprivileged "peer"; make run-demo also passes a data module).  The console is on the serial line
 # (and the screen), so QEMU -nographic shows everything.
 set -e
 bin=$1; guest=$2; out=$3; cmdline=$4

@@ -1,10 +1,10 @@
 /*
- * demo: the guest `make run` boots - a guided look at what a PV guest sees.
+ * demo: the guest `make run-demo` boots - a guided look at what a PV guest sees.
  *
  * As the initial domain it prints the start_info summary (magic, memory,
  * flags, command line, boot module), what xen_version says about the
  * hypervisor, and walks the P2M/M2P pair.  If the boot also started an
- * unprivileged domain 1 -- `make run` starts this same kernel again as
+ * unprivileged domain 1 -- `make run-demo` starts this same kernel again as
  * "peer" -- the two then talk over an event channel: domain 0 offers a
  * port, d1 binds it and greets, domain 0 pings it a few times and times
  * the answers, closes the channel, and waits (VIRQ_DOM_EXC) until d1 has

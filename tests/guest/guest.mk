@@ -8,7 +8,7 @@
 # GUEST_LEGACY ("legacy-<name>") is built from <name>.c but linked with the
 # legacy `__xen_guest` string (runtime/legacy.S) instead of the notes.
 #
-# Exports: GUEST_ELFS (all guest images) and DEMO_ELF (the `make run` guest).
+# Exports: GUEST_ELFS (all guest images) and DEMO_ELF (the `make run-demo` guest).
 
 BUILD ?= build
 CC    ?= gcc

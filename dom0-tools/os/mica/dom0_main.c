@@ -3,7 +3,8 @@
  * init scripts would start, in one image.  It starts the daemons (the
  * toolstack's domain watch on VIRQ_DOM_EXC; the console backend starts per
  * domain), runs the boot script if the command line names one
- * (script=PATH), then gives the console to the shell for good.
+ * (script=PATH), shows /etc/motd, then gives the console to the shell
+ * for good.
  *
  * The shell's tools: `xl`, the toolstack (tools/xl), over the control
  * plane's libraries (lib/ctrl, lib/build) through its seam
@@ -13,6 +14,7 @@
 #include "../../kernel/kernel.h"
 #include "../../tools/xl/xl.h"
 #include "../../tools/xl/toolstack.h"
+#include "os_files.h"
 #include <stdio.h>
 
 const struct shell_cmd shell_tools[] = {
@@ -20,6 +22,18 @@ const struct shell_cmd shell_tools[] = {
     { "bench-xl", xl_cmd_bench, "bench-xl", "measure xl create and list (make bench runs it)" },
     { NULL, NULL, NULL, NULL },
 };
+
+/* What a login would show: /etc/motd, if the ramfs has one. */
+static void motd(void)
+{
+    const void *data;
+    size_t len;
+
+    if (os_file_load("/etc/motd", &data, &len))
+        return;
+    fwrite(data, 1, len, stdout);
+    os_file_unload(data);
+}
 
 void dom0_main(void) __noreturn;
 void dom0_main(void)
@@ -31,5 +45,6 @@ void dom0_main(void)
         printf("dom0: the toolstack cannot watch domains (%d); xl will not see deaths\n", rc);
     if (cmdline_get("script", script, sizeof(script)) && script[0])
         shell_run_script(script);
+    motd();
     shell_interactive();
 }

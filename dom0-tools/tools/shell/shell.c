@@ -10,7 +10,8 @@
  *
  * A script (boot option script=PATH) is run line by line, each line shown
  * after the prompt exactly as if it had been typed, so the console log of
- * a scripted boot reads like an interactive session.
+ * a scripted boot reads like an interactive session; blank lines and
+ * comment lines (starting with #) are skipped, not shown.
  */
 #include "shell.h"
 #include "os_term.h"
@@ -80,6 +81,8 @@ int shell_run_script(const char *path)
         p += n + (nl ? 1 : 0);
         if (n && line[n - 1] == '\r')
             line[--n] = '\0';
+        if (!line[strspn(line, " \t")] || line[strspn(line, " \t")] == '#')
+            continue;                   /* blank or a comment: not echoed */
         printf("%s%s\n", SHELL_PROMPT, line);
         os_term_history_add(line);
         shell_run_line(line);
