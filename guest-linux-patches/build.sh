@@ -101,7 +101,16 @@ key=$( {
 	ld --version | head -1
 	cat "$0" "$fragment" "$here/series"
 	for p in "${patches[@]}"; do cat "$here/patches/$p"; done
-	find "$here/initramfs" -type f | sort | xargs cat
+	find "$here/initramfs" "$here/user" -type f | sort | xargs cat
+} | sha256sum | cut -c1-16)
+# The unpacked, patched tree depends only on the source and the series: as
+# long as they are unchanged it is kept and rebuilt incrementally (a change
+# to the configuration, the initramfs or this script rebuilds what changed,
+# not the whole kernel).
+srckey=$( {
+	echo "linux $LINUX_VERSION"
+	cat "$here/series"
+	for p in "${patches[@]}"; do cat "$here/patches/$p"; done
 } | sha256sum | cut -c1-16)
 cached=$cache_root/$flavour-$key
 case $flavour in
@@ -124,7 +133,7 @@ say "$flavour kernel $key not cached: building (several minutes)"
 # --- unpack and patch ------------------------------------------------------
 work=$BUILD/linux-work/$flavour
 src=$work/$LINUX_PKG
-if [[ ! -f $work/KEY || $(cat "$work/KEY") != "$key" ]]; then
+if [[ ! -f $work/SRCKEY || $(cat "$work/SRCKEY") != "$srckey" ]]; then
 	rm -rf "$work"
 	mkdir -p "$work"
 	say "unpacking $tarball"
@@ -133,7 +142,7 @@ if [[ ! -f $work/KEY || $(cat "$work/KEY") != "$key" ]]; then
 		patch -d "$src" -p1 -s --forward --no-backup-if-mismatch < "$here/patches/$p" ||
 			die "patch $p does not apply to $LINUX_PKG $LINUX_VERSION"
 	done
-	echo "$key" > "$work/KEY"
+	echo "$srckey" > "$work/SRCKEY"
 fi
 
 # --- configure and build -----------------------------------------------------
@@ -174,6 +183,20 @@ file_type=$(od -An -tx1 -j4 -N2 "$root/bin/busybox" | tr -d ' ')
 [[ $file_type == 0101 ]] || die "busybox from $BUSYBOX_PKG is not a 32-bit little-endian ELF"
 cp -a "$here/initramfs/." "$root/"
 chmod 755 "$root/init"
+# Our static test programs (user/): no C library, i386, built with the
+# host's gcc -m32 (gcc-multilib).
+ucc() { gcc -m32 -march=i686 -O2 -Wall -Wextra -Werror -ffreestanding -fno-pie \
+	-fno-stack-protector -fno-builtin -fno-asynchronous-unwind-tables "$@"; }
+uobj=$work/user
+rm -rf "$uobj"
+mkdir -p "$uobj"
+for f in start.S user.c forkexec.c lxbench.c; do
+	ucc -c "$here/user/$f" -o "$uobj/${f%.*}.o" || die "cannot compile user/$f"
+done
+for prog in forkexec lxbench; do
+	gcc -m32 -static -nostdlib -no-pie -Wl,--build-id=none -o "$root/bin/$prog" \
+		"$uobj/start.o" "$uobj/user.o" "$uobj/$prog.o" || die "cannot link $prog"
+done
 # The device nodes the kernel needs before devtmpfs is mounted.
 (
 	cd "$root"
