@@ -18,7 +18,15 @@ the instruction counts against tests/bench/baseline.json that flags every
 case whose count grew.  Benchmarks are never pass/fail; --smoke is a quick
 check that the harness itself works (used by `make test`).
 
+--phases HV runs the hot-path cases (bench-paths) on HV, a hypervisor
+built with PHASES=1 (make bench-phases), next to the normal one, and prints
+where each operation's instructions go, phase by phase (see
+hypervisor/include/mica/phase.h): the instrumented hypervisor reports its
+counters after the operation ran n and 2n times, and the difference,
+less the marks' own instructions, divided by n is one operation's.
+
 Usage: bench.py [--update-baseline] [--strict] [--smoke] [--only NAME]
+                [--phases HV]
 """
 
 import json
@@ -137,7 +145,7 @@ DOM0_ELF = os.path.join(BUILD, "dom0", "dom0.elf")
 DOM0_BENCH_MEM = "512M"
 
 
-def run_guest(elf, icount):
+def run_guest(elf, icount, hv_bin=None):
     """Boot one benchmark guest; return {case: value} and the log."""
     hv = "console=com1 loglvl=info debug_exit bench dom0_mem=32M"
     extra_hv = EXTRA_HV.get(os.path.basename(elf)[:-4])
@@ -154,7 +162,7 @@ def run_guest(elf, icount):
     cmd = [QEMU, "-machine", "pc", "-accel", "tcg", "-cpu", "max",
            "-m", mem, "-nographic", "-no-reboot",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-           "-kernel", os.path.join(BUILD, "mica.bin"),
+           "-kernel", hv_bin or os.path.join(BUILD, "mica.bin"),
            "-append", hv,
            "-initrd", ",".join(modules)]
     if icount:
@@ -196,6 +204,63 @@ def collect(elfs, modes):
                 # hypervisor boot figures repeat in every run; keep the first
                 results[mode].setdefault(k, v)
     return results
+
+
+PHASES_LINE = re.compile(r"PHASES (\S+) ([0-9]+) ([0-9]+) (.*)$")
+# the order the phases are printed in: the path's order
+PHASE_ORDER = ["entry", "trap", "dispatch", "handler", "mmu_batch", "mmu_copy",
+               "mmu_table", "uvm_walk", "pt_entry", "flush", "evt_port", "evt_set",
+               "bounce", "iret", "exit", "restore", "guest"]
+
+
+def per_op_divisor(case):
+    """Operations per loop iteration: entries per call for mmu batches."""
+    m = re.search(r"batch([0-9]+)$", case)
+    return int(m.group(1)) if m else 1
+
+
+def parse_phases(log):
+    """{case: {phase: instructions per operation}} from PHASES lines."""
+    reports = {}
+    for line in log.splitlines():
+        m = PHASES_LINE.search(line)
+        if not m:
+            continue
+        case, n, overhead = m.group(1), int(m.group(2)), int(m.group(3))
+        counts = {}
+        for item in m.group(4).split():
+            name, val = item.split("=")
+            raw, marks = val.split("/")
+            counts[name] = (int(raw), int(marks))
+        reports.setdefault(case, []).append((n, overhead, counts))
+    out = {}
+    for case, reps in reports.items():
+        if len(reps) != 2:
+            raise RuntimeError("phases: %s: %d reports, want 2" % (case, len(reps)))
+        (n1, ov, c1), (n2, _, c2) = sorted(reps, key=lambda r: r[0])
+        div = float(n2 - n1) * per_op_divisor(case)
+        res = {}
+        for ph in set(c1) | set(c2):
+            r1, k1 = c1.get(ph, (0, 0))
+            r2, k2 = c2.get(ph, (0, 0))
+            v = ((r2 - r1) - (k2 - k1) * ov) / div
+            if abs(v) >= 0.05:
+                res[ph] = v
+        out[case] = res
+    return out
+
+
+def report_phases(phases, figures):
+    print("Where the instructions go (per operation; instrumented hypervisor, marks' "
+          "own cost removed; 'guest' includes the loop's dec/jnz):")
+    for case in sorted(phases):
+        ph = phases[case]
+        total = sum(ph.values())
+        parts = ["%s %s" % (p, fmt(round(ph[p], 1))) for p in PHASE_ORDER if p in ph]
+        parts += ["%s %s" % (p, fmt(round(ph[p], 1))) for p in sorted(ph) if p not in PHASE_ORDER]
+        fig = figures.get(case)
+        print("  %-26s sum %7s (figure %s)" % (case, fmt(round(total, 1)), fmt(fig)))
+        print("      " + ", ".join(parts))
 
 
 def pct(x):
@@ -268,6 +333,20 @@ def main(argv):
     if "--only" in argv:
         only = argv[argv.index("--only") + 1]
     smoke = "--smoke" in argv
+    if "--phases" in argv:
+        hv = argv[argv.index("--phases") + 1]
+        try:
+            elf = bench_elfs("bench-paths")[0]
+            figures, _ = run_guest(elf, True)
+            _, log = run_guest(elf, True, hv)
+            phases = parse_phases(log)
+            if not phases:
+                raise RuntimeError("%s reported no phases: not built with PHASES=1?" % hv)
+        except (RuntimeError, IndexError) as e:
+            print("bench: phases: %s" % e)
+            return 1
+        report_phases(phases, figures)
+        return 0
     try:
         if smoke:
             elfs = bench_elfs("bench-hypercall")

@@ -49,6 +49,7 @@
 #include <mica/guest_access.h>
 #include <mica/printk.h>
 #include <mica/guest_walk.h>
+#include <mica/phase.h>
 #include <public/xen.h>
 #include <asm/page.h>
 #include <asm/mm_arch.h>
@@ -104,12 +105,14 @@ static int plain_update(uint64_t ptr, uint64_t val, struct domain *pt_owner)
 static int normal_update(uint64_t ptr, uint64_t val, bool preserve_ad,
                          struct domain *pt_owner, struct domain *pg_owner)
 {
+    PHASE(PH_MMU_TABLE);
     struct page_info *tpg = get_live_table((unsigned long)(ptr >> PAGE_SHIFT), pt_owner);
     unsigned int idx = (unsigned int)((ptr & (PAGE_SIZE - 1)) >> 3);
     int rc;
 
     if (!tpg)
         return plain_update(ptr, val, pt_owner);
+    PHASE(PH_PT_ENTRY);
     switch (tpg->type_info & PGT_type_mask) {
     case PGT_l1_page_table:
         rc = mod_l1_entry(tpg, idx, val, pg_owner, preserve_ad, true);
@@ -123,6 +126,7 @@ static int normal_update(uint64_t ptr, uint64_t val, bool preserve_ad,
         if (rc == 0 && current->guest_l3_mfn == page_to_mfn(tpg))
             flush_guest_tlb();
     }
+    PHASE(PH_MMU_TABLE);
     put_page_and_type(tpg);
     return rc;
 }
@@ -190,6 +194,7 @@ HYPERCALL_PROTO(mmu_update)
     unsigned int i;
     int rc;
 
+    PHASE(PH_MMU_BATCH);
     done = mm_batch_resume(&count, a5);
     /* foreigndom: bits 15..0 own the mapped frames, 31..16 = tables' owner + 1. */
     if ((rc = foreign_pg_owner((uint16_t)fd, XSM_MMU_FOREIGN, &pg_owner)))
@@ -206,12 +211,14 @@ HYPERCALL_PROTO(mmu_update)
         if (i && mm_preempt_check())
             return mm_batch_continuation(__HYPERVISOR_mmu_update, ureqs, 16, i, count,
                                       pdone, done + i, fd);
+        PHASE(PH_MMU_COPY);
         if (!guest_range_ok(ureqs, (uint64_t)(i + 1) * 16) ||
             copy_from_guest(&req, ureqs + i * 16, sizeof(req))) {
             rc = -EFAULT;
             break;
         }
         rc = do_one_update(&req, pt_owner, pg_owner);
+        PHASE(PH_MMU_BATCH);
         if (rc == -ERESTART)
             return mm_batch_continuation(__HYPERVISOR_mmu_update, ureqs, 16, i, count,
                                       pdone, done + i, fd);
@@ -225,6 +232,7 @@ HYPERCALL_PROTO(mmu_update)
             return mm_batch_continuation(__HYPERVISOR_mmu_update, ureqs, 16, i + 1, count,
                                       pdone, done + i + 1, fd);
     }
+    PHASE(PH_MMU_COPY);
     if (pdone)
         (void)copy_to_guest(pdone, &(uint32_t){ done + i }, sizeof(uint32_t));
     return rc;
@@ -271,18 +279,23 @@ static long update_va_mapping(uint32_t va, uint64_t val, unsigned long flags,
         return rc;
     if (mm_finish_pending(true) == -ERESTART)
         goto restart;
+    PHASE(PH_UVM_WALK);
     if (!(l1 = current_l1_for(v, va)) ||
         (l1->type_info & PGT_type_mask) != PGT_l1_page_table) {
         if (l1)
             put_page_and_type(l1);
         return -EINVAL;
     }
+    PHASE(PH_PT_ENTRY);
     rc = mod_l1_entry(l1, l1_index(va), val, pg_owner, false, true);
+    PHASE(PH_UVM_WALK);
     put_page_and_type(l1);
+    PHASE(PH_HANDLER);
     if (rc == -ERESTART)
         goto restart;
     if (rc)
         return rc;
+    PHASE(PH_FLUSH);
     if (here && flush == UVMF_TLB_FLUSH)
         flush_guest_tlb();
     else if (here && flush == UVMF_INVLPG)

@@ -31,6 +31,13 @@
  *                           instruction and returns with the iret hypercall
  *  trap.pf_k_iret_native    ... with a native IRET
  *
+ * With a hypervisor built with PHASES=1 (make bench-phases) each case is
+ * also run n and 2n times between a reset and a report of the
+ * hypervisor's per-phase instruction counters (MICA_HYPERVISOR_phases,
+ * hypervisor/include/mica/phase.h); scripts/bench.py takes the difference
+ * and prints where the instructions of one operation go.  With a normal
+ * hypervisor that hypercall is -ENOSYS and nothing more is done.
+ *
  * The handlers are a few instructions of assembly; trap_set() registers
  * them without the interrupt-gate flag, so no bounce masks events and a
  * native IRET leaves the event mask as it found it (the iret hypercall
@@ -41,6 +48,7 @@
 #include <traps.h>
 #include <events.h>
 #include <pt.h>
+#include <public/mica.h>
 
 #define HC(nr) "hypercall_page + " #nr " * 32"
 
@@ -137,11 +145,52 @@ static uint64_t measure_loops(loop_fn op, loop_fn empty, uint32_t n, uint32_t pe
 
 /* Ring 3 cannot print: exec_user runs this and leaves the figure here. */
 static loop_fn user_op;
+static uint32_t user_n;
 static volatile uint64_t user_result_x100;
 static uint32_t user_measure(void)
 {
     user_result_x100 = measure_loops(user_op, empty_loop, 2000, 1);
     return 0;
+}
+
+static uint32_t user_run(void)
+{
+    user_op(user_n);
+    return 0;
+}
+
+/* ---- the per-phase breakdown (instrumented hypervisors only) ------------ */
+
+static bool have_phases;
+
+static void phases_report(const char *name, uint32_t n)
+{
+    static char tag[48];
+    size_t len = strlen(name);
+
+    if (len >= sizeof(tag))
+        len = sizeof(tag) - 1;
+    memcpy(tag, name, len);
+    tag[len] = '\0';
+    raw_hypercall(MICA_HYPERVISOR_phases, MICA_PHASEOP_report, (long)tag, (long)n, 0, 0);
+}
+
+/* op run n and 2n times (in ring 3 if user), each between reset and report */
+static void breakdown(const char *name, loop_fn op, uint32_t n, bool user)
+{
+    if (!have_phases)
+        return;
+    for (uint32_t k = 1; k <= 2; k++) {
+        raw_hypercall(MICA_HYPERVISOR_phases, MICA_PHASEOP_reset, 0, 0, 0, 0);
+        if (user) {
+            user_op = op;
+            user_n = k * n;
+            exec_user(user_run);
+        } else {
+            op(k * n);
+        }
+        phases_report(name, k * n);
+    }
 }
 
 static bool uvm_setup(void)
@@ -188,6 +237,13 @@ static void mmu_case(const char *name, uint32_t n)
 {
     mmu_count = n;
     bench_print(name, measure_loops(mmu_loop, empty_loop, n >= 512 ? 20 : 200, n));
+    breakdown(name, mmu_loop, n >= 512 ? 10 : 100, false);   /* per call: bench.py divides */
+}
+
+static void kernel_case(const char *name, loop_fn op, loop_fn empty, uint32_t n)
+{
+    bench_print(name, measure_loops(op, empty, n, 1));
+    breakdown(name, op, 1000, false);
 }
 
 void test_main(void)
@@ -197,15 +253,17 @@ void test_main(void)
         return;
     }
     vcpu0_info()->evtchn_upcall_mask = 1;
+    have_phases = raw_hypercall(MICA_HYPERVISOR_phases, MICA_PHASEOP_reset,
+                                0, 0, 0, 0) == 0;
 
-    bench_print("hypercall.null_net", measure_loops(null_loop, empty_loop, 20000, 1));
+    kernel_case("hypercall.null_net", null_loop, empty_loop, 20000);
 
     if (!uvm_setup() || !mmu_setup())
         return;
     uvm_flags = UVMF_NONE;
-    bench_print("uvm.same_pte", measure_loops(uvm_loop, empty_loop, 2000, 1));
+    kernel_case("uvm.same_pte", uvm_loop, empty_loop, 2000);
     uvm_flags = UVMF_INVLPG | UVMF_LOCAL;
-    bench_print("uvm.same_pte_invlpg", measure_loops(uvm_loop, empty_loop, 2000, 1));
+    kernel_case("uvm.same_pte_invlpg", uvm_loop, empty_loop, 2000);
     mmu_case("mmu_update.same_batch1", 1);
     mmu_case("mmu_update.same_batch64", 64);
     mmu_case("mmu_update.same_batch512", 512);
@@ -223,8 +281,8 @@ void test_main(void)
         test_error("the IPI did not become pending");
         return;
     }
-    bench_print("evtchn.send_pending", measure_loops(send_loop, empty_loop, 2000, 1));
-    bench_print("evtchn.send_newly", measure_loops(send_newly_loop, btr_loop, 2000, 1));
+    kernel_case("evtchn.send_pending", send_loop, empty_loop, 2000);
+    kernel_case("evtchn.send_newly", send_newly_loop, btr_loop, 2000);
     /* Nothing left pending: ring 3 below runs with events enabled. */
     evtchn_clear_pending(send_arg.port);
     evtchn_ack_upcall();
@@ -244,6 +302,7 @@ void test_main(void)
         user_op = int80_loop;
         exec_user(user_measure);
         bench_print(int80[i].name, user_result_x100);
+        breakdown(int80[i].name, int80_loop, 1000, true);
     }
 
     pf_va = 0x10000000;
@@ -260,7 +319,7 @@ void test_main(void)
             test_error("cannot register the #PF handler");
             return;
         }
-        bench_print(pf[i].name, measure_loops(pf_loop, empty_loop, 2000, 1));
+        kernel_case(pf[i].name, pf_loop, empty_loop, 2000);
     }
     traps_init();
     test_success();

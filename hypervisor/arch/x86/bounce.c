@@ -40,6 +40,7 @@
 #include <mica/guest_access.h>
 #include <mica/printk.h>
 #include <mica/bug.h>
+#include <mica/phase.h>
 #include <public/xen.h>
 #include <public/nmi.h>
 #include <asm/x86.h>
@@ -65,6 +66,7 @@ bool pv_bounce(struct cpu_regs *r, const struct bounce *b, const char *what)
     unsigned int n = 0;
     uint16_t ss;
 
+    PHASE(PH_BOUNCE);
     if (outer) {
         if (!v->kernel_ss) {
             domain_crash(d, "%s from ring %u but no kernel stack was registered "

@@ -44,6 +44,7 @@
  */
 #include <asm/config.h>
 #include <asm/cpu_protect.h>
+#include <mica/phase.h>
 #include "asm-offsets.h"
 
     .macro SAVE_ALL
@@ -93,6 +94,7 @@
     .macro VECTOR_STUB v
     .align 16
 vector_stub_\v:
+    PHASE_MARK PH_ENTRY
     .if !(\v == 8 || (\v >= 10 && \v <= 14) || \v == 17 || \v == 21 || \v == 29 || \v == 30)
     push    $0
     .endif
@@ -179,6 +181,7 @@ ist_interrupt:
     .align 16
     .globl hypercall_entry
 hypercall_entry:
+    PHASE_MARK PH_ENTRY
     push    $0
     push    $HYPERCALL_VECTOR
     cld
@@ -272,6 +275,7 @@ syscall64_entry:
     .align 16
     .globl int80_entry
 int80_entry:
+    PHASE_MARK PH_ENTRY
     push    $0
     push    $INT80_VECTOR
     cld
@@ -283,10 +287,18 @@ int80_entry:
 
     .globl ret_from_intr
 ret_from_intr:
+    PHASE_MARK PH_EXIT
     testb   $3, REGS_cs(%rsp)
     jz      1f
     mov     %rsp, %rdi
     call    arch_return_to_guest    /* may not return (domain switch) */
+#ifdef MICA_PHASES
+    PHASE_MARK PH_RESTORE
+    RESTORE_ALL
+    add     $16, %rsp
+    PHASE_MARK PH_GUEST
+    jmp     iret_to_guest
+#endif
 1:  RESTORE_ALL
     add     $16, %rsp               /* vector, error code */
     .globl iret_to_guest

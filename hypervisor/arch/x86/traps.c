@@ -30,6 +30,7 @@
 #include <mica/guest_access.h>
 #include <mica/lib.h>
 #include <mica/bug.h>
+#include <mica/phase.h>
 #include <public/mica.h>
 #include <asm/regs.h>
 #include <asm/x86.h>
@@ -263,6 +264,7 @@ void handle_trap(struct cpu_regs *r)
 {
     unsigned int vec = (unsigned int)r->vector;
 
+    PHASE(PH_TRAP);
     if (vec == 2) {
         pv_nmi_received();
         return;

@@ -30,6 +30,7 @@
 #include <mica/types.h>
 #include <mica/domain.h>
 #include <mica/hypercall.h>
+#include <mica/phase.h>
 #include <mica/sched.h>
 #include <mica/softirq.h>
 #include <mica/lib.h>
@@ -94,6 +95,7 @@ bool hypercall_preempt_check(void)
 void hypercall_dispatch(struct cpu_regs *r);
 void hypercall_dispatch(struct cpu_regs *r)
 {
+    PHASE(PH_DISPATCH);
     preempt_started = false;
     continuation_pending = false;
     long ret = hypercall_invoke((uint32_t)r->rax, (uint32_t)r->rbx,
