@@ -53,8 +53,9 @@ HYPERCALL_PROTO(iret)
     uint16_t ss = (uint16_t)r->ss, cs;
 
     PHASE(PH_IRET);
+    /* Two 8-byte reads (single moves, mica/guest_access.h) of the 16. */
     if (!guest_segment_base(v, ss, &base) ||
-        copy_from_guest(f, base + esp, 16)) {
+        copy_from_guest(&f[0], base + esp, 8) || copy_from_guest(&f[2], base + esp + 8, 8)) {
         domain_crash(d, "iret: cannot read the frame at %04x:%08x", ss, esp);
         return 0;
     }

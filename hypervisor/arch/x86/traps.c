@@ -209,12 +209,19 @@ static void guest_trap(struct cpu_regs *r)
                          (unsigned long)r->error_code, (unsigned long)r->rip);
             return;
         }
-        /* A kernel fault only SMEP/SMAP made: not the guest's (cpu_protect.c). */
-        if (regs_ring(r) != 3 && cpu_protect_guest_fault(r, cr2))
-            return;
-        /* Writable page tables and the like (mm_fault.c). */
-        if (mm_guest_page_fault(r, cr2))
-            return;
+        /*
+         * Both of these take protection faults only (error code P set,
+         * each checks it first): a not-present fault -- the common one,
+         * demand paging -- is the guest's without asking them.
+         */
+        if (r->error_code & 1) {
+            /* A kernel fault only SMEP/SMAP made: not the guest's (cpu_protect.c). */
+            if (regs_ring(r) != 3 && cpu_protect_guest_fault(r, cr2))
+                return;
+            /* Writable page tables and the like (mm_fault.c). */
+            if (mm_guest_page_fault(r, cr2))
+                return;
+        }
         pv_inject_page_fault(r, (uint32_t)cr2, (uint32_t)r->error_code);
         return;
     }
