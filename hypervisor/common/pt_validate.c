@@ -72,11 +72,14 @@ static int refuse(pte_t e, const char *why, int line)
 
 /* ---- the rules on a single entry's bits (pure) -------------------------- */
 
+pte_t l1e_bad_bits(bool io_priv, bool nx)
+{
+    return _PAGE_GLOBAL | PTE_RSVD_HIGH | (io_priv ? 0 : CACHE_ATTRS) | (nx ? 0 : _PAGE_NX);
+}
+
 int l1e_check(pte_t e, bool io_priv, bool nx)
 {
-    pte_t bad = _PAGE_GLOBAL | PTE_RSVD_HIGH | (io_priv ? 0 : CACHE_ATTRS) |
-                (nx ? 0 : _PAGE_NX);
-    return (e & bad) ? -EINVAL : 0;
+    return (e & l1e_bad_bits(io_priv, nx)) ? -EINVAL : 0;
 }
 
 int l2e_check(pte_t e, bool nx)

@@ -80,6 +80,21 @@ static inline int copy_to_guest_inline(guest_va_t dst, const void *src, size_t l
 }
 
 /*
+ * 8 bytes from a guest address whose range the caller has already checked
+ * against the hole (guest_range_ok over a whole array): one move.
+ */
+static inline int get_guest_u64(uint64_t *dst, guest_va_t va)
+{
+    return ua_get_u64(dst, va);
+}
+
+/* The same for two consecutive quadwords (a 16-byte request). */
+static inline int get_guest_u64x2(uint64_t *lo, uint64_t *hi, guest_va_t va)
+{
+    return ua_get_u64x2(lo, hi, va);
+}
+
+/*
  * n 32-bit words to the guest, a word at a time: 0 or -EFAULT.  Not
  * byte-exact on failure (a word straddling into a bad page is not written
  * at all), so only for callers to whom any failure is fatal to the guest:

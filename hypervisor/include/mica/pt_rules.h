@@ -15,6 +15,8 @@ typedef uint64_t pte_t;
 
 /* The bits a present entry may carry at each level: 0 or -EINVAL. */
 int l1e_check(pte_t e, bool io_priv, bool nx);
+/* l1e_check's rule as a mask: a present L1 entry with any of these is refused. */
+pte_t l1e_bad_bits(bool io_priv, bool nx);
 int l2e_check(pte_t e, bool nx);
 int l3e_check(pte_t e);
 

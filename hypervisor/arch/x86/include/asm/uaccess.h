@@ -70,6 +70,32 @@ static inline int ua_get_u64(uint64_t *dst, uint64_t va)
     return err;
 }
 
+/* 16 bytes as two quadwords, under one STAC/CLAC (a fault in either: -EFAULT). */
+static inline int ua_get_u64x2(uint64_t *lo, uint64_t *hi, uint64_t va)
+{
+    int err = 0;
+    uint64_t a, b;              /* undefined after a fault: not read then */
+
+    __asm__ volatile(UA_SMAP_SITE("stac")
+                     "1: movq (%[p]), %[a]\n"
+                     "4: movq 8(%[p]), %[b]\n"
+                     "2:\n"
+                     UA_SMAP_SITE("clac")
+                     ".pushsection .text.fixup, \"ax\"\n"
+                     "3: mov $-14, %[err]\n"
+                     "   jmp 2b\n"
+                     ".popsection\n"
+                     ".pushsection __ex_table, \"a\"\n"
+                     ".align 8\n"
+                     ".quad 1b, 3b\n"
+                     ".quad 4b, 3b\n"
+                     ".popsection\n"
+                     : [a] "=&r"(a), [b] "=r"(b), [err] "+r"(err) : [p] "r"(va));
+    *lo = a;
+    *hi = b;
+    return err;
+}
+
 static inline int ua_put_u32(uint64_t va, uint32_t v)
 {
     int err = 0;
