@@ -447,13 +447,15 @@ static long update_va_mapping(uint32_t va, uint64_t val, unsigned long flags,
 
     if (va >= HYPERVISOR_VIRT_START || flush == UVMF_FLUSHTYPE_MASK)
         return -EINVAL;
-    if ((rc = foreign_pg_owner(domid, XSM_MMU_FOREIGN, &pg_owner)))
+    if (domid == DOMID_SELF)                /* foreign_pg_owner's own answer */
+        pg_owner = v->domain;
+    else if ((rc = foreign_pg_owner(domid, XSM_MMU_FOREIGN, &pg_owner)))
         return rc;
     /* Read the vCPU mask before changing anything. */
     if (flush != UVMF_NONE && mask != UVMF_LOCAL && mask != UVMF_ALL &&
         (rc = mm_vcpumask_has_current((guest_va_t)mask, &here)))
         return rc;
-    if (mm_finish_pending(true) == -ERESTART)
+    if (!list_empty(&v->domain->mm_pending) && mm_finish_pending(true) == -ERESTART)
         goto restart;
     PHASE(PH_UVM_WALK);
     if (!(l1 = current_l1_for(v, va)) ||
@@ -463,7 +465,7 @@ static long update_va_mapping(uint32_t va, uint64_t val, unsigned long flags,
         return -EINVAL;
     }
     PHASE(PH_PT_ENTRY);
-    rc = mod_l1_entry(l1, l1_index(va), val, pg_owner, false, true);
+    rc = l1_update(l1, map_frame(page_to_mfn(l1)), l1_rules_of(l1), l1_index(va), val, pg_owner);
     PHASE(PH_UVM_WALK);
     put_page_and_type(l1);
     PHASE(PH_HANDLER);
