@@ -54,6 +54,12 @@ HV_CFLAGS := $(FREESTANDING) -m64 -O2 -mcmodel=kernel -mno-red-zone \
              -fno-asynchronous-unwind-tables \
              -Iinclude -Ihypervisor/include -Ihypervisor/arch/x86/include \
              -DMICA_HYPERVISOR
+# PHASES=1: per-phase instruction counts of the hot paths (mica/phase.h);
+# only `make bench-phases` builds it, into a build directory of its own.
+PHASES  ?= 0
+ifeq ($(PHASES),1)
+HV_CFLAGS += -DMICA_PHASES
+endif
 HV_ASFLAGS := $(HV_CFLAGS) -D__ASSEMBLY__
 
 HV_C_SRCS := $(filter-out %/asm-offsets.c,$(sort $(wildcard hypervisor/common/*.c hypervisor/arch/x86/*.c)))
@@ -66,7 +72,7 @@ MICA_BIN := $(BUILD)/mica.bin
 
 GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
 
-.PHONY: fuzz linux linux-native run-linux run-dom0 run-demo debug-demo run-ring all hypervisor guests run debug test test-host test-qemu iso run-iso deps deps-check clean check-headers bench bench-smoke
+.PHONY: fuzz linux linux-native run-linux run-dom0 run-demo debug-demo run-ring all hypervisor guests run debug test test-host test-qemu iso run-iso deps deps-check clean check-headers bench bench-smoke bench-phases
 all: hypervisor guests dom0
 
 hypervisor: $(MICA_BIN)
@@ -223,6 +229,15 @@ BENCH_ARGS ?=
 bench: deps-check all
 	$(Q)BUILD=$(BUILD) QEMU="$(QEMU)" QEMU_MEM=$(QEMU_MEM) GIT_REV=$(GIT_REV) \
 	    python3 scripts/bench.py $(BENCH_ARGS)
+
+# Where the hot paths' instructions go: the hypervisor rebuilt with
+# PHASES=1 in $(BUILD)/phases, the hot-path cases run on it, and a table of
+# instructions per phase printed (docs/performance.md, "Where the
+# instructions go").
+bench-phases: deps-check all
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/phases PHASES=1 hypervisor
+	$(Q)BUILD=$(BUILD) QEMU="$(QEMU)" QEMU_MEM=$(QEMU_MEM) GIT_REV=$(GIT_REV) \
+	    python3 scripts/bench.py --phases $(BUILD)/phases/mica.bin $(BENCH_ARGS)
 
 # ---------------------------------------------------------------------------
 # GRUB ISO (BIOS), multiboot2

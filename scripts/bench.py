@@ -18,7 +18,15 @@ the instruction counts against tests/bench/baseline.json that flags every
 case whose count grew.  Benchmarks are never pass/fail; --smoke is a quick
 check that the harness itself works (used by `make test`).
 
+--phases HV runs the hot-path cases (bench-paths) on HV, a hypervisor
+built with PHASES=1 (make bench-phases), next to the normal one, and prints
+where each operation's instructions go, phase by phase (see
+hypervisor/include/mica/phase.h): the instrumented hypervisor reports its
+counters after the operation ran n and 2n times, and the difference,
+less the marks' own instructions, divided by n is one operation's.
+
 Usage: bench.py [--update-baseline] [--strict] [--smoke] [--only NAME]
+                [--phases HV]
 """
 
 import json
@@ -40,12 +48,44 @@ TIMEOUT = 120
 BARE = {
     "hypercall.null": "bare.int_iret_ring0",
     "hypercall.null_raw_int82": "bare.int_iret_ring0",
+    "hypercall.null_net": "bare.int_iret_ring0",
     "hypercall.enosys": "bare.int_iret_ring0",
     "trap.int80_user": "bare.int_iret_ring0",
     "trap.pf_user": "bare.int_iret_ring0",
 }
 
+# The hot paths compared with Xen 4.21 (release build, 32-on-64, measured
+# with an ABI-only probe guest in the same forms, docs/performance.md):
+# case -> (Xen 4.21's instructions, Mica's goal).  Printed beside each case
+# with the ratio Mica / Xen.
+AGAINST_XEN = {
+    "hypercall.null_net": (301, 100),
+    "uvm.same_pte": (627, 250),
+    "uvm.same_pte_invlpg": (693, 300),
+    "mmu_update.same_batch1": (777, 300),
+    "mmu_update.same_batch64": (366, 80),
+    "mmu_update.same_batch512": (360, 60),
+    "evtchn.send_pending": (427, 200),
+    "evtchn.send_newly": (518, 250),
+    "trap.int80_iret_hc": (681, 350),
+    "trap.int80_iret_native": (289, 200),
+    "trap.pf_k_iret_hc": (839, 450),
+    "trap.pf_k_iret_native": (472, 300),
+}
+
 DESCRIPTIONS = {
+    "hypercall.null_net": "xen_version(0): call into the hypercall page, net of the guest loop",
+    "uvm.same_pte": "update_va_mapping of a kernel page to its current PTE, flags 0",
+    "uvm.same_pte_invlpg": "update_va_mapping of a kernel page to its current PTE, UVMF_INVLPG",
+    "mmu_update.same_batch1": "mmu_update rewriting 1 present L1 entry to its value (per entry)",
+    "mmu_update.same_batch64": "mmu_update rewriting 64 present L1 entries to their values (per entry)",
+    "mmu_update.same_batch512": "mmu_update rewriting 512 present L1 entries to their values (per entry)",
+    "evtchn.send_pending": "EVTCHNOP_send, upcalls masked, the event already pending",
+    "evtchn.send_newly": "EVTCHNOP_send, upcalls masked, the event newly pending",
+    "trap.int80_iret_hc": "ring-3 int $0x80 -> ring-1 handler -> ring 3 by the iret hypercall",
+    "trap.int80_iret_native": "ring-3 int $0x80 -> ring-1 handler -> ring 3 by a native iret",
+    "trap.pf_k_iret_hc": "ring-1 #PF bounced to the ring-1 handler, back by the iret hypercall",
+    "trap.pf_k_iret_native": "ring-1 #PF bounced to the ring-1 handler, back by a native iret",
     "bare.int_iret_ring0": "int/iretq round trip within ring 0 (boot)",
     "bare.cr3_write": "one CR3 write (boot)",
     "boot.entry_to_guest": "hypervisor entry to the first guest instruction",
@@ -105,7 +145,7 @@ DOM0_ELF = os.path.join(BUILD, "dom0", "dom0.elf")
 DOM0_BENCH_MEM = "512M"
 
 
-def run_guest(elf, icount):
+def run_guest(elf, icount, hv_bin=None):
     """Boot one benchmark guest; return {case: value} and the log."""
     hv = "console=com1 loglvl=info debug_exit bench dom0_mem=32M"
     extra_hv = EXTRA_HV.get(os.path.basename(elf)[:-4])
@@ -122,7 +162,7 @@ def run_guest(elf, icount):
     cmd = [QEMU, "-machine", "pc", "-accel", "tcg", "-cpu", "max",
            "-m", mem, "-nographic", "-no-reboot",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-           "-kernel", os.path.join(BUILD, "mica.bin"),
+           "-kernel", hv_bin or os.path.join(BUILD, "mica.bin"),
            "-append", hv,
            "-initrd", ",".join(modules)]
     if icount:
@@ -166,6 +206,63 @@ def collect(elfs, modes):
     return results
 
 
+PHASES_LINE = re.compile(r"PHASES (\S+) ([0-9]+) ([0-9]+) (.*)$")
+# the order the phases are printed in: the path's order
+PHASE_ORDER = ["entry", "trap", "dispatch", "handler", "mmu_batch", "mmu_copy",
+               "mmu_table", "uvm_walk", "pt_entry", "flush", "evt_port", "evt_set",
+               "bounce", "iret", "exit", "restore", "guest"]
+
+
+def per_op_divisor(case):
+    """Operations per loop iteration: entries per call for mmu batches."""
+    m = re.search(r"batch([0-9]+)$", case)
+    return int(m.group(1)) if m else 1
+
+
+def parse_phases(log):
+    """{case: {phase: instructions per operation}} from PHASES lines."""
+    reports = {}
+    for line in log.splitlines():
+        m = PHASES_LINE.search(line)
+        if not m:
+            continue
+        case, n, overhead = m.group(1), int(m.group(2)), int(m.group(3))
+        counts = {}
+        for item in m.group(4).split():
+            name, val = item.split("=")
+            raw, marks = val.split("/")
+            counts[name] = (int(raw), int(marks))
+        reports.setdefault(case, []).append((n, overhead, counts))
+    out = {}
+    for case, reps in reports.items():
+        if len(reps) != 2:
+            raise RuntimeError("phases: %s: %d reports, want 2" % (case, len(reps)))
+        (n1, ov, c1), (n2, _, c2) = sorted(reps, key=lambda r: r[0])
+        div = float(n2 - n1) * per_op_divisor(case)
+        res = {}
+        for ph in set(c1) | set(c2):
+            r1, k1 = c1.get(ph, (0, 0))
+            r2, k2 = c2.get(ph, (0, 0))
+            v = ((r2 - r1) - (k2 - k1) * ov) / div
+            if abs(v) >= 0.05:
+                res[ph] = v
+        out[case] = res
+    return out
+
+
+def report_phases(phases, figures):
+    print("Where the instructions go (per operation; instrumented hypervisor, marks' "
+          "own cost removed; 'guest' includes the loop's dec/jnz):")
+    for case in sorted(phases):
+        ph = phases[case]
+        total = sum(ph.values())
+        parts = ["%s %s" % (p, fmt(round(ph[p], 1))) for p in PHASE_ORDER if p in ph]
+        parts += ["%s %s" % (p, fmt(round(ph[p], 1))) for p in sorted(ph) if p not in PHASE_ORDER]
+        fig = figures.get(case)
+        print("  %-26s sum %7s (figure %s)" % (case, fmt(round(total, 1)), fmt(fig)))
+        print("      " + ", ".join(parts))
+
+
 def pct(x):
     return ("%.1f" % x) if x >= 0.1 else ("%.4f" % x)
 
@@ -179,8 +276,9 @@ def report(results, baseline):
     host = results.get("host", {})
     cases = sorted(set(icount) | set(host))
     w = max([len(c) for c in cases] + [4])
-    print("%-*s  %12s  %7s  %15s  %7s  %12s  %s" % (
-        w, "case", "instructions", "ratio", "host-TSC median", "ratio", "baseline", "note"))
+    print("%-*s  %12s  %7s  %15s  %7s  %12s  %5s  %5s  %5s  %s" % (
+        w, "case", "instructions", "ratio", "host-TSC median", "ratio", "baseline",
+        "goal", "Xen", "/Xen", "note"))
     regressions = []
     for c in cases:
         ins, tsc = icount.get(c), host.get(c)
@@ -200,8 +298,15 @@ def report(results, baseline):
                 note = "improved -%s%%" % pct(100.0 * (base - ins) / base)
         elif ins is not None:
             note = "new"
-        print("%-*s  %12s  %7s  %15s  %7s  %12s  %s" % (
-            w, c, fmt(ins), ratio, fmt(tsc), hratio, fmt(base), note))
+        goal = xen = xratio = ""
+        if c in AGAINST_XEN:
+            xen, goal = AGAINST_XEN[c]
+            if ins is not None:
+                xratio = "%.2f" % (ins / xen)
+                if ins > goal:
+                    note = (note + " " if note else "") + "above goal"
+        print("%-*s  %12s  %7s  %15s  %7s  %12s  %5s  %5s  %5s  %s" % (
+            w, c, fmt(ins), ratio, fmt(tsc), hratio, fmt(base), goal, xen, xratio, note))
     print()
     for c in cases:
         if c in DESCRIPTIONS:
@@ -228,6 +333,20 @@ def main(argv):
     if "--only" in argv:
         only = argv[argv.index("--only") + 1]
     smoke = "--smoke" in argv
+    if "--phases" in argv:
+        hv = argv[argv.index("--phases") + 1]
+        try:
+            elf = bench_elfs("bench-paths")[0]
+            figures, _ = run_guest(elf, True)
+            _, log = run_guest(elf, True, hv)
+            phases = parse_phases(log)
+            if not phases:
+                raise RuntimeError("%s reported no phases: not built with PHASES=1?" % hv)
+        except (RuntimeError, IndexError) as e:
+            print("bench: phases: %s" % e)
+            return 1
+        report_phases(phases, figures)
+        return 0
     try:
         if smoke:
             elfs = bench_elfs("bench-hypercall")

@@ -51,6 +51,7 @@
 #include <mica/domain.h>
 #include <mica/errno.h>
 #include <mica/lib.h>
+#include <mica/phase.h>
 
 
 #define BUCKET_BYTES (EVTCHNS_PER_BUCKET * sizeof(struct evtchn))
@@ -166,6 +167,7 @@ static void raise_chn(struct domain *d, evtchn_port_t p, struct evtchn *chn)
 
     if (!v || d->is_dying)
         return;
+    PHASE(PH_EVT_SET);
     /* The 2-level case called directly: it is every send's path. */
     unsigned int r = d->evtchn_fifo ? d->evtchn_ops->set_pending(d, v, p, chn)
                                     : evtchn_2l_set_pending(d->shared_info, v->vcpu_info, p);
@@ -374,6 +376,7 @@ long evtchn_close(struct domain *caller, evtchn_port_t port)
 
 long evtchn_send(struct domain *caller, evtchn_port_t port)
 {
+    PHASE(PH_EVT_PORT);
     if (!port_valid(caller, port))
         return -EINVAL;
     struct evtchn *chn = port_chn(caller, port);

@@ -13,6 +13,7 @@
  */
 #include <mica/hypercall.h>
 #include <mica/errno.h>
+#include <mica/phase.h>
 #include <public/xen.h>
 
 #define HC(nr, name_, n) [nr] = { .fn = do_##name_, .name = #name_, .nargs = n }
@@ -52,6 +53,9 @@ const struct hypercall_desc hypercall_table[MICA_NR_HYPERCALLS] = {
     HC(__HYPERVISOR_platform_op,     platform_op,     1),
     HC(__HYPERVISOR_xenpmu_op,       xenpmu_op,       2),
     HC(__HYPERVISOR_mca,             mca,             1),
+#ifdef MICA_PHASES
+    HC(MICA_HYPERVISOR_phases,       mica_phases,     3),
+#endif
 };
 
 long hypercall_invoke(unsigned long nr, unsigned long a1, unsigned long a2,
@@ -59,5 +63,8 @@ long hypercall_invoke(unsigned long nr, unsigned long a1, unsigned long a2,
 {
     if (nr >= MICA_NR_HYPERCALLS || hypercall_table[nr].fn == NULL)
         return -ENOSYS;
-    return hypercall_table[nr].fn(a1, a2, a3, a4, a5);
+    PHASE(PH_HANDLER);
+    long rc = hypercall_table[nr].fn(a1, a2, a3, a4, a5);
+    PHASE(PH_DISPATCH);
+    return rc;
 }

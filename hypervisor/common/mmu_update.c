@@ -49,6 +49,8 @@
 #include <mica/guest_access.h>
 #include <mica/printk.h>
 #include <mica/guest_walk.h>
+#include <mica/phase.h>
+#include <mica/grant_table.h>
 #include <public/xen.h>
 #include <asm/page.h>
 #include <asm/mm_arch.h>
@@ -101,17 +103,154 @@ static int plain_update(uint64_t ptr, uint64_t val, struct domain *pt_owner)
     return 0;
 }
 
-static int normal_update(uint64_t ptr, uint64_t val, bool preserve_ad,
-                         struct domain *pt_owner, struct domain *pg_owner)
+/*
+ * A run: consecutive requests of one mmu_update that write entries of the
+ * same L1 table.  The table is looked up, referenced and mapped once for
+ * the whole run instead of once per request, and its owner's L1 rules
+ * (l1e_bad_bits) computed once.  Keeping the references between requests
+ * changes nothing a request can see: an L1 entry holds references on data
+ * frames only (a writable type, or a general reference on a frame mapped
+ * read-only), so writing entries of the table can neither drop its type
+ * nor free it, nor queue any table for devalidation -- and the batch loop
+ * ends the run before it works off a non-empty queue anyway.  The run ends
+ * (references dropped) at the first request that is not a plain update of
+ * this same table, and before any return or continuation.
+ */
+struct l1_run {
+    struct page_info *tpg;      /* NULL: none; else general + type referenced */
+    unsigned long mfn;
+    pte_t *tab;
+    pte_t bad;                  /* l1e_bad_bits() for the table's owner */
+};
+
+static void run_end(struct l1_run *run)
 {
-    struct page_info *tpg = get_live_table((unsigned long)(ptr >> PAGE_SHIFT), pt_owner);
+    if (run->tpg) {
+        put_page_and_type(run->tpg);
+        run->tpg = NULL;
+    }
+}
+
+/*
+ * mod_l1_entry() with its shortcut inline: a present entry mapping the
+ * same frame with the same P and RW as the old one, within the owner's L1
+ * rules, to a frame of pg_owner, over an entry that is not a grant
+ * mapping, takes and drops no reference -- the store is all there is
+ * (pt_validate.c, same_refs; a change of RW always takes the long way,
+ * XSA-182).  Anything else is mod_l1_entry() itself, which gives every
+ * refusal its own error.
+ */
+static inline int l1_update(struct page_info *tpg, pte_t *tab, pte_t bad, unsigned int idx,
+                            pte_t nl, struct domain *pg_owner)
+{
+    pte_t ol = tab[idx];
+
+    if ((nl & _PAGE_PRESENT) && !((ol ^ nl) & (PADDR_MASK | _PAGE_PRESENT | _PAGE_RW)) &&
+        !(ol & _PAGE_GNTTAB) && !(nl & bad) &&
+        mfn_to_page(pte_mfn(nl))->owner == pg_owner) {
+        tab[idx] = nl;
+        return 0;
+    }
+    return mod_l1_entry(tpg, idx, nl, pg_owner, false, true);
+}
+
+/*
+ * The requests that continue a run, from i: applied in a loop of their
+ * own, with nothing else in it.  Returns the index of the first request it
+ * did not apply -- count, one that is not part of the run (another frame,
+ * or a command other than MMU_NORMAL_PT_UPDATE: the caller reads it again
+ * and ends the run), one that failed (*rc), one the CPU is
+ * to be given up before (*preempt), or after one that left deferred work
+ * on the caller's queue.  The rules are the batch loop's: each request is
+ * read right before it is applied, the range up to it checked in 64 bits.
+ * Preemption is checked before every fourth request here (every request
+ * under mm_preempt_stress): a request of a run is a single L1 entry, which
+ * either takes no reference at all or makes its own continuation
+ * (-ERESTART) if it has long work, so four of them are far below the
+ * budget the check measures.
+ */
+static unsigned int __attribute__((noinline))
+run_requests(struct l1_run *run, guest_va_t ureqs, unsigned int i, unsigned int count,
+             struct domain *pg_owner, const struct list_head *queue, int *rc, bool *preempt)
+{
+    struct page_info *tpg = run->tpg;
+    pte_t *tab = run->tab, bad = run->bad;
+    uint64_t base = (uint64_t)run->mfn << PAGE_SHIFT;
+    /* Requests [0, fit) lie below the hole: guest_range_ok up to each, once. */
+    uint64_t fit = ureqs < HYPERVISOR_VIRT_START ? (HYPERVISOR_VIRT_START - ureqs) / 16 : 0;
+    unsigned int every = opt_mm_preempt_stress ? 1 : 4, left = 1;
+    int err = 0;
+
+    for (; i < count; i++) {
+        uint64_t ptr, val;
+
+        if (--left == 0) {
+            left = every;
+            if (mm_preempt_check()) {
+                *preempt = true;
+                break;
+            }
+        }
+        if (i >= fit || get_guest_u64x2(&ptr, &val, ureqs + i * 16)) {
+            err = -EFAULT;
+            break;
+        }
+        /* This table's frame, and command 0 (MMU_NORMAL_PT_UPDATE), in one
+         * test; any other request leaves the run (the caller takes it). */
+        if ((ptr ^ base) & ~(uint64_t)(PAGE_SIZE - 8))
+            break;
+        pte_t *pe = (pte_t *)((char *)tab + (ptr & (PAGE_SIZE - 8))), ol = *pe;
+
+        /* l1_update(), with the entry's address at hand */
+        if ((val & _PAGE_PRESENT) && !((ol ^ val) & (PADDR_MASK | _PAGE_PRESENT | _PAGE_RW)) &&
+            !(ol & _PAGE_GNTTAB) && !(val & bad) &&
+            mfn_to_page(pte_mfn(val))->owner == pg_owner) {
+            *pe = val;
+        } else if ((err = mod_l1_entry(tpg, (unsigned int)((ptr & (PAGE_SIZE - 8)) >> 3),
+                                       val, pg_owner, false, true))) {
+            if (err != -ERESTART)
+                pr_debug("d%u mmu_update: request (ptr %#llx val %#llx) refused: %d\n",
+                         current_domain()->domain_id, (unsigned long long)ptr,
+                         (unsigned long long)val, err);
+            break;
+        }
+        if (unlikely(!list_empty(queue))) {
+            i++;
+            break;
+        }
+    }
+    *rc = err;
+    return i;
+}
+
+static pte_t l1_rules_of(const struct page_info *tpg)
+{
+    return l1e_bad_bits(mm_io_privileged(tpg->owner), cpu_has_nx());
+}
+
+/* run: NULL, or where to keep an L1 the request wrote (a run starts). */
+static int normal_update(uint64_t ptr, uint64_t val, bool preserve_ad,
+                         struct domain *pt_owner, struct domain *pg_owner,
+                         struct l1_run *run)
+{
+    PHASE(PH_MMU_TABLE);
+    unsigned long mfn = (unsigned long)(ptr >> PAGE_SHIFT);
+    struct page_info *tpg = get_live_table(mfn, pt_owner);
     unsigned int idx = (unsigned int)((ptr & (PAGE_SIZE - 1)) >> 3);
     int rc;
 
     if (!tpg)
         return plain_update(ptr, val, pt_owner);
+    PHASE(PH_PT_ENTRY);
     switch (tpg->type_info & PGT_type_mask) {
     case PGT_l1_page_table:
+        if (run && !preserve_ad) {
+            run->tpg = tpg;
+            run->mfn = mfn;
+            run->tab = map_frame(mfn);
+            run->bad = l1_rules_of(tpg);
+            return l1_update(tpg, run->tab, run->bad, idx, val, pg_owner);
+        }
         rc = mod_l1_entry(tpg, idx, val, pg_owner, preserve_ad, true);
         break;
     case PGT_l2_page_table:
@@ -123,6 +262,7 @@ static int normal_update(uint64_t ptr, uint64_t val, bool preserve_ad,
         if (rc == 0 && current->guest_l3_mfn == page_to_mfn(tpg))
             flush_guest_tlb();
     }
+    PHASE(PH_MMU_TABLE);
     put_page_and_type(tpg);
     return rc;
 }
@@ -140,16 +280,16 @@ static int machphys_update(uint64_t ptr, uint64_t val, struct domain *pg_owner)
 }
 
 static int do_one_update(const struct mmu_update *req, struct domain *pt_owner,
-                         struct domain *pg_owner)
+                         struct domain *pg_owner, struct l1_run *run)
 {
     uint64_t ptr = req->ptr & ~7ULL;
 
     switch (req->ptr & 7) {
     case MMU_NORMAL_PT_UPDATE:
     case MMU_PT_UPDATE_NO_TRANSLATE:
-        return normal_update(ptr, req->val, false, pt_owner, pg_owner);
+        return normal_update(ptr, req->val, false, pt_owner, pg_owner, run);
     case MMU_PT_UPDATE_PRESERVE_AD:
-        return normal_update(ptr, req->val, true, pt_owner, pg_owner);
+        return normal_update(ptr, req->val, true, pt_owner, pg_owner, NULL);
     case MMU_MACHPHYS_UPDATE:
         return machphys_update(ptr, req->val, pg_owner);
     default:
@@ -190,6 +330,7 @@ HYPERCALL_PROTO(mmu_update)
     unsigned int i;
     int rc;
 
+    PHASE(PH_MMU_BATCH);
     done = mm_batch_resume(&count, a5);
     /* foreigndom: bits 15..0 own the mapped frames, 31..16 = tables' owner + 1. */
     if ((rc = foreign_pg_owner((uint16_t)fd, XSM_MMU_FOREIGN, &pg_owner)))
@@ -200,31 +341,74 @@ HYPERCALL_PROTO(mmu_update)
 
     if (mm_finish_pending(true) == -ERESTART)
         return mm_batch_continuation(__HYPERVISOR_mmu_update, ureqs, 16, 0, count, pdone, done, fd);
+    struct list_head *queue = &current_domain()->mm_pending;  /* mm_finish_pending's */
+    struct l1_run run = { .tpg = NULL };
     for (i = 0; i < count; i++) {
         struct mmu_update req;
+        guest_va_t va = ureqs + i * 16;
 
-        if (i && mm_preempt_check())
+        if (run.tpg) {
+            bool preempt = false;
+
+            i = run_requests(&run, ureqs, i, count, pg_owner, queue, &rc, &preempt);
+            if (rc == -ERESTART || preempt) {
+                run_end(&run);
+                return mm_batch_continuation(__HYPERVISOR_mmu_update, ureqs, 16, i, count,
+                                          pdone, done + i, fd);
+            }
+            if (rc)
+                break;
+            if (i == count)
+                break;
+            if (unlikely(!list_empty(queue))) {
+                run_end(&run);
+                if (mm_finish_pending(true) == -ERESTART)
+                    return mm_batch_continuation(__HYPERVISOR_mmu_update, ureqs, 16, i,
+                                              count, pdone, done + i, fd);
+            }
+            va = ureqs + i * 16;
+        }
+        if (i && mm_preempt_check()) {
+            run_end(&run);
             return mm_batch_continuation(__HYPERVISOR_mmu_update, ureqs, 16, i, count,
                                       pdone, done + i, fd);
+        }
+        PHASE(PH_MMU_COPY);
+        /*
+         * Each request is read right before it is applied, as Xen reads
+         * them (a request may change what a later one says: a plain store
+         * into the array, an L1 mapped read-only as the array, an M2P
+         * entry), as two 8-byte moves.  The whole range up to this request
+         * is checked in 64 bits, so no count makes the address wrap.
+         */
         if (!guest_range_ok(ureqs, (uint64_t)(i + 1) * 16) ||
-            copy_from_guest(&req, ureqs + i * 16, sizeof(req))) {
+            copy_from_guest(&req.ptr, va, 8) || copy_from_guest(&req.val, va + 8, 8)) {
             rc = -EFAULT;
             break;
         }
-        rc = do_one_update(&req, pt_owner, pg_owner);
-        if (rc == -ERESTART)
+        run_end(&run);                  /* a request that left the run, if any */
+        rc = do_one_update(&req, pt_owner, pg_owner, &run);
+        PHASE(PH_MMU_BATCH);
+        if (rc == -ERESTART) {
+            run_end(&run);
             return mm_batch_continuation(__HYPERVISOR_mmu_update, ureqs, 16, i, count,
                                       pdone, done + i, fd);
+        }
         if (rc) {
             pr_debug("d%u mmu_update: request %u (ptr %#llx val %#llx) refused: %d\n",
                      current_domain()->domain_id, done + i, (unsigned long long)req.ptr,
                      (unsigned long long)req.val, rc);
             break;
         }
-        if (mm_finish_pending(true) == -ERESTART)
-            return mm_batch_continuation(__HYPERVISOR_mmu_update, ureqs, 16, i + 1, count,
-                                      pdone, done + i + 1, fd);
+        if (unlikely(!list_empty(queue))) {
+            run_end(&run);
+            if (mm_finish_pending(true) == -ERESTART)
+                return mm_batch_continuation(__HYPERVISOR_mmu_update, ureqs, 16, i + 1,
+                                          count, pdone, done + i + 1, fd);
+        }
     }
+    run_end(&run);
+    PHASE(PH_MMU_COPY);
     if (pdone)
         (void)copy_to_guest(pdone, &(uint32_t){ done + i }, sizeof(uint32_t));
     return rc;
@@ -263,26 +447,33 @@ static long update_va_mapping(uint32_t va, uint64_t val, unsigned long flags,
 
     if (va >= HYPERVISOR_VIRT_START || flush == UVMF_FLUSHTYPE_MASK)
         return -EINVAL;
-    if ((rc = foreign_pg_owner(domid, XSM_MMU_FOREIGN, &pg_owner)))
+    if (domid == DOMID_SELF)                /* foreign_pg_owner's own answer */
+        pg_owner = v->domain;
+    else if ((rc = foreign_pg_owner(domid, XSM_MMU_FOREIGN, &pg_owner)))
         return rc;
     /* Read the vCPU mask before changing anything. */
     if (flush != UVMF_NONE && mask != UVMF_LOCAL && mask != UVMF_ALL &&
         (rc = mm_vcpumask_has_current((guest_va_t)mask, &here)))
         return rc;
-    if (mm_finish_pending(true) == -ERESTART)
+    if (!list_empty(&v->domain->mm_pending) && mm_finish_pending(true) == -ERESTART)
         goto restart;
+    PHASE(PH_UVM_WALK);
     if (!(l1 = current_l1_for(v, va)) ||
         (l1->type_info & PGT_type_mask) != PGT_l1_page_table) {
         if (l1)
             put_page_and_type(l1);
         return -EINVAL;
     }
-    rc = mod_l1_entry(l1, l1_index(va), val, pg_owner, false, true);
+    PHASE(PH_PT_ENTRY);
+    rc = l1_update(l1, map_frame(page_to_mfn(l1)), l1_rules_of(l1), l1_index(va), val, pg_owner);
+    PHASE(PH_UVM_WALK);
     put_page_and_type(l1);
+    PHASE(PH_HANDLER);
     if (rc == -ERESTART)
         goto restart;
     if (rc)
         return rc;
+    PHASE(PH_FLUSH);
     if (here && flush == UVMF_TLB_FLUSH)
         flush_guest_tlb();
     else if (here && flush == UVMF_INVLPG)

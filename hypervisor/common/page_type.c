@@ -125,19 +125,8 @@ static bool is_table_type(uint32_t type_info)
 
 /* ---- general references ------------------------------------------------ */
 
-int get_page(struct page_info *pg, struct domain *d)
-{
-    uint32_t x = pg->count_info, c = x & PGC_count_mask;
-
-    if (!d || pg->owner != d || (x & (PGC_free | PGC_broken)))
-        return -EINVAL;
-    if (c == 0 || c == PGC_count_mask)      /* dying, or would overflow */
-        return -EINVAL;
-    pg->count_info = x + 1;
-    return 0;
-}
-
-void put_page(struct page_info *pg)
+/* get_page() and the common case of put_page() are inline (mica/mm.h). */
+void put_page_slow(struct page_info *pg)
 {
     uint32_t x = pg->count_info;
 
@@ -572,7 +561,8 @@ int get_page_type_preemptible(struct page_info *pg, uint32_t type)
     return __get_page_type(pg, type, true);
 }
 
-void put_page_type(struct page_info *pg)
+/* The common case of put_page_type() is inline (mica/mm.h). */
+void put_page_type_slow(struct page_info *pg)
 {
     uint32_t x = pg->type_info;
 
@@ -609,8 +599,4 @@ int get_page_and_type(struct page_info *pg, struct domain *d, uint32_t type)
     return rc;
 }
 
-void put_page_and_type(struct page_info *pg)
-{
-    put_page_type(pg);
-    put_page(pg);
-}
+/* put_page_and_type() is inline (mica/mm.h). */

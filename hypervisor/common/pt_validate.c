@@ -66,17 +66,16 @@ static int refuse(pte_t e, const char *why, int line)
     return -EINVAL;
 }
 
-#define PTE_RSVD_HIGH   0x7ff0000000000000ULL   /* bits 52..62 */
-#define CACHE_ATTRS     (_PAGE_PWT | _PAGE_PCD | _PAGE_PAT)
+#define CACHE_ATTRS     L1E_CACHE_ATTRS
+_Static_assert(L1E_CACHE_ATTRS == (_PAGE_PWT | _PAGE_PCD | _PAGE_PAT) &&
+               L1E_GLOBAL == _PAGE_GLOBAL && L1E_NX == _PAGE_NX, "pt_rules.h bits");
 #define L3_ADDED_FLAGS  (_PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY)
 
 /* ---- the rules on a single entry's bits (pure) -------------------------- */
 
 int l1e_check(pte_t e, bool io_priv, bool nx)
 {
-    pte_t bad = _PAGE_GLOBAL | PTE_RSVD_HIGH | (io_priv ? 0 : CACHE_ATTRS) |
-                (nx ? 0 : _PAGE_NX);
-    return (e & bad) ? -EINVAL : 0;
+    return (e & l1e_bad_bits(io_priv, nx)) ? -EINVAL : 0;
 }
 
 int l2e_check(pte_t e, bool nx)

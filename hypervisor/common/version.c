@@ -82,16 +82,12 @@ static long build_id(const struct domain *d, guest_va_t arg)
     return -ENODATA;
 }
 
-HYPERCALL_PROTO(xen_version)
+/* Everything but XENVER_version. */
+static long __attribute__((noinline)) xen_version_other(unsigned long cmd, guest_va_t arg)
 {
-    unsigned long cmd = a1;
-    guest_va_t arg = (guest_va_t)a2;
     struct domain *d = current_domain();
 
     switch (cmd) {
-    case XENVER_version:
-        return (MICA_XEN_MAJOR << 16) | MICA_XEN_MINOR;
-
     case XENVER_extraversion: {
         xen_extraversion_t v;
         strfill(v, sizeof(v), "-mica");
@@ -155,4 +151,16 @@ HYPERCALL_PROTO(xen_version)
     default:
         return -ENOSYS;
     }
+}
+
+/*
+ * XENVER_version is the guests' null hypercall (Linux issues it to have
+ * pending events delivered when it unmasks them), so it is answered before
+ * anything else is set up.
+ */
+HYPERCALL_PROTO(xen_version)
+{
+    if (a1 == XENVER_version)
+        return (MICA_XEN_MAJOR << 16) | MICA_XEN_MINOR;
+    return xen_version_other(a1, (guest_va_t)a2);
 }

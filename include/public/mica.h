@@ -45,6 +45,18 @@
 #define MICA_EXIT_SOFT_RESET        5       /* = SHUTDOWN_soft_reset */
 #define MICA_EXIT_PANIC             0x3f    /* the hypervisor itself failed */
 
+/*
+ * Instrumented builds only (PHASES=1, hypervisor mica/phase.h): the
+ * hypercall that resets and reports the per-phase instruction counters.
+ * A normal build has no such hypercall (-ENOSYS), and no guest but the
+ * benchmark guests uses it.  report: (tag, n) prints the counters on the
+ * console, tagged (a NUL-terminated string of at most 47 printable
+ * characters); n is printed with them for the harness.
+ */
+#define MICA_HYPERVISOR_phases      63
+#define MICA_PHASEOP_reset          0
+#define MICA_PHASEOP_report         1
+
 /* QEMU's process exit status for a code. */
 #define MICA_EXIT_STATUS(code)      (((code) << 1) | 1)
 

@@ -40,6 +40,7 @@
 #include <mica/guest_access.h>
 #include <mica/printk.h>
 #include <mica/bug.h>
+#include <mica/phase.h>
 #include <public/xen.h>
 #include <public/nmi.h>
 #include <asm/x86.h>
@@ -55,53 +56,79 @@ static bool vector_has_error(unsigned int vec)
     return (vec >= 10 && vec <= 14) || vec == 17;
 }
 
-bool pv_bounce(struct cpu_regs *r, const struct bounce *b, const char *what)
+/* For messages: what is being delivered (a trap is named only on failure). */
+static const char *bounce_name(const struct bounce *b, const char *what)
+{
+    return what ? what : trap_name(b->vector);
+}
+
+/*
+ * The bounce itself, inlined into each way in (pv_bounce, the trap
+ * injections): a bounce is on every exception and system call a guest
+ * takes, and three nested calls with their frames were a third of it.
+ */
+static inline __attribute__((always_inline))
+bool do_bounce(struct cpu_regs *r, const struct bounce *b, const char *what)
 {
     struct vcpu *v = current;
     struct domain *d = v->domain;
     uint8_t saved_mask = v->vcpu_info->evtchn_upcall_mask;
-    bool outer = guest_ring(r) != 1;
-    uint32_t words[10], sp, base;
-    unsigned int n = 0;
+    unsigned int ring = guest_ring(r);
+    /*
+     * The frame is built downwards from its EIP word, so that each part
+     * has a fixed place: frame[5..9] = EIP CS EFLAGS [ESP SS], below them
+     * the error code, below that DS ES FS GS.
+     */
+    uint32_t frame[10], *w = &frame[5], n = 3, sp, base;
     uint16_t ss;
 
-    if (outer) {
+    PHASE(PH_BOUNCE);
+    w[0] = (uint32_t)r->rip;
+    w[1] = (uint32_t)(uint16_t)r->cs | ((uint32_t)saved_mask << 16);
+    w[2] = pv_frame_eflags((uint32_t)r->rflags, saved_mask) |
+           (pv_architectural_iopl(v) ? (uint32_t)v->iopl << 12 : 0);
+    if (ring != 1) {
         if (!v->kernel_ss) {
             domain_crash(d, "%s from ring %u but no kernel stack was registered "
-                         "(stack_switch)", what, guest_ring(r));
+                         "(stack_switch)", bounce_name(b, what), ring);
             return false;
         }
         ss = v->kernel_ss;
         sp = v->kernel_sp;
+        w[3] = (uint32_t)r->rsp;
+        w[4] = (uint16_t)r->ss;
+        n = 5;
     } else {
         ss = (uint16_t)r->ss;
         sp = (uint32_t)r->rsp;
     }
-
-    if (b->failsafe)
+    if (b->has_error) {
+        *--w = b->error;
+        n++;
+    }
+    if (b->failsafe) {
+        w -= 4;
         for (unsigned int i = 0; i < 4; i++)
-            words[n++] = b->segs[i];
-    if (b->has_error)
-        words[n++] = b->error;
-    words[n++] = (uint32_t)r->rip;
-    words[n++] = (uint32_t)(uint16_t)r->cs | ((uint32_t)saved_mask << 16);
-    words[n++] = pv_frame_eflags((uint32_t)r->rflags, saved_mask) |
-                 (pv_architectural_iopl(v) ? (uint32_t)v->iopl << 12 : 0);
-    if (outer) {
-        words[n++] = (uint32_t)r->rsp;
-        words[n++] = (uint16_t)r->ss;
+            w[i] = b->segs[i];
+        n += 4;
     }
 
     uint32_t bytes = n * 4;
     if (!guest_segment_base(v, ss, &base)) {
-        domain_crash(d, "%s: kernel stack segment %#x is not usable", what, ss);
+        domain_crash(d, "%s: kernel stack segment %#x is not usable",
+                     bounce_name(b, what), ss);
         return false;
     }
+    /*
+     * Any failure to write the frame crashes the domain, so which of its
+     * words reached a stack that faults half way does not matter: the
+     * dword copy (copy_dwords_to_guest) need not be byte-exact.
+     */
     uint64_t linear = (uint64_t)base + sp - bytes;
     if (sp < bytes || linear + bytes > 0xffffffffULL ||
-        copy_to_guest((guest_va_t)linear, words, bytes)) {
+        copy_dwords_to_guest((guest_va_t)linear, w, n)) {
         domain_crash(d, "%s: cannot write the exception frame on the guest "
-                     "kernel stack at %04x:%08x", what, ss, sp);
+                     "kernel stack at %04x:%08x", bounce_name(b, what), ss, sp);
         return false;
     }
 
@@ -116,8 +143,13 @@ bool pv_bounce(struct cpu_regs *r, const struct bounce *b, const char *what)
     return true;
 }
 
-bool pv_inject_trap(struct cpu_regs *r, unsigned int vector, bool has_error,
-                    uint32_t error)
+bool pv_bounce(struct cpu_regs *r, const struct bounce *b, const char *what)
+{
+    return do_bounce(r, b, what);
+}
+
+static inline __attribute__((always_inline))
+bool inject_trap(struct cpu_regs *r, unsigned int vector, bool has_error, uint32_t error)
 {
     struct vcpu *v = current;
     const struct trap_info *ti = &v->trap_table[vector & 0xff];
@@ -137,9 +169,15 @@ bool pv_inject_trap(struct cpu_regs *r, unsigned int vector, bool has_error,
     }
     struct bounce b = {
         .cs = ti->cs, .eip = ti->address, .mask_events = TI_GET_IF(ti) != 0,
-        .has_error = has_error, .error = error,
+        .has_error = has_error, .error = error, .vector = (uint8_t)vector,
     };
-    return pv_bounce(r, &b, trap_name(vector));
+    return do_bounce(r, &b, NULL);      /* named only if it fails */
+}
+
+bool pv_inject_trap(struct cpu_regs *r, unsigned int vector, bool has_error,
+                    uint32_t error)
+{
+    return inject_trap(r, vector, has_error, error);
 }
 
 bool pv_inject_page_fault(struct cpu_regs *r, uint32_t cr2, uint32_t error)
@@ -156,7 +194,7 @@ bool pv_inject_page_fault(struct cpu_regs *r, uint32_t cr2, uint32_t error)
                      trap_name(14), guest_ring(r), (unsigned long)r->rip, cr2, error);
         return false;
     }
-    return pv_inject_trap(r, 14, true, error);
+    return inject_trap(r, 14, true, error);
 }
 
 void pv_failsafe(struct cpu_regs *r, const uint16_t segs[4], const char *why)

@@ -103,6 +103,11 @@ void desc_init(void)
     gdt[4] = DESC_FLAT(SEG_DATA_RW_A, 1, FL_DB | FL_G);
     gdt[5] = DESC_FLAT(SEG_CODE_RX_A, 3, FL_DB | FL_G);
     gdt[6] = DESC_FLAT(SEG_DATA_RW_A, 3, FL_DB | FL_G);
+    /* guest_segment_base() (pv.h) knows these two as "base 0" without
+     * looking: they must be the flat data selectors and never change. */
+    _Static_assert(FLAT_RING1_SS == (((FIRST_RESERVED_GDT_ENTRY + 4) << 3) | 1) &&
+                   FLAT_RING3_SS == (((FIRST_RESERVED_GDT_ENTRY + 6) << 3) | 3),
+                   "flat data selectors");
 
     /* 64-bit available TSS, 16 bytes at +8. */
     uint64_t base = (uint64_t)&tss, limit = sizeof(tss) - 1;

@@ -61,6 +61,7 @@
 #include <asm/traps.h>
 #include <asm/pv_rules.h>
 #include <asm/cpu_protect.h>
+#include <mica/phase.h>
 
 #define CR4_PV_VIEW         (X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT)
 #define STRING_IO_BATCH     1024        /* elements per fault; then restart */
@@ -388,5 +389,6 @@ bool emulate_gp_fault(struct cpu_regs *r)
 
 void do_int80(struct cpu_regs *r)
 {
+    PHASE(PH_TRAP);
     pv_inject_trap(r, 0x80, false, 0);
 }

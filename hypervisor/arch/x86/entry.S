@@ -7,13 +7,27 @@
  * form a struct cpu_regs (asm/regs.h) and calls a C handler with a pointer
  * to it.
  *
- * The hypercall vector (0x82, DPL 1) has its own short path: save, call
- * hypercall_dispatch(regs), and fall into the common exit.
+ * The hypercall vector (0x82, DPL 1) has its own short path: save, look
+ * the number up in hypercall_table, call the handler with the five
+ * argument registers zero-extended, store its result in the frame's RAX
+ * (unless it made a continuation, which set RAX itself), and fall into the
+ * common exit.  It is hypercall_invoke() (common/hypercall.c) written out
+ * here, so that the null hypercall does not pay for two C frames and the
+ * shuffling of six arguments between them: the same bounds test, the same
+ * -ENOSYS for a hole or a number past the table.
  *
  * Exit: ret_from_intr restores the registers from the frame and IRETQs.  If
- * the frame belongs to a guest (CS RPL != 0) we first run
- * arch_return_to_guest(), the single place where "work before resuming a
- * guest" (event upcalls, preemption, crashed-domain switch) is done.  The
+ * the frame belongs to a guest (CS RPL != 0), "work before resuming a
+ * guest" (softirqs and scheduling, a vCPU that may not run, guest-VA area
+ * copies, NMI and event upcalls) is done by arch_return_to_guest() (vcpu.c),
+ * the single place that does it.  Whether there is any is tested here,
+ * inline, with exactly the conditions under which arch_return_to_guest()
+ * would do something: softirq_bits, the vCPU's pause word, its
+ * areas_stale and nmi_pending, its vcpu_info's upcall_pending unless
+ * upcall_mask is set too (nothing would be delivered), and the
+ * domain's pause count, state and is_dying.  Almost every exit has none,
+ * and then costs those loads and no call.  Whoever adds a condition to
+ * arch_return_to_guest() adds it here too.  The
  * data segment registers are never touched on entry: in 64-bit mode the
  * hypervisor does not use DS/ES/FS/GS, so the guest's values simply stay
  * loaded and are still there on exit.  Anything that changes them (a
@@ -44,6 +58,8 @@
  */
 #include <asm/config.h>
 #include <asm/cpu_protect.h>
+#include <mica/phase.h>
+#include <public/mica.h>
 #include "asm-offsets.h"
 
     .macro SAVE_ALL
@@ -93,6 +109,7 @@
     .macro VECTOR_STUB v
     .align 16
 vector_stub_\v:
+    PHASE_MARK PH_ENTRY
     .if !(\v == 8 || (\v >= 10 && \v <= 14) || \v == 17 || \v == 21 || \v == 29 || \v == 30)
     push    $0
     .endif
@@ -179,14 +196,39 @@ ist_interrupt:
     .align 16
     .globl hypercall_entry
 hypercall_entry:
+    PHASE_MARK PH_ENTRY
     push    $0
     push    $HYPERCALL_VECTOR
     cld
     ASM_CLAC
     SAVE_ALL
-    mov     %rsp, %rdi
-    call    hypercall_dispatch
+    PHASE_MARK PH_DISPATCH
+    movb    $0, preempt_started(%rip)        /* vcpu.c: a new call starts */
+    movb    $0, continuation_pending(%rip)
+    mov     REGS_rax(%rsp), %eax            /* the number, zero-extended */
+    cmp     $MICA_NR_HYPERCALLS, %eax
+    jae     2f
+    lea     (%rax,%rax,2), %rax
+    .if HCDESC_SIZE != 24
+    .error "struct hypercall_desc is not 24 bytes"
+    .endif
+    mov     hypercall_table + HCDESC_fn(,%rax,8), %rax
+    test    %rax, %rax
+    jz      2f
+    mov     REGS_rbx(%rsp), %edi            /* EBX, ECX, EDX, ESI, EDI */
+    mov     REGS_rcx(%rsp), %esi
+    mov     REGS_rdx(%rsp), %edx
+    mov     REGS_rsi(%rsp), %ecx
+    mov     REGS_rdi(%rsp), %r8d
+    PHASE_MARK PH_HANDLER
+    call    *%rax
+    PHASE_MARK PH_DISPATCH
+    cmpb    $0, continuation_pending(%rip)  /* EAX is the call number again */
+    jne     ret_from_intr
+1:  mov     %rax, REGS_rax(%rsp)
     jmp     ret_from_intr
+2:  mov     $HC_ENOSYS, %rax
+    jmp     1b
 
 /*
  * SYSENTER (from ring 1 or 3: the CPU does not say which) of a vCPU with a
@@ -272,6 +314,7 @@ syscall64_entry:
     .align 16
     .globl int80_entry
 int80_entry:
+    PHASE_MARK PH_ENTRY
     push    $0
     push    $INT80_VECTOR
     cld
@@ -283,10 +326,44 @@ int80_entry:
 
     .globl ret_from_intr
 ret_from_intr:
+    PHASE_MARK PH_EXIT
     testb   $3, REGS_cs(%rsp)
     jz      1f
-    mov     %rsp, %rdi
+    /* Any exit work?  (the conditions of arch_return_to_guest, above) */
+    mov     current(%rip), %rax
+    cmpq    $0, softirq_bits(%rip)
+    jne     3f
+    cmpq    $0, VCPU_pause(%rax)            /* pause_flags, pause_count */
+    jne     3f
+    cmpb    $0, VCPU_areas_stale(%rax)
+    jne     3f
+    cmpb    $0, VCPU_nmi_pending(%rax)
+    jne     3f
+    mov     VCPU_vcpu_info(%rax), %rdx
+    cmpb    $0, VI_upcall_pending(%rdx)
+    jne     4f
+5:  mov     VCPU_domain(%rax), %rdx
+    cmpl    $0, DOMAIN_pause_count(%rdx)
+    jne     3f
+    cmpl    $DOMSTATE_RUNNING_VAL, DOMAIN_state(%rdx)
+    jne     3f
+    cmpb    $0, DOMAIN_is_dying(%rdx)
+    je      2f
+3:  mov     %rsp, %rdi
     call    arch_return_to_guest    /* may not return (domain switch) */
+    jmp     2f
+    /* An upcall pending but masked is no work: nothing would be delivered. */
+4:  cmpb    $0, VI_upcall_mask(%rdx)
+    je      3b
+    jmp     5b
+2:
+#ifdef MICA_PHASES
+    PHASE_MARK PH_RESTORE
+    RESTORE_ALL
+    add     $16, %rsp
+    PHASE_MARK PH_GUEST
+    jmp     iret_to_guest
+#endif
 1:  RESTORE_ALL
     add     $16, %rsp               /* vector, error code */
     .globl iret_to_guest
@@ -356,17 +433,51 @@ load_\reg\()_safe:
 /*
  * Copy to or from guest memory with fault recovery.
  * unsigned long raw_copy(void *dst, const void *src, unsigned long n)
- * returns the number of bytes NOT copied (0 on success).  A fault on the
- * rep movsb is caught through the exception table and turns into a short
- * count rather than a hypervisor crash.  The copy runs with EFLAGS.AC
- * set, the only hypervisor code that does (SMAP); both ways out clear it.
+ * returns the number of bytes NOT copied (0 on success).  A fault is
+ * caught through the exception table and turns into a short count rather
+ * than a hypervisor crash.  The copy runs with EFLAGS.AC set, the only
+ * hypervisor code that does (SMAP); both ways out clear it.
+ *
+ * Quadwords first, then the 0-7 bytes left: a string instruction costs
+ * per iteration (and under -icount each iteration is an instruction), so
+ * a 16-byte request or a 20-byte bounce frame is 2-3 iterations instead
+ * of 16-20.  A fault in the quadword part resumes byte by byte from where
+ * it stopped, so the copy still ends exactly at the first inaccessible
+ * byte, as a byte copy would: the same bytes are written, the same count
+ * is returned.
  */
     .text
     .globl raw_copy
 raw_copy:
     mov     %rdx, %rcx
     ASM_STAC                        /* guest user pages too: SMAP allows them here only */
-1:  rep movsb
+    shr     $3, %rcx
+1:  rep movsq
+    mov     %edx, %ecx
+    and     $7, %ecx
+2:  rep movsb
+3:  ASM_CLAC
+    mov     %rcx, %rax
+    ret
+4:  and     $7, %edx                /* quadwords left in RCX, bytes in DL */
+    lea     (%rdx,%rcx,8), %rcx
+    jmp     2b
+    .section __ex_table, "a"
+    .align 8
+    .quad 1b, 4b
+    .quad 2b, 3b
+    .text
+
+/*
+ * unsigned long raw_copy_dwords(void *dst, const void *src, unsigned long n):
+ * n 32-bit words; returns the words NOT copied.  For copy_dwords_to_guest()
+ * (bounce frames), whose callers do not need a byte-exact partial copy.
+ */
+    .globl raw_copy_dwords
+raw_copy_dwords:
+    mov     %rdx, %rcx
+    ASM_STAC
+1:  rep movsl
 2:  ASM_CLAC
     mov     %rcx, %rax
     ret

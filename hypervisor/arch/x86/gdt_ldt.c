@@ -87,7 +87,7 @@ bool guest_descriptor(struct vcpu *v, uint16_t sel, uint64_t *desc)
     return true;
 }
 
-bool guest_segment_base(struct vcpu *v, uint16_t sel, uint32_t *base)
+bool guest_segment_base_lookup(struct vcpu *v, uint16_t sel, uint32_t *base)
 {
     uint64_t d;
 

@@ -25,10 +25,7 @@
 
 uint32_t tlbflush_clock = 1;
 
-void *map_frame(unsigned long mfn)
-{
-    return mfn_to_virt(mfn);
-}
+/* map_frame() is inline (asm/mm_arch.h). */
 
 void flush_guest_tlb(void)
 {
@@ -57,16 +54,15 @@ unsigned int arch_machine_memory_map(struct xen_e820_entry *out, unsigned int ma
     return n;
 }
 
-bool cpu_has_nx(void)
-{
-    static int nx = -1;
+bool cpu_nx;
 
-    if (nx < 0) {
-        uint32_t a, b, c, d;
-        cpuid_count(0x80000001, 0, &a, &b, &c, &d);
-        nx = !!(d & (1u << 20)) && (rdmsr(MSR_EFER) & EFER_NXE);
-    }
-    return nx;
+/* Boot, once EFER.NXE has its final value: does the CPU honour NX? */
+void mm_arch_detect_nx(void)
+{
+    uint32_t a, b, c, d;
+
+    cpuid_count(0x80000001, 0, &a, &b, &c, &d);
+    cpu_nx = !!(d & (1u << 20)) && (rdmsr(MSR_EFER) & EFER_NXE);
 }
 
 void arch_switch_guest_l3(struct vcpu *v, unsigned long l3_mfn)

@@ -30,19 +30,8 @@
 #include <public/xen.h>
 #include <asm/pv_rules.h>
 
-#define EFL_KEEP (EFL_CF | 0x4 | 0x10 | 0x40 | 0x80 | EFL_TF | EFL_DF | 0x800 | \
-                  EFL_RF | EFL_AC | EFL_VIF | EFL_VIP | EFL_ID)
-
-uint32_t pv_sanitise_eflags(uint32_t eflags)
-{
-    return (eflags & EFL_KEEP) | EFL_RSVD1 | EFL_IF;
-}
-
-uint32_t pv_frame_eflags(uint32_t real_eflags, bool events_masked)
-{
-    uint32_t f = real_eflags & ~(EFL_IF | EFL_IOPL);
-    return events_masked ? f : f | EFL_IF;
-}
+/* pv_sanitise_eflags() and pv_frame_eflags() are inline in the header:
+ * every bounce and every iret hypercall runs them. */
 
 uint32_t pv_dr7_io_enables(uint32_t dr7)
 {

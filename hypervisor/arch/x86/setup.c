@@ -28,6 +28,7 @@
 #include <public/mica.h>
 #include <asm/x86.h>
 #include <asm/page.h>
+#include <asm/mm_arch.h>
 #include <asm/paging.h>
 #include <asm/desc.h>
 #include <asm/multiboot.h>
@@ -313,6 +314,7 @@ static uint64_t memory_init(void)
     for (unsigned long mfn = 0; mfn < max_mfn; mfn++)
         frame_table[mfn].count_info = PGC_broken;   /* until proven RAM */
 
+    mm_arch_detect_nx();         /* EFER.NXE is set since the boot code */
     heap_init();
     add_ram(0, 4ULL << 30);      /* the boot page tables only map 4 GiB */
 

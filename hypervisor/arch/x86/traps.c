@@ -30,6 +30,7 @@
 #include <mica/guest_access.h>
 #include <mica/lib.h>
 #include <mica/bug.h>
+#include <mica/phase.h>
 #include <public/mica.h>
 #include <asm/regs.h>
 #include <asm/x86.h>
@@ -209,12 +210,19 @@ static void guest_trap(struct cpu_regs *r)
                          (unsigned long)r->error_code, (unsigned long)r->rip);
             return;
         }
-        /* A kernel fault only SMEP/SMAP made: not the guest's (cpu_protect.c). */
-        if (regs_ring(r) != 3 && cpu_protect_guest_fault(r, cr2))
-            return;
-        /* Writable page tables and the like (mm_fault.c). */
-        if (mm_guest_page_fault(r, cr2))
-            return;
+        /*
+         * Both of these take protection faults only (error code P set,
+         * each checks it first): a not-present fault -- the common one,
+         * demand paging -- is the guest's without asking them.
+         */
+        if (r->error_code & 1) {
+            /* A kernel fault only SMEP/SMAP made: not the guest's (cpu_protect.c). */
+            if (regs_ring(r) != 3 && cpu_protect_guest_fault(r, cr2))
+                return;
+            /* Writable page tables and the like (mm_fault.c). */
+            if (mm_guest_page_fault(r, cr2))
+                return;
+        }
         pv_inject_page_fault(r, (uint32_t)cr2, (uint32_t)r->error_code);
         return;
     }
@@ -264,6 +272,7 @@ void handle_trap(struct cpu_regs *r)
 {
     unsigned int vec = (unsigned int)r->vector;
 
+    PHASE(PH_TRAP);
     if (vec == 2) {
         pv_nmi_received();
         return;

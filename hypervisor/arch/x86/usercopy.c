@@ -20,7 +20,8 @@ bool guest_range_ok(guest_va_t va, uint64_t len)
     return (uint64_t)va + len <= HYPERVISOR_VIRT_START;
 }
 
-int copy_from_guest(void *dst, guest_va_t src, size_t len)
+/* (in parentheses: guest_access.h makes the names macros for small copies) */
+int (copy_from_guest)(void *dst, guest_va_t src, size_t len)
 {
     if (!guest_range_ok(src, len))
         return -EFAULT;
@@ -45,7 +46,7 @@ int guest_probe_writable(guest_va_t va, size_t len)
     return 0;
 }
 
-int copy_to_guest(guest_va_t dst, const void *src, size_t len)
+int (copy_to_guest)(guest_va_t dst, const void *src, size_t len)
 {
     if (!guest_range_ok(dst, len))
         return -EFAULT;
@@ -53,3 +54,4 @@ int copy_to_guest(guest_va_t dst, const void *src, size_t len)
         return -EFAULT;
     return 0;
 }
+

@@ -30,6 +30,7 @@
 #include <mica/types.h>
 #include <mica/domain.h>
 #include <mica/hypercall.h>
+#include <mica/phase.h>
 #include <mica/sched.h>
 #include <mica/softirq.h>
 #include <mica/lib.h>
@@ -47,7 +48,8 @@ void resume_guest_frame(void) __noreturn;
 /* The vCPU whose state the CPU holds (page tables, GDT area, selectors). */
 static struct vcpu *loaded_vcpu;
 
-static bool continuation_pending;
+/* Both cleared by entry.S at every hypercall, hence not static. */
+bool continuation_pending, preempt_started;
 
 long hypercall_create_continuation(unsigned int nr, unsigned int nargs, ...)
 {
@@ -77,7 +79,6 @@ long hypercall_create_continuation(unsigned int nr, unsigned int nargs, ...)
  * the hypercall entry path, which most calls never leave, reads no TSC).
  */
 static uint64_t preempt_start_tsc;
-static bool preempt_started;
 #define HYPERCALL_BUDGET_CYCLES 2000000ULL
 
 bool hypercall_preempt_check(void)
@@ -91,17 +92,10 @@ bool hypercall_preempt_check(void)
     return now - preempt_start_tsc > HYPERCALL_BUDGET_CYCLES;
 }
 
-void hypercall_dispatch(struct cpu_regs *r);
-void hypercall_dispatch(struct cpu_regs *r)
-{
-    preempt_started = false;
-    continuation_pending = false;
-    long ret = hypercall_invoke((uint32_t)r->rax, (uint32_t)r->rbx,
-                                (uint32_t)r->rcx, (uint32_t)r->rdx,
-                                (uint32_t)r->rsi, (uint32_t)r->rdi);
-    if (!continuation_pending)
-        r->rax = (uint64_t)ret;
-}
+/*
+ * The hypercall dispatch (clear both flags above, look up, call, store the
+ * result unless continuation_pending) is in entry.S, hypercall_entry.
+ */
 
 void arch_return_to_guest(struct cpu_regs *r);
 void arch_return_to_guest(struct cpu_regs *r)
@@ -113,8 +107,9 @@ void arch_return_to_guest(struct cpu_regs *r)
     struct vcpu *v = current;
 
     /*
-     * Every exit to a guest passes here, so the common case -- nothing to
-     * do -- is a handful of inline tests; the work is out of line.
+     * entry.S calls this only when one of these conditions holds (its
+     * inline test repeats them: a condition added here goes there too);
+     * the work is out of line.
      */
     if (unlikely(any_softirq_pending() || !vcpu_runnable(v))) {
         do_softirq();
@@ -123,7 +118,7 @@ void arch_return_to_guest(struct cpu_regs *r)
     }
     if (unlikely(v->areas_stale))
         vcpu_areas_sync(v);             /* guest-VA runstate / time copies */
-    if (unlikely(v->nmi_pending || v->vcpu_info->evtchn_upcall_pending)) {
+    if (unlikely(v->nmi_pending || local_events_need_delivery(v))) {
         pv_deliver_pending(r);          /* NMI and event callbacks */
         if (!vcpu_runnable(v))          /* the bounce may have crashed it */
             schedule();

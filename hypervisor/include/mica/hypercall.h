@@ -55,6 +55,7 @@ long hypercall_invoke(unsigned long nr, unsigned long a1, unsigned long a2,
                    unsigned long a4, unsigned long a5)
 
 HYPERCALL_PROTO(sched_op_compat);
+HYPERCALL_PROTO(mica_phases);           /* PHASES=1 builds only (mica/phase.h) */
 HYPERCALL_PROTO(xen_version);
 HYPERCALL_PROTO(console_io);
 HYPERCALL_PROTO(sched_op);

@@ -20,6 +20,7 @@
 
 #include <mica/types.h>
 #include <mica/list.h>
+#include <mica/errno.h>
 
 struct domain;
 
@@ -129,12 +130,9 @@ void heap_walk_free(void (*fn)(unsigned long mfn, unsigned int order, void *arg)
  *   get_page_and_type      both, or neither
  *   put_*                  drop what the matching get took
  */
-int get_page(struct page_info *pg, struct domain *d);
-void put_page(struct page_info *pg);
 int get_page_type(struct page_info *pg, uint32_t type);
-void put_page_type(struct page_info *pg);
 int get_page_and_type(struct page_info *pg, struct domain *d, uint32_t type);
-void put_page_and_type(struct page_info *pg);
+
 
 /* As above, but long work (validating a big table, finishing a deferred
  * devalidation) may stop with -ERESTART: the caller makes a continuation. */
@@ -145,6 +143,56 @@ int get_page_type_preemptible(struct page_info *pg, uint32_t type);
 #define PGF_pending      (1u << 1)   /* ... and being devalidated (listed) */
 #define PGF_last_shift   8           /* type when the count last hit 0 */
 #define PGF_last_mask    (0xfu << PGF_last_shift)
+
+/*
+ * get_page(), and the common cases of put_page() and put_page_type() --
+ * another reference remains, so nothing but a count changes -- are
+ * inline: every page-table update takes and drops several.  Anything else
+ * (the last reference, and every invariant check on the way there) is the
+ * out-of-line *_slow function in page_type.c, which does exactly what the
+ * whole function did before.
+ */
+static inline int get_page(struct page_info *pg, struct domain *d)
+{
+    uint32_t x = pg->count_info, c = x & PGC_count_mask;
+
+    if (!d || pg->owner != d || (x & (PGC_free | PGC_broken)))
+        return -EINVAL;
+    if (c == 0 || c == PGC_count_mask)      /* dying, or would overflow */
+        return -EINVAL;
+    pg->count_info = x + 1;
+    return 0;
+}
+
+void put_page_slow(struct page_info *pg);
+static inline void put_page(struct page_info *pg)
+{
+    uint32_t x = pg->count_info;
+
+    if ((x & PGC_count_mask) > 1) {
+        pg->count_info = x - 1;
+        return;
+    }
+    put_page_slow(pg);
+}
+
+void put_page_type_slow(struct page_info *pg);
+static inline void put_page_type(struct page_info *pg)
+{
+    uint32_t x = pg->type_info;
+
+    if ((x & PGT_count_mask) > 1 && (x & PGT_validated) && !(pg->mm_flags & PGF_partial)) {
+        pg->type_info = x - 1;
+        return;
+    }
+    put_page_type_slow(pg);
+}
+
+static inline void put_page_and_type(struct page_info *pg)
+{
+    put_page_type(pg);
+    put_page(pg);
+}
 
 /* PTEs per table as the guest sees them (PAE: L3 has 4). */
 #define PT_ENTRIES       512

@@ -15,6 +15,15 @@ typedef uint64_t pte_t;
 
 /* The bits a present entry may carry at each level: 0 or -EINVAL. */
 int l1e_check(pte_t e, bool io_priv, bool nx);
+/* l1e_check's rule as a mask: a present L1 entry with any of these is refused. */
+#define PTE_RSVD_HIGH   0x7ff0000000000000ULL   /* bits 52..62 */
+#define L1E_CACHE_ATTRS 0x0000000000000098ULL   /* PWT | PCD | PAT (L1: bit 7) */
+#define L1E_GLOBAL      0x0000000000000100ULL
+#define L1E_NX          0x8000000000000000ULL
+static inline pte_t l1e_bad_bits(bool io_priv, bool nx)
+{
+    return L1E_GLOBAL | PTE_RSVD_HIGH | (io_priv ? 0 : L1E_CACHE_ATTRS) | (nx ? 0 : L1E_NX);
+}
 int l2e_check(pte_t e, bool nx);
 int l3e_check(pte_t e);
 

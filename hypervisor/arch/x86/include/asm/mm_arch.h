@@ -11,8 +11,18 @@
 
 struct vcpu;
 
-/* The contents of a machine frame (through the direct map). */
+/* The contents of a machine frame (through the direct map).  Inline in
+ * the hypervisor -- every page-table walk and update calls it; the host
+ * tests supply their own. */
+#ifdef MICA_HYPERVISOR
+#include <asm/page.h>
+static inline void *map_frame(unsigned long mfn)
+{
+    return mfn_to_virt(mfn);
+}
+#else
 void *map_frame(unsigned long mfn);
+#endif
 
 /*
  * TLB-flush clock: bumped by every flush of all guest mappings of this CPU
@@ -31,8 +41,18 @@ struct xen_e820_entry;
 #define XEN_MACHINE_E820_MAX 128
 unsigned int arch_machine_memory_map(struct xen_e820_entry *out, unsigned int max);
 
-/* Whether the CPU honours NX (bit 63) in page-table entries. */
+/* Whether the CPU honours NX (bit 63) in page-table entries (known from
+ * boot: mm_arch_init; inline in the hypervisor, as map_frame). */
+#ifdef MICA_HYPERVISOR
+extern bool cpu_nx;
+void mm_arch_detect_nx(void);
+static inline bool cpu_has_nx(void)
+{
+    return cpu_nx;
+}
+#else
 bool cpu_has_nx(void);
+#endif
 
 /* Install l3_mfn as v's current guest L3 (and load it if v runs). */
 void arch_switch_guest_l3(struct vcpu *v, unsigned long l3_mfn);

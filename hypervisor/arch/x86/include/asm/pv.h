@@ -22,6 +22,7 @@
 #include <mica/domain.h>
 #include <asm/regs.h>
 #include <asm/pv_rules.h>
+#include <public/xen.h>
 
 /* The guest's ring as the CPU saw it (CS RPL): 1 = kernel, 3 = user. */
 static inline unsigned int guest_ring(const struct cpu_regs *r) { return r->cs & 3; }
@@ -51,13 +52,15 @@ struct bounce {
     uint32_t error;
     bool failsafe;             /* frame starts with DS, ES, FS, GS */
     uint16_t segs[4];
+    uint8_t vector;            /* what = NULL: name it after this vector */
 };
 
 /*
  * Write the frame for `b` on the guest kernel stack (the interrupted one
  * from ring 1, kernel_ss:kernel_sp from ring 2/3) and make r enter the
  * handler.  false: the frame could not be written and the domain has been
- * crashed (the reason says what happened).
+ * crashed (the reason says what happened).  what names the delivery for
+ * that message; NULL: the trap b->vector.
  */
 bool pv_bounce(struct cpu_regs *r, const struct bounce *b, const char *what);
 /* Deliver exception `vector` through the virtual IDT (crash if no handler). */
@@ -110,7 +113,23 @@ void pv_nmi_received(void);
  * ldt_ents, the reserved page); false if none. */
 bool guest_descriptor(struct vcpu *v, uint16_t sel, uint64_t *desc);
 /* Base of a code/data segment; false if sel is not one. */
-bool guest_segment_base(struct vcpu *v, uint16_t sel, uint32_t *base);
+bool guest_segment_base_lookup(struct vcpu *v, uint16_t sel, uint32_t *base);
+/*
+ * The same, with the answer for the stacks of nearly every bounce and
+ * iret -- the flat ring-1 and ring-3 data selectors of the reserved GDT
+ * page -- given without the lookup: their descriptors are the
+ * hypervisor's, written once at boot (desc.c: present, S=1, base 0) and
+ * never changed, so the lookup could only say "base 0".  desc_init()
+ * checks that at boot.
+ */
+static inline bool guest_segment_base(struct vcpu *v, uint16_t sel, uint32_t *base)
+{
+    if (sel == FLAT_RING1_SS || sel == FLAT_RING3_SS) {
+        *base = 0;
+        return true;
+    }
+    return guest_segment_base_lookup(v, sel, base);
+}
 /* A #PF at cr2 (>= 4 GiB) in the LDT area: map the guest's LDT page
  * lazily.  true = mapped, retry the access. */
 bool ldt_lazy_map(struct vcpu *v, uint64_t cr2);

@@ -27,12 +27,21 @@
  * The real EFLAGS a guest context may run with, from what it asked for
  * (iret hypercall, bounce frames): IOPL, NT and VM cleared, reserved bits
  * cleared, bit 1 and IF set.  The guest's wish for IF lives in its event
- * mask, not here.
+ * mask, not here.  (Inline: every bounce and iret runs these two.)
  */
-uint32_t pv_sanitise_eflags(uint32_t eflags);
+#define EFL_KEEP (EFL_CF | 0x4 | 0x10 | 0x40 | 0x80 | EFL_TF | EFL_DF | 0x800 | \
+                  EFL_RF | EFL_AC | EFL_VIF | EFL_VIP | EFL_ID)
+static inline uint32_t pv_sanitise_eflags(uint32_t eflags)
+{
+    return (eflags & EFL_KEEP) | EFL_RSVD1 | EFL_IF;
+}
 
 /* The EFLAGS word written into a bounce frame: IF = events enabled. */
-uint32_t pv_frame_eflags(uint32_t real_eflags, bool events_masked);
+static inline uint32_t pv_frame_eflags(uint32_t real_eflags, bool events_masked)
+{
+    uint32_t f = real_eflags & ~(EFL_IF | EFL_IOPL);
+    return events_masked ? f : f | EFL_IF;
+}
 
 #define DR6_DEFAULT  0xffff0ff0u
 #define DR7_DEFAULT  0x00000400u
