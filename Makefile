@@ -60,7 +60,7 @@ MICA_BIN := $(BUILD)/mica.bin
 
 GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
 
-.PHONY: fuzz linux linux-native run-dom0 run-ring all hypervisor guests run debug test test-host test-qemu iso run-iso deps deps-check clean check-headers bench bench-smoke
+.PHONY: fuzz linux linux-native run-linux run-dom0 run-ring all hypervisor guests run debug test test-host test-qemu iso run-iso deps deps-check clean check-headers bench bench-smoke
 all: hypervisor guests dom0
 
 hypervisor: $(MICA_BIN)
@@ -159,6 +159,17 @@ run-dom0: deps-check all
 	    -initrd "$(DOM0_MODULES)" ; \
 	  rc=$$?; [ $$rc -eq 1 ] && echo "mica: clean power-off" || echo "mica: QEMU exit status $$rc"
 
+# The Linux PV guest (docs/porting-a-kernel.md) with a busybox shell on its
+# hvc0: Linux is domain 1, linux-host (its console back end and xenstored)
+# domain 0.  LINUX_ARGS is the kernel command line.
+LINUX_ARGS ?= mica.run=shell
+LINUX_MODULES = $(BUILD)/tests/guest/linux-host.elf timeout=86400,$(BUILD)/linux/pv/vmlinux domain name=linux mem=64M -- $(LINUX_ARGS),$(BUILD)/linux/pv/initramfs.cpio.gz initrd
+
+run-linux: deps-check all linux
+	$(QEMU_BASE) -kernel $(MICA_BIN) -append "$(DEMO_CMDLINE)" \
+	    -initrd "$(LINUX_MODULES)" ; \
+	  rc=$$?; [ $$rc -eq 1 ] && echo "mica: clean power-off" || echo "mica: QEMU exit status $$rc"
+
 # The ring demo (docs/grants.md): domain 0 is the frontend, d1 the backend.
 RING_MODULES = $(BUILD)/tests/guest/grant-ring.elf rounds=2000,$(BUILD)/tests/guest/grant-peer.elf domain name=backend mem=8M -- role=backend
 
@@ -172,7 +183,7 @@ debug: deps-check all
 	$(QEMU_BASE) -s -S -kernel $(MICA_BIN) -append "$(DEMO_CMDLINE)" \
 	    -initrd "$(DEMO_MODULES)"
 
-test: deps-check all $(HOST_TEST_BINS) $(BUILD)/mica.iso
+test: deps-check all linux $(HOST_TEST_BINS) $(BUILD)/mica.iso
 	$(Q)BUILD=$(BUILD) QEMU="$(QEMU)" QEMU_ACCEL="$(QEMU_ACCEL)" QEMU_MEM=$(QEMU_MEM) \
 	    tests/run-all.sh $(HOST_TEST_BINS) scripts/bench-smoke tests/qemu/iso-boot
 
@@ -187,7 +198,7 @@ fuzz: deps-check all
 test-host: $(HOST_TEST_BINS)
 	$(Q)BUILD=$(BUILD) tests/run-all.sh --host-only $(HOST_TEST_BINS)
 
-test-qemu: deps-check all
+test-qemu: deps-check all linux
 	$(Q)BUILD=$(BUILD) QEMU="$(QEMU)" QEMU_ACCEL="$(QEMU_ACCEL)" QEMU_MEM=$(QEMU_MEM) \
 	    tests/run-all.sh --qemu-only
 

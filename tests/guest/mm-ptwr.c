@@ -6,7 +6,8 @@
  * instruction form a PV kernel uses for PTEs: two 32-bit movs (high half
  * first, as Linux's PAE set_pte does), mov of an immediate, xchg, lock
  * cmpxchg (matching and not), lock cmpxchg8b (matching and not), lock btr
- * and or.  Each write faults, is checked and emulated; after an invlpg the
+ * and or, and the byte forms andb/orb/movb (Linux clears RW with an andb
+ * at fork).  Each write faults, is checked and emulated; after an invlpg the
  * page must show the frame just written, the registers and flags must be
  * what the instruction defines, and the emulated instruction must be
  * stepped over exactly.  A 4-byte store to the upper half that makes an
@@ -105,6 +106,20 @@ void test_main(void)
     CHECK((*lo & _PAGE_RW) && seen() == 0xbbbb, "or $2: entry %#x", *lo);
     *(volatile uint32_t *)va = 0xbbbc;
     CHECK(seen() == 0xbbbc, "writable again");
+
+    /* Byte forms (Linux's clear_bit/set_bit of a constant bit: andb/orb
+     * imm8, as ptep_set_wrprotect() at fork); the rest of the entry stays. */
+    asm volatile("andb $0xfd, (%1); setz %b0" : "=q"(zf) : "r"(lo) : "memory", "cc");
+    CHECK(!(zf & 1) && !(*lo & _PAGE_RW) && (*lo >> 12) == fb && seen() == 0xbbbc,
+          "andb $0xfd: zf %u entry %#x", zf & 1, *lo);
+    asm volatile("orb $2, (%0)" :: "r"(lo) : "memory", "cc");
+    CHECK((*lo & _PAGE_RW) && (*lo >> 12) == fb, "orb $2: entry %#x", *lo);
+    asm volatile("movb %b1, (%0)" :: "r"(lo), "q"(0x21u) : "memory");
+    CHECK((*lo & 0xfff) == 0x21 && (*lo >> 12) == fb && seen() == 0xbbbc, "movb: entry %#x",
+          *lo);
+    asm volatile("movb $0x63, (%0)" :: "r"(lo) : "memory");
+    *(volatile uint32_t *)va = 0xbbbc;
+    CHECK((*lo & 0xfff) == 0x63 && seen() == 0xbbbc, "movb $imm: entry %#x", *lo);
 
     /* An invalid upper half alone: kept, with PRESENT cleared. */
     asm volatile("movl %1, (%0)" :: "r"(hi), "r"(1u) : "memory");

@@ -14,7 +14,7 @@ XS_GUEST_SERVER := $(XS_GUEST_STORE) $(GUEST_OUT)/xs/server.o $(XS_GUEST_LIB)
 XS_GUEST_CLIENT := $(GUEST_OUT)/xs/ring_client.o $(XS_GUEST_LIB)
 
 # Guests serving rings, and guests speaking over theirs.
-XS_SERVER_GUESTS := xs-server
+XS_SERVER_GUESTS := xs-server linux-host
 XS_CLIENT_GUESTS := $(filter-out $(XS_SERVER_GUESTS),$(patsubst $(GUEST_DIR)/%.c,%,$(wildcard $(GUEST_DIR)/xs-*.c)))
 
 $(GUEST_OUT)/xsd/%.o: $(XS_DIR)/%.c $(XS_HDRS)

@@ -1,7 +1,8 @@
 /*
  * The PTE-store subset decoder and executor (arch/x86/pte_write_emul.c):
  * every supported form with its length (ModRM with SIB, disp8, disp32,
- * prefixes), every refusal (operand/address-size prefixes, rep, register
+ * prefixes), the byte forms (mov, and/or: Linux's clear_bit of a PTE's RW
+ * at fork), every refusal (operand/address-size prefixes, rep, register
  * destinations, other opcodes, truncated bytes), and the architectural
  * results: values stored, registers exchanged, cmpxchg success and failure
  * with their flags, bit operations' carry.
@@ -55,6 +56,43 @@ HTEST(atomic_forms)
     CHECK_EQ(DECODE(&w, 0x21, 0x10), 0);                 /* and %edx,(%eax) */
 }
 
+HTEST(byte_forms)
+{
+    struct pte_write w;
+    CHECK_EQ(DECODE(&w, 0x80, 0x20, 0xfd), 0);           /* andb $0xfd,(%eax) */
+    CHECK_EQ(w.op, PW_AND); CHECK_EQ(w.size, 1); CHECK_EQ(w.len, 3); CHECK_EQ(w.imm, 0xfd);
+    CHECK_EQ(DECODE(&w, 0x80, 0x48, 0x01, 0x02), 0);     /* orb $2,1(%eax) */
+    CHECK_EQ(w.op, PW_OR); CHECK_EQ(w.size, 1); CHECK_EQ(w.len, 4);
+    CHECK_EQ(DECODE(&w, 0x88, 0x21), 0);                 /* mov %ah,(%ecx) */
+    CHECK_EQ(w.op, PW_MOV); CHECK_EQ(w.size, 1); CHECK_EQ(w.reg, 4);
+    CHECK_EQ(DECODE(&w, 0xc6, 0x00, 0x63), 0);           /* movb $0x63,(%eax) */
+    CHECK_EQ(w.op, PW_MOV); CHECK_EQ(w.size, 1); CHECK_EQ(w.imm, 0x63);
+    CHECK_EQ(DECODE(&w, 0x08, 0x10), 0);                 /* or %dl,(%eax) */
+    CHECK_EQ(w.op, PW_OR); CHECK_EQ(w.size, 1);
+    CHECK_EQ(DECODE(&w, 0x20, 0x10), 0);                 /* and %dl,(%eax) */
+    CHECK_EQ(w.op, PW_AND); CHECK_EQ(w.size, 1);
+}
+
+HTEST(byte_results)
+{
+    struct pte_write w;
+    struct pte_regs r = { .gpr = { 0x1234abcd, 0, 0x7f, 0 }, .eflags = 0x202 };
+    uint64_t v;
+
+    DECODE(&w, 0x80, 0x20, 0xfd);                        /* andb $0xfd: RW off */
+    CHECK(pte_write_apply(&w, 0x67, &v, &r)); CHECK_EQ(v, 0x65);
+    CHECK(!(r.eflags & 0x40)); CHECK(!(r.eflags & 0x80));
+    CHECK(pte_write_apply(&w, 0x02, &v, &r)); CHECK_EQ(v, 0); CHECK(r.eflags & 0x40);
+    DECODE(&w, 0x80, 0x08, 0x80);                        /* orb $0x80: SF of a byte */
+    CHECK(pte_write_apply(&w, 0x01, &v, &r)); CHECK_EQ(v, 0x81); CHECK(r.eflags & 0x80);
+    DECODE(&w, 0x88, 0x21);                              /* mov %ah,(%ecx) */
+    CHECK(pte_write_apply(&w, 0xff, &v, &r)); CHECK_EQ(v, 0xab);
+    DECODE(&w, 0x88, 0x01);                              /* mov %al,(%ecx) */
+    CHECK(pte_write_apply(&w, 0xff, &v, &r)); CHECK_EQ(v, 0xcd);
+    DECODE(&w, 0x20, 0x10);                              /* and %dl,(%eax) */
+    CHECK(pte_write_apply(&w, 0xf1, &v, &r)); CHECK_EQ(v, 0x71);
+}
+
 HTEST(refusals)
 {
     struct pte_write w;
@@ -62,7 +100,10 @@ HTEST(refusals)
     CHECK_EQ(DECODE(&w, 0x67, 0x89, 0x01), -1);          /* 16-bit addressing */
     CHECK_EQ(DECODE(&w, 0xf3, 0xab), -1);                /* rep stos */
     CHECK_EQ(DECODE(&w, 0x89, 0xc1), -1);                /* register destination */
-    CHECK_EQ(DECODE(&w, 0x88, 0x01), -1);                /* byte store */
+    CHECK_EQ(DECODE(&w, 0x86, 0x01), -1);                /* byte xchg */
+    CHECK_EQ(DECODE(&w, 0x80, 0x30, 0x01), -1);          /* xorb imm */
+    CHECK_EQ(DECODE(&w, 0xc6, 0x08, 0x01), -1);          /* C6 /1 */
+    CHECK_EQ(DECODE(&w, 0x88, 0xc1), -1);                /* byte register destination */
     CHECK_EQ(DECODE(&w, 0x0f, 0xc7, 0x06), -1);          /* 0F C7 /0 */
     CHECK_EQ(DECODE(&w, 0xc7, 0x08, 0, 0, 0, 0), -1);    /* C7 /1 */
     CHECK_EQ(DECODE(&w, 0x81, 0x30, 0, 0, 0, 0), -1);    /* xor imm */

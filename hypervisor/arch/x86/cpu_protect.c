@@ -250,8 +250,13 @@ bool cpu_protect_guest_fault(struct cpu_regs *r, unsigned long cr2)
     if (!pv_guest_ac || (r->rflags & X86_EFLAGS_AC) ||
         !guest_walk(v, (uint32_t)cr2, GW_USER | ((ec & PFEC_WRITE) ? GW_WRITE : 0), &w))
         return false;
-    pr_debug("d%u: kernel access to user page %#lx with EFLAGS.AC clear (eip %#lx): "
-             "AC set, access re-run\n", v->domain->domain_id, cr2, (unsigned long)r->rip);
+    /* Reported the first time per domain: a kernel that clears AC on
+     * its system-call path (Linux's SYSENTER entry) comes here on every
+     * call, and the console would drown. */
+    if (v->domain->smap_fixups++ == 0)
+        pr_debug("d%u: kernel access to user page %#lx with EFLAGS.AC clear (eip %#lx): "
+                 "AC set, access re-run (reported once)\n", v->domain->domain_id, cr2,
+                 (unsigned long)r->rip);
     r->rflags |= X86_EFLAGS_AC;
     return true;
 }

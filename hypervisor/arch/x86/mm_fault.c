@@ -14,8 +14,9 @@
  *     (mica/guest_walk.h with the write's rights -- never L2 or L3 tables:
  *     those stay mmu_update's);
  *  2. decode the faulting instruction (pte_write_emul.c: mov, xchg,
- *     cmpxchg, cmpxchg8b, and/or, bts/btr) and compute the new entry --
- *     a 4-byte store to one half of a PAE entry keeps the other half;
+ *     cmpxchg, cmpxchg8b, and/or, bts/btr, and the byte forms of mov and
+ *     and/or) and compute the new entry -- a 1- or 4-byte store keeps the
+ *     rest of the PAE entry;
  *  3. apply it with mod_l1_entry(), exactly the check mmu_update makes, and
  *     step over the instruction.
  *
@@ -96,26 +97,25 @@ static bool emulate_pt_write(struct cpu_regs *r, uint32_t va, struct page_info *
     struct domain *d = current->domain;
     uint8_t insn[PTE_WRITE_MAX_INSN];
     unsigned int avail = fetch_insn((uint32_t)r->rip, insn);
-    unsigned int idx = (va & (PAGE_SIZE - 1)) >> 3, shift = (va & 4) * 8;
+    unsigned int idx = (va & (PAGE_SIZE - 1)) >> 3, shift = (va & 7) * 8;
     pte_t *tab = map_frame(page_to_mfn(tpg)), old = tab[idx], nl;
     struct pte_write w;
     struct pte_regs regs;
-    uint64_t mem, val;
+    uint64_t mem, val, mask;
     int rc;
 
     if (pte_write_decode(insn, avail, &w) || (va & (w.size - 1)))
         return false;
+    mask = w.size == 8 ? ~0ULL : (1ULL << (8 * w.size)) - 1;
     regs_in(r, &regs);
-    mem = w.size == 8 ? old : (uint32_t)(old >> shift);
+    mem = (old >> shift) & mask;
     if (pte_write_apply(&w, mem, &val, &regs)) {
-        if (w.size == 8)
-            nl = val;
-        else
-            nl = (old & ~(0xffffffffULL << shift)) | ((uint64_t)(uint32_t)val << shift);
+        nl = (old & ~(mask << shift)) | ((val & mask) << shift);
         rc = mod_l1_entry(tpg, idx, nl, d, false, true);
         if (rc == -ERESTART)
             return true;                        /* re-executed: continues */
-        if (rc == -EINVAL && w.size == 4 && shift && w.op == PW_MOV && (nl & _PAGE_PRESENT))
+        if (rc == -EINVAL && w.size == 4 && shift == 32 && w.op == PW_MOV &&
+            (nl & _PAGE_PRESENT))
             rc = mod_l1_entry(tpg, idx, nl & ~_PAGE_PRESENT, d, false, true);
         if (rc)
             return false;

@@ -18,6 +18,10 @@
  *   09 /r, 21 /r   or/and m32, r32
  *   81 /1,/4 id    or/and m32, imm32;    83 /1,/4 ib (sign-extended)
  *   0F AB, 0F B3   bts/btr m32, r32;     0F BA /5,/6 ib  bts/btr m32, imm8
+ *   88 /r, C6 /0 ib       mov r8 / imm8 -> m8
+ *   08 /r, 20 /r          or/and m8, r8
+ *   80 /1,/4 ib           or/and m8, imm8   (set_bit/clear_bit of a constant
+ *                         bit: Linux's ptep_set_wrprotect() at fork)
  *
  * with lock and segment-override prefixes (the fault's CR2 already is the
  * linear address written, so the addressing mode only matters for the
@@ -72,6 +76,11 @@ static int classify(const struct x86_insn *in, struct pte_write *w)
         }
     } else {
         switch (in->op) {
+        case 0x88: w->op = PW_MOV; w->size = 1; return 0;
+        case 0x08: w->op = PW_OR; w->size = 1; return 0;
+        case 0x20: w->op = PW_AND; w->size = 1; return 0;
+        case 0xc6: w->op = PW_MOV; w->size = 1; break;                /* /0 ib */
+        case 0x80: w->op = reg == 1 ? PW_OR : PW_AND; w->size = 1; break; /* /1, /4 ib */
         case 0x89: w->op = PW_MOV; return 0;
         case 0x87: w->op = PW_XCHG; return 0;
         case 0x09: w->op = PW_OR; return 0;
@@ -108,12 +117,17 @@ static bool parity_even(uint32_t v)
     return !(v & 1);
 }
 
-static uint32_t logic_flags(uint32_t fl, uint32_t res)
+/* Flags of a logical operation of `size` bytes (1 or 4) with result res. */
+static uint32_t logic_flags(uint32_t fl, uint32_t res, unsigned int size)
 {
+    uint32_t sign = size == 1 ? 0x80u : 0x80000000u;
+
+    if (size == 1)
+        res &= 0xff;
     fl &= ~(FL_CF | FL_OF | FL_ZF | FL_SF | FL_PF);
     if (!res)
         fl |= FL_ZF;
-    if (res & 0x80000000u)
+    if (res & sign)
         fl |= FL_SF;
     if (parity_even(res))
         fl |= FL_PF;
@@ -124,7 +138,7 @@ static uint32_t cmp_flags(uint32_t fl, uint32_t a, uint32_t b)
 {
     uint32_t res = a - b;
 
-    fl = logic_flags(fl, res) & ~FL_AF;
+    fl = logic_flags(fl, res, 4) & ~FL_AF;
     if (a < b)
         fl |= FL_CF;
     if (((a ^ b) & (a ^ res)) & 0x80000000u)
@@ -139,6 +153,13 @@ bool pte_write_apply(const struct pte_write *w, uint64_t old, uint64_t *new,
 {
     uint32_t m = (uint32_t)old, src = w->has_imm ? w->imm : r->gpr[w->reg];
     uint32_t bit = src & 31;
+
+    if (w->size == 1) {         /* AL CL DL BL AH CH DH BH; byte results */
+        if (!w->has_imm)
+            src = w->reg < 4 ? r->gpr[w->reg] : r->gpr[w->reg - 4] >> 8;
+        src &= 0xff;
+        m &= 0xff;
+    }
 
     switch (w->op) {
     case PW_MOV:
@@ -170,11 +191,11 @@ bool pte_write_apply(const struct pte_write *w, uint64_t old, uint64_t *new,
     }
     case PW_OR:
         *new = m | src;
-        r->eflags = logic_flags(r->eflags, m | src);
+        r->eflags = logic_flags(r->eflags, m | src, w->size);
         return true;
     case PW_AND:
         *new = m & src;
-        r->eflags = logic_flags(r->eflags, m & src);
+        r->eflags = logic_flags(r->eflags, m & src, w->size);
         return true;
     case PW_BTS:
     case PW_BTR:

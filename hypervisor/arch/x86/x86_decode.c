@@ -59,12 +59,13 @@ struct form {
 #define MEM (F_KNOWN | F_MODRM | F_MEM)
 
 static const struct form one_byte[256] = {
-    [0x09] = { MEM }, [0x21] = { MEM },
+    [0x08] = { MEM }, [0x09] = { MEM }, [0x20] = { MEM }, [0x21] = { MEM },
     [0x6c] = { F_KNOWN }, [0x6d] = { F_KNOWN }, [0x6e] = { F_KNOWN }, [0x6f] = { F_KNOWN },
+    [0x80] = { MEM | F_IMM8, R(1) | R(4) },
     [0x81] = { MEM | F_IMMZ, R(1) | R(4) }, [0x83] = { MEM | F_IMM8, R(1) | R(4) },
-    [0x87] = { MEM }, [0x89] = { MEM },
+    [0x87] = { MEM }, [0x88] = { MEM }, [0x89] = { MEM },
     [0x9a] = { F_KNOWN | F_FAR | F_NO16 },
-    [0xc7] = { MEM | F_IMMZ, R(0) },
+    [0xc6] = { MEM | F_IMM8, R(0) }, [0xc7] = { MEM | F_IMMZ, R(0) },
     [0xcd] = { F_KNOWN | F_IMM8 },
     [0xe4] = { F_KNOWN | F_IMM8 }, [0xe5] = { F_KNOWN | F_IMM8 },
     [0xe6] = { F_KNOWN | F_IMM8 }, [0xe7] = { F_KNOWN | F_IMM8 },

@@ -173,6 +173,7 @@ struct domain {
     /* --- traps, callbacks, descriptors --- */
     bool smep_off;                     /* its kernel runs user pages: no SMEP while
                                           it runs (arch/x86/cpu_protect.c) */
+    unsigned long smap_fixups;         /* kernel user-page accesses re-run with AC */
 
     /* Hypervisor structures allocated for the domain with domain_xzalloc
      * (counted so teardown knows what the domain took after it started). */

@@ -29,6 +29,7 @@
 #include "server.h"
 
 #define MAX_RINGS 32
+#define MAX_EXTRA 8
 #define HEAP_SIZE (6u << 20)
 
 struct xs_store *xs_srv;
@@ -50,6 +51,7 @@ static struct {
 } bound[MAX_RINGS];
 
 static evtchn_port_t dom_exc_port;
+static const struct xs_server_opts *opts;
 
 /* ---- the OS ------------------------------------------------------------------ */
 
@@ -174,14 +176,17 @@ static void os_log(void *ctx, int level, const char *msg)
  * deadline; hand it to the store.  Returns true if domains changed. */
 static bool wait_and_dispatch(uint64_t deadline)
 {
-    evtchn_port_t ports[MAX_RINGS + 1];
-    unsigned int n = 0;
+    evtchn_port_t ports[MAX_RINGS + 1 + MAX_EXTRA];
+    unsigned int n = 0, first_extra;
     bool changed = false;
 
     ports[n++] = dom_exc_port;
     for (unsigned int i = 0; i < MAX_RINGS; i++)
         if (bound[i].used)
             ports[n++] = bound[i].port;
+    first_extra = n;
+    for (unsigned int i = 0; opts && i < opts->nr_extra && i < MAX_EXTRA; i++)
+        ports[n++] = opts->extra_ports[i];
     if (!xs_run(xs_srv, 256)) {
         bool any = false;
         for (unsigned int i = 0; i < n; i++)
@@ -195,6 +200,8 @@ static bool wait_and_dispatch(uint64_t deadline)
         evtchn_clear_pending(ports[i]);
         if (ports[i] == dom_exc_port)
             changed = true;
+        else if (i >= first_extra)
+            opts->on_port(ports[i]);
         else
             xs_port_event(xs_srv, ports[i]);
     }
@@ -358,7 +365,8 @@ bool xs_server_run(const struct xs_server_opts *o)
     char err[200];
     long p;
 
-    if (o->ndoms > MAX_RINGS || map_shared_info()) {
+    opts = o;
+    if (o->ndoms > MAX_RINGS || o->nr_extra > MAX_EXTRA || map_shared_info()) {
         test_error("setup");
         return false;
     }

@@ -24,6 +24,13 @@ struct xs_server_opts {
      * departure (domid), with the toolstack's client; may be NULL. */
     void (*on_ready)(struct xsc *ts);
     void (*on_gone)(struct xsc *ts, uint16_t domid);
+    /* Further ports the loop waits on (bound by the caller, at most 8),
+     * and what to do when one fires (after its pending bit is cleared);
+     * nr_extra 0 for none.  How a guest serving a console as well runs
+     * its back end inside the store's loop. */
+    const uint32_t *extra_ports;
+    unsigned int nr_extra;
+    void (*on_port)(uint32_t port);
 };
 
 /* Serve until every domain is gone (or the timeout); then check the

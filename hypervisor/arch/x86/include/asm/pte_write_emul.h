@@ -14,7 +14,7 @@ enum pte_write_op { PW_MOV, PW_XCHG, PW_CMPXCHG, PW_CMPXCHG8B, PW_OR, PW_AND,
 struct pte_write {
     enum pte_write_op op;
     unsigned int len;       /* instruction length in bytes */
-    unsigned int size;      /* bytes stored: 4, or 8 for cmpxchg8b */
+    unsigned int size;      /* bytes stored: 1 (byte forms), 4, or 8 (cmpxchg8b) */
     unsigned int reg;       /* source/exchanged register (ModRM.reg) */
     bool has_imm;
     uint32_t imm;           /* immediate source (sign-extended imm8 for 83) */
