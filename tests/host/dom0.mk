@@ -93,7 +93,14 @@ $(HT_DIR)/test-xsdaemon: $(HT_DOM0)/test-xsdaemon.o $(HT_DOM0)/tools/xsdaemon/xs
                          $(HT_DIR)/obj/xsc/xs_client.o $(HT_DIR)/obj/xsc/xenstore_cmds.o
 	$(HT_LINK)
 
-HOST_TEST_BINS += $(HT_DIR)/test-xsdaemon
+# The toolstack with a live xenstored, wired as Dom0 wires them.
+$(HT_DIR)/test-xl-store: $(HT_DOM0)/test-xl-store.o $(HT_XL_OBJS) $(HT_DOM0)/fake-hv.o \
+                         $(HT_DOM0)/tools/shell/parse.o $(HT_DOM0)/tools/xsdaemon/xsdaemon.o \
+                         $(patsubst $(XS_DIR)/%.c,$(HT_DIR)/obj/xs/%.o,$(XS_SRCS)) \
+                         $(HT_DIR)/obj/xsc/xenstore_cmds.o
+	$(HT_LINK)
+
+HOST_TEST_BINS += $(HT_DIR)/test-xsdaemon $(HT_DIR)/test-xl-store
 HOST_TEST_BINS += $(HT_DIR)/test-build $(HT_DIR)/test-ctrl $(HT_DIR)/test-xl-ctrl
 HOST_TEST_BINS += $(HT_DIR)/test-dom0-lineedit $(HT_DIR)/test-dom0-ramfs $(HT_DIR)/test-dom0-libc \
                   $(HT_DIR)/test-xl-cfg $(HT_DIR)/test-xl-cmd $(HT_DIR)/test-consoled

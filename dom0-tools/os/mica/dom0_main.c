@@ -40,6 +40,8 @@ const struct shell_cmd shell_tools[] = {
     XS_CMD("xenstore-exists", "xenstore-exists PATH", "exit status 0 if the node exists"),
     XS_CMD("xenstore-chmod", "xenstore-chmod [-r] PATH PERM...", "set permissions (n|r|w|b + domid)"),
     XS_CMD("xenstore-watch", "xenstore-watch [-n N] PATH...", "print events until ^C (or N)"),
+    XS_CMD("xenstore-control", "xenstore-control COMMAND [ARG...]",
+           "xenstored's own commands: check, stats, quota, help"),
     { NULL, NULL, NULL, NULL },
 };
 

@@ -155,6 +155,7 @@ int ts_destroy(uint16_t domid)
     /* Unmap its console and store ring first, so the teardown finds no
      * mapping of its pages. */
     consoled_remove(domid);
+    ts_store_domain_remove(domid);
     tell_destroying(domid);
     rc = hv_domain_destroy(domid);
     if (rc && rc != -ESRCH)
@@ -325,6 +326,7 @@ static void restart(struct ts_domain *t, bool rename)
     snprintf(oldname, sizeof(oldname), "%s", t->name);
     if (rename) {
         snprintf(t->name, sizeof(t->name), "%.40s--incarnation-%u", oldname, restarts);
+        ts_store_domain_rename(old, t->name);
         t->dead_handled = true;
     } else {
         ts_destroy(old);
@@ -384,6 +386,7 @@ static bool check_one(const struct hv_dominfo *info, int n)
         if (!i) {
             printf("xl: domain %u (%s) has gone\n", t->domid, t->name);
             consoled_remove(t->domid);
+            ts_store_domain_remove(t->domid);
             tell_destroyed(t->domid);
             forget(t);
             return true;
