@@ -42,21 +42,31 @@ static int16_t gnttab_refusal(int rc)
     return rc == -EPERM ? GNTST_permission_denied : GNTST_bad_domain;
 }
 
+/* The table a single-structure command names: the caller's own
+ * (DOMID_SELF) or, for a privileged caller, another domain's.  GNTST_okay
+ * with *d set, or the status to report. */
+static int16_t target_table(domid_t dom, struct domain **d)
+{
+    int rc = foreign_domain(dom, XSM_GNTTAB_FOREIGN, d);
+
+    if (rc)
+        return gnttab_refusal(rc);
+    return (*d)->grant ? GNTST_okay : GNTST_bad_domain;
+}
+
 static long setup_table(guest_va_t uop, unsigned int count)
 {
     static unsigned long mfns[GNTTAB_MAX_FRAMES_LIMIT];
     struct gnttab_setup_table op;
     struct domain *d;
-    int rc;
 
     if (count != 1)
         return -EINVAL;
     if (copy_from_guest(&op, uop, sizeof(op)))
         return -EFAULT;
-    if ((rc = foreign_domain(op.dom, XSM_GNTTAB_FOREIGN, &d)))
-        op.status = gnttab_refusal(rc);
-    else if (!d->grant)
-        op.status = GNTST_bad_domain;
+    op.status = target_table(op.dom, &d);
+    if (op.status != GNTST_okay)
+        ;                               /* reported in op.status */
     else if (op.nr_frames > d->grant->max_frames)
         op.status = GNTST_general_error;
     else if (!guest_range_ok(op.frame_list, (uint64_t)op.nr_frames * sizeof(xen_pfn_t)))
@@ -75,20 +85,14 @@ static long query_size(guest_va_t uop, unsigned int count)
 {
     struct gnttab_query_size op;
     struct domain *d;
-    int rc;
 
     if (count != 1)
         return -EINVAL;
     if (copy_from_guest(&op, uop, sizeof(op)))
         return -EFAULT;
-    if ((rc = foreign_domain(op.dom, XSM_GNTTAB_FOREIGN, &d))) {
-        op.status = gnttab_refusal(rc);
-    } else if (!d->grant) {
-        op.status = GNTST_bad_domain;
-    } else {
+    if ((op.status = target_table(op.dom, &d)) == GNTST_okay) {
         op.nr_frames = d->grant->nr_frames;
         op.max_nr_frames = d->grant->max_frames;
-        op.status = GNTST_okay;
     }
     return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : 0;
 }
@@ -128,20 +132,15 @@ static long get_status_frames(guest_va_t uop, unsigned int count)
 {
     struct gnttab_get_status_frames op;
     struct domain *d;
-    int rc;
 
     if (count != 1)
         return -EINVAL;
     if (copy_from_guest(&op, uop, sizeof(op)))
         return -EFAULT;
-    if ((rc = foreign_domain(op.dom, XSM_GNTTAB_FOREIGN, &d))) {
-        op.status = gnttab_refusal(rc);
-    } else if (!d->grant) {
-        op.status = GNTST_bad_domain;
-    } else if (op.nr_frames > d->grant->nr_status) {
+    op.status = target_table(op.dom, &d);
+    if (op.status == GNTST_okay && op.nr_frames > d->grant->nr_status)
         op.status = GNTST_general_error;    /* v1 has none */
-    } else {
-        op.status = GNTST_okay;
+    if (op.status == GNTST_okay) {
         for (uint32_t i = 0; i < op.nr_frames; i++) {
             uint64_t f = d->grant->status_mfn[i];
             if (copy_to_guest(op.frame_list + i * sizeof(f), &f, sizeof(f))) {
@@ -157,20 +156,13 @@ static long dump_table(guest_va_t uop, unsigned int count)
 {
     struct gnttab_dump_table op;
     struct domain *d;
-    int rc;
 
     if (count != 1)
         return -EINVAL;
     if (copy_from_guest(&op, uop, sizeof(op)))
         return -EFAULT;
-    if ((rc = foreign_domain(op.dom, XSM_GNTTAB_FOREIGN, &d))) {
-        op.status = gnttab_refusal(rc);
-    } else if (!d->grant) {
-        op.status = GNTST_bad_domain;
-    } else {
+    if ((op.status = target_table(op.dom, &d)) == GNTST_okay)
         gnttab_dump(d);
-        op.status = GNTST_okay;
-    }
     return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : 0;
 }
 
