@@ -14,12 +14,14 @@
 # C-library functions both need, and the domain builder's shared code.
 
 DOM0_DIR := dom0-tools
+include $(DOM0_DIR)/tools/xenstored/xenstored.mk
 DOM0_OUT := $(BUILD)/dom0
 DOM0_ELF := $(DOM0_OUT)/dom0.elf
 DOM0_RAMFS := $(DOM0_OUT)/ramfs.cpio
 
 DOM0_INCLUDES := -Iinclude -I$(DOM0_DIR)/kernel/libc/include -I$(DOM0_DIR)/os \
-                 -I$(DOM0_DIR)/tools/shell
+                 -I$(DOM0_DIR)/tools/shell -I$(DOM0_DIR)/tools/xenstored \
+                 -I$(DOM0_DIR)/tools/xenstore
 DOM0_CFLAGS := -m32 -march=i686 -O2 -ffreestanding -nostdinc \
                -isystem $(shell $(CC) -print-file-name=include) \
                -fno-pic -fno-pie -fno-stack-protector -mgeneral-regs-only \
@@ -35,7 +37,9 @@ DOM0_LIBGCC := $(shell $(CC) -m32 -print-libgcc-file-name)
 DOM0_SRCS := $(sort $(wildcard $(DOM0_DIR)/kernel/*.c $(DOM0_DIR)/kernel/libc/*.c \
                                $(DOM0_DIR)/os/mica/*.c $(DOM0_DIR)/tools/shell/*.c \
                                $(DOM0_DIR)/lib/ctrl/*.c $(DOM0_DIR)/lib/build/*.c \
-                               $(DOM0_DIR)/tools/xl/*.c $(DOM0_DIR)/tools/console/*.c))
+                               $(DOM0_DIR)/tools/xl/*.c $(DOM0_DIR)/tools/console/*.c \
+                               $(DOM0_DIR)/tools/xenstore/*.c $(DOM0_DIR)/tools/xsdaemon/*.c) \
+                   $(XS_SRCS))
 DOM0_ASMS := $(DOM0_DIR)/kernel/head.S $(DOM0_DIR)/kernel/entry.S $(DOM0_DIR)/kernel/notes.S
 # The domain builder's pure code, shared with the hypervisor's boot-time
 # builder: the ELF loader, the region layout, the bootstrap-image writer

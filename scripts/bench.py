@@ -117,6 +117,9 @@ DESCRIPTIONS = {
     "xs.read_rtt": "XS_READ round trip from a domU to xenstored in d0 over the ring",
     "xs.write_rtt": "XS_WRITE round trip (the store commit included)",
     "xs.watch_event": "XS_WRITE of a watched node until its WATCH_EVENT arrives",
+    "xs.dom0.read_rtt": "XS_READ round trip from a domU through Mica's Dom0 (xenstored in its main loop)",
+    "xs.dom0.write_rtt": "XS_WRITE round trip through Mica's Dom0",
+    "xs.dom0.watch_event": "XS_WRITE of a watched node until its WATCH_EVENT arrives, through Mica's Dom0",
     "build.create_destroy_4m": "toolstack builder: build a 4 MiB domain + destroy it",
     "build.first_output_4m": "build start -> the new 4 MiB guest's first console byte",
     "xl.create_first_output_4m": "xl create in Dom0 -> the guest's first byte at the console backend",
@@ -140,8 +143,11 @@ LINE = re.compile(r"BENCH (\S+) ([0-9]+(?:\.[0-9]+)?)\s*$")
 
 
 # Mica's Dom0 runs the toolstack's benchmarks (bench-xl) from a boot script;
-# 64 domains of 4 MiB need more memory than the other runs.
+# 64 domains of 4 MiB need more memory than the other runs.  A second run
+# times xenstore through Dom0 (a guest xl creates, over its ring).  A Dom0
+# run is named DOM0_ELF#SCRIPT.
 DOM0_ELF = os.path.join(BUILD, "dom0", "dom0.elf")
+DOM0_SCRIPTS = ["/etc/dom0/bench.sh", "/etc/dom0/bench-xs.sh"]
 DOM0_BENCH_MEM = "512M"
 
 
@@ -151,8 +157,8 @@ def run_guest(elf, icount, hv_bin=None):
     extra_hv = EXTRA_HV.get(os.path.basename(elf)[:-4])
     if extra_hv:
         hv += " " + extra_hv
-    if elf == DOM0_ELF:
-        modules = [elf + " quiet script=/etc/dom0/bench.sh",
+    if elf.split("#")[0] == DOM0_ELF:
+        modules = [DOM0_ELF + " quiet script=" + elf.split("#")[1],
                    os.path.join(BUILD, "dom0", "ramfs.cpio")]
         mem = DOM0_BENCH_MEM
     else:
@@ -189,7 +195,7 @@ def bench_elfs(only):
     elfs = sorted(os.path.join(d, f) for f in os.listdir(d)
                   if f.startswith("bench-") and f.endswith(".elf"))
     if os.path.exists(DOM0_ELF):
-        elfs.append(DOM0_ELF)
+        elfs += [DOM0_ELF + "#" + script for script in DOM0_SCRIPTS]
     if only:
         elfs = [e for e in elfs if only in os.path.basename(e)]
     return elfs

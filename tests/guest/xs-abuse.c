@@ -1,7 +1,7 @@
 /*
- * xs-abuse: a hostile domain against xenstored, run by xs-server as
- * domain 0 next to a well-behaved domain (xs-conform) that must not
- * notice.  Each case ends with a normal request that must still work.
+ * xs-abuse: a hostile domain against xenstored (xs-server as domain 0,
+ * or Mica's Dom0, which created it with xl) next to a well-behaved
+ * domain (xs-conform) that must not notice.  Each case ends with a normal request that must still work.
  *
  * Answered with an error, connection kept:
  *   missing NULs, bad characters, over-long paths (protocol and quota),

@@ -1,10 +1,12 @@
 /*
  * xs-conform: an unprivileged domain speaking the xenstore wire protocol
  * over its ring (the portable client of dom0-tools/tools/xenstore), run
- * by xs-server as domain 0.  What a guest written for Xen relies on:
+ * by xs-server as domain 0, or created by xl in Mica's Dom0.  What a
+ * guest written for Xen relies on:
  *
- *   - the toolstack's layout in its home, readable, the home itself not
- *     writable, data/ and control/shutdown its own;
+ *   - the toolstack's layout in its home, readable (~/name the same as
+ *     /vm/<uuid>/name), the home itself not writable, data/ and
+ *     control/shutdown its own;
  *   - relative paths, GET_DOMAIN_PATH, IS_DOMAIN_INTRODUCED;
  *   - permissions: other domains' nodes EACCES, absence ENOENT only where
  *     it may read, no giving nodes away (EPERM), privileged messages
@@ -57,11 +59,12 @@ static bool event(const char *want_path, const char *want_tok)
 
 static void layout_and_paths(void)
 {
-    char home[32], path[96];
+    char home[32], path[96], name[64];
     bool yes;
 
     snprintf(home, sizeof(home), "/local/domain/%u", me);
-    CHECK(!strncmp(rd("name"), "d", 1), "name: %s", buf);
+    snprintf(name, sizeof(name), "%s", rd("name"));
+    CHECK(name[0] && name[0] != '!', "name: %s", name);
     EXPECT(xsc_get_domain_path(&c, (uint16_t)me, path, sizeof(path)), 0);
     CHECK(!strcmp(path, home), "domain path %s", path);
     EXPECT(xsc_is_introduced(&c, (uint16_t)me, &yes), 0);
@@ -70,7 +73,7 @@ static void layout_and_paths(void)
     CHECK(strtoul_(rd(path)) == me, "domid node %s", buf);
     rd("vm");
     snprintf(path, sizeof(path), "%s/name", buf);
-    CHECK(rd(path)[0] == 'd', "vm name %s", buf);
+    CHECK(!strcmp(rd(path), name), "vm name %s, name %s", buf, name);
     CHECK(!strcmp(rd("control/platform-feature-xs_reset_watches"), "1"), "reset feature");
     EXPECT(xsc_write_str(&c, 0, "name", "renamed"), -XEN_EACCES);
     EXPECT(xsc_write_str(&c, 0, "newnode", "x"), -XEN_EACCES);

@@ -9,7 +9,8 @@
 # Adds its binaries to HOST_TEST_BINS.
 
 HT_DOM0 := $(HT_DIR)/dom0
-HT_DOM0_CFLAGS := $(HT_CFLAGS) -Idom0-tools/os -Idom0-tools/tools/shell
+HT_DOM0_CFLAGS := $(HT_CFLAGS) -Idom0-tools/os -Idom0-tools/tools/shell \
+                  -Idom0-tools/tools/xenstored -Idom0-tools/tools/xenstore
 
 $(HT_DOM0)/%.o: dom0-tools/%.c
 	@mkdir -p $(dir $@)
@@ -46,8 +47,9 @@ $(HT_DOM0)/d0-alloc.o: tests/host/d0-alloc.c
 
 # xl and the console backend on the fake OS interface and hypervisor.
 HT_XL_OBJS := $(addprefix $(HT_DOM0)/tools/xl/,cfg.o devspec.o domcfg.o toolstack.o xl.o \
-                xl_dom.o xl_list.o xl_info.o xl_top.o) \
-              $(HT_DOM0)/tools/console/consoled.o $(HT_DOM0)/os/fake/fake_os.o
+                xl_dom.o xl_list.o xl_info.o xl_top.o ts_store.o) \
+              $(HT_DOM0)/tools/console/consoled.o $(HT_DOM0)/os/fake/fake_os.o \
+              $(HT_DIR)/obj/xsc/xs_client.o
 $(HT_DOM0)/fake-hv.o: tests/host/fake-hv.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $<")
@@ -84,6 +86,21 @@ $(HT_DIR)/test-xl-ctrl: $(HT_DOM0)/test-xl-ctrl.o $(HT_DIR)/elf-image.o \
                         $(HT_DOM0)/tools/shell/parse.o $(HT_BUILD_OBJS)
 	$(HT_LINK)
 
+# xenstored as Dom0 runs it, on the fake OS interface.
+$(HT_DIR)/test-xsdaemon: $(HT_DOM0)/test-xsdaemon.o $(HT_DOM0)/tools/xsdaemon/xsdaemon.o \
+                         $(HT_DOM0)/os/fake/fake_os.o \
+                         $(patsubst $(XS_DIR)/%.c,$(HT_DIR)/obj/xs/%.o,$(XS_SRCS)) \
+                         $(HT_DIR)/obj/xsc/xs_client.o $(HT_DIR)/obj/xsc/xenstore_cmds.o
+	$(HT_LINK)
+
+# The toolstack with a live xenstored, wired as Dom0 wires them.
+$(HT_DIR)/test-xl-store: $(HT_DOM0)/test-xl-store.o $(HT_XL_OBJS) $(HT_DOM0)/fake-hv.o \
+                         $(HT_DOM0)/tools/shell/parse.o $(HT_DOM0)/tools/xsdaemon/xsdaemon.o \
+                         $(patsubst $(XS_DIR)/%.c,$(HT_DIR)/obj/xs/%.o,$(XS_SRCS)) \
+                         $(HT_DIR)/obj/xsc/xenstore_cmds.o
+	$(HT_LINK)
+
+HOST_TEST_BINS += $(HT_DIR)/test-xsdaemon $(HT_DIR)/test-xl-store
 HOST_TEST_BINS += $(HT_DIR)/test-build $(HT_DIR)/test-ctrl $(HT_DIR)/test-xl-ctrl
 HOST_TEST_BINS += $(HT_DIR)/test-dom0-lineedit $(HT_DIR)/test-dom0-ramfs $(HT_DIR)/test-dom0-libc \
                   $(HT_DIR)/test-xl-cfg $(HT_DIR)/test-xl-cmd $(HT_DIR)/test-consoled

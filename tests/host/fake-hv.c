@@ -22,6 +22,9 @@
 
 struct fake_hv fake_hv;
 
+/* Store pages outlive their domain, as a frame Dom0 still maps does. */
+static _Alignas(4096) unsigned char store_pages[FAKE_HV_MAX_DOMS][4096];
+
 void fake_hv_reset(void)
 {
     for (int i = 0; i < FAKE_HV_MAX_DOMS; i++)
@@ -127,11 +130,16 @@ int hv_domain_build(struct hv_build *b, char *err, size_t errlen)
     memset(d->ring, 0, 4096);
     fake_hv.free_pages -= need;
     fake_grant(id, GNTTAB_RESERVED_CONSOLE, d->ring);
+    d->store = store_pages[d - fake_hv.dom];
+    memset(d->store, 0, 4096);
+    fake_grant(id, GNTTAB_RESERVED_XENSTORE, d->store);
     b->domid = id;
     b->console_port = CONSOLE_PORT;
     b->console_mfn = 0x1000u + id;
     b->store_port = 1;
     b->store_mfn = 0x2000u + id;
+    for (int i = 0; i < 16; i++)
+        b->uuid[i] = (uint8_t)(id * 16 + i);
     return 0;
 }
 

@@ -2,8 +2,9 @@
  * A simulated hypervisor behind xl's hv.h, for host tests of the command
  * layer and the toolstack (fake-hv.c).  Domains have ids, pages taken from
  * a free pool, pause/shutdown/dying state, CPU time, scheduler parameters
- * and a console ring page granted to Dom0 (through the fake OS), and a
- * shutdown or destroy raises VIRQ_DOM_EXC as the real one does.
+ * a console ring page and a xenstore ring page granted to Dom0 (through
+ * the fake OS: refs 0 and 1), and a shutdown or destroy raises
+ * VIRQ_DOM_EXC as the real one does.
  */
 #ifndef FAKE_HV_H
 #define FAKE_HV_H
@@ -28,6 +29,7 @@ struct fake_dom {
     char cmdline[1024];
     size_t kernel_len, ramdisk_len;
     struct xencons_interface *ring;     /* the console page (4 KiB) */
+    void *store;                        /* the xenstore ring page, granted as ref 1 */
 };
 
 struct fake_hv {

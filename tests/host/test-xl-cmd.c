@@ -659,7 +659,7 @@ static void obs_destroyed(void *arg, uint16_t domid)
 
 HTEST(observers_hear_of_every_domain_born_and_gone)
 {
-    static struct ts_observer o = { obs_created, obs_destroyed, NULL, NULL };
+    static struct ts_observer o = { .created = obs_created, .destroyed = obs_destroyed };
 
     boot();
     ts_observe(&o);

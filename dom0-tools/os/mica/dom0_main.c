@@ -1,25 +1,49 @@
 /*
  * The program Mica's Dom0 runs once its kernel is up: what a Linux Dom0's
- * init scripts would start, in one image.  It starts the daemons (the
- * toolstack's domain watch on VIRQ_DOM_EXC; the console backend starts per
- * domain), runs the boot script if the command line names one
- * (script=PATH), shows /etc/motd, then gives the console to the shell
- * for good.
+ * init scripts would start, in one image.  It starts the daemons --
+ * xenstored (tools/xsdaemon over the store library tools/xenstored), the
+ * toolstack's domain watch on VIRQ_DOM_EXC (the console backend starts
+ * per domain) -- connects them, runs the boot script if the command line
+ * names one (script=PATH), shows /etc/motd, then gives the console to the
+ * shell for good.
  *
  * The shell's tools: `xl`, the toolstack (tools/xl), over the control
  * plane's libraries (lib/ctrl, lib/build) through its seam
- * tools/xl/hv_ctrl.c.
+ * tools/xl/hv_ctrl.c; the xenstore-* commands (tools/xenstore) against
+ * the live store.
+ *
+ * Wiring: the toolstack talks to xenstored as a client (introducing each
+ * domain it builds, as libxl does), and tells it through an observer when
+ * a domain is about to be destroyed and on every VIRQ_DOM_EXC; xenstored
+ * asks the toolstack's seam whether a domain still exists.
+ *
+ * Command-line options read here: script=PATH; xenstored=OPTS (xenstored's
+ * options, commas for spaces: xenstored=nodes=200,log=info).
  */
 #include "shell.h"
 #include "../../kernel/kernel.h"
 #include "../../tools/xl/xl.h"
+#include "../../tools/xl/hv.h"
 #include "../../tools/xl/toolstack.h"
 #include "os_files.h"
+#include "../../tools/xl/ts_store.h"
+#include "../../tools/xsdaemon/xsdaemon.h"
 #include <stdio.h>
 
+#define XS_CMD(name, usage, help) { name, xsd_shell_cmd, usage, help }
 const struct shell_cmd shell_tools[] = {
     { "xl", xl_main, "xl COMMAND [ARGS...]", "the toolstack ('xl help' lists its commands)" },
     { "bench-xl", xl_cmd_bench, "bench-xl", "measure xl create and list (make bench runs it)" },
+    XS_CMD("xenstore-ls", "xenstore-ls [-p] [PATH]", "the store's tree below PATH"),
+    XS_CMD("xenstore-read", "xenstore-read [-p] PATH...", "values of nodes"),
+    XS_CMD("xenstore-write", "xenstore-write PATH VALUE...", "write nodes"),
+    XS_CMD("xenstore-rm", "xenstore-rm [-t] PATH...", "remove nodes and their subtrees"),
+    XS_CMD("xenstore-list", "xenstore-list PATH", "children of a node"),
+    XS_CMD("xenstore-exists", "xenstore-exists PATH", "exit status 0 if the node exists"),
+    XS_CMD("xenstore-chmod", "xenstore-chmod [-r] PATH PERM...", "set permissions (n|r|w|b + domid)"),
+    XS_CMD("xenstore-watch", "xenstore-watch [-n N] PATH...", "print events until ^C (or N)"),
+    XS_CMD("xenstore-control", "xenstore-control COMMAND [ARG...]",
+           "xenstored's own commands: check, stats, quota, help"),
     { NULL, NULL, NULL, NULL },
 };
 
@@ -35,13 +59,66 @@ static void motd(void)
     os_file_unload(data);
 }
 
+/* xenstored asks: does the domain still exist?  A dying domain is gone
+ * for the store (Xen's xenstored does the same). */
+static enum xs_domstate domain_state(uint16_t domid)
+{
+    struct hv_dominfo info;
+
+    if (hv_domain_info(domid, &info) || info.dying)
+        return XS_DOM_GONE;
+    return info.shutdown ? XS_DOM_SHUTDOWN : XS_DOM_RUNNING;
+}
+
+static void xs_destroying(void *arg, uint16_t domid)
+{
+    (void)arg;
+    xsd_domain_destroying(domid);
+}
+
+static void xs_dom_exc(void *arg)
+{
+    (void)arg;
+    xsd_domains_changed();
+}
+
+static struct ts_observer xs_observer = {
+    .destroying = xs_destroying,
+    .domains_changed = xs_dom_exc,
+};
+
+/* Start xenstored and give the toolstack its client. */
+static void start_xenstored(void)
+{
+    static struct xsc ts_client;
+    char opts[256], err[256];
+    int rc;
+
+    if (!cmdline_get("xenstored", opts, sizeof(opts)))
+        opts[0] = '\0';
+    for (char *p = opts; *p; p++)
+        if (*p == ',')
+            *p = ' ';
+    if ((rc = xsd_start(opts, domain_state, err, sizeof(err)))) {
+        printf("dom0: %s; running without xenstore\n", err);
+        return;
+    }
+    if ((rc = xsd_connect(&ts_client, false))) {
+        printf("dom0: the toolstack cannot connect to xenstored (%d)\n", rc);
+        return;
+    }
+    ts_store_attach(&ts_client);
+    ts_observe(&xs_observer);
+}
+
 void dom0_main(void) __noreturn;
 void dom0_main(void)
 {
     char script[256];
-    int rc = ts_init();
+    int rc;
 
-    if (rc)
+    start_xenstored();
+    if ((rc = ts_init()))
         printf("dom0: the toolstack cannot watch domains (%d); xl will not see deaths\n", rc);
     if (cmdline_get("script", script, sizeof(script)) && script[0])
         shell_run_script(script);

@@ -14,6 +14,8 @@
  *   xenstore-chmod [-r] PATH PERM...  PERM = n|r|w|b + domid; -r: subtree
  *   xenstore-watch [-n N] PATH...   print each event's path; -n: stop after
  *                                   N events (the first firing counts)
+ *   xenstore-control CMD [ARG...]   a CONTROL request (check, quota, print,
+ *                                   stats, help); its reply as text
  *
  * Exit status: 0 success, 1 an operation failed (named on one line with
  * its error), 2 usage.  Values print with non-printable bytes, '\' and
@@ -311,6 +313,34 @@ static int cmd_watch(struct cmd *k, int argc, char **argv)
     return 0;
 }
 
+static int cmd_control(struct cmd *k, int argc, char **argv)
+{
+    static char payload[XENSTORE_PAYLOAD_MAX];
+    uint32_t len = 0;
+    int rc;
+
+    if (argc < 2)
+        return usage(k, "COMMAND [ARG...]");
+    for (int i = 1; i < argc; i++) {
+        size_t l = strlen(argv[i]) + 1;
+        if (len + l > sizeof(payload))
+            return usage(k, "COMMAND [ARG...]");
+        memcpy(payload + len, argv[i], l);
+        len += (uint32_t)l;
+    }
+    if ((rc = xsc_request(k->c, XS_CONTROL, 0, payload, len)))
+        return fail(k, "couldn't run", argv[1], rc);
+    for (char *line = k->c->reply, *nl; *line; line = nl + 1) {
+        if (!(nl = strchr(line, '\n'))) {
+            say(k, "%s\n", line);
+            break;
+        }
+        *nl = '\0';
+        say(k, "%s\n", line);
+    }
+    return 0;
+}
+
 static const struct {
     const char *name;
     int (*fn)(struct cmd *k, int argc, char **argv);
@@ -319,6 +349,7 @@ static const struct {
     { "xenstore-rm", cmd_rm },         { "xenstore-ls", cmd_ls },
     { "xenstore-list", cmd_list },     { "xenstore-exists", cmd_exists },
     { "xenstore-chmod", cmd_chmod },   { "xenstore-watch", cmd_watch },
+    { "xenstore-control", cmd_control },
 };
 
 bool xenstore_cmd_known(const char *name)

@@ -254,6 +254,32 @@ void dom_revoke(struct xs_store *s, uint16_t domid)
     dom_maybe_free(s, from);
 }
 
+/* d no longer exists: stop serving it, revoke its rights, tell the watchers. */
+static void dom_gone(struct xs_store *s, struct xs_dom *d)
+{
+    uint16_t domid = d->domid;
+
+    xs_log(s, XS_LOG_INFO, "d%u is gone: connection closed", (unsigned int)domid);
+    dom_teardown(s, d);
+    dom_revoke(s, domid);                   /* may free d */
+    xs_fire_special(s, XS_SPECIAL_RELEASE);
+}
+
+void xs_domain_gone(struct xs_store *s, uint16_t domid)
+{
+    struct xs_dom *d = dom_find(s, domid);
+
+    if (domid == s->cfg.priv_domid || domid >= DOMID_FIRST_RESERVED)
+        return;
+    if (d && d->introduced) {
+        dom_gone(s, d);
+    } else {
+        dom_revoke(s, domid);               /* released earlier, or never introduced */
+        xs_fire_special(s, XS_SPECIAL_RELEASE);
+    }
+    xs_reap(s);
+}
+
 void xs_domains_changed(struct xs_store *s)
 {
     /* Domain records may go away as we look: work from a list of ids. */
@@ -271,10 +297,7 @@ void xs_domains_changed(struct xs_store *s)
             continue;
         st = s->os.domain_state ? s->os.domain_state(s->os.ctx, d->domid) : XS_DOM_RUNNING;
         if (st == XS_DOM_GONE) {
-            xs_log(s, XS_LOG_INFO, "d%u is gone: connection closed", (unsigned int)d->domid);
-            dom_teardown(s, d);
-            dom_revoke(s, ids[i]);          /* may free d */
-            xs_fire_special(s, XS_SPECIAL_RELEASE);
+            dom_gone(s, d);                 /* may free d */
         } else if (st == XS_DOM_SHUTDOWN && !d->shutdown_seen) {
             d->shutdown_seen = true;
             xs_fire_special(s, XS_SPECIAL_RELEASE);

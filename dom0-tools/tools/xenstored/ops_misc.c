@@ -15,7 +15,8 @@
  *   RELEASE, RESUME    domid              (privileged)
  *   SET_TARGET         domid, target      (privileged)
  *   GET_DOMAIN_PATH, IS_DOMAIN_INTRODUCED  domid (anyone)
- *   CONTROL            command, args      (privileged; "help" lists them)
+ *   CONTROL            command, args      (privileged; "help" lists them:
+ *                                         check, quota, print, stats, help)
  */
 #include "xs_core.h"
 
@@ -267,7 +268,23 @@ int op_control(struct xs_req *r)
         xs_log(r->s, XS_LOG_INFO, "%s", a[1]);
         return reply_str(r, "OK");
     }
+    if (!strcmp(a[0], "stats") && n == 1) {
+        struct xs_stats st;
+        char text[400];
+        xs_get_stats(r->s, &st);
+        snprintf(text, sizeof(text),
+                 "nodes %u\nconnections %u\ndomains %u\nwatches %u\ntransactions %u\n"
+                 "requests %llu\nerrors %llu\nevents %llu\nevents_dropped %llu\n"
+                 "conflicts %llu\ndropped_conns %llu\n",
+                 (unsigned int)st.nodes, (unsigned int)st.connections,
+                 (unsigned int)st.domains, (unsigned int)st.watches,
+                 (unsigned int)st.transactions, (unsigned long long)st.requests,
+                 (unsigned long long)st.errors, (unsigned long long)st.events,
+                 (unsigned long long)st.events_dropped, (unsigned long long)st.conflicts,
+                 (unsigned long long)st.dropped_conns);
+        return reply_str(r, text);
+    }
     if (!strcmp(a[0], "help") && n == 1)
-        return reply_str(r, "check\nquota [name value [domid]]\nprint text\nhelp\n");
+        return reply_str(r, "check\nquota [name value [domid]]\nprint text\nstats\nhelp\n");
     return -XEN_EINVAL;
 }

@@ -123,6 +123,11 @@ int xs_pipe_read(struct xs_pipe *p, void *buf, size_t len)
     return (int)n;
 }
 
+bool xs_pipe_ready(const struct xs_pipe *p)
+{
+    return p->out_len || p->failed || !p->c;
+}
+
 void xs_pipe_close(struct xs_pipe *p)
 {
     if (!p)

@@ -127,6 +127,16 @@ void xs_port_event(struct xs_store *s, uint32_t port);
 void xs_domains_changed(struct xs_store *s);
 
 /*
+ * The embedding program knows that `domid` is gone (the toolstack is
+ * destroying it) without waiting for VIRQ_DOM_EXC: what
+ * xs_domains_changed() does for a domain the OS reports gone -- its
+ * connection closed (ring unmapped, port unbound, watches, transactions
+ * and queued output dropped), its rights revoked, @releaseDomain fired.
+ * Also revokes the rights of a domain released earlier.
+ */
+void xs_domain_gone(struct xs_store *s, uint16_t domid);
+
+/*
  * Introduce a domain directly (as XS_INTRODUCE from the privileged domain
  * would): map its ring, bind its port, fire @introduceDomain.  0 or
  * -XEN_E*.
@@ -147,6 +157,8 @@ struct xs_pipe *xs_pipe_open(struct xs_store *s, uint16_t domid, bool privileged
 int xs_pipe_write(struct xs_pipe *p, const void *buf, size_t len);
 /* Take reply/event bytes: how many (0 = none yet), -XEN_EIO if dropped. */
 int xs_pipe_read(struct xs_pipe *p, void *buf, size_t len);
+/* Would xs_pipe_read() return something other than 0 (bytes, or -XEN_EIO)? */
+bool xs_pipe_ready(const struct xs_pipe *p);
 void xs_pipe_close(struct xs_pipe *p);
 
 /* Statistics and introspection (tests, `xenstore-control`-like output). */

@@ -2,7 +2,7 @@
 #
 # Included by the builds that compile it: the host tests
 # (tests/host/xenstored.mk), the test guests that serve rings
-# (tests/guest/xenstored.mk) and, later, Dom0.  The library needs only
+# (tests/guest/xenstored.mk) and Dom0 (dom0-tools/dom0.mk).  The library needs only
 # <string.h>, <stdlib.h>, <stdio.h> (snprintf, vsnprintf) and the public
 # headers; each build says where those come from.
 

@@ -45,6 +45,7 @@ struct hv_build {
     uint32_t console_mfn;               /* its console ring page */
     uint32_t console_port;              /* its port, offered to Dom0 */
     uint32_t store_mfn, store_port;
+    uint8_t uuid[16];                   /* the handle it was created with */
 };
 /*
  * Create and build a PV domain, left paused.  On failure nothing is left

@@ -99,6 +99,7 @@ int hv_domain_build(struct hv_build *b, char *err, size_t errlen)
     b->console_port = d.console_port;
     b->store_mfn = d.store_mfn;
     b->store_port = d.store_port;
+    memcpy(b->uuid, d.handle, sizeof(b->uuid));
     return 0;
 }
 

@@ -4,7 +4,8 @@
  * ts_create() is the whole of `xl create` after the configuration is
  * checked: a memory check, the build (hv_domain_build: create, populate,
  * load, start_info, page tables -- left paused), scheduler parameters, the
- * console backend, then unpause.  A failure at any step undoes the steps
+ * console backend, the introduction to xenstored (ts_store.c), then
+ * unpause.  A failure at any step undoes the steps
  * before it, so a failed create leaves no domain and no memory behind.
  *
  * Deaths: the hypervisor raises VIRQ_DOM_EXC whenever a domain shuts
@@ -25,6 +26,7 @@
  * crashes at once cannot make Dom0 rebuild it forever.
  */
 #include "toolstack.h"
+#include "ts_store.h"
 #include "xl.h"
 #include "../console/consoled.h"
 #include "os_events.h"
@@ -63,6 +65,13 @@ static void tell_destroyed(uint16_t domid)
     for (struct ts_observer *o = observers; o; o = o->next)
         if (o->destroyed)
             o->destroyed(o->arg, domid);
+}
+
+static void tell_destroying(uint16_t domid)
+{
+    for (struct ts_observer *o = observers; o; o = o->next)
+        if (o->destroying)
+            o->destroying(o->arg, domid);
 }
 
 struct ts_domain *ts_first(void)
@@ -143,8 +152,11 @@ int ts_destroy(uint16_t domid)
 
     if (domid == 0)
         return -EINVAL;
-    /* Unmap its console first, so the teardown finds no mapping of its pages. */
+    /* Unmap its console and store ring first, so the teardown finds no
+     * mapping of its pages. */
     consoled_remove(domid);
+    ts_store_domain_remove(domid);
+    tell_destroying(domid);
     rc = hv_domain_destroy(domid);
     if (rc && rc != -ESRCH)
         return rc;
@@ -250,6 +262,12 @@ int ts_create(const struct domain_config *cfg, bool paused, bool monitored, uint
     for (struct ts_observer *o = observers; o; o = o->next)
         if (o->created)
             o->created(o->arg, b.domid, b.store_mfn, b.store_port);
+    if ((rc = ts_store_domain_add(t, &b))) {
+        fprintf(stderr, "xl: cannot introduce '%s' to xenstored: %s\n", cfg->name,
+                strerror(-rc));
+        ts_destroy(b.domid);
+        goto out_files;
+    }
     if (!paused && (rc = hv_domain_unpause(b.domid))) {
         fprintf(stderr, "xl: cannot start '%s': %s\n", cfg->name, strerror(-rc));
         ts_destroy(b.domid);
@@ -308,6 +326,7 @@ static void restart(struct ts_domain *t, bool rename)
     snprintf(oldname, sizeof(oldname), "%s", t->name);
     if (rename) {
         snprintf(t->name, sizeof(t->name), "%.40s--incarnation-%u", oldname, restarts);
+        ts_store_domain_rename(old, t->name);
         t->dead_handled = true;
     } else {
         ts_destroy(old);
@@ -367,6 +386,7 @@ static bool check_one(const struct hv_dominfo *info, int n)
         if (!i) {
             printf("xl: domain %u (%s) has gone\n", t->domid, t->name);
             consoled_remove(t->domid);
+            ts_store_domain_remove(t->domid);
             tell_destroyed(t->domid);
             forget(t);
             return true;
@@ -408,6 +428,9 @@ void ts_check_domains(void)
 static void check(void *arg)
 {
     (void)arg;
+    for (struct ts_observer *o = observers; o; o = o->next)
+        if (o->domains_changed)
+            o->domains_changed(o->arg);
     ts_check_domains();
 }
 

@@ -4,8 +4,8 @@
  *
  * In Xen this knowledge lives in xenstore and in one "xl monitor" process
  * per domain.  Mica's Dom0 keeps it in one table and one VIRQ_DOM_EXC
- * handler, until xenstore exists (the names and configurations will then
- * also be written there).
+ * handler; what guests and backends need to know is written to xenstore
+ * too (ts_store.c).
  */
 #ifndef XL_TOOLSTACK_H
 #define XL_TOOLSTACK_H
@@ -31,14 +31,19 @@ struct ts_domain {
  * Daemons that serve every domain (xenstored, later the block and network
  * backends) learn of domains here: created() after a domain is built and
  * before it first runs, with the xenstore ring and port start_info gives
- * it; destroyed() after it is gone.  In Xen the toolstack tells xenstored
- * with XS_INTRODUCE / XS_RELEASE; in Dom0 both live in one program, so
- * they are calls.  An observer is never removed (daemons live as long as
- * Dom0).
+ * it; destroying() just before the toolstack destroys it (a backend
+ * unmaps its pages now, so the teardown finds none mapped); destroyed()
+ * after it is gone; domains_changed() on every VIRQ_DOM_EXC, before the
+ * toolstack acts on it (the toolstack owns the VIRQ: it can be bound
+ * once).  Any may be NULL.  xenstored is also told through the store
+ * itself (XS_INTRODUCE, ts_store.c), as in Xen.  An observer is never
+ * removed (daemons live as long as Dom0).
  */
 struct ts_observer {
     void (*created)(void *arg, uint16_t domid, uint32_t store_mfn, uint32_t store_port);
+    void (*destroying)(void *arg, uint16_t domid);
     void (*destroyed)(void *arg, uint16_t domid);
+    void (*domains_changed)(void *arg);
     void *arg;
     struct ts_observer *next;
 };

@@ -2,14 +2,16 @@
  * xl's life-cycle commands: create, destroy, shutdown, reboot, pause,
  * unpause, and console (which create -c ends in).
  *
- * Shutdown and reboot ask the hypervisor to shut the domain down with that
- * reason (SCHEDOP_remote_shutdown): until Dom0 runs xenstore there is no
- * control/shutdown node for the guest to watch, so the guest stops at once
- * rather than cleanly; its on_poweroff / on_reboot action then applies as
- * for a shutdown it asked for itself.
+ * Shutdown and reboot ask the guest through xenstore, as Xen's xl does:
+ * "poweroff" or "reboot" in its control/shutdown, which a PV guest
+ * watches; a guest that has not shut down after the toolstack's timeout
+ * is shut down by force with the same reason (ts_request_shutdown).
+ * Either way its on_poweroff / on_reboot action then applies as for a
+ * shutdown it asked for itself.
  */
 #include "xl.h"
 #include "toolstack.h"
+#include "ts_store.h"
 #include "domcfg.h"
 #include "../console/consoled.h"
 #include "os_loop.h"
@@ -296,7 +298,7 @@ static int shutdown_cmd(int argc, char **argv, unsigned int reason)
     }
     printf("%s domain %u\n", reason == SHUTDOWN_reboot ? "Rebooting" : "Shutting down",
            domid);
-    if ((rc = hv_domain_shutdown(domid, reason))) {
+    if ((rc = ts_request_shutdown(domid, reason))) {
         fprintf(stderr, "xl %s: domain %u: %s\n", cmd, domid, strerror(-rc));
         return XL_EXIT_DOMAIN;
     }

@@ -236,9 +236,27 @@ HTEST(cmd_watch_counts_events)
     teardown();
 }
 
+HTEST(cmd_control_stats_and_check)
+{
+    setup(0, true);
+    CHECK_EQ(run("xenstore-write /c/a 1"), 0);
+    CHECK_EQ(run("xenstore-control stats"), 0);
+    const char *head = "nodes 7\nconnections 1\ndomains 0\nwatches 0\ntransactions 0\n";
+    CHECK(strncmp(out, head, strlen(head)) == 0);
+    CHECK_EQ(run("xenstore-control check"), 0);
+    CHECK_STREQ(out, "OK\n");
+    CHECK_EQ(run("xenstore-control help"), 0);
+    CHECK(strstr(out, "stats\n") != NULL);
+    CHECK_EQ(run("xenstore-control frob"), 1);
+    CHECK_STREQ(out, "xenstore-control: couldn't run frob: EINVAL\n");
+    CHECK_EQ(run("xenstore-control"), 2);
+    teardown();
+}
+
 HTEST(commands_as_an_unprivileged_domain)
 {
     setup(5, false);
+    CHECK_EQ(run("xenstore-control stats"), 1);
     CHECK_EQ(run("xenstore-write /x 1"), 1);
     CHECK_STREQ(out, "xenstore-write: couldn't write /x: EACCES\n");
     CHECK_EQ(run("xenstore-ls /"), 1);
