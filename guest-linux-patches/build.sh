@@ -102,6 +102,7 @@ key=$( {
 	cat "$0" "$fragment" "$here/series"
 	for p in "${patches[@]}"; do cat "$here/patches/$p"; done
 	find "$here/initramfs" "$here/user" -type f | sort | xargs cat
+	cat "$top/include/public/io/xs_wire.h" "$top/include/public/errno.h"	# user/xs.c
 } | sha256sum | cut -c1-16)
 # The unpacked, patched tree depends only on the source and the series: as
 # long as they are unchanged it is kept and rebuilt incrementally (a change
@@ -186,14 +187,14 @@ chmod 755 "$root/init"
 # Our static test programs (user/): no C library, i386, built with the
 # host's gcc -m32 (gcc-multilib).
 ucc() { gcc -m32 -march=i686 -O2 -Wall -Wextra -Werror -ffreestanding -fno-pie \
-	-fno-stack-protector -fno-builtin -fno-asynchronous-unwind-tables "$@"; }
+	-fno-stack-protector -fno-builtin -fno-asynchronous-unwind-tables -I"$top/include" "$@"; }
 uobj=$work/user
 rm -rf "$uobj"
 mkdir -p "$uobj"
-for f in start.S user.c forkexec.c lxbench.c; do
+for f in start.S user.c forkexec.c lxbench.c xs.c; do
 	ucc -c "$here/user/$f" -o "$uobj/${f%.*}.o" || die "cannot compile user/$f"
 done
-for prog in forkexec lxbench; do
+for prog in forkexec lxbench xs; do
 	gcc -m32 -static -nostdlib -no-pie -Wl,--build-id=none -o "$root/bin/$prog" \
 		"$uobj/start.o" "$uobj/user.o" "$uobj/$prog.o" || die "cannot link $prog"
 done

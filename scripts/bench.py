@@ -12,6 +12,13 @@ Every benchmark guest (build/tests/bench/bench-*.elf) is booted twice:
 The hypervisor is booted with "bench", which adds bare-operation figures
 measured in ring 0 at boot (bare.*) and the boot time (boot.*).
 
+The Linux guest (make linux, make linux-native) is booted twice more, under
+-icount only: the PV kernel as a Mica domain (linux-pv.*) and the same
+kernel source built without paravirtualization, booted natively in the same
+QEMU (linux-native.*).  Both run /bin/lxbench of their initramfs
+(guest-linux-patches/user/lxbench.c); the ratio column of a linux-pv case
+is PV over native, the analogue of Table 3 of the Xen paper.
+
 Output: a table on stdout (with ratios to the bare operation each case
 wraps, where there is one), $BUILD/bench/results.json, and a comparison of
 the instruction counts against tests/bench/baseline.json that flags every
@@ -126,6 +133,27 @@ DESCRIPTIONS = {
     "xl.list_64": "xl list in Dom0 with 64 domains (table printed on the console)",
 }
 
+LINUX_CASES = {
+    "null_syscall": "getppid() through the vDSO (SYSENTER where offered), as the C library calls it",
+    "null_syscall_int80": "getppid() with int $0x80",
+    "fork_exit": "fork(), the child exits at once, wait4() (per process)",
+    "fork_exec": "fork(), the child execve()s a small static program that exits, wait4()",
+    "page_fault": "demand-zero write fault on anonymous memory (per page)",
+    "pipe_switch": "one hop of a byte between two processes over pipes (half a round trip)",
+    "mmap_munmap": "mmap of 64 KiB anonymous, one store, munmap",
+}
+for _c, _d in LINUX_CASES.items():
+    DESCRIPTIONS["linux-pv." + _c] = "Linux PV on Mica: " + _d
+    DESCRIPTIONS["linux-native." + _c] = "the same kernel source, native: " + _d
+    BARE["linux-pv." + _c] = "linux-native." + _c
+
+# The Linux runs: pseudo-targets next to the benchmark guests.
+LINUX_PV = "linux-pv"
+LINUX_NATIVE = "linux-native"
+LINUX_DIR = os.path.join(BUILD, "linux")
+LINUX_MEM = "64M"           # the PV domain's memory and the native machine's
+LINUX_TIMEOUT = 900
+
 # extra boot modules some benchmark guests need (paths relative to BUILD)
 EXTRA_MODULES = {
     "bench-evtchn": ["tests/guest/spin.elf domain name=pong mem=8M -- role=pong"],
@@ -190,12 +218,66 @@ def run_guest(elf, icount, hv_bin=None):
     return vals, log
 
 
+def run_linux(target):
+    """Boot the Linux guest under -icount with mica.run=bench; return
+    {linux-pv.case or linux-native.case: instructions per op} and the log."""
+    initrd = os.path.join(LINUX_DIR, target[len("linux-"):], "initramfs.cpio.gz")
+    cmd = [QEMU, "-icount", "shift=0,sleep=off", "-machine", "pc", "-accel", "tcg",
+           "-cpu", "max", "-nographic", "-no-reboot"]
+    if target == LINUX_PV:
+        vmlinux = os.path.join(LINUX_DIR, "pv", "vmlinux")
+        cmd += ["-m", QEMU_MEM,
+                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+                "-kernel", os.path.join(BUILD, "mica.bin"),
+                "-append", "console=com1 loglvl=info debug_exit dom0_mem=32M",
+                "-initrd", ",".join([
+                    os.path.join(BUILD, "tests", "guest", "linux-host.elf") +
+                    " timeout=%d" % LINUX_TIMEOUT,
+                    vmlinux + " domain name=linux mem=%s -- mica.run=bench" % LINUX_MEM,
+                    initrd + " initrd"])]
+    else:
+        # no power-off device without ACPI: /init reboots, -no-reboot ends QEMU
+        cmd += ["-m", LINUX_MEM,
+                "-kernel", os.path.join(LINUX_DIR, "native", "bzImage"),
+                "-initrd", initrd,
+                "-append", "console=ttyS0 mica.run=bench mica.end=reboot"]
+    try:
+        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=LINUX_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise RuntimeError("%s: timed out after %ds" % (target, LINUX_TIMEOUT))
+    log = p.stdout.decode("utf-8", "replace")
+    os.makedirs(os.path.join(BUILD, "bench"), exist_ok=True)
+    with open(os.path.join(BUILD, "bench", target + ".log"), "w") as f:
+        f.write(log)
+    if "lxbench: done" not in log or "lxbench: " in log.replace("lxbench: done", ""):
+        tail = "\n".join(log.splitlines()[-15:])
+        raise RuntimeError("%s: lxbench did not finish cleanly\n%s" % (target, tail))
+    vals = {}
+    for line in log.splitlines():
+        m = LINE.search(line)
+        if m and m.group(1).startswith("linux."):
+            vals[target + m.group(1)[len("linux"):]] = float(m.group(2))
+    return vals, log
+
+
+def linux_targets():
+    """The Linux pseudo-targets whose kernels are built."""
+    t = []
+    if os.path.exists(os.path.join(LINUX_DIR, "pv", "vmlinux")):
+        t.append(LINUX_PV)
+    if os.path.exists(os.path.join(LINUX_DIR, "native", "bzImage")):
+        t.append(LINUX_NATIVE)
+    return t
+
+
 def bench_elfs(only):
     d = os.path.join(BUILD, "tests", "bench")
     elfs = sorted(os.path.join(d, f) for f in os.listdir(d)
                   if f.startswith("bench-") and f.endswith(".elf"))
     if os.path.exists(DOM0_ELF):
         elfs += [DOM0_ELF + "#" + script for script in DOM0_SCRIPTS]
+    elfs += linux_targets()
     if only:
         elfs = [e for e in elfs if only in os.path.basename(e)]
     return elfs
@@ -205,7 +287,12 @@ def collect(elfs, modes):
     results = {m: {} for m in modes}
     for elf in elfs:
         for mode in modes:
-            vals, _ = run_guest(elf, mode == "icount")
+            if elf in (LINUX_PV, LINUX_NATIVE):
+                if mode != "icount":
+                    continue            # instruction counts only
+                vals, _ = run_linux(elf)
+            else:
+                vals, _ = run_guest(elf, mode == "icount")
             for k, v in vals.items():
                 # hypervisor boot figures repeat in every run; keep the first
                 results[mode].setdefault(k, v)
@@ -291,7 +378,8 @@ def report(results, baseline):
         ratio = hratio = "-"
         bare = BARE.get(c)
         if bare and ins is not None and icount.get(bare):
-            ratio = "x%.1f" % (ins / icount[bare])
+            # PV against native is close to 1: two decimals
+            ratio = ("x%.2f" if c.startswith("linux-") else "x%.1f") % (ins / icount[bare])
         if bare and tsc is not None and host.get(bare):
             hratio = "x%.1f" % (tsc / host[bare])
         base = baseline.get(c)

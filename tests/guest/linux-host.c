@@ -23,6 +23,10 @@
  * It ends when d1 is gone, draining the ring one last time, with the
  * store's own end-of-run checks (nothing of d1 left).  Command line:
  *   timeout=S   give up after S seconds (default 600)
+ *   shutdown=R  act as `xl shutdown` (R poweroff) or `xl reboot` (R reboot)
+ *               once d1's user space has written data/mica-init = ready:
+ *               write R to its control/shutdown and require that the
+ *               domain goes by itself, not forced
  */
 #include <test.h>
 #include <events.h>
@@ -123,6 +127,46 @@ static void on_gone(struct xsc *ts, uint16_t domid)
            resyncs, input_dropped);
 }
 
+/* The toolstack's request, once d1's init says it is up. */
+static void on_ready(struct xsc *ts)
+{
+    const char *v = cmdline_value((const char *)start_info->cmd_line, "shutdown");
+    char reason[16], feature[48], p[64], buf[16];
+    unsigned int n = 0;
+    uint32_t len;
+    int rc;
+
+    if (!v)
+        return;
+    while (v[n] && v[n] != ' ' && n < sizeof(reason) - 1) {
+        reason[n] = v[n];
+        n++;
+    }
+    reason[n] = 0;
+    if (strcmp(reason, "poweroff") && strcmp(reason, "reboot")) {
+        test_error("shutdown=%s: poweroff or reboot", reason);
+        return;
+    }
+    snprintf(p, sizeof(p), "/local/domain/%u/data/mica-init", LINUX_DOM);
+    if (xs_wait_value(p, "ready", opt("timeout", 600) * 1000000000ull)) {
+        test_fail("d%u never wrote data/mica-init = ready", LINUX_DOM);
+        return;
+    }
+    /* Its kernel says it handles the request (Linux writes the feature
+     * nodes when its xenbus comes up). */
+    snprintf(feature, sizeof(feature), "/local/domain/%u/control/feature-%s", LINUX_DOM,
+             reason);
+    if (xsc_read(ts, 0, feature, buf, sizeof(buf), &len) || strcmp(buf, "1"))
+        test_fail("%s is not 1", feature);
+    printf("toolstack: d%u is up, %s = 1: writing control/shutdown = %s\n", LINUX_DOM,
+           feature, reason);
+    rc = xs_shutdown_domain(LINUX_DOM, reason, 120 * 1000000000ull);
+    if (rc == 1)
+        printf("toolstack: d%u went by itself after control/shutdown = %s\n", LINUX_DOM, reason);
+    else
+        test_fail("d%u did not act on control/shutdown = %s (%d)", LINUX_DOM, reason, rc);
+}
+
 void test_main(void)
 {
     uint64_t wait_end;
@@ -159,6 +203,7 @@ void test_main(void)
     struct xs_server_opts o = {
         .ndoms = 1,
         .timeout_ns = (uint64_t)opt("timeout", 600) * 1000000000ull,
+        .on_ready = on_ready,
         .on_gone = on_gone,
         .extra_ports = ports,
         .nr_extra = 2,

@@ -299,6 +299,19 @@ static bool introduce_domain(uint16_t d)
         tsp(tx, p, nd, NULL);
         snprintf(p, sizeof(p), "%s/data", home);
         tsp(tx, p, nd, NULL);
+        /* The nodes through which a guest tells which control/shutdown
+         * requests it handles (Linux writes them when its xenbus comes up,
+         * and gives up its shutdown set-up if it cannot), and its sysrq
+         * node: present and the domain's own, as libxl makes them. */
+        static const char *const guest_nodes[] = {
+            "control/feature-poweroff", "control/feature-reboot",
+            "control/feature-suspend", "control/sysrq",
+        };
+        for (unsigned int i = 0; i < sizeof(guest_nodes) / sizeof(guest_nodes[0]); i++) {
+            W(guest_nodes[i], "");
+            snprintf(p, sizeof(p), "%s/%s", home, guest_nodes[i]);
+            tsp(tx, p, nd, NULL);
+        }
 #undef W
         rc = xsc_tx_end(&xs_ts, tx, true);
     } while (rc == -XEN_EAGAIN);
@@ -349,6 +362,21 @@ int xs_shutdown_domain(uint16_t domid, const char *reason, uint64_t timeout_ns)
     };
     printf("toolstack: d%u ignored control/shutdown: forcing it\n", domid);
     return HYPERVISOR_sched_op(SCHEDOP_remote_shutdown, &rs) ? -XEN_EIO : 0;
+}
+
+int xs_wait_value(const char *path, const char *value, uint64_t timeout_ns)
+{
+    uint64_t end = now_ns() + timeout_ns;
+    char buf[128];
+    uint32_t len;
+
+    for (;;) {
+        if (!xsc_read(&xs_ts, 0, path, buf, sizeof(buf), &len) && !strcmp(buf, value))
+            return 0;
+        if (now_ns() >= end)
+            return -XEN_ETIMEDOUT;
+        wait_and_dispatch(now_ns() + 50 * NS_PER_MS);
+    }
 }
 
 bool xs_server_run(const struct xs_server_opts *o)

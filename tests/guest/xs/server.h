@@ -51,4 +51,10 @@ extern struct xsc xs_ts;
  */
 int xs_shutdown_domain(uint16_t domid, const char *reason, uint64_t timeout_ns);
 
+/*
+ * Wait up to timeout_ns, running the store (and the extra ports), until
+ * the node at path reads value.  0 when it does, -XEN_ETIMEDOUT if not.
+ */
+int xs_wait_value(const char *path, const char *value, uint64_t timeout_ns);
+
 #endif
