@@ -36,6 +36,8 @@ HT_PROGS += test-desc-check test-pv-rules test-x86-decode
 # The control plane: vCPU contexts, the shared PV image writer, I/O grants
 # and the privilege table.
 HT_PROGS += test-context-check test-pv-image test-iocaps
+# PCI configuration-space rules (common/pci.c).
+HT_PROGS += test-pci
 # xenstored (dom0-tools/tools/xenstored): its own fragment.
 include tests/host/xenstored.mk
 HOST_TEST_BINS := $(addprefix $(HT_DIR)/,$(HT_PROGS))
@@ -203,6 +205,8 @@ $(HT_DIR)/test-boot-domains: $(HT_DIR)/test-boot-domains.o $(HT_DIR)/obj/boot_do
 	$(HT_LINK)
 $(HT_DIR)/obj/iocaps.o $(HT_DIR)/test-iocaps.o: HT_CFLAGS += $(HT_ARCH_INC)
 $(HT_DIR)/test-iocaps: $(HT_DIR)/test-iocaps.o $(HT_DIR)/obj/iocaps.o $(HT_DIR)/obj/xsm.o
+	$(HT_LINK)
+$(HT_DIR)/test-pci: $(HT_DIR)/test-pci.o $(HT_DIR)/obj/pci.o
 	$(HT_LINK)
 $(HT_DIR)/test-console: $(HT_DIR)/test-console.o $(HT_DIR)/obj/console_io.o $(HT_DIR)/obj/xsm.o
 	$(HT_LINK)

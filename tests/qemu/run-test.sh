@@ -78,7 +78,7 @@ IFS='|' read -r -a fields <<< "$entry"
 expect=$(trim "${fields[1]:-}")
 timeout_s=$(trim "${fields[2]:-}")
 hv='' guest='' mod='' elf=$NAME icount='' dom_success=0 input= dom0= session=
-logs=() nologs=() doms=() steps=()
+logs=() nologs=() doms=() steps=() qemu_args=()
 for ((i = 3; i < ${#fields[@]}; i++)); do
 	opt=$(trim "${fields[i]}")
 	case $opt in
@@ -97,6 +97,8 @@ for ((i = 3; i < ${#fields[@]}; i++)); do
 	icount)  icount=0 ;;
 	icount=*) icount=${opt#icount=} ;;
 	nolog=*) nologs+=("${opt#nolog=}") ;;
+	# shellcheck disable=SC2206  # split at blanks on purpose
+	qemu=*)  q=${opt#qemu=}; qemu_args+=(${q//\$BUILD/$BUILD}) ;;
 	"")      ;;
 	*)       fail "bad option '$opt' in $LIST" ;;
 	esac
@@ -176,7 +178,8 @@ feed_input() {
 # shellcheck disable=SC2086  # QEMU_ACCEL and QEMU_EXTRA are word lists
 qemu_cmd=(timeout -k 5 "$timeout_s" "$QEMU" -machine pc $QEMU_ACCEL -m "$QEMU_MEM"
 	-nographic -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
-	-kernel "$IMAGE" -append "$append" -initrd "$initrd" ${extra[@]+"${extra[@]}"} $QEMU_EXTRA)
+	-kernel "$IMAGE" -append "$append" -initrd "$initrd" ${extra[@]+"${extra[@]}"}
+	${qemu_args[@]+"${qemu_args[@]}"} $QEMU_EXTRA)
 verdict=
 if [[ -n $session ]]; then
 	# The session driver types at the console and checks what comes back.

@@ -60,6 +60,7 @@
 #include <asm/desc_check.h>
 #include <asm/traps.h>
 #include <asm/pv_rules.h>
+#include <asm/pci_cfg.h>
 #include <asm/cpu_protect.h>
 #include <mica/phase.h>
 
@@ -143,9 +144,12 @@ static bool write_cr(struct vcpu *v, unsigned int n, uint32_t val)
 
 /* ---- I/O -------------------------------------------------------------------- */
 
-static uint32_t port_in(enum pv_io_verdict how, unsigned int port, unsigned int bytes)
+static uint32_t port_in(struct vcpu *vc, enum pv_io_verdict how, unsigned int port,
+                        unsigned int bytes)
 {
     uint32_t v;
+    if (how == PV_IO_PCI_CFG)
+        return pci_cfg_guest_read(vc->domain, port, bytes);
     if (how != PV_IO_DIRECT)
         return 0xffffffffu;
     if (bytes == 1)
@@ -156,9 +160,13 @@ static uint32_t port_in(enum pv_io_verdict how, unsigned int port, unsigned int 
     return v;
 }
 
-static void port_out(enum pv_io_verdict how, unsigned int port, unsigned int bytes,
-                     uint32_t v)
+static void port_out(struct vcpu *vc, enum pv_io_verdict how, unsigned int port,
+                     unsigned int bytes, uint32_t v)
 {
+    if (how == PV_IO_PCI_CFG) {
+        pci_cfg_guest_write(vc->domain, port, bytes, v);
+        return;
+    }
     if (how != PV_IO_DIRECT)
         return;
     if (bytes == 1)
@@ -204,7 +212,7 @@ static bool emulate_string_io(struct pv_insn_ctx *e, const struct x86_insn *in,
     for (unsigned int done = 0; count && done < STRING_IO_BATCH; done++, count--) {
         uint32_t lin = base + (uint32_t)*idx, val = 0;
         if (is_in) {
-            val = port_in(how, port, bytes);
+            val = port_in(e->v, how, port, bytes);
             if (copy_to_guest(lin, &val, bytes)) {
                 pv_inject_page_fault(r, lin, 2);
                 return true;
@@ -214,7 +222,7 @@ static bool emulate_string_io(struct pv_insn_ctx *e, const struct x86_insn *in,
                 pv_inject_page_fault(r, lin, 0);
                 return true;
             }
-            port_out(how, port, bytes, val);
+            port_out(e->v, how, port, bytes, val);
         }
         *idx = (uint32_t)(*idx + step);
         if (in->rep)
@@ -242,9 +250,9 @@ static bool emulate_io(struct pv_insn_ctx *e, const struct x86_insn *in)
     if (in->op >= 0x6c && in->op <= 0x6f)
         return emulate_string_io(e, in, how, port, bytes, is_in);
     if (is_in)
-        set_acc(r, bytes, port_in(how, port, bytes));
+        set_acc(r, bytes, port_in(e->v, how, port, bytes));
     else
-        port_out(how, port, bytes, (uint32_t)r->rax);
+        port_out(e->v, how, port, bytes, (uint32_t)r->rax);
     advance(r, in);
     pv_io_breakpoint(e->v, r, port, bytes);     /* a trap: after the access */
     return true;

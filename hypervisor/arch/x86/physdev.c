@@ -15,7 +15,9 @@
  *     get ranges through XEN_DOMCTL_ioport_permission, iocaps.c), and never
  *     for those the hypervisor drives itself (PICs, PIT and its gate at 0x61,
  *     the RTC, COM1, PCI configuration, the ELCR and QEMU's debug-exit
- *     port).  Anything else reads as all-ones and its writes are dropped,
+ *     port) -- except that the hardware domain's accesses to the PCI
+ *     configuration ports 0xcf8-0xcff are emulated for it (pci_cfg.c,
+ *     which says what it sees).  Anything else reads as all-ones and its writes are dropped,
  *     as on Xen: Linux raises its virtual IOPL to 1 at boot in every
  *     domain and then probes the PIT, and must see "no PIT", not a fault.
  *
@@ -53,6 +55,7 @@
 #include <public/physdev.h>
 #include <asm/pv.h>
 #include <asm/pv_rules.h>
+#include <asm/pci_cfg.h>
 
 extern unsigned int opt_debug_exit_port;
 
@@ -88,9 +91,16 @@ enum pv_io_verdict pv_io_check(struct vcpu *v, unsigned int ring, unsigned int p
         unsigned int n = ((port & 7) + bytes > 8) ? 2 : 1;
         have = copy_from_guest(bits, v->iobmp_va + port / 8, n) == 0;
     }
-    return pv_io_decide(ring, v->iopl, iocaps_ioport_allowed(v->domain, port, bytes),
-                        hv_owned(port, bytes), port, bytes, have,
-                        (uint16_t)(bits[0] | (bits[1] << 8)));
+    enum pv_io_verdict how =
+        pv_io_decide(ring, v->iopl, iocaps_ioport_allowed(v->domain, port, bytes),
+                     hv_owned(port, bytes), port, bytes, have,
+                     (uint16_t)(bits[0] | (bits[1] << 8)));
+
+    /* The hardware domain's PCI configuration accesses are emulated
+     * (pci_cfg.c) once it may try them at all. */
+    if (how == PV_IO_VOID && pci_cfg_port(port, bytes) && v->domain == hardware_domain())
+        how = PV_IO_PCI_CFG;
+    return how;
 }
 
 static long physdev_set_iopl(const struct physdev_set_iopl *p)

@@ -23,6 +23,7 @@
 #include <mica/lib.h>
 #include <mica/printk.h>
 #include <mica/cmdline.h>
+#include <mica/pci.h>
 #include <mica/boot.h>
 #include <mica/domain.h>
 #include <public/mica.h>
@@ -177,6 +178,7 @@ static const struct param hv_params[] = {
     OPT_SIZE("dom0_mem", opt_dom0_mem),
     OPT_UINT("dom0_max_vcpus", opt_dom0_max_vcpus),
     OPT_UINT("irq_ratelimit", irq_ratelimit),
+    OPT_CUSTOM("pci_ro", pci_parse_ro),
     OPT_UINT("gnttab_max_frames", opt_gnttab_max_frames),
     OPT_BOOL("debug_exit", opt_debug_exit),
     OPT_BOOL("bench", opt_bench),

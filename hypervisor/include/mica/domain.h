@@ -210,6 +210,7 @@ struct domain {
     int32_t time_offset_seconds;       /* settimeoffset: added to the wallclock */
     uint16_t sched_cap;                /* credit cap, % of a CPU (0: none) */
     struct domain_iocaps *iocaps;      /* I/O ports, memory, PIRQs granted (NULL: none) */
+    uint32_t pci_cf8;                  /* its PCI CONFIG_ADDRESS latch (arch/x86/pci_cfg.c) */
     struct domain_pirqs *pirqs;        /* its PIRQs (common/pirq.c; NULL: none used) */
     enum teardown_stage teardown;      /* how far its destruction has got */
     struct list_head relmem_list;      /* frames a teardown stage already walked */

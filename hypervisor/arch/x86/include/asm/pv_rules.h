@@ -85,7 +85,8 @@ uint32_t pv_io_breakpoint_hits(const uint32_t dr[4], uint32_t dr7, unsigned int 
  *      ports (Linux's early PIT calibration) sees on Xen as an
  *      unprivileged domain.
  */
-enum pv_io_verdict { PV_IO_FAULT, PV_IO_VOID, PV_IO_DIRECT };
+enum pv_io_verdict { PV_IO_FAULT, PV_IO_VOID, PV_IO_DIRECT,
+                     PV_IO_PCI_CFG };   /* emulated (pci_cfg.c); physdev.c's verdict */
 
 enum pv_io_verdict pv_io_decide(unsigned int ring, unsigned int iopl, bool privileged,
                                 bool hv_owned, unsigned int port, unsigned int bytes,
