@@ -13,8 +13,12 @@
  *   the caller's own id   the caller, except as mmu_update/mmuext_op's FD,
  *                         which must say DOMID_SELF (Xen refuses "itself
  *                         as foreign domain").
- *   DOMID_IO, DOMID_XEN   owners of frames Mica never lets guests map
- *                         (MMIO, hypervisor pages): refused.
+ *   DOMID_IO              as the frame owner of mmu_update and
+ *                         update_va_mapping_otherdomain: "I/O memory",
+ *                         any caller (iomem.h decides what it may map,
+ *                         never RAM); refused elsewhere.
+ *   DOMID_XEN             owner of hypervisor pages guests never map:
+ *                         refused.
  *   another domain        the caller must be allowed the action (xsm.c),
  *                         the domain must exist and must not be dying,
  *                         shut down or crashed.
@@ -38,6 +42,7 @@
 #include <mica/domain.h>
 #include <mica/errno.h>
 #include <mica/xsm.h>
+#include <mica/iomem.h>
 
 /* The existing, living (not dying, not stopped) domain with this id. */
 static struct domain *live_domain(domid_t id)
@@ -69,6 +74,10 @@ int foreign_pg_owner(domid_t id, enum xsm_action a, struct domain **out)
 
     if (id == DOMID_SELF) {
         *out = cur;
+        return 0;
+    }
+    if (id == DOMID_IO && a == XSM_MMU_FOREIGN) {
+        *out = &dom_io;
         return 0;
     }
     if (id == cur->domain_id || id >= DOMID_FIRST_RESERVED)

@@ -132,6 +132,8 @@ static void walk_table(struct audit *a, struct page_info *pg)
         case PGT_l1_page_table:
             if (e & _PAGE_GNTTAB)
                 break;          /* held by a maptrack entry: counted below */
+            if (mfn_is_io(to))
+                break;          /* I/O memory: no reference (iomem.h) */
             expect_ref(a, mfn, d, to, (e & _PAGE_RW) ? PGT_writable_page : 0);
             break;
         case PGT_l2_page_table:

@@ -146,7 +146,7 @@ static inline int l1_update(struct page_info *tpg, pte_t *tab, pte_t bad, unsign
     pte_t ol = tab[idx];
 
     if ((nl & _PAGE_PRESENT) && !((ol ^ nl) & (PADDR_MASK | _PAGE_PRESENT | _PAGE_RW)) &&
-        !(ol & _PAGE_GNTTAB) && !(nl & bad) &&
+        !(ol & _PAGE_GNTTAB) && !(nl & bad) && pte_mfn(nl) < max_mfn &&
         mfn_to_page(pte_mfn(nl))->owner == pg_owner) {
         tab[idx] = nl;
         return 0;
@@ -203,7 +203,7 @@ run_requests(struct l1_run *run, guest_va_t ureqs, unsigned int i, unsigned int 
 
         /* l1_update(), with the entry's address at hand */
         if ((val & _PAGE_PRESENT) && !((ol ^ val) & (PADDR_MASK | _PAGE_PRESENT | _PAGE_RW)) &&
-            !(ol & _PAGE_GNTTAB) && !(val & bad) &&
+            !(ol & _PAGE_GNTTAB) && !(val & bad) && pte_mfn(val) < max_mfn &&
             mfn_to_page(pte_mfn(val))->owner == pg_owner) {
             *pe = val;
         } else if ((err = mod_l1_entry(tpg, (unsigned int)((ptr & (PAGE_SIZE - 8)) >> 3),

@@ -169,6 +169,69 @@ static long map_domain_pirq(struct domain *d, long n, int irq)
     return 0;
 }
 
+static bool is_msi_irq(int irq)
+{
+    return irq > 0 && (unsigned int)irq >= nr_irqs_gsi;
+}
+
+/* The device's message off and the IRQ (with its vector) freed. */
+static void msi_release(unsigned int irq)
+{
+    arch_msi_teardown(irq);
+    irq_destroy_msi(irq);
+}
+
+/*
+ * MSI and MSI-X (type MSI or MSI_SEG): the device is bus/devfn (segment
+ * 0 only: another is -ENODEV); table_base != 0 asks for MSI-X entry
+ * entry_nr (the hypervisor reads the table's BAR itself, the value is
+ * only a flag, as in Xen).  index must be -1 (a new IRQ).  Everything is
+ * checked before the IRQ is made, which the hypervisor then programs
+ * (arch_msi_setup); the PIRQ is pirq if >= 0 (free, else -EEXIST), else
+ * the highest free one.
+ */
+static long map_msi(struct domain *d, struct physdev_map_pirq *m)
+{
+    uint32_t seg = m->type == MAP_PIRQ_TYPE_MSI_SEG ? (uint32_t)m->bus >> 16 : 0;
+    uint32_t bus = m->type == MAP_PIRQ_TYPE_MSI_SEG ? (uint32_t)m->bus & 0xffff
+                                                    : (uint32_t)m->bus;
+    bool msix = m->table_base != 0;
+    long n;
+    int irq, rc;
+
+    if (m->index != -1 || bus > 0xff || m->devfn < 0 || m->devfn > 0xff ||
+        (msix && m->entry_nr < 0))
+        return -EINVAL;
+    if (seg != 0)
+        return -ENODEV;
+    if (m->pirq >= 0) {
+        if ((unsigned int)m->pirq >= pirq_nr(d))
+            return -EINVAL;
+        const struct pirq *p = pirq_info(d, (unsigned int)m->pirq);
+        if (p && (p->irq || p->evtchn))
+            return -EEXIST;
+        n = m->pirq;
+    } else if ((n = get_free_pirq(d, MAP_PIRQ_TYPE_MSI)) < 0) {
+        return n;
+    }
+    if (!pirqs_of(d))
+        return -ENOMEM;
+    if ((irq = irq_create_msi()) < 0)
+        return irq;
+    rc = arch_msi_setup((unsigned int)irq, (uint16_t)((bus << 8) | (uint32_t)m->devfn), msix,
+                        msix ? (unsigned int)m->entry_nr : 0);
+    if (rc == 0 && !d->is_privileged)
+        rc = iocaps_irq(d, (unsigned int)n, true);
+    if (rc) {
+        msi_release((unsigned int)irq);
+        return rc;
+    }
+    d->pirqs->p[n].irq = irq;
+    d->pirqs->p[n].allocated = false;
+    m->pirq = (int32_t)n;
+    return 0;
+}
+
 long pirq_map(struct domain *caller, struct physdev_map_pirq *m)
 {
     struct domain *d;
@@ -191,9 +254,7 @@ long pirq_map(struct domain *caller, struct physdev_map_pirq *m)
         break;
     case MAP_PIRQ_TYPE_MSI:
     case MAP_PIRQ_TYPE_MSI_SEG:
-        /* The hypervisor does not program MSI yet: Xen's answer when it
-         * cannot set up an IRQ for one. */
-        return -EINVAL;
+        return map_msi(d, m);
     default:
         return -EINVAL;
     }
@@ -230,12 +291,17 @@ long pirq_unmap(struct domain *caller, domid_t domid, int32_t n)
     struct pirq *p = pirq_info(d, (unsigned int)n);
     if (!p || p->irq <= 0)
         return -EINVAL;
-    if (irq_guest_bound((unsigned int)p->irq, d)) {
-        irq_guest_unbind((unsigned int)p->irq, d, (unsigned int)n);
-        p->irq = -p->irq;               /* the port stays, cut off */
+    int irq = p->irq;
+    if (irq_guest_bound((unsigned int)irq, d)) {
+        irq_guest_unbind((unsigned int)irq, d, (unsigned int)n);
+        p->irq = -irq;                  /* the port stays, cut off */
         eoi_bit(d, (unsigned int)n, false);
+        if (is_msi_irq(irq))
+            arch_msi_teardown((unsigned int)irq);   /* the IRQ goes with the port */
     } else {
         p->irq = 0;
+        if (is_msi_irq(irq))
+            msi_release((unsigned int)irq);
     }
     if (!d->is_privileged)
         iocaps_irq(d, (unsigned int)n, false);
@@ -346,10 +412,13 @@ void pirq_evtchn_closed(struct domain *d, uint32_t n)
 
     if (!p)
         return;
-    if (p->irq > 0)
+    if (p->irq > 0) {
         irq_guest_unbind((unsigned int)p->irq, d, n);
-    else if (p->irq < 0)
+    } else if (p->irq < 0) {
+        if (is_msi_irq(-p->irq))
+            msi_release((unsigned int)-p->irq);
         p->irq = 0;                     /* the cut mapping goes with the port */
+    }
     p->evtchn = 0;
     p->masked = false;
 }
@@ -372,6 +441,8 @@ void pirq_domain_destroy(struct domain *d)
         struct pirq *p = &t->p[n];
         if (p->irq > 0 && irq_guest_bound((unsigned int)p->irq, d))
             irq_guest_unbind((unsigned int)p->irq, d, n);
+        if (is_msi_irq(p->irq) || is_msi_irq(-p->irq))
+            msi_release((unsigned int)(p->irq > 0 ? p->irq : -p->irq));
         p->irq = 0;
         p->evtchn = 0;
     }

@@ -11,7 +11,9 @@
  *
  *  L1 entry  maps a frame.  The frame must be RAM owned by the data owner
  *            (the table's owner, or the foreign domain a privileged caller
- *            named); RW needs the frame to take the writable type, so a
+ *            named), or I/O memory the domain may map (iomem.h: no
+ *            reference held, never the hypervisor's, maybe forced
+ *            read-only); RW needs the frame to take the writable type, so a
  *            page table or descriptor page can only ever be mapped
  *            read-only.  GLOBAL is refused (guest mappings must die with
  *            every CR3 switch); cache attributes (PWT, PCD, PAT) only for
@@ -56,6 +58,7 @@
 #include <mica/pt_rules.h>
 #include <mica/printk.h>
 #include <mica/grant_table.h>
+#include <mica/iomem.h>
 
 /* Every refusal of an entry is traceable (loglvl=debug): the rule's line. */
 #define REFUSE(e, why) refuse(e, why, __LINE__)
@@ -113,17 +116,41 @@ static struct page_info *entry_page(pte_t e)
 
 /* ---- references held by entries ----------------------------------------- */
 
-/* l1_owner: whose table (decides cache attributes); pg_owner: whose frame. */
-static int get_page_from_l1e(pte_t e, struct domain *l1_owner,
+/*
+ * An I/O frame (not RAM): no reference, only a permission (iomem.c):
+ * the frame owner's, or the caller's when the owner named is DOMID_IO.
+ * A read-only I/O range turns a writable request into a read-only entry.
+ */
+static int get_io_l1e(pte_t *e, struct domain *pg_owner)
+{
+    const struct domain *who = pg_owner == &dom_io ? current_domain() : pg_owner;
+    int rc = iomem_map_check(who, pte_mfn(*e), *e & _PAGE_RW);
+
+    if (rc < 0) {
+        pr_debug("mm: entry %#llx refused: I/O memory d%u may not map (pt_validate.c)\n",
+                 (unsigned long long)*e, who->domain_id);
+        return rc;
+    }
+    if (rc > 0)
+        *e &= ~(pte_t)_PAGE_RW;
+    return 0;
+}
+
+/* l1_owner: whose table (decides cache attributes); pg_owner: whose frame.
+ * *e may lose RW (a read-only I/O range). */
+static int get_page_from_l1e(pte_t *ep, struct domain *l1_owner,
                              struct domain *pg_owner, bool preemptible)
 {
     struct page_info *pg;
+    pte_t e = *ep;
     int rc;
 
     if (!(e & _PAGE_PRESENT))
         return 0;
     if (l1e_check(e, mm_io_privileged(l1_owner), cpu_has_nx()))
         return REFUSE(e, "L1 flags");
+    if (mfn_is_io(pte_mfn(e)))
+        return get_io_l1e(ep, pg_owner);
     if (!(pg = entry_page(e)) || get_page(pg, pg_owner))
         return REFUSE(e, "L1: frame not RAM of the data owner");
     if (e & _PAGE_RW) {
@@ -141,8 +168,8 @@ static void put_page_from_l1e(pte_t e)
 {
     struct page_info *pg;
 
-    if ((e & (_PAGE_PRESENT | _PAGE_GNTTAB)) != _PAGE_PRESENT)
-        return;                 /* not present, or a grant mapping: its maptrack's */
+    if ((e & (_PAGE_PRESENT | _PAGE_GNTTAB)) != _PAGE_PRESENT || mfn_is_io(pte_mfn(e)))
+        return;                 /* not present, a grant mapping (its maptrack's), I/O */
     pg = mfn_to_page(pte_mfn(e));
     if (e & _PAGE_RW)
         put_page_type(pg);
@@ -239,7 +266,7 @@ static int get_entry(struct page_info *pg, pte_t *tab, unsigned int i, bool pree
 {
     switch (pg->type_info & PGT_type_mask) {
     case PGT_l1_page_table:
-        return get_page_from_l1e(tab[i], pg->owner, pg->owner, preemptible);
+        return get_page_from_l1e(&tab[i], pg->owner, pg->owner, preemptible);
     case PGT_l2_page_table:
         return get_page_from_l2e(tab[i], pg, preemptible);
     default: {
@@ -334,11 +361,12 @@ int mod_l1_entry(struct page_info *tpg, unsigned int idx, pte_t nl,
     if (nl & _PAGE_PRESENT) {
         if (l1e_check(nl, mm_io_privileged(tpg->owner), cpu_has_nx()))
             return -EINVAL;
-        if (same_refs(ol, nl) && mfn_to_page(pte_mfn(nl))->owner == pg_owner) {
+        if (same_refs(ol, nl) && pte_mfn(nl) < max_mfn &&
+            mfn_to_page(pte_mfn(nl))->owner == pg_owner) {
             tab[idx] = nl;
             return 0;
         }
-        rc = get_page_from_l1e(nl, tpg->owner, pg_owner, preemptible);
+        rc = get_page_from_l1e(&nl, tpg->owner, pg_owner, preemptible);
         if (rc)
             return rc;
     }

@@ -18,7 +18,8 @@
  *
  * The initial domain: the hypervisor's own lines (timer, cascade, COM1,
  * RTC) cannot be mapped (-EPERM), a GSI past the IO-APICs or a bad type
- * is -EINVAL, MSI is not offered (-EINVAL), apic_read reads the real
+ * is -EINVAL, MSI of a function without the capability is -ENODEV (an
+ * IRQ index other than -1 -EINVAL; physdev-msi has the rest), apic_read reads the real
  * IO-APIC's version register, setup_gsi programs a PCI GSI once
  * (-EEXIST after, and for ISA ones).  Then a real device: the i8042's
  * "write output buffer" command raises ISA IRQ 1 (an edge) on every byte;
@@ -270,7 +271,9 @@ static void initial_domain(void)
     CHECK_RC(map_gsi(DOMID_SELF, 24, -1, NULL), -XEN_EINVAL, "GSI 24");
     CHECK_RC(map_gsi(DOMID_SELF, -1, -1, NULL), -XEN_EINVAL, "GSI -1");
     CHECK_RC(map_gsi(77, 5, -1, NULL), -XEN_ESRCH, "map for d77");
-    CHECK_RC(physdev(PHYSDEVOP_map_pirq, &m), -XEN_EINVAL, "MSI");
+    CHECK_RC(physdev(PHYSDEVOP_map_pirq, &m), -XEN_ENODEV, "MSI of the host bridge");
+    m.index = 5;
+    CHECK_RC(physdev(PHYSDEVOP_map_pirq, &m), -XEN_EINVAL, "MSI with an IRQ index");
     m.type = 9;
     CHECK_RC(physdev(PHYSDEVOP_map_pirq, &m), -XEN_EINVAL, "type 9");
 

@@ -146,6 +146,24 @@ void arch_irq_unmask(unsigned int irq)
 }
 
 int arch_irq_setup_msi(unsigned int irq) { return irq < W_NIRQS ? 0 : -ENOSPC; }
+
+/* MSI devices: the fake programs nothing, it records who holds what. */
+int w_msi_rc;                           /* the next setups' answer */
+int w_msi_bdf[W_NIRQS];                 /* -1 (or 0 before any): none */
+bool w_msi_on[W_NIRQS];
+int arch_msi_setup(unsigned int irq, uint16_t bdf, bool msix, unsigned int entry)
+{
+    if (w_msi_rc || irq >= W_NIRQS)
+        return w_msi_rc ? w_msi_rc : -EINVAL;
+    w_msi_on[irq] = true;
+    w_msi_bdf[irq] = bdf | (msix ? 0x10000 : 0) | (int)(entry << 17);
+    return 0;
+}
+void arch_msi_teardown(unsigned int irq)
+{
+    if (irq < W_NIRQS)
+        w_msi_on[irq] = false;
+}
 void arch_irq_teardown_msi(unsigned int irq) { (void)irq; }
 
 s_time_t NOW(void) { return w_now; }

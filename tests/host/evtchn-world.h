@@ -37,6 +37,8 @@ void *frame_va(unsigned long mfn);
 #define W_NIRQS 64
 extern uint8_t w_line_masked[W_NIRQS];            /* 1: masked at the "IO-APIC" */
 extern unsigned int w_unmasks[W_NIRQS], w_masks[W_NIRQS];
+extern int w_msi_rc, w_msi_bdf[W_NIRQS];      /* fake MSI programming */
+extern bool w_msi_on[W_NIRQS];
 extern s_time_t w_now;                            /* NOW() */
 /* Fresh IRQ descriptors: ngsi GSIs (kind NONE: the test sets them), nirqs in all. */
 void world_irqs(unsigned int ngsi, unsigned int nirqs);

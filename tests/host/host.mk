@@ -126,7 +126,8 @@ $(HT_DIR)/test-domain-layout: $(HT_DIR)/test-domain-layout.o $(HT_DIR)/obj/domai
 # allocator on the fake machine of tests/host/mm-world.c.
 HT_MM_OBJS := $(HT_DIR)/mm-world.o $(HT_DIR)/obj/page_type.o $(HT_DIR)/obj/pt_validate.o \
               $(HT_DIR)/obj/mm_audit.o $(HT_DIR)/obj/page_alloc.o $(HT_DIR)/obj/grant_entry.o \
-              $(HT_DIR)/obj/guest_frame.o $(HT_DIR)/obj/fail_inject.o
+              $(HT_DIR)/obj/guest_frame.o $(HT_DIR)/obj/fail_inject.o \
+              $(HT_DIR)/obj/iomem.o $(HT_DIR)/obj/iocaps.o
 $(HT_DIR)/test-page-type: $(HT_DIR)/test-page-type.o $(HT_MM_OBJS)
 	$(HT_LINK)
 $(HT_DIR)/test-pt-validate: $(HT_DIR)/test-pt-validate.o $(HT_MM_OBJS)
@@ -203,7 +204,7 @@ $(HT_DIR)/test-alloc-fail-evtchn: $(HT_DIR)/test-alloc-fail-evtchn.o $(HT_EVTCHN
 $(HT_DIR)/test-boot-domains: $(HT_DIR)/test-boot-domains.o $(HT_DIR)/obj/boot_domains.o \
                              $(HT_DIR)/obj/cmdline.o
 	$(HT_LINK)
-$(HT_DIR)/obj/iocaps.o $(HT_DIR)/test-iocaps.o: HT_CFLAGS += $(HT_ARCH_INC)
+$(HT_DIR)/obj/iocaps.o $(HT_DIR)/obj/iomem.o $(HT_DIR)/test-iocaps.o: HT_CFLAGS += $(HT_ARCH_INC)
 $(HT_DIR)/test-iocaps: $(HT_DIR)/test-iocaps.o $(HT_DIR)/obj/iocaps.o $(HT_DIR)/obj/xsm.o
 	$(HT_LINK)
 $(HT_DIR)/test-pci: $(HT_DIR)/test-pci.o $(HT_DIR)/obj/pci.o

@@ -24,6 +24,10 @@
 #define W_FRAMES    512
 #define W_FIRST_RAM 16
 #define W_HV_FRAME  3            /* a hypervisor frame (owner NULL) */
+/* Past the RAM: I/O memory up to W_IO_LIMIT (the "physical width"), of
+ * which W_HV_IO is the hypervisor's own. */
+#define W_IO_LIMIT  (W_FRAMES + 64)
+#define W_HV_IO     (W_FRAMES + 63)
 
 #define P   _PAGE_PRESENT
 #define RW  _PAGE_RW

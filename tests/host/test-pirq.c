@@ -129,8 +129,13 @@ HTEST(privileged_map_checks_and_quirks)
     CHECK_EQ(pirq_unmap(d, 1, 20), -EINVAL);
     CHECK_EQ(pirq_unmap(d, 1, -1), -EINVAL);
     CHECK_EQ(pirq_unmap(d, 77, 1), -ESRCH);
-    /* MSI is not programmed by the hypervisor yet: Xen's -EINVAL. */
-    CHECK_EQ(map(d, DOMID_SELF, MAP_PIRQ_TYPE_MSI, -1, -1, NULL), -EINVAL);
+    /* MSI for another domain: its PIRQ, granted to it, gone with it. */
+    struct physdev_map_pirq m = { .domid = 1, .type = MAP_PIRQ_TYPE_MSI, .index = -1,
+                                  .pirq = -1, .devfn = 0x28 };
+    w_msi_rc = 0;
+    CHECK_EQ(pirq_map(d, &m), 0);
+    CHECK(iocaps_irq_allowed(doms[1], (unsigned int)m.pirq));
+    CHECK(w_msi_on[pirq_info(doms[1], (unsigned int)m.pirq)->irq]);
     pirq_domain_destroy(doms[1]);
     domain_free_iocaps(doms[1]);
     pirq_domain_destroy(d);
@@ -254,6 +259,82 @@ HTEST(unmap_while_bound_cuts_the_port)
     CHECK_EQ(pirq_info(d, EDGE_GSI)->irq, 0);
     CHECK_EQ(map(d, DOMID_SELF, MAP_PIRQ_TYPE_GSI, EDGE_GSI, -1, NULL), 0);
     pirq_domain_destroy(d);
+}
+
+static long map_msi(struct domain *d, int type, int bus, int devfn, int entry, uint64_t table,
+                    int pirq, int *out)
+{
+    struct physdev_map_pirq m = { .domid = DOMID_SELF, .type = type, .index = -1,
+                                  .pirq = pirq, .bus = bus, .devfn = devfn,
+                                  .entry_nr = entry, .table_base = table };
+    long rc = pirq_map(d, &m);
+    if (out)
+        *out = m.pirq;
+    return rc;
+}
+
+HTEST(msi_irqs_live_and_die_with_their_pirq)
+{
+    setup();
+    struct domain *d = doms[0];
+    struct physdev_map_pirq bad = { .domid = DOMID_SELF, .type = MAP_PIRQ_TYPE_MSI,
+                                    .index = 30, .pirq = -1 };
+    evtchn_port_t p;
+    int pirq, pirq2, irq;
+
+    w_msi_rc = 0;
+    CHECK_EQ(pirq_map(d, &bad), -EINVAL);                       /* index must be -1 */
+    CHECK_EQ(map_msi(d, MAP_PIRQ_TYPE_MSI, 256, 0, 0, 0, -1, NULL), -EINVAL);
+    CHECK_EQ(map_msi(d, MAP_PIRQ_TYPE_MSI, 0, 256, 0, 0, -1, NULL), -EINVAL);
+    CHECK_EQ(map_msi(d, MAP_PIRQ_TYPE_MSI_SEG, 1 << 16, 0x28, 0, 0, -1, NULL), -ENODEV);
+    CHECK_EQ(map_msi(d, MAP_PIRQ_TYPE_MSI, 0, 0x28, 0, 0, (int)pirq_nr(d), NULL), -EINVAL);
+    /* The device refuses: the IRQ made for it is given back. */
+    w_msi_rc = -ENODEV;
+    CHECK_EQ(map_msi(d, MAP_PIRQ_TYPE_MSI, 0, 0x28, 0, 0, -1, NULL), -ENODEV);
+    w_msi_rc = 0;
+    for (unsigned int i = NGSI; i < W_NIRQS; i++)
+        CHECK(!(irq_descs[i].flags & IRQF_ALLOCATED));
+
+    CHECK_EQ(map_msi(d, MAP_PIRQ_TYPE_MSI, 0, 0x28, 0, 0, -1, &pirq), 0);
+    CHECK(pirq >= NGSI);
+    irq = pirq_info(d, (unsigned int)pirq)->irq;
+    CHECK(irq >= NGSI && w_msi_on[irq]);
+    CHECK_EQ(w_msi_bdf[irq], 0x28);
+    CHECK_EQ(irq_descs[irq].kind, IRQ_KIND_MSI);
+    CHECK_EQ(map_msi(d, MAP_PIRQ_TYPE_MSI, 0, 0x30, 0, 0, pirq, NULL), -EEXIST);
+    CHECK_EQ(map_msi(d, MAP_PIRQ_TYPE_MSI_SEG, 0, 0x30, 3, 0xfe000000, 40, &pirq2), 0);
+    CHECK_EQ(pirq2, 40);
+    CHECK_EQ(w_msi_bdf[pirq_info(d, 40)->irq], 0x30 | 0x10000 | (3 << 17));
+
+    /* Edge-like: bound, unmasked, every interrupt an event, no EOI owed. */
+    CHECK_EQ(bind(d, (uint32_t)pirq, false, &p), 0);
+    CHECK_EQ(w_line_masked[irq], 0);
+    irq_guest_interrupt((unsigned int)irq);
+    irq_guest_interrupt((unsigned int)irq);
+    CHECK(evtchn_port_is_pending(d, p));
+    CHECK_EQ(irq_descs[irq].in_flight, 0);
+    CHECK_EQ(w_line_masked[irq], 0);
+
+    /* Unmapped while bound: the device is off at once, the IRQ number
+     * stays taken until the port closes. */
+    CHECK_EQ(pirq_unmap(d, DOMID_SELF, pirq), 0);
+    CHECK(!w_msi_on[irq]);
+    CHECK(irq_descs[irq].flags & IRQF_ALLOCATED);
+    CHECK_EQ(evtchn_close(d, p), 0);
+    CHECK(!(irq_descs[irq].flags & IRQF_ALLOCATED));
+    CHECK_EQ(pirq_info(d, (unsigned int)pirq)->irq, 0);
+
+    /* Unbound unmap frees at once; the domain's death frees the rest. */
+    int irq2 = pirq_info(d, 40)->irq;
+    CHECK_EQ(map_msi(d, MAP_PIRQ_TYPE_MSI, 0, 0x28, 0, 0, -1, &pirq), 0);
+    CHECK_EQ(pirq_unmap(d, DOMID_SELF, 40), 0);
+    CHECK(!w_msi_on[irq2] && !(irq_descs[irq2].flags & IRQF_ALLOCATED));
+    irq = pirq_info(d, (unsigned int)pirq)->irq;
+    CHECK_EQ(bind(d, (uint32_t)pirq, false, NULL), 0);
+    pirq_domain_destroy(d);
+    CHECK(!w_msi_on[irq]);
+    for (unsigned int i = NGSI; i < W_NIRQS; i++)
+        CHECK(!(irq_descs[i].flags & IRQF_ALLOCATED));
 }
 
 HTEST(storm_limit_masks_for_the_window)

@@ -9,6 +9,8 @@
  */
 #include "htest.h"
 #include "mm-world.h"
+#include <mica/iomem.h>
+#include <mica/iocaps.h>
 
 #define RSVD   (1ULL << 52)
 #define NX     _PAGE_NX
@@ -78,10 +80,55 @@ HTEST(l1_targets)
     CHECK_EQ(one_entry(1, pte(theirs, P), &dom_a), -EINVAL);         /* another domain's */
     CHECK_EQ(one_entry(1, pte(W_HV_FRAME, P), &dom_a), -EINVAL);     /* the hypervisor's */
     CHECK_EQ(one_entry(1, pte(W_FRAMES - 1, P), &dom_a), -EINVAL);   /* free */
-    CHECK_EQ(one_entry(1, pte(W_FRAMES + 5, P), &dom_a), -EINVAL);   /* beyond RAM */
-    CHECK_EQ(one_entry(1, pte(0xfffffffffULL, P), &dom_a), -EINVAL);
+    CHECK_EQ(one_entry(1, pte(W_FRAMES + 5, P), &dom_a), -EPERM);    /* I/O, not granted */
+    CHECK_EQ(one_entry(1, pte(0xfffffffffULL, P), &dom_a), -EINVAL); /* past the width */
     CHECK_EQ(one_entry(1, pte(theirs, 0), &dom_a), 0);               /* not present: anything */
     CHECK_EQ(one_entry(1, 0xffffffffffffff00ULL, &dom_a), 0);
+    CHECK(audit_ok());
+}
+
+HTEST(l1_io_memory)
+{
+    world_init();
+    unsigned long io = W_FRAMES + 5, t;
+
+    /* The initial domain holds all I/O memory but the hypervisor's. */
+    CHECK_EQ(one_entry(1, pte(io, P | RW | _PAGE_PCD | _PAGE_PWT), &dom_priv), 0);
+    CHECK_EQ(one_entry(1, pte(W_HV_IO, P), &dom_priv), -EPERM);
+    CHECK_EQ(one_entry(1, pte(W_IO_LIMIT, P), &dom_priv), -EINVAL);
+    /* Another domain: exactly its grants. */
+    CHECK_EQ(iocaps_iomem(&dom_a, W_FRAMES + 8, 2, true), 0);
+    CHECK_EQ(one_entry(1, pte(W_FRAMES + 8, P | RW), &dom_a), 0);
+    CHECK_EQ(one_entry(1, pte(W_FRAMES + 9, P), &dom_a), 0);
+    CHECK_EQ(one_entry(1, pte(W_FRAMES + 10, P), &dom_a), -EPERM);
+    CHECK_EQ(iocaps_iomem(&dom_a, W_HV_IO, 1, true), 0);
+    CHECK_EQ(one_entry(1, pte(W_HV_IO, P), &dom_a), -EPERM);      /* granted or not */
+    domain_free_iocaps(&dom_a);
+
+    /* A read-only range: a writable request is mapped read-only. */
+    CHECK_EQ(iomem_ro_add(io, io), 0);
+    t = frame(&dom_priv);
+    tab(t)[0] = pte(io, P | RW);
+    tab(t)[1] = pte(io + 1, P | RW);
+    CHECK_EQ(pin(t, PGT_l1_page_table), 0);
+    CHECK_EQ(tab(t)[0], pte(io, P));
+    CHECK_EQ(tab(t)[1], pte(io + 1, P | RW));
+    CHECK_EQ(mod_l1_entry(pg(t), 2, pte(io, P | RW), &dom_priv, false, false), 0);
+    CHECK_EQ(tab(t)[2], pte(io, P));
+    iomem_ro_remove(io, io);
+    CHECK(!iomem_is_ro(io));
+
+    /* DOMID_IO: the caller's permission, never RAM. */
+    world_set_current(&dom_priv);
+    CHECK_EQ(mod_l1_entry(pg(t), 3, pte(io, P | RW), &dom_io, false, false), 0);
+    CHECK_EQ(mod_l1_entry(pg(t), 4, pte(frame(&dom_priv), P), &dom_io, false, false), -EINVAL);
+    world_set_current(&dom_a);
+    CHECK_EQ(mod_l1_entry(pg(t), 4, pte(io, P), &dom_io, false, false), -EPERM);
+    CHECK_EQ(tab(t)[4], 0);
+    CHECK(audit_ok());                  /* I/O entries hold no references */
+    CHECK_EQ(mod_l1_entry(pg(t), 3, 0, &dom_priv, false, false), 0);
+    unpin(t);
+    mm_finish_pending(false);
     CHECK(audit_ok());
 }
 

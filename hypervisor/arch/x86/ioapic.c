@@ -121,12 +121,26 @@ void arch_irq_mask(unsigned int irq)
 {
     if (irq < nr_irqs_gsi)
         rte_set_mask(irq, true);
+    else
+        msi_set_mask(irq, true);
 }
 
 void arch_irq_unmask(unsigned int irq)
 {
     if (irq < nr_irqs_gsi && !(irq_descs[irq].flags & IRQF_HYPERVISOR))
         rte_set_mask(irq, false);
+    else if (irq >= nr_irqs_gsi)
+        msi_set_mask(irq, false);
+}
+
+int ioapic_irq_vector(unsigned int irq)
+{
+    return irq < ARRAY_SIZE(irq_vector) ? irq_vector[irq] : 0;
+}
+
+uint32_t ioapic_dest_apic(void)
+{
+    return dest_apic;
 }
 
 static int alloc_vector(unsigned int irq)

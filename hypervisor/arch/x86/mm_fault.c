@@ -144,6 +144,8 @@ bool mm_guest_page_fault(struct cpu_regs *r, unsigned long cr2)
         cr2 >= HYPERVISOR_VIRT_START || guest_walk(v, (uint32_t)cr2, GW_WRITE, &w) ||
         w.missing || w.refused != 1)
         return false;
+    if (!mfn_valid(w.mfn))
+        return false;                   /* I/O memory mapped read-only */
     tpg = mfn_to_page(w.mfn);
     if (tpg->owner != v->domain || get_page(tpg, v->domain))
         return false;

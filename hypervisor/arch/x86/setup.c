@@ -24,6 +24,7 @@
 #include <mica/printk.h>
 #include <mica/cmdline.h>
 #include <mica/pci.h>
+#include <mica/iomem.h>
 #include <mica/boot.h>
 #include <mica/domain.h>
 #include <public/mica.h>
@@ -421,6 +422,7 @@ void start_mica(uint32_t magic, uint32_t info)
                  boot_info.mem[i].type);
 
     memory_init();
+    iomem_init();           /* PGF_io on the frames that are not RAM */
     cpu_protect_detect();   /* before the IDT: no CLAC/STAC may run on a CPU without SMAP */
     desc_init();
     pic_disable();

@@ -106,6 +106,13 @@ void irq_dump(void);
 
 void arch_irq_mask(unsigned int irq);
 void arch_irq_unmask(unsigned int irq);
+/* Program MSI IRQ irq (vector given) into device bdf: its MSI, or MSI-X
+ * entry `entry` (arch/x86/msi.c); 0, -ENODEV (no such capability),
+ * -EEXIST (already mapped), -EBUSY (the other kind in use), -EINVAL
+ * (entry past the table), -ENXIO (table BAR not decoded), -ENOSPC. */
+int arch_msi_setup(unsigned int irq, uint16_t bdf, bool msix, unsigned int entry);
+/* Mask it, clear its message, turn the capability off with its last user. */
+void arch_msi_teardown(unsigned int irq);
 /* Give irq a vector (MSI IRQs); 0 or -ENOSPC. */
 int arch_irq_setup_msi(unsigned int irq);
 void arch_irq_teardown_msi(unsigned int irq);

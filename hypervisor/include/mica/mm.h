@@ -138,11 +138,28 @@ int get_page_and_type(struct page_info *pg, struct domain *d, uint32_t type);
  * devalidation) may stop with -ERESTART: the caller makes a continuation. */
 int get_page_type_preemptible(struct page_info *pg, uint32_t type);
 
+/*
+ * I/O memory: a machine frame that is not RAM (the firmware's map says
+ * so; the first MiB counts as I/O, as on Xen: BIOS, VGA, option ROMs).
+ * Such a frame has no owner and takes no references when a page table
+ * maps it; who may map it is iomem.c's decision (mica/iomem.h).  Below
+ * max_mfn the frame table says (PGF_io, set at boot); above, the arch
+ * asks the firmware's map (RAM there is RAM the hypervisor does not use).
+ */
+bool arch_mfn_is_ram_high(unsigned long mfn);
+static inline bool mfn_is_io(unsigned long mfn);
+
 /* mm_flags */
 #define PGF_partial      (1u << 0)   /* table half (in)validated, count 0 */
 #define PGF_pending      (1u << 1)   /* ... and being devalidated (listed) */
+#define PGF_io           (1u << 2)   /* not RAM: I/O memory (set at boot, never cleared) */
 #define PGF_last_shift   8           /* type when the count last hit 0 */
 #define PGF_last_mask    (0xfu << PGF_last_shift)
+
+static inline bool mfn_is_io(unsigned long mfn)
+{
+    return mfn < max_mfn ? (frame_table[mfn].mm_flags & PGF_io) : !arch_mfn_is_ram_high(mfn);
+}
 
 /*
  * get_page(), and the common cases of put_page() and put_page_type() --

@@ -33,6 +33,7 @@
 #define FIXMAP_VIRT_START    0xffffffff7fe00000  /* 2 MiB below the image */
 #define FIXMAP_LAPIC         0                   /* fixmap slots (4 KiB each) */
 #define FIXMAP_IOAPIC        1                   /* 1..8: the IO-APICs */
+#define FIXMAP_MSIX          9                   /* an MSI-X table page (msi.c) */
 #define FIXMAP_NR            16
 
 #define STACK_ORDER          2                   /* 16 KiB hypervisor stack */

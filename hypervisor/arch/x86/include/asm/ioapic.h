@@ -19,6 +19,11 @@ bool ioapic_handle_vector(unsigned int vector);
 long ioapic_setup_gsi(unsigned int gsi, uint8_t trigger, uint8_t polarity);
 /* PHYSDEVOP_apic_read: register `reg` of the IO-APIC at physbase. */
 long ioapic_guest_read(unsigned long physbase, uint32_t reg, uint32_t *value);
+/* The vector of an IRQ (0: none) and the APIC ID interrupts go to. */
+int ioapic_irq_vector(unsigned int irq);
+uint32_t ioapic_dest_apic(void);
+/* msi.c: mask or unmask an MSI IRQ at its device. */
+void msi_set_mask(unsigned int irq, bool masked);
 /* Is the MMIO page at mfn one of the IO-APICs'? */
 bool ioapic_owns_mfn(unsigned long mfn);
 
