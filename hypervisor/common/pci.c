@@ -25,13 +25,26 @@
  * console); Mica uses no PCI device itself today, so the list is the
  * administrator's.
  *
+ * The device list is Xen's: what the boot scan found, plus what the
+ * initial domain reports (PHYSDEVOP manage_pci_add*, pci_device_add),
+ * minus what it removes; MSI is set up only for listed functions
+ * (pirq.c), and a function with MSI in use cannot be removed (-EBUSY:
+ * Xen would tear its MSIs down under the domain's feet).
+ *
  * Generic code, host-tested (test-pci) with a fake configuration space.
  */
 #include <mica/pci.h>
 #include <mica/errno.h>
 #include <mica/lib.h>
+#include <public/physdev.h>
 
 static uint8_t ro_map[65536 / 8];       /* bit bdf: read-only device */
+
+static struct pci_dev {
+    uint16_t bdf, physfn;
+    uint32_t flags;                     /* XEN_PCI_DEV_* */
+} devs[PCI_MAX_DEVS];
+static unsigned int nr_devs;
 
 unsigned int pci_find_cap(uint16_t bdf, uint8_t id)
 {
@@ -91,6 +104,85 @@ unsigned int pci_cfg_write_protected(uint16_t bdf, unsigned int reg, unsigned in
     if ((pos = pci_find_cap(bdf, PCI_CAP_ID_MSIX)))
         bits |= overlap(reg, size, pos + PCI_MSIX_FLAGS, pos + PCI_MSIX_FLAGS + 1);
     return bits & all;
+}
+
+/* ---- the device list ------------------------------------------------ */
+
+static struct pci_dev *dev_find(uint16_t bdf)
+{
+    for (unsigned int i = 0; i < nr_devs; i++)
+        if (devs[i].bdf == bdf)
+            return &devs[i];
+    return NULL;
+}
+
+bool pci_dev_known(uint16_t bdf)
+{
+    return dev_find(bdf) != NULL;
+}
+
+unsigned int pci_dev_count(void)
+{
+    return nr_devs;
+}
+
+static int add_one(uint16_t bdf, uint32_t flags, uint16_t physfn)
+{
+    struct pci_dev *p = dev_find(bdf);
+
+    if (!p) {
+        if (nr_devs == PCI_MAX_DEVS)
+            return -ENOMEM;
+        p = &devs[nr_devs++];
+        p->bdf = bdf;
+    }
+    p->flags = flags;
+    p->physfn = physfn;
+    return 0;
+}
+
+int pci_dev_add(uint16_t bdf, uint32_t flags, uint16_t physfn)
+{
+    flags &= XEN_PCI_DEV_EXTFN | XEN_PCI_DEV_VIRTFN;
+    if (flags & XEN_PCI_DEV_VIRTFN) {
+        if (!dev_find(physfn) && nr_devs + 1 >= PCI_MAX_DEVS && !dev_find(bdf))
+            return -ENOMEM;             /* both or neither */
+        int rc = add_one(physfn, 0, 0);
+        if (rc)
+            return rc;
+    }
+    return add_one(bdf, flags, (flags & XEN_PCI_DEV_VIRTFN) ? physfn : 0);
+}
+
+int pci_dev_remove(uint16_t bdf)
+{
+    struct pci_dev *p = dev_find(bdf);
+
+    if (!p)
+        return -ENODEV;
+    if (arch_msi_in_use(bdf))
+        return -EBUSY;
+    *p = devs[--nr_devs];
+    return 0;
+}
+
+/* Every function on every bus: function 0 of each slot, the others when
+ * its header says multi-function. */
+void pci_scan(void)
+{
+    for (unsigned int bus = 0; bus < 256; bus++)
+        for (unsigned int slot = 0; slot < 32; slot++)
+            for (unsigned int fn = 0; fn < 8; fn++) {
+                uint16_t bdf = PCI_BDF(bus, slot, fn);
+                if ((arch_pci_conf_read(bdf, PCI_VENDOR_ID, 2) & 0xffff) == 0xffff) {
+                    if (fn == 0)
+                        break;
+                    continue;
+                }
+                add_one(bdf, 0, 0);
+                if (fn == 0 && !(arch_pci_conf_read(bdf, PCI_HEADER_TYPE, 1) & 0x80))
+                    break;
+            }
 }
 
 /* ---- pci_ro= -------------------------------------------------------- */

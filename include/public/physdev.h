@@ -198,6 +198,9 @@ struct physdev_restore_msi {
 };
 typedef struct physdev_restore_msi physdev_restore_msi_t;
 
+/* physdev_pci_mmcfg_reserved.flags. */
+#define XEN_PCI_MMCFG_RESERVED          0x1
+
 /* 16 bytes. */
 struct physdev_pci_mmcfg_reserved {
     uint64_aligned_t address;

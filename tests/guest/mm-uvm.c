@@ -74,8 +74,8 @@ void test_main(void)
              "top page");
     CHECK_RC(HYPERVISOR_update_va_mapping(0x10000000u, ok, UVMF_INVLPG), -XEN_EINVAL,
              "address without an L1");
-    CHECK_RC(HYPERVISOR_update_va_mapping(va, PTE(0, _PAGE_PRESENT), UVMF_INVLPG), -XEN_EINVAL,
-             "frame 0 (not ours)");
+    CHECK_RC(HYPERVISOR_update_va_mapping(va, PTE(0xfee00, _PAGE_PRESENT), UVMF_INVLPG),
+             -XEN_EPERM, "the local APIC (the hypervisor's device memory)");
     CHECK_RC(HYPERVISOR_update_va_mapping(va, ok | _PAGE_GLOBAL, UVMF_INVLPG), -XEN_EINVAL,
              "global mapping");
     invlpg(va);

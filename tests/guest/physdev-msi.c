@@ -28,6 +28,14 @@
  * device for 16 bytes of entropy, and the completion arrives as an event
  * on entry 0's port.
  *
+ * The PCI bookkeeping commands keep the device list as Xen does:
+ * adding is idempotent (even for an absent function, which then has no
+ * MSI: -ENODEV), removing an unlisted one -ENODEV, a virtual function
+ * brings its physical function, a function with MSI in use cannot be
+ * removed (-EBUSY), an unlisted one gets no MSI and no restore_msi
+ * (-ENODEV) until added back; segment 1 -ENODEV, an unreadable PXM word
+ * -EFAULT; pci_mmcfg_reserved -ENODEV (no MMCONFIG), bad flags -EINVAL.
+ *
  * privileged=0: another domain maps no device memory (-EPERM) and no
  * MSI (-EPERM).
  */
@@ -295,6 +303,60 @@ static void msix(void)
     scratch_restore(0);
 }
 
+/* ---- the PCI bookkeeping commands --------------------------------------- */
+
+static void bookkeeping(void)
+{
+    struct physdev_manage_pci mp = { .bus = 0, .devfn = 0xe8 };       /* 00:1d.0: absent */
+    struct physdev_manage_pci_ext me = { .bus = 0, .devfn = 0xf1, .is_virtfn = 1,
+                                         .physfn = { 0, 0xf0 } };     /* 00:1e.1 of 00:1e.0 */
+    struct physdev_pci_device pd = { .seg = 0, .bus = 0, .devfn = 0x28 };
+    struct physdev_restore_msi rm = { .bus = 0, .devfn = 0x28 };
+    struct physdev_pci_mmcfg_reserved mc = { .address = 0xb0000000u, .segment = 0,
+                                             .start_bus = 0, .end_bus = 255, .flags = 1 };
+    int pirq;
+
+    CHECK_RC(physdev(PHYSDEVOP_manage_pci_add, &mp), 0, "add an absent function");
+    CHECK_RC(physdev(PHYSDEVOP_manage_pci_add, &mp), 0, "add it again");
+    CHECK_RC(map_msi(PCI_BDF(0, 0x1d, 0), 0, 0, NULL), -XEN_ENODEV, "MSI of an absent function");
+    CHECK_RC(physdev(PHYSDEVOP_manage_pci_remove, &mp), 0, "remove it");
+    CHECK_RC(physdev(PHYSDEVOP_manage_pci_remove, &mp), -XEN_ENODEV, "remove it again");
+    me.is_virtfn = 2;
+    CHECK_RC(physdev(PHYSDEVOP_manage_pci_add_ext, &me), -XEN_EINVAL, "is_virtfn 2");
+    me.is_virtfn = 1;
+    CHECK_RC(physdev(PHYSDEVOP_manage_pci_add_ext, &me), 0, "add a virtual function");
+    mp.devfn = 0xf0;
+    CHECK_RC(physdev(PHYSDEVOP_manage_pci_remove, &mp), 0, "its physical function came too");
+    mp.devfn = 0xf1;
+    CHECK_RC(physdev(PHYSDEVOP_manage_pci_remove, &mp), 0, "remove the virtual function");
+
+    /* A function with MSI in use stays; unlisted, it gets no MSI. */
+    CHECK_RC(map_msi(EDU, 0, 0, &pirq), 0, "map edu's MSI");
+    CHECK_RC(physdev(PHYSDEVOP_restore_msi, &rm), 0, "restore_msi");
+    CHECK(pci_read(EDU, pci_cap(EDU, 5) + 2, 2) & 1, "MSI off after restore_msi");
+    CHECK_RC(physdev(PHYSDEVOP_pci_device_remove, &pd), -XEN_EBUSY, "remove edu with MSI on");
+    CHECK_RC(unmap(pirq), 0, "unmap");
+    CHECK_RC(physdev(PHYSDEVOP_pci_device_remove, &pd), 0, "remove edu");
+    CHECK_RC(physdev(PHYSDEVOP_restore_msi, &rm), -XEN_ENODEV, "restore_msi of an unlisted one");
+    CHECK_RC(map_msi(EDU, 0, 0, NULL), -XEN_ENODEV, "MSI of an unlisted function");
+    struct physdev_pci_device_add *pa =
+        (struct physdev_pci_device_add *)(mapped_end() - sizeof(*pa));
+    *pa = (struct physdev_pci_device_add){ .seg = 1, .bus = 0, .devfn = 0x28 };
+    CHECK_RC(physdev(PHYSDEVOP_pci_device_add, pa), -XEN_ENODEV, "segment 1");
+    pa->seg = 0;
+    pa->flags = XEN_PCI_DEV_PXM;        /* its proximity word would lie past the mapping */
+    CHECK_RC(physdev(PHYSDEVOP_pci_device_add, pa), -XEN_EFAULT, "PXM word unreadable");
+    pa->flags = 0;
+    CHECK_RC(physdev(PHYSDEVOP_pci_device_add, pa), 0, "add edu back");
+    CHECK_RC(map_msi(EDU, 0, 0, &pirq), 0, "MSI again");
+    CHECK_RC(unmap(pirq), 0, "unmap again");
+    pd.seg = 1;
+    CHECK_RC(physdev(PHYSDEVOP_pci_device_remove, &pd), -XEN_ENODEV, "remove in segment 1");
+    CHECK_RC(physdev(PHYSDEVOP_pci_mmcfg_reserved, &mc), -XEN_ENODEV, "an MMCONFIG region");
+    mc.flags = 2;
+    CHECK_RC(physdev(PHYSDEVOP_pci_mmcfg_reserved, &mc), -XEN_EINVAL, "mmcfg flags 2");
+}
+
 static void other_domain(void)
 {
     CHECK_RC(map_at(4, PTE(0xfebf0, _PAGE_PRESENT), DOMID_IO), -XEN_EPERM, "MMIO in a domU");
@@ -318,6 +380,7 @@ void test_main(void)
         mmio();
         msi();
         msix();
+        bookkeeping();
         scratch_restore(SLOT_BAR);
     }
     test_success();

@@ -8,11 +8,14 @@
  * header, the MSI capability from its control word to its end for each of
  * the four layouts (32/64-bit, with/without per-vector masks) and not a
  * byte beyond, MSI-X message control only; every byte of a pci_ro=
- * device.  pci_ro= parsing: good lists (with a segment) and every bad
+ * device.  The device list: the scan's multi-function rule, adding
+ * (idempotent, a virtual function with its parent, both or neither when
+ * full), removing (unlisted -ENODEV, MSI in use -EBUSY).  pci_ro= parsing: good lists (with a segment) and every bad
  * form refused whole, the map unchanged.
  */
 #include "htest.h"
 #include <mica/pci.h>
+#include <mica/errno.h>
 
 static uint8_t cfg[256][256];           /* devices 00:00.0 - 00:1f.7 */
 static bool present[256];
@@ -31,6 +34,10 @@ uint32_t arch_pci_conf_read(uint16_t bdf, unsigned int reg, unsigned int size)
 void arch_pci_conf_write(uint16_t bdf, unsigned int reg, unsigned int size, uint32_t val)
 {
 }
+
+static int msi_user = -1;               /* the function the fake MSI code holds */
+bool arch_msi_in_use(uint16_t bdf) { return bdf == msi_user; }
+void arch_msi_restore(uint16_t bdf) { }
 
 /* A device at bdf with caps: list of (id, pos), linked in order. */
 static void make_dev(uint16_t bdf, const uint8_t (*caps)[2], unsigned int n)
@@ -102,6 +109,45 @@ HTEST(protects_msi_and_msix_control_only)
     CHECK_EQ(pci_cfg_write_protected(16, 0x04, 2), 0);          /* command */
     CHECK_EQ(pci_cfg_write_protected(16, 0x10, 4), 0);          /* a BAR */
     CHECK_EQ(pci_cfg_write_protected(16, 0x3c, 4), 0);
+}
+
+HTEST(device_list_scan_add_remove)
+{
+    memset(present, 0, sizeof(present));
+    make_dev(PCI_BDF(0, 0, 0), NULL, 0);
+    make_dev(PCI_BDF(0, 3, 0), NULL, 0);
+    make_dev(PCI_BDF(0, 3, 2), NULL, 0);        /* fn 0 not multi-function: unseen */
+    make_dev(PCI_BDF(0, 4, 0), NULL, 0);
+    cfg[PCI_BDF(0, 4, 0)][PCI_HEADER_TYPE] = 0x80;
+    make_dev(PCI_BDF(0, 4, 5), NULL, 0);
+    make_dev(PCI_BDF(0, 9, 1), NULL, 0);        /* no function 0: unseen */
+    pci_scan();
+    CHECK_EQ(pci_dev_count(), 4);
+    CHECK(pci_dev_known(PCI_BDF(0, 3, 0)) && pci_dev_known(PCI_BDF(0, 4, 5)));
+    CHECK(!pci_dev_known(PCI_BDF(0, 3, 2)) && !pci_dev_known(PCI_BDF(0, 9, 1)));
+
+    CHECK_EQ(pci_dev_add(PCI_BDF(0, 9, 1), 0, 0), 0);
+    CHECK_EQ(pci_dev_add(PCI_BDF(0, 9, 1), 0, 0), 0);           /* idempotent */
+    CHECK_EQ(pci_dev_count(), 5);
+    CHECK_EQ(pci_dev_add(PCI_BDF(2, 0, 1), 2 /* VIRTFN */, PCI_BDF(2, 0, 0)), 0);
+    CHECK(pci_dev_known(PCI_BDF(2, 0, 0)));
+    CHECK_EQ(pci_dev_count(), 7);
+    msi_user = PCI_BDF(0, 3, 0);
+    CHECK_EQ(pci_dev_remove(PCI_BDF(0, 3, 0)), -EBUSY);
+    msi_user = -1;
+    CHECK_EQ(pci_dev_remove(PCI_BDF(0, 3, 0)), 0);
+    CHECK_EQ(pci_dev_remove(PCI_BDF(0, 3, 0)), -ENODEV);
+    CHECK(pci_dev_known(PCI_BDF(0, 4, 5)));                     /* the others stay */
+
+    /* Full: refused whole, a virtual function and its parent together. */
+    unsigned int n = pci_dev_count();
+    for (unsigned int i = 0; n + i < PCI_MAX_DEVS; i++)
+        CHECK_EQ(pci_dev_add(PCI_BDF(100 + i / 256, (i / 8) % 32, i % 8), 0, 0), 0);
+    CHECK_EQ(pci_dev_add(PCI_BDF(250, 0, 0), 0, 0), -ENOMEM);
+    CHECK_EQ(pci_dev_remove(PCI_BDF(0, 9, 1)), 0);
+    CHECK_EQ(pci_dev_add(PCI_BDF(251, 0, 1), 2, PCI_BDF(251, 0, 0)), -ENOMEM);
+    CHECK(!pci_dev_known(PCI_BDF(251, 0, 0)));
+    CHECK_EQ(pci_dev_add(PCI_BDF(251, 0, 1), 0, 0), 0);
 }
 
 HTEST(read_only_devices)

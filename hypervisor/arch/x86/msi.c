@@ -56,6 +56,7 @@
 static struct msi_desc {
     bool used;
     bool msix;
+    bool masked;                        /* as msi_set_mask() last left it */
     uint16_t bdf;
     uint8_t pos;                        /* capability offset */
     uint16_t entry;                     /* MSI-X table entry */
@@ -90,6 +91,7 @@ void msi_set_mask(unsigned int irq, bool masked)
 
     if (!m)
         return;
+    m->masked = masked;
     if (m->msix) {
         volatile uint32_t *e = entry_map(m);
         uint32_t ctl = e[MSIX_VECTOR_CTRL / 4];
@@ -119,7 +121,27 @@ static uint64_t bar_address(uint16_t bdf, unsigned int bir)
     return a;
 }
 
-static int setup_msi(struct msi_desc *m, uint16_t bdf, uint8_t vector, uint32_t dest)
+/* Write an MSI function's message and turn it on (setup and restore). */
+static void program_msi(const struct msi_desc *m, uint8_t vector)
+{
+    uint16_t flags = (uint16_t)arch_pci_conf_read(m->bdf, m->pos + PCI_MSI_FLAGS, 2);
+    bool is64 = flags & PCI_MSI_FLAGS_64BIT;
+
+    arch_pci_conf_write(m->bdf, m->pos + PCI_MSI_FLAGS, 2,
+                        flags & ~(PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE));
+    arch_pci_conf_write(m->bdf, m->pos + PCI_MSI_ADDRESS_LO, 4,
+                        MSI_ADDR_BASE | (ioapic_dest_apic() << 12));
+    if (is64)
+        arch_pci_conf_write(m->bdf, m->pos + 8, 4, 0);
+    arch_pci_conf_write(m->bdf, m->pos + (is64 ? 12 : 8), 2, vector);
+    if (flags & PCI_MSI_FLAGS_MASKBIT)
+        arch_pci_conf_write(m->bdf, m->pos + (is64 ? 0x10 : 0x0c), 4,
+                            m->masked ? 0xffffffffu : 0xfffffffeu);
+    flags = (uint16_t)((flags & ~PCI_MSI_FLAGS_QSIZE) | PCI_MSI_FLAGS_ENABLE);
+    arch_pci_conf_write(m->bdf, m->pos + PCI_MSI_FLAGS, 2, flags);
+}
+
+static int setup_msi(struct msi_desc *m, uint16_t bdf, uint8_t vector)
 {
     unsigned int pos = pci_find_cap(bdf, PCI_CAP_ID_MSI);
 
@@ -129,24 +151,32 @@ static int setup_msi(struct msi_desc *m, uint16_t bdf, uint8_t vector, uint32_t 
         return -EEXIST;
     if (users(bdf, true))
         return -EBUSY;
-    uint16_t flags = (uint16_t)arch_pci_conf_read(bdf, pos + PCI_MSI_FLAGS, 2);
-    bool is64 = flags & PCI_MSI_FLAGS_64BIT;
-    arch_pci_conf_write(bdf, pos + PCI_MSI_FLAGS, 2, flags & ~(PCI_MSI_FLAGS_ENABLE |
-                                                              PCI_MSI_FLAGS_QSIZE));
-    arch_pci_conf_write(bdf, pos + PCI_MSI_ADDRESS_LO, 4, MSI_ADDR_BASE | (dest << 12));
-    if (is64)
-        arch_pci_conf_write(bdf, pos + 8, 4, 0);
-    arch_pci_conf_write(bdf, pos + (is64 ? 12 : 8), 2, vector);
-    *m = (struct msi_desc){ .used = true, .bdf = bdf, .pos = (uint8_t)pos };
-    if (flags & PCI_MSI_FLAGS_MASKBIT)
-        arch_pci_conf_write(bdf, pos + (is64 ? 0x10 : 0x0c), 4, 0xffffffffu);
-    flags = (uint16_t)((flags & ~PCI_MSI_FLAGS_QSIZE) | PCI_MSI_FLAGS_ENABLE);
-    arch_pci_conf_write(bdf, pos + PCI_MSI_FLAGS, 2, flags);
+    *m = (struct msi_desc){ .used = true, .masked = true, .bdf = bdf, .pos = (uint8_t)pos };
+    program_msi(m, vector);
     return 0;
 }
 
-static int setup_msix(struct msi_desc *m, uint16_t bdf, unsigned int entry, uint8_t vector,
-                      uint32_t dest)
+/* Write an MSI-X entry (masked or not as m says) with the function
+ * enabled and masked meanwhile (setup and restore). */
+static void program_msix(const struct msi_desc *m, uint8_t vector)
+{
+    uint16_t flags = (uint16_t)arch_pci_conf_read(m->bdf, m->pos + PCI_MSIX_FLAGS, 2);
+
+    arch_pci_conf_write(m->bdf, m->pos + PCI_MSIX_FLAGS, 2,
+                        flags | PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL);
+    volatile uint32_t *e = entry_map(m);
+    e[MSIX_VECTOR_CTRL / 4] |= MSIX_MASKBIT;
+    e[0] = MSI_ADDR_BASE | (ioapic_dest_apic() << 12);
+    e[1] = 0;
+    e[2] = vector;
+    if (!m->masked)
+        e[MSIX_VECTOR_CTRL / 4] &= ~MSIX_MASKBIT;
+    (void)e[MSIX_VECTOR_CTRL / 4];
+    arch_pci_conf_write(m->bdf, m->pos + PCI_MSIX_FLAGS, 2,
+                        (flags | PCI_MSIX_FLAGS_ENABLE) & ~PCI_MSIX_FLAGS_MASKALL);
+}
+
+static int setup_msix(struct msi_desc *m, uint16_t bdf, unsigned int entry, uint8_t vector)
 {
     unsigned int pos = pci_find_cap(bdf, PCI_CAP_ID_MSIX);
 
@@ -166,8 +196,8 @@ static int setup_msix(struct msi_desc *m, uint16_t bdf, unsigned int entry, uint
     if (!base || !(arch_pci_conf_read(bdf, PCI_COMMAND, 2) & 2))
         return -ENXIO;                  /* BAR unassigned, or memory decode off */
     uint64_t first = base + (table & ~7u);
-    *m = (struct msi_desc){ .used = true, .msix = true, .bdf = bdf, .pos = (uint8_t)pos,
-                            .entry = (uint16_t)entry,
+    *m = (struct msi_desc){ .used = true, .msix = true, .masked = true, .bdf = bdf,
+                            .pos = (uint8_t)pos, .entry = (uint16_t)entry,
                             .entry_pa = first + entry * MSIX_ENTRY_SIZE,
                             .table_first = (unsigned long)(first >> PAGE_SHIFT),
                             .table_last = (unsigned long)((first + size * MSIX_ENTRY_SIZE - 1)
@@ -176,17 +206,7 @@ static int setup_msix(struct msi_desc *m, uint16_t bdf, unsigned int entry, uint
         m->used = false;
         return -ENOSPC;
     }
-    /* Enabled with the whole function masked while the entry is written. */
-    arch_pci_conf_write(bdf, pos + PCI_MSIX_FLAGS, 2,
-                        flags | PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL);
-    volatile uint32_t *e = entry_map(m);
-    e[MSIX_VECTOR_CTRL / 4] |= MSIX_MASKBIT;
-    e[0] = MSI_ADDR_BASE | (dest << 12);
-    e[1] = 0;
-    e[2] = vector;
-    (void)e[MSIX_VECTOR_CTRL / 4];
-    arch_pci_conf_write(bdf, pos + PCI_MSIX_FLAGS, 2,
-                        (flags | PCI_MSIX_FLAGS_ENABLE) & ~PCI_MSIX_FLAGS_MASKALL);
+    program_msix(m, vector);
     return 0;
 }
 
@@ -196,8 +216,10 @@ int arch_msi_setup(unsigned int irq, uint16_t bdf, bool msix, unsigned int entry
 
     if (irq >= MAX_MSI_IRQS || vector <= 0 || descs[irq].used)
         return -EINVAL;
-    int rc = msix ? setup_msix(&descs[irq], bdf, entry, (uint8_t)vector, ioapic_dest_apic())
-                  : setup_msi(&descs[irq], bdf, (uint8_t)vector, ioapic_dest_apic());
+    if (!pci_dev_known(bdf))
+        return -ENODEV;                 /* removed, or never there */
+    int rc = msix ? setup_msix(&descs[irq], bdf, entry, (uint8_t)vector)
+                  : setup_msi(&descs[irq], bdf, (uint8_t)vector);
     if (rc == 0)
         pr_debug("MSI%s: %02x:%02x.%u entry %u -> irq %u vector %#x\n", msix ? "-X" : "",
                  PCI_BUS(bdf), PCI_SLOT(bdf), PCI_FUNC(bdf), entry, irq, vector);
@@ -230,4 +252,24 @@ void arch_msi_teardown(unsigned int irq)
     arch_pci_conf_write(m->bdf, m->pos + PCI_MSI_ADDRESS_LO, 4, 0);
     arch_pci_conf_write(m->bdf, m->pos + (is64 ? 12 : 8), 2, 0);
     m->used = false;
+}
+
+bool arch_msi_in_use(uint16_t bdf)
+{
+    return users(bdf, false) || users(bdf, true);
+}
+
+/* After a device reset (PHYSDEVOP_restore_msi): every message again, each
+ * entry masked or not as it was. */
+void arch_msi_restore(uint16_t bdf)
+{
+    for (unsigned int irq = 0; irq < MAX_MSI_IRQS; irq++) {
+        struct msi_desc *m = &descs[irq];
+        if (!m->used || m->bdf != bdf)
+            continue;
+        if (m->msix)
+            program_msix(m, (uint8_t)ioapic_irq_vector(irq));
+        else
+            program_msi(m, (uint8_t)ioapic_irq_vector(irq));
+    }
 }

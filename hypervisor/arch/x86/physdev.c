@@ -33,15 +33,21 @@
  * privileged domain's PCI and IO-APIC management answer -EPERM to any
  * other domain, in Xen's order of checks (some read their argument
  * first); for the privileged domain apic_read reads the IO-APIC register
- * and alloc_irq_vector answers as Xen does (vector = irq), while
- * apic_write and the PCI bookkeeping commands are refused: the hypervisor
- * programs the IO-APIC itself and keeps no PCI device list (-EPERM and
- * -ENOSYS, docs/devices.md).
+ * and alloc_irq_vector answers as Xen does (vector = irq), apic_write is
+ * refused (-EPERM: the hypervisor programs the IO-APIC itself), and the
+ * PCI bookkeeping commands keep Xen's device list (common/pci.c):
+ * manage_pci_add(_ext) and pci_device_add add or update a function (0),
+ * the remove commands take it off (-ENODEV if unlisted, -EBUSY while it
+ * has MSI in use), restore_msi(_ext) re-programs a listed function's
+ * messages after a reset, pci_mmcfg_reserved answers -ENODEV for every
+ * region (Mica uses no MMCONFIG; -EINVAL for unknown flags).  Segments
+ * other than 0 are -ENODEV (docs/devices.md).
  *
  * physdev_op_compat (19) forwards every command, its argument being the
  * union after the command word, as Xen does.
  */
 #include <mica/iocaps.h>
+#include <mica/pci.h>
 #include <mica/pirq.h>
 #include <mica/irq.h>
 #include <mica/xsm.h>
@@ -220,7 +226,9 @@ static long physdev_op(unsigned int cmd, guest_va_t arg)
         struct physdev_manage_pci p;
         PRIV_ONLY();
         COPY_IN(p);
-        return -ENOSYS;
+        if (cmd == PHYSDEVOP_manage_pci_remove)
+            return pci_dev_remove(PCI_BDF(p.bus, 0, 0) | p.devfn);
+        return pci_dev_add(PCI_BDF(p.bus, 0, 0) | p.devfn, 0, 0);
     }
     case PHYSDEVOP_manage_pci_add_ext: {
         struct physdev_manage_pci_ext p;
@@ -228,32 +236,55 @@ static long physdev_op(unsigned int cmd, guest_va_t arg)
         COPY_IN(p);
         if (p.is_extfn > 1 || p.is_virtfn > 1)
             return -EINVAL;
-        return -ENOSYS;
+        return pci_dev_add(PCI_BDF(p.bus, 0, 0) | p.devfn,
+                           (p.is_extfn ? XEN_PCI_DEV_EXTFN : 0) |
+                           (p.is_virtfn ? XEN_PCI_DEV_VIRTFN : 0),
+                           PCI_BDF(p.physfn.bus, 0, 0) | p.physfn.devfn);
     }
     case PHYSDEVOP_pci_device_add: {
         struct physdev_pci_device_add p;
+        uint32_t pxm;
         PRIV_ONLY();
         COPY_IN(p);
-        return -ENOSYS;
+        if ((p.flags & XEN_PCI_DEV_PXM) &&
+            copy_from_guest(&pxm, arg + sizeof(p), sizeof(pxm)))
+            return -EFAULT;             /* the proximity word (NUMA: unused) */
+        if (p.seg)
+            return -ENODEV;             /* segment 0 only (mechanism 1) */
+        return pci_dev_add(PCI_BDF(p.bus, 0, 0) | p.devfn, p.flags,
+                           PCI_BDF(p.physfn.bus, 0, 0) | p.physfn.devfn);
     }
     case PHYSDEVOP_pci_device_remove:
     case PHYSDEVOP_restore_msi_ext: {
         struct physdev_pci_device p;
         PRIV_ONLY();
         COPY_IN(p);
-        return cmd == PHYSDEVOP_restore_msi_ext ? -ENODEV : -ENOSYS;
+        uint16_t bdf = PCI_BDF(p.bus, 0, 0) | p.devfn;
+        if (p.seg || !pci_dev_known(bdf))
+            return -ENODEV;
+        if (cmd == PHYSDEVOP_pci_device_remove)
+            return pci_dev_remove(bdf);
+        arch_msi_restore(bdf);
+        return 0;
     }
     case PHYSDEVOP_restore_msi: {
         struct physdev_restore_msi p;
         PRIV_ONLY();
         COPY_IN(p);
-        return -ENODEV;                 /* no device has MSI set up by us */
+        uint16_t bdf = PCI_BDF(p.bus, 0, 0) | p.devfn;
+        if (!pci_dev_known(bdf))
+            return -ENODEV;
+        arch_msi_restore(bdf);
+        return 0;
     }
     case PHYSDEVOP_pci_mmcfg_reserved: {
         struct physdev_pci_mmcfg_reserved p;
         PRIV_ONLY();
         COPY_IN(p);
-        return -ENOSYS;
+        if (p.flags & ~XEN_PCI_MMCFG_RESERVED)
+            return -EINVAL;
+        return -ENODEV;                 /* Xen's answer for a region it does not know:
+                                           Mica uses no MMCONFIG region */
     }
     default:
         return -ENOSYS;

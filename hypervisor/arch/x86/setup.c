@@ -431,6 +431,8 @@ void start_mica(uint32_t magic, uint32_t info)
     bench_boot();
     apic_init();
     ioapic_init();
+    pci_scan();
+    pr_info("PCI: %u functions on segment 0\n", pci_dev_count());
     time_init();
     apic_timer_init();
     scheduler_init();

@@ -80,6 +80,28 @@ unsigned int pci_msi_cap_size(uint16_t msi_flags);
  */
 unsigned int pci_cfg_write_protected(uint16_t bdf, unsigned int reg, unsigned int size);
 
+/*
+ * The device list (Xen's pdev list): every function found at boot
+ * (pci_scan, all 256 buses), plus those the initial domain reports with
+ * the PCI bookkeeping PHYSDEVOPs (a hot-plugged device, or one behind a
+ * bridge it configured), minus those it removes.  MSI is set up only for
+ * listed functions.  PCI_MAX_DEVS entries; flags are XEN_PCI_DEV_*.
+ */
+#define PCI_MAX_DEVS 512
+void pci_scan(void);
+bool pci_dev_known(uint16_t bdf);
+/* 0, -ENOMEM (list full).  A known function is updated; a virtual
+ * function's physical function is added with it (Xen's rule). */
+int pci_dev_add(uint16_t bdf, uint32_t flags, uint16_t physfn);
+/* 0, -ENODEV (not listed), -EBUSY (MSI in use: unmap it first). */
+int pci_dev_remove(uint16_t bdf);
+unsigned int pci_dev_count(void);
+
+/* arch: does the function have MSI or MSI-X in use (msi.c)? re-program
+ * its messages after a reset (restore_msi). */
+bool arch_msi_in_use(uint16_t bdf);
+void arch_msi_restore(uint16_t bdf);
+
 /* pci_ro=BB:DD.F[,...]: devices the hypervisor keeps read-only. */
 int pci_parse_ro(const char *s);
 bool pci_is_ro(uint16_t bdf);
