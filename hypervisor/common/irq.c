@@ -184,7 +184,9 @@ static bool storm(struct irq_desc *desc)
         return false;
     arch_irq_mask(desc_irq(desc));
     desc->flags |= IRQF_THROTTLED;
-    desc->throttled++;
+    if (desc->throttled++ == 0)
+        pr_warn("irq %u: storm (over %u interrupts in 10 ms): masked for the rest of each "
+                "such window (reported once)\n", desc_irq(desc), irq_ratelimit);
     set_timer(&desc->throttle_timer, desc->window + STORM_WINDOW);
     return true;
 }

@@ -11,6 +11,10 @@
  * window, the IO-APIC (-EPERM), RAM named with DOMID_IO, a RAM frame the
  * domain does not own, a frame past the physical address width (-EINVAL).
  *
+ * INTx: edu's interrupt line (level, QEMU's IRQ 10 or 11) mapped and
+ * bound: an interrupt the device keeps asserted is one event until the
+ * EOI, then another at once (still asserted); served and EOIed, quiet.
+ *
  * MSI: map_pirq type MSI for edu (bus 0, devfn 0x28, table_base 0): the
  * hypervisor enabled MSI with an address in the 0xfee00000 window and a
  * vector in the device range; bound, each "raise interrupt" write to the
@@ -149,6 +153,48 @@ static void mmio(void)
     /* The first MiB is I/O memory, as on Xen: the VGA window maps. */
     CHECK_RC(map_at(4, PTE(0xb8, _PAGE_PRESENT | _PAGE_RW), DOMID_IO), 0, "VGA text window");
     scratch_restore(4);
+}
+
+/* ---- edu's INTx: a level-triggered line --------------------------------- */
+
+static long eoi(int pirq)
+{
+    struct physdev_eoi e = { (uint32_t)pirq };
+    return physdev(PHYSDEVOP_eoi, &e);
+}
+
+static void intx(void)
+{
+    unsigned int gsi = pci_read(EDU, 0x3c, 1);
+    struct physdev_map_pirq m = { .domid = DOMID_SELF, .type = MAP_PIRQ_TYPE_GSI,
+                                  .index = (int)gsi, .pirq = -1 };
+
+    CHECK(gsi == 5 || gsi == 9 || gsi == 10 || gsi == 11, "edu's interrupt line %u", gsi);
+    pci_write(EDU, 0x04, 2, (pci_read(EDU, 0x04, 2) | 0x6) & ~0x400u);   /* INTx on */
+    CHECK_RC(physdev(PHYSDEVOP_map_pirq, &m), 0, "map edu's GSI");
+    long port = bind(m.pirq);
+    CHECK(port > 0, "bind edu's GSI: %ld", port);
+    if (port <= 0)
+        return;
+    evtchn_clear_pending((evtchn_port_t)port);
+    edu[0x60 / 4] = 1;                                  /* assert, and keep it asserted */
+    CHECK(wait_event((evtchn_port_t)port, 2000), "no event for the level interrupt");
+    /* Still asserted, not EOIed: masked at the IO-APIC, nothing more. */
+    CHECK(!wait_event((evtchn_port_t)port, 100), "a level line fired again before the EOI");
+    /* EOI without serving the device: it fires again at once. */
+    CHECK_RC(eoi(m.pirq), 0, "EOI");
+    CHECK(wait_event((evtchn_port_t)port, 2000), "no new event after an EOI of a line still high");
+    /* Served, then EOIed: quiet. */
+    edu[0x64 / 4] = 1;
+    CHECK_RC(eoi(m.pirq), 0, "EOI after serving");
+    CHECK(!wait_event((evtchn_port_t)port, 100), "event after the device was served");
+    /* Nobody listening: the stray interrupt is masked, nothing delivered. */
+    CHECK_RC(evtchn_close((evtchn_port_t)port), 0, "close");
+    edu[0x60 / 4] = 2;
+    edu[0x64 / 4] = 2;
+    struct physdev_unmap_pirq u = { .domid = DOMID_SELF, .pirq = m.pirq };
+    CHECK_RC(physdev(PHYSDEVOP_unmap_pirq, &u), 0, "unmap edu's GSI");
+    pci_write(EDU, 0x04, 2, pci_read(EDU, 0x04, 2) | 0x400);           /* INTx off */
 }
 
 /* ---- MSI with edu ------------------------------------------------------- */
@@ -378,6 +424,7 @@ void test_main(void)
         CHECK(pci_find(0x1234, 0x11e8) == EDU && pci_find(0x1af4, 0x1005) == RNG,
               "QEMU devices missing");
         mmio();
+        intx();
         msi();
         msix();
         bookkeeping();
