@@ -172,6 +172,11 @@ static int parse_bool(const char *s)
     return -1;
 }
 
+int cmdline_bool(const char *s)
+{
+    return parse_bool(s);
+}
+
 /*
  * Copy a view into dst (size bytes, size > 0), dropping quote characters.
  * Returns the unquoted length, which may exceed what was stored.

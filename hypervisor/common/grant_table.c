@@ -61,10 +61,64 @@
 #include <mica/errno.h>
 #include <mica/lib.h>
 #include <mica/printk.h>
+#include <mica/cmdline.h>
 #include <asm/page.h>
 #include <asm/mm_arch.h>
 
 unsigned int opt_gnttab_max_frames = GNTTAB_DEFAULT_MAX_FRAMES;
+unsigned int opt_gnttab_max_maptrack_frames = GNTTAB_DEFAULT_MAPTRACK_FRAMES;
+unsigned int opt_gnttab_max_version = 2;
+bool opt_gnttab_transitive = true, opt_gnttab_transfer = true;
+
+/* One item of gnttab=: "name", "no-name" or "name=bool" into *b. */
+static bool bool_item(const char *item, size_t n, const char *name, bool *b)
+{
+    size_t l = strlen(name);
+    char val[8];
+
+    if (n == l && !memcmp(item, name, l)) {
+        *b = true;
+        return true;
+    }
+    if (n == l + 3 && !memcmp(item, "no-", 3) && !memcmp(item + 3, name, l)) {
+        *b = false;
+        return true;
+    }
+    if (n > l + 1 && n - l - 1 < sizeof(val) && !memcmp(item, name, l) && item[l] == '=') {
+        memcpy(val, item + l + 1, n - l - 1);
+        val[n - l - 1] = '\0';
+        int v = cmdline_bool(val);
+        if (v < 0)
+            return false;
+        *b = v;
+        return true;
+    }
+    return false;
+}
+
+int gnttab_parse_opt(const char *s)
+{
+    unsigned int ver = opt_gnttab_max_version;
+    bool trans = opt_gnttab_transitive, xfer = opt_gnttab_transfer;
+
+    if (!*s)
+        return -1;
+    while (*s) {
+        const char *end = strchr(s, ',');
+        size_t n = end ? (size_t)(end - s) : strlen(s);
+        if (n == 9 && !memcmp(s, "max-ver:", 8) && (s[8] == '1' || s[8] == '2'))
+            ver = (unsigned int)(s[8] - '0');
+        else if (!bool_item(s, n, "transitive", &trans) && !bool_item(s, n, "transfer", &xfer))
+            return -1;
+        s += n;
+        if (*s == ',' && !*++s)
+            return -1;                  /* a trailing comma */
+    }
+    opt_gnttab_max_version = ver;
+    opt_gnttab_transitive = trans;
+    opt_gnttab_transfer = xfer;
+    return 0;
+}
 
 int gnttab_init(struct domain *d)
 {
@@ -77,10 +131,47 @@ int gnttab_init(struct domain *d)
     gt->max_frames = opt_gnttab_max_frames;
     if (gt->max_frames < GNTTAB_INITIAL_FRAMES || gt->max_frames > GNTTAB_MAX_FRAMES_LIMIT)
         gt->max_frames = GNTTAB_DEFAULT_MAX_FRAMES;
-    gt->maptrack = xzalloc_bytes(GNTTAB_MAPTRACK_MAX * sizeof(*gt->maptrack));
+    gt->max_maptrack_frames = opt_gnttab_max_maptrack_frames;
+    gt->maptrack_free = GNTTAB_MAPTRACK_NONE;
+    gt->maptrack = xzalloc_bytes(gt->max_maptrack_frames * sizeof(*gt->maptrack));
     if (!gt->maptrack)
         return -ENOMEM;
     return gnttab_grow(d, GNTTAB_INITIAL_FRAMES);
+}
+
+/* A free maptrack entry and its handle: the free list's head, or a new
+ * page of entries (Xen's get_maptrack_handle), counted as the domain's
+ * (domain_xzalloc).  NULL when the domain is at its limit or memory runs
+ * out. */
+static struct maptrack *maptrack_get(struct domain *d, unsigned int *handle)
+{
+    struct grant_table *gt = d->grant;
+
+    if (gt->maptrack_free == GNTTAB_MAPTRACK_NONE) {
+        unsigned int f = gt->maptrack_frames, per = (unsigned int)GNTTAB_MAPTRACK_PER_FRAME;
+        struct maptrack *page;
+        if (f == gt->max_maptrack_frames ||
+            !(page = domain_xzalloc(d, per * sizeof(struct maptrack))))
+            return NULL;
+        for (unsigned int i = 0; i < per; i++)
+            page[i].next_free = i + 1 < per ? f * per + i + 1 : GNTTAB_MAPTRACK_NONE;
+        gt->maptrack[f] = page;
+        gt->maptrack_frames = f + 1;
+        gt->maptrack_free = f * per;
+    }
+    *handle = gt->maptrack_free;
+    struct maptrack *m = gnttab_maptrack(gt, *handle);
+    gt->maptrack_free = m->next_free;
+    return m;
+}
+
+/* Handle h of gt if it names a mapping in use, else NULL. */
+static struct maptrack *maptrack_lookup(struct grant_table *gt, uint32_t h)
+{
+    if (h >= gnttab_maptrack_limit(gt))
+        return NULL;
+    struct maptrack *m = gnttab_maptrack(gt, h);
+    return m->in_use ? m : NULL;
 }
 
 int gnttab_setup(struct domain *d, uint32_t nr_frames, unsigned long *mfns)
@@ -227,13 +318,6 @@ static int map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
         return GNTST_general_error;     /* device-only maps: no IOMMU here */
     if ((rc = lookup_grant(ld, op->dom, op->ref, false, &rd)))
         return rc;
-    for (h = 0; h < GNTTAB_MAPTRACK_MAX; h++)
-        if (!lt->maptrack[h].in_use) {
-            m = &lt->maptrack[h];
-            break;
-        }
-    if (!m)
-        return GNTST_no_space;
     if (pte_form) {
         if ((op->host_addr & 7) || !(l1 = mm_get_live_table(op->host_addr >> PAGE_SHIFT, ld)))
             return GNTST_general_error;
@@ -249,7 +333,13 @@ static int map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
         put_page_and_type(l1);
         return pte_form ? GNTST_general_error : GNTST_bad_virt_addr;
     }
+    if (!(m = maptrack_get(ld, &h))) {
+        put_page_and_type(l1);
+        return GNTST_no_space;
+    }
     if ((rc = acquire(ld, rd, op->ref, write, &pg))) {
+        m->next_free = lt->maptrack_free;   /* back on the free list */
+        lt->maptrack_free = h;
         put_page_and_type(l1);
         return rc;
     }
@@ -257,7 +347,7 @@ static int map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
     tab[idx] = ((pte_t)page_to_mfn(pg) << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_ACCESSED |
                _PAGE_GNTTAB | (write ? _PAGE_RW | _PAGE_DIRTY : 0) |
                ((op->flags & GNTMAP_application_map) ? _PAGE_USER : 0);
-    *m = (struct maptrack){ .in_use = true, .rw = write, .pte_form = pte_form,
+    *m = (struct maptrack){ .in_use = true, .rw = write, .pte_form = pte_form, .handle = h,
                             .granter_id = rd->domain_id, .granter = rd, .ref = op->ref,
                             .frame = (uint32_t)page_to_mfn(pg),
                             .pte_maddr = ((uint64_t)page_to_mfn(l1) << PAGE_SHIFT) | idx * 8u,
@@ -283,6 +373,8 @@ static void drop_mapping(struct grant_table *lt, struct maptrack *m)
     if (!m->granter && !mfn_to_page(m->frame)->owner)
         pr_info("grant: orphaned frame %#x of dead d%u released\n", m->frame, m->granter_id);
     m->in_use = false;
+    m->next_free = lt->maptrack_free;
+    lt->maptrack_free = m->handle;
     lt->maptrack_used--;
     lt->unmaps++;
 }
@@ -310,9 +402,8 @@ static int unmap_one(struct domain *ld, const struct gnttab_unmap_grant_ref *op)
     struct maptrack *m;
     pte_t *pte;
 
-    if (op->handle >= GNTTAB_MAPTRACK_MAX || !lt->maptrack[op->handle].in_use)
+    if (!(m = maptrack_lookup(lt, op->handle)))
         return GNTST_bad_handle;
-    m = &lt->maptrack[op->handle];
     if (op->host_addr != (m->pte_form ? m->pte_maddr : m->va))
         return GNTST_general_error;
     if (!(pte = mapped_pte(ld, m)))
@@ -338,9 +429,8 @@ static int unmap_and_replace_one(struct domain *ld, const struct gnttab_unmap_an
         struct gnttab_unmap_grant_ref u = { .host_addr = op->host_addr, .handle = op->handle };
         return unmap_one(ld, &u);
     }
-    if (op->handle >= GNTTAB_MAPTRACK_MAX || !lt->maptrack[op->handle].in_use)
+    if (!(m = maptrack_lookup(lt, op->handle)))
         return GNTST_bad_handle;
-    m = &lt->maptrack[op->handle];
     if (m->pte_form || op->host_addr != m->va)
         return GNTST_general_error;     /* the PTE form only unmaps (Xen) */
     if (!(pte = mapped_pte(ld, m)))
@@ -397,7 +487,8 @@ static void side_release(struct copy_side *s, bool write)
 static int copy_acquire_grant(struct domain *ld, struct copy_side *s, bool write)
 {
     struct active_grant *act;
-    int rc = pin(ld, s->rd, s->ref, write, GNTPIN_SUB_PAGE | GNTPIN_TRANSITIVE);
+    int rc = pin(ld, s->rd, s->ref, write,
+                 GNTPIN_SUB_PAGE | (opt_gnttab_transitive ? GNTPIN_TRANSITIVE : 0));
 
     if (rc)
         return rc;
@@ -514,8 +605,8 @@ void gnttab_release_mappings(struct domain *d)
 
     if (!gt)
         return;
-    for (unsigned int h = 0; h < GNTTAB_MAPTRACK_MAX && gt->maptrack_used; h++) {
-        struct maptrack *m = &gt->maptrack[h];
+    for (unsigned int h = 0; h < gnttab_maptrack_limit(gt) && gt->maptrack_used; h++) {
+        struct maptrack *m = gnttab_maptrack(gt, h);
         pte_t *pte;
 
         if (!m->in_use)
@@ -540,8 +631,8 @@ static unsigned int count_mappings(struct domain *d, unsigned long mfn, unsigned
         struct grant_table *gt = x->grant;
         if (!gt)
             continue;
-        for (unsigned int h = 0; h < GNTTAB_MAPTRACK_MAX; h++) {
-            const struct maptrack *m = &gt->maptrack[h];
+        for (unsigned int h = 0; h < gnttab_maptrack_limit(gt); h++) {
+            const struct maptrack *m = gnttab_maptrack(gt, h);
             if (m->in_use && m->granter == d && m->frame == mfn) {
                 n++;
                 *rw += m->rw;
@@ -586,9 +677,9 @@ void gnttab_destroy(struct domain *d)
         struct grant_table *xt = x->grant;
         if (!xt || x == d)
             continue;
-        for (unsigned int h = 0; h < GNTTAB_MAPTRACK_MAX; h++)
-            if (xt->maptrack[h].in_use && xt->maptrack[h].granter == d)
-                xt->maptrack[h].granter = NULL;
+        for (unsigned int h = 0; h < gnttab_maptrack_limit(xt); h++)
+            if (gnttab_maptrack(xt, h)->in_use && gnttab_maptrack(xt, h)->granter == d)
+                gnttab_maptrack(xt, h)->granter = NULL;
     }
     gnttab_free_status(d);
     for (unsigned int i = 0; i < gt->nr_alloc; i++) {
@@ -596,8 +687,10 @@ void gnttab_destroy(struct domain *d)
         domain_xfree(d, gt->active[i],
                      GNTTAB_V1_ENTRIES_PER_FRAME * sizeof(struct active_grant));
     }
+    for (unsigned int f = 0; f < gt->maptrack_frames; f++)
+        domain_xfree(d, gt->maptrack[f], GNTTAB_MAPTRACK_PER_FRAME * sizeof(struct maptrack));
     if (gt->maptrack)
-        xfree_bytes(gt->maptrack, GNTTAB_MAPTRACK_MAX * sizeof(*gt->maptrack));
+        xfree_bytes(gt->maptrack, gt->max_maptrack_frames * sizeof(*gt->maptrack));
     xfree_bytes(gt, sizeof(*gt));
     d->grant = NULL;
 }

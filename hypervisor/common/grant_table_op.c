@@ -235,6 +235,8 @@ HYPERCALL_PROTO(grant_table_op)
     case GNTTABOP_unmap_grant_ref:
         return batch(cmd, uop, count, sizeof(struct gnttab_unmap_grant_ref), unmap_thunk, true);
     case GNTTABOP_transfer:     /* flushes for itself (grant_transfer.c) */
+        if (!opt_gnttab_transfer)
+            return -EOPNOTSUPP;         /* gnttab=no-transfer (Xen's answer) */
         return batch(cmd, uop, count, sizeof(struct gnttab_transfer), transfer_thunk, false);
     case GNTTABOP_copy:
         return batch(cmd, uop, count, sizeof(struct gnttab_copy), copy_thunk, false);

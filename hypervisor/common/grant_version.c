@@ -156,6 +156,8 @@ long gnttab_set_version(struct domain *d, unsigned int version)
 
     if (version != 1 && version != 2)
         return -EINVAL;
+    if (version > opt_gnttab_max_version)
+        return -ENOSYS;                 /* gnttab=max-ver:1: "as before set_version" */
     if (version == gt->version)
         return 0;
     for (grant_ref_t r = GNTTAB_NR_RESERVED_ENTRIES; r < gnttab_nr_entries(gt); r++)

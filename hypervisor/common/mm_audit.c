@@ -193,8 +193,8 @@ static void collect_grants(struct audit *a)
     for_each_domain(d) {
         if (!d->grant)
             continue;
-        for (unsigned int h = 0; h < GNTTAB_MAPTRACK_MAX; h++) {
-            const struct maptrack *m = &d->grant->maptrack[h];
+        for (unsigned int h = 0; h < gnttab_maptrack_limit(d->grant); h++) {
+            const struct maptrack *m = gnttab_maptrack(d->grant, h);
             struct domain *owner = m->granter ? m->granter : &dom_grant_orphans;
 
             if (!m->in_use)

@@ -16,7 +16,8 @@
  *    own frame; copy beyond a page, into a read-only grant, from a frame
  *    not ours, with another domain's id on a local frame;
  *  - flags: unknown map flags, device-only maps;
- *  - resources: maptrack exhaustion (512 maps in one batch); batches with
+ *  - resources: the maptrack growing past 512 maps, and its exhaustion
+ *    under gnttab_max_maptrack_frames (limited=1); batches with
  *    good and bad elements; an op array in the hypervisor hole;
  *  - an L1 holding grant maps unpinned: the maps cannot be unmapped any
  *    more, stay accounted, and teardown releases them.
@@ -27,19 +28,24 @@
 #define R0 (GNT_RING_REF)
 
 /*
- * Fill the maptrack: 512 read-only maps (one batch) into the entries of a
- * fresh pinned L1, by PTE address; the next map has no slot.  Then unpin
- * that L1 with two mappings still in it: they can no longer be unmapped
- * (the table is gone), but they are still accounted and teardown releases
- * them.
+ * The maptrack: 512 read-only maps (one batch) into the entries of a
+ * fresh pinned L1, by PTE address.  By default (Xen's 1024 maptrack
+ * pages) they all succeed and so does a 513th elsewhere; with
+ * limited=1 (the test list sets gnttab_max_maptrack_frames=5) the batch
+ * fills the maptrack part-way -- the first n succeed, every later one is
+ * GNTST_no_space and changes nothing -- and one unmap makes room for
+ * exactly one map.  Then unpin that L1 with two mappings still in it:
+ * they can no longer be unmapped (the table is gone), but they are still
+ * accounted and teardown releases them.
  */
 static struct gnttab_map_grant_ref mops[512];
 static struct gnttab_unmap_grant_ref uops[512];
 
-static void maptrack_full(void)
+static void maptrack(bool limited)
 {
     uint32_t t = make_table(NULL, 0, 0);
-    unsigned int bad = 0;
+    unsigned int bad = 0, n = 0;
+    grant_handle_t h;
 
     CHECK_RC(pin(1, t), 0, "pin a fresh L1");
     for (unsigned int i = 0; i < 512; i++)
@@ -47,21 +53,42 @@ static void maptrack_full(void)
             .flags = GNTMAP_host_map | GNTMAP_readonly | GNTMAP_contains_pte, .dom = 0,
             .status = 1 };
     CHECK_RC(HYPERVISOR_grant_table_op(GNTTABOP_map_grant_ref, mops, 512), 0, "512 maps");
-    for (unsigned int i = 0; i < 512; i++)
-        bad += mops[i].status != 0;
-    CHECK(bad == 0, "%u of 512 maps failed", bad);
-    grant_handle_t h;
-    CHECK_RC(gnt_map(0, R0, gnt_slot_va(2), GNTMAP_host_map | GNTMAP_readonly, &h),
-             GNTST_no_space, "map 513");
-    for (unsigned int i = 0; i < 510; i++)
-        uops[i] = (struct gnttab_unmap_grant_ref){ .host_addr = MADDR(t, i),
-                                                   .handle = mops[i].handle, .status = 1 };
-    CHECK_RC(HYPERVISOR_grant_table_op(GNTTABOP_unmap_grant_ref, uops, 510), 0, "510 unmaps");
-    for (unsigned int i = 0; i < 510; i++)
+    while (n < 512 && mops[n].status == 0)
+        n++;
+    for (unsigned int i = n; i < 512; i++)
+        bad += mops[i].status != GNTST_no_space;
+    CHECK(bad == 0, "%u maps after the first failure were not no_space", bad);
+    if (limited) {
+        CHECK(n >= 256 && n < 512, "%u of 512 maps with a limited maptrack", n);
+        CHECK_RC(gnt_map(0, R0, gnt_slot_va(2), GNTMAP_host_map | GNTMAP_readonly, &h),
+                 GNTST_no_space, "map past the limit");
+        CHECK_RC(gnt_unmap(MADDR(t, 7), mops[7].handle), GNTST_okay, "unmap one");
+        CHECK_RC(gnt_map(0, R0, gnt_slot_va(2), GNTMAP_host_map | GNTMAP_readonly, &h),
+                 GNTST_okay, "map into the freed entry");
+        CHECK(h == mops[7].handle, "handle %u, freed %u", h, mops[7].handle);
+        CHECK_RC(gnt_map(0, R0, gnt_slot_va(3), GNTMAP_host_map | GNTMAP_readonly, &h),
+                 GNTST_no_space, "and no further");
+        CHECK_RC(gnt_unmap(gnt_slot_va(2), mops[7].handle), GNTST_okay, "unmap it");
+        mops[7].handle = 0xffffffffu;   /* done */
+    } else {
+        CHECK(n == 512, "%u of 512 maps", n);
+        CHECK_RC(gnt_map(0, R0, gnt_slot_va(2), GNTMAP_host_map | GNTMAP_readonly, &h),
+                 GNTST_okay, "map 513 (the maptrack grows)");
+        CHECK_RC(gnt_unmap(gnt_slot_va(2), h), GNTST_okay, "unmap 513");
+    }
+    if (n < 2)
+        return;
+    unsigned int k = 0;
+    for (unsigned int i = 0; i < n - 2; i++)
+        if (mops[i].handle != 0xffffffffu)
+            uops[k++] = (struct gnttab_unmap_grant_ref){ .host_addr = MADDR(t, i),
+                                                         .handle = mops[i].handle, .status = 1 };
+    CHECK_RC(HYPERVISOR_grant_table_op(GNTTABOP_unmap_grant_ref, uops, k), 0, "unmaps");
+    for (unsigned int i = 0; i < k; i++)
         bad += uops[i].status != 0;
-    CHECK(bad == 0, "%u of 510 unmaps failed", bad);
+    CHECK(bad == 0, "%u of %u unmaps failed", bad, k);
     CHECK_RC(unpin(t), 0, "unpin the L1 holding two grant maps");
-    CHECK_RC(gnt_unmap(MADDR(t, 510), mops[510].handle), GNTST_general_error,
+    CHECK_RC(gnt_unmap(MADDR(t, n - 2), mops[n - 2].handle), GNTST_general_error,
              "unmap in a table that is no longer an L1");
     CHECK(!gnt_end(R0), "grant revoked while two maps remain");
 }
@@ -188,7 +215,8 @@ void test_main(void)
     CHECK_RC(HYPERVISOR_grant_table_op(GNTTABOP_map_grant_ref, (void *)0xFFFFF000u, 2),
              -XEN_EFAULT, "op array across the top");
     CHECK(gnt_table[R0].flags == GTF_permit_access, "flags after all 0x%x", gnt_table[R0].flags);
-    maptrack_full();
+    const char *lim = cmdline_value((const char *)start_info->cmd_line, "limited");
+    maptrack(lim && *lim == '1');
     for (grant_ref_t r = R0 + 1; r < R0 + 4; r++)
         CHECK(gnt_end(r), "revoke of ref %u failed", r);
 

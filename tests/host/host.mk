@@ -181,10 +181,10 @@ $(HT_DIR)/test-grant-entry.o $(HT_DIR)/obj/grant_entry.o: HT_CFLAGS += $(HT_ARCH
 $(HT_DIR)/test-grant-entry: $(HT_DIR)/test-grant-entry.o $(HT_DIR)/obj/grant_entry.o
 	$(HT_LINK)
 $(HT_DIR)/test-grant-table: $(HT_DIR)/test-grant-table.o $(HT_DIR)/obj/grant_table.o \
-                           $(HT_DIR)/obj/grant_version.o $(HT_MM_OBJS)
+                           $(HT_DIR)/obj/grant_version.o $(HT_DIR)/obj/cmdline.o $(HT_MM_OBJS)
 	$(HT_LINK)
 $(HT_DIR)/test-alloc-fail: $(HT_DIR)/test-alloc-fail.o $(HT_DIR)/obj/grant_table.o \
-                         $(HT_DIR)/obj/grant_version.o $(HT_MM_OBJS)
+                         $(HT_DIR)/obj/grant_version.o $(HT_DIR)/obj/cmdline.o $(HT_MM_OBJS)
 	$(HT_LINK)
 $(HT_DIR)/test-ring: $(HT_DIR)/test-ring.o
 	$(HT_LINK)

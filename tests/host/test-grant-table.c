@@ -407,3 +407,63 @@ HTEST(the_table_grows_to_its_limit)
     gnttab_destroy(&dom_a);
     CHECK_EQ(heap_free_pages(), free0);
 }
+
+/*
+ * The maptrack grows a page of entries at a time, up to
+ * gnttab_max_maptrack_frames, and never shrinks: handles stay valid,
+ * freed entries are reused first, the limit answers GNTST_no_space.
+ */
+HTEST(maptrack_grows_to_its_limit)
+{
+    unsigned int per = (unsigned int)GNTTAB_MAPTRACK_PER_FRAME, n = 0;
+    static grant_handle_t h[512];
+    unsigned int saved = opt_gnttab_max_maptrack_frames;
+
+    opt_gnttab_max_maptrack_frames = 3;
+    setup();
+    opt_gnttab_max_maptrack_frames = saved;
+    grant(8, data, GTF_readonly);
+    CHECK_EQ(dom_b.grant->maptrack_frames, 0);
+    CHECK(3 * per <= 512);
+    while (n < 3 * per && map(8, n, true, &h[n]) == GNTST_okay)
+        n++;
+    CHECK_EQ(n, 3 * per);
+    CHECK_EQ(dom_b.grant->maptrack_frames, 3);
+    CHECK_EQ(map(8, n, true, &h[n]), GNTST_no_space);
+    CHECK_EQ(tab(l1)[n], 0);                    /* nothing written */
+    for (unsigned int i = 0; i < n; i++)
+        CHECK_EQ(h[i], i);                      /* handles in order, none reused */
+    CHECK_EQ(unmap(per + 1, h[per + 1]), GNTST_okay);
+    grant_handle_t again;
+    CHECK_EQ(map(8, per + 1, true, &again), GNTST_okay);
+    CHECK_EQ(again, per + 1);                   /* the freed entry first */
+    CHECK_EQ(unmap(2 * per + 3, h[2 * per + 3]), GNTST_okay);
+    CHECK_EQ(unmap(2 * per + 3, h[2 * per + 3]), GNTST_bad_handle);
+    CHECK_EQ(unmap(0, 3 * per), GNTST_bad_handle);              /* past the table */
+    CHECK_EQ(unmap(0, 0xffffffffu), GNTST_bad_handle);
+    CHECK(audit_ok());
+    teardown();                                 /* releases the rest */
+    CHECK(audit_ok());
+}
+
+HTEST(gnttab_switches)
+{
+    CHECK_EQ(gnttab_parse_opt("max-ver:1,no-transitive,transfer=0"), 0);
+    CHECK_EQ(opt_gnttab_max_version, 1);
+    CHECK(!opt_gnttab_transitive && !opt_gnttab_transfer);
+    setup();
+    CHECK_EQ(gnttab_set_version(&dom_a, 2), -ENOSYS);
+    CHECK_EQ(gnttab_set_version(&dom_a, 1), 0);
+    CHECK_EQ(gnttab_set_version(&dom_a, 3), -EINVAL);
+    /* All or nothing. */
+    CHECK_EQ(gnttab_parse_opt("max-ver:2,transitive=maybe"), -1);
+    CHECK_EQ(opt_gnttab_max_version, 1);
+    CHECK_EQ(gnttab_parse_opt("max-ver:3"), -1);
+    CHECK_EQ(gnttab_parse_opt("max-ver:2,"), -1);
+    CHECK_EQ(gnttab_parse_opt(""), -1);
+    CHECK_EQ(gnttab_parse_opt("bogus"), -1);
+    CHECK_EQ(gnttab_parse_opt("transitive=yes,max-ver:2,transfer"), 0);
+    CHECK(opt_gnttab_max_version == 2 && opt_gnttab_transitive && opt_gnttab_transfer);
+    CHECK_EQ(gnttab_set_version(&dom_a, 2), 0);
+    teardown();
+}

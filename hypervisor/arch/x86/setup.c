@@ -181,6 +181,8 @@ static const struct param hv_params[] = {
     OPT_UINT("irq_ratelimit", irq_ratelimit),
     OPT_CUSTOM("pci_ro", pci_parse_ro),
     OPT_UINT("gnttab_max_frames", opt_gnttab_max_frames),
+    OPT_UINT("gnttab_max_maptrack_frames", opt_gnttab_max_maptrack_frames),
+    OPT_CUSTOM("gnttab", gnttab_parse_opt),
     OPT_BOOL("debug_exit", opt_debug_exit),
     OPT_BOOL("bench", opt_bench),
     OPT_UINT("debug_exit_port", opt_debug_exit_port),
@@ -453,6 +455,13 @@ void start_mica(uint32_t magic, uint32_t info)
         pr_warn("gnttab_max_frames: %u is outside %u-%u; using %u\n", opt_gnttab_max_frames,
                 GNTTAB_INITIAL_FRAMES, GNTTAB_MAX_FRAMES_LIMIT, GNTTAB_DEFAULT_MAX_FRAMES);
         opt_gnttab_max_frames = GNTTAB_DEFAULT_MAX_FRAMES;
+    }
+    if (opt_gnttab_max_maptrack_frames < 1 ||
+        opt_gnttab_max_maptrack_frames > GNTTAB_MAPTRACK_FRAMES_LIMIT) {
+        pr_warn("gnttab_max_maptrack_frames: %u is outside 1-%u; using %u\n",
+                opt_gnttab_max_maptrack_frames, GNTTAB_MAPTRACK_FRAMES_LIMIT,
+                GNTTAB_DEFAULT_MAPTRACK_FRAMES);
+        opt_gnttab_max_maptrack_frames = GNTTAB_DEFAULT_MAPTRACK_FRAMES;
     }
     struct domain *d0 = domain_create(0, "Domain-0", true);
     if (!d0)

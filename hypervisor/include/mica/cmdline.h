@@ -65,6 +65,9 @@ struct param {
 /* Longest value handed to a PARAM_CUSTOM handler. */
 #define PARAM_CUSTOM_MAX 255
 
+/* A PARAM_BOOL value for custom parsers: 1, 0, or -1 if not one. */
+int cmdline_bool(const char *s);
+
 typedef void (*param_report_fn)(const char *what, const char *word);
 
 /* Returns the number of problems found (0 = all options applied). */

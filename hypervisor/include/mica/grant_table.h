@@ -40,11 +40,28 @@ struct page_info;
 #define GNTTAB_STATUS_PER_FRAME     (4096 / 2)
 #define GNTTAB_MAX_STATUS_FRAMES    (GNTTAB_MAX_FRAMES_LIMIT * GNTTAB_V2_ENTRIES_PER_FRAME / \
                                      GNTTAB_STATUS_PER_FRAME)
-#define GNTTAB_MAPTRACK_MAX   512   /* mappings one domain may hold */
+/* The maptrack grows by one page of entries at a time when a map finds no
+ * free one, up to gnttab_max_maptrack_frames= pages (Xen's option and
+ * default, 1024); it never shrinks (handles stay valid). */
+#define GNTTAB_DEFAULT_MAPTRACK_FRAMES 1024
+#define GNTTAB_MAPTRACK_FRAMES_LIMIT   65536
 #define _PAGE_GNTTAB          (1ULL << 52)
 
-/* gnttab_max_frames= (arch/x86/setup.c parses it; grant_table.c uses it). */
-extern unsigned int opt_gnttab_max_frames;
+/* gnttab_max_frames=, gnttab_max_maptrack_frames= (arch/x86/setup.c parses
+ * them; grant_table.c uses them). */
+extern unsigned int opt_gnttab_max_frames, opt_gnttab_max_maptrack_frames;
+
+/*
+ * gnttab=max-ver:N,transitive=B,transfer=B (Xen's switches; defaults 2,
+ * on, on): the highest version set_version accepts (2 refused with
+ * -ENOSYS when max-ver is 1, as Xen), whether transitive grants may be
+ * followed (GNTST_general_error if not) and whether GNTTABOP_transfer is
+ * offered (-EOPNOTSUPP if not).  "transitive" and "no-transitive" work
+ * as for boolean options.  0, or -1 with nothing changed.
+ */
+extern unsigned int opt_gnttab_max_version;
+extern bool opt_gnttab_transitive, opt_gnttab_transfer;
+int gnttab_parse_opt(const char *s);
 
 /*
  * The hypervisor's view of one entry in use (per granter, per ref).  One
@@ -71,7 +88,12 @@ struct maptrack {
     uint32_t frame;
     uint64_t pte_maddr;       /* machine address of the PTE written */
     uint32_t va;              /* host_addr of the VA form */
+    uint32_t handle;          /* its own index (while in use) */
+    uint32_t next_free;       /* free list link while !in_use */
 };
+
+#define GNTTAB_MAPTRACK_PER_FRAME (4096 / sizeof(struct maptrack))
+#define GNTTAB_MAPTRACK_NONE      0xffffffffu
 
 struct grant_table {
     unsigned int version;                       /* 1 or 2 (set_version) */
@@ -84,10 +106,23 @@ struct grant_table {
     unsigned int nr_status;                     /* status frames (v2 only) */
     grant_status_t *status[GNTTAB_MAX_STATUS_FRAMES];
     unsigned long status_mfn[GNTTAB_MAX_STATUS_FRAMES];
-    struct maptrack *maptrack;                  /* GNTTAB_MAPTRACK_MAX */
+    struct maptrack **maptrack;                 /* max_maptrack_frames pages */
+    unsigned int maptrack_frames;               /* pages allocated so far */
+    unsigned int max_maptrack_frames;
+    uint32_t maptrack_free;                     /* free list head (or _NONE) */
     unsigned int maptrack_used;
     unsigned long maps, unmaps, copies;         /* statistics */
 };
+
+/* Maptrack handles in use so far: [0, this). */
+static inline unsigned int gnttab_maptrack_limit(const struct grant_table *gt)
+{
+    return gt->maptrack_frames * (unsigned int)GNTTAB_MAPTRACK_PER_FRAME;
+}
+static inline struct maptrack *gnttab_maptrack(const struct grant_table *gt, unsigned int h)
+{
+    return &gt->maptrack[h / GNTTAB_MAPTRACK_PER_FRAME][h % GNTTAB_MAPTRACK_PER_FRAME];
+}
 
 /* Entries the table has in its version (the refs a grantee may name). */
 static inline unsigned int gnttab_nr_entries(const struct grant_table *gt)
