@@ -3,7 +3,7 @@
  * (-EINVAL, or -ENOSYS for an unknown mmu_update command), change nothing,
  * and leave the hypervisor -- and, at teardown, the auditor -- content.
  *
- *  1. Frames the guest does not own: the local APIC and the IO-APIC
+ *  1. Frames the guest does not own: frame 0, the local APIC and the IO-APIC
  *     (-EPERM: device memory of the hypervisor's), frames of the M2P
  *     (XENMEM_machphys_mfn_list), frames that are free (M2P says so),
  *     the last RAM frame, and MFNs with reserved high bits -- through update_va_mapping, mmu_update, and inside a table
@@ -66,6 +66,7 @@ void test_main(void)
 
     /* 1. not ours (frames that are not RAM are device memory, which this
      * initial domain may map -- all but the hypervisor's: physdev-msi) */
+    refuse_frame(0, "frame 0");
     refuse_frame_rc(0xfee00, -XEN_EPERM, "the local APIC");
     refuse_frame_rc(0xfec00, -XEN_EPERM, "the IO-APIC");
     xen_machphys_mfn_list_t ml = { .max_extents = 2 };

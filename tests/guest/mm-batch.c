@@ -90,9 +90,9 @@ void test_main(void)
     CHECK(*(volatile uint32_t *)(BASE + 3 * PAGE_SIZE) == (frames[3] ^ 0x5a5a5a5a),
           "remapped page lost its contents");
 
-    /* 10 requests, the 6th invalid (a hypervisor-range frame number) */
+    /* 10 requests, the 6th invalid (frame 0: RAM that is nobody's) */
     fill(1000, 10, false);
-    reqs[5].val = PTE(0xfffff, _PAGE_PRESENT);
+    reqs[5].val = PTE(0, _PAGE_PRESENT);
     CHECK_RC(HYPERVISOR_mmu_update(reqs, 10, &done, DOMID_SELF), -XEN_EINVAL,
              "batch with a bad 6th request");
     CHECK(done == 5, "done = %u, expected 5", done);

@@ -150,8 +150,10 @@ static void mmio(void)
              "RAM at 1 MiB as DOMID_IO");
     CHECK_RC(map_at(4, PTE(0xffffffffffULL, _PAGE_PRESENT), DOMID_IO), -XEN_EINVAL,
              "past the physical address width");
-    /* The first MiB is I/O memory, as on Xen: the VGA window maps. */
+    /* The holes of the first MiB are I/O memory: the VGA window maps;
+     * its conventional memory (frame 0) does not. */
     CHECK_RC(map_at(4, PTE(0xb8, _PAGE_PRESENT | _PAGE_RW), DOMID_IO), 0, "VGA text window");
+    CHECK_RC(map_at(4, PTE(0, _PAGE_PRESENT), DOMID_IO), -XEN_EINVAL, "frame 0 as DOMID_IO");
     scratch_restore(4);
 }
 

@@ -3,11 +3,13 @@
  * space: the arch half of mica/iomem.h.
  *
  * RAM is what the firmware's map (E820, through multiboot) calls RAM, a
- * page counting as RAM if any byte of it is.  The first MiB is the
- * exception, as on Xen: it holds the BIOS data areas, the VGA window and
- * option ROMs, and the hypervisor never gives its RAM to anyone (it is
- * reserved at boot), so all of it is I/O memory the initial domain may
- * map.  Frames below max_mfn get PGF_io at boot (iomem_init), so the
+ * page counting as RAM if any byte of it is -- in the first MiB too:
+ * Xen hands the whole first MiB to its Dom0 as I/O memory, Mica only its
+ * holes (the VGA window, option and BIOS ROMs), so the conventional
+ * memory below 640 KiB, which no domain owns, stays unreachable (a PV
+ * kernel reads its BIOS data area from its own pseudo-physical page 0,
+ * and the ROMs it scans are in the holes).  Frames below max_mfn get
+ * PGF_io at boot (iomem_init), so the
  * hot paths test one bit; above, the map is asked again, and frames past
  * the CPU's physical address width are never I/O (an entry naming them
  * would fault on reserved bits).
@@ -35,8 +37,6 @@ static bool e820_ram(unsigned long mfn)
 {
     uint64_t lo = (uint64_t)mfn << PAGE_SHIFT, hi = lo + PAGE_SIZE;
 
-    if (mfn < 0x100)
-        return false;
     for (unsigned int i = 0; i < boot_info.nr_mem; i++) {
         const struct boot_mem_range *m = &boot_info.mem[i];
         if (m->type == E820_RAM && m->addr < hi && m->addr + m->len > lo)

@@ -140,7 +140,7 @@ int get_page_type_preemptible(struct page_info *pg, uint32_t type);
 
 /*
  * I/O memory: a machine frame that is not RAM (the firmware's map says
- * so; the first MiB counts as I/O, as on Xen: BIOS, VGA, option ROMs).
+ * so: PCI BARs, the VGA window, ROMs, ACPI tables).
  * Such a frame has no owner and takes no references when a page table
  * maps it; who may map it is iomem.c's decision (mica/iomem.h).  Below
  * max_mfn the frame table says (PGF_io, set at boot); above, the arch
