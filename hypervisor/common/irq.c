@@ -32,6 +32,7 @@ unsigned int irq_ratelimit = 10000;     /* Xen's default: per 10 ms */
 struct irq_desc *irq_descs;
 
 static void throttle_end(void *data);
+static void eoi_timeout(void *data);
 
 void irq_table_init(unsigned int ngsi, unsigned int nirqs)
 {
@@ -40,8 +41,10 @@ void irq_table_init(unsigned int ngsi, unsigned int nirqs)
         panic("no memory for %u IRQ descriptors", nirqs);
     nr_irqs_gsi = ngsi;
     nr_irqs = nirqs;
-    for (unsigned int i = 0; i < nirqs; i++)
+    for (unsigned int i = 0; i < nirqs; i++) {
         init_timer(&irq_descs[i].throttle_timer, throttle_end, &irq_descs[i]);
+        init_timer(&irq_descs[i].eoi_timer, eoi_timeout, &irq_descs[i]);
+    }
 }
 
 static unsigned int desc_irq(const struct irq_desc *desc)
@@ -130,6 +133,7 @@ void irq_guest_unbind(unsigned int irq, struct domain *d, uint32_t pirq)
     if (desc->nr_guests == 0) {
         arch_irq_mask(irq);
         stop_timer(&desc->throttle_timer);
+        stop_timer(&desc->eoi_timer);
         desc->flags &= (uint8_t)~(IRQF_GUEST | IRQF_THROTTLED);
         desc->in_flight = 0;
         desc->shareable = false;
@@ -165,6 +169,24 @@ static void throttle_end(void *data)
     if (desc->kind != IRQ_KIND_LEVEL)
         for (unsigned int i = 0; i < desc->nr_guests; i++)
             pirq_raise(desc->guest[i].d, desc->guest[i].pirq);
+    maybe_unmask(desc);
+}
+
+/* A shared level line still waiting 1 ms after it fired: the listeners
+ * that have not EOIed are forgiven (Xen's irq_guest_eoi_timer_fn). */
+static void eoi_timeout(void *data)
+{
+    struct irq_desc *desc = data;
+
+    if (desc->kind != IRQ_KIND_LEVEL || !desc->in_flight)
+        return;
+    for (unsigned int i = 0; i < desc->nr_guests; i++) {
+        struct pirq *p = pirq_info(desc->guest[i].d, desc->guest[i].pirq);
+        if (p && p->masked) {
+            p->masked = false;
+            desc->in_flight--;
+        }
+    }
     maybe_unmask(desc);
 }
 
@@ -219,8 +241,11 @@ void irq_guest_interrupt(unsigned int irq)
         }
         pirq_raise(d, desc->guest[i].pirq);
     }
-    if (level)
+    if (level) {
         maybe_unmask(desc);             /* every listener gone meanwhile */
+        if (desc->nr_guests > 1 && desc->in_flight)
+            set_timer(&desc->eoi_timer, NOW() + IRQ_SHARED_EOI_TIMEOUT);
+    }
 }
 
 int irq_create_msi(void)
@@ -247,6 +272,7 @@ void irq_destroy_msi(unsigned int irq)
     BUG_ON(desc->nr_guests);
     arch_irq_teardown_msi(irq);
     stop_timer(&desc->throttle_timer);
+    stop_timer(&desc->eoi_timer);
     desc->flags = 0;
     desc->kind = IRQ_KIND_NONE;
 }

@@ -216,6 +216,21 @@ HTEST(shared_line_waits_for_every_listener)
     CHECK_EQ(pirq_eoi(d1, 20), 0);
     CHECK_EQ(w_line_masked[LEVEL_GSI], 0);
 
+    /* One that never EOIs holds a shared line 1 ms at most. */
+    irq_guest_interrupt(LEVEL_GSI);
+    CHECK_EQ(pirq_eoi(d0, LEVEL_GSI), 0);
+    CHECK_EQ(w_line_masked[LEVEL_GSI], 1);
+    struct timer *t = &irq_descs[LEVEL_GSI].eoi_timer;
+    CHECK(t->active && t->expires == w_now + MILLISECS(1));
+    t->fn(t->data);                                     /* 1 ms later */
+    CHECK_EQ(w_line_masked[LEVEL_GSI], 0);
+    CHECK_EQ(irq_descs[LEVEL_GSI].in_flight, 0);
+    CHECK(!pirq_info(d1, 20)->masked);
+    CHECK_EQ(pirq_eoi(d1, 20), 0);                      /* a late EOI: nothing owed */
+    CHECK_EQ(irq_descs[LEVEL_GSI].in_flight, 0);
+    t->fn(t->data);                                     /* nothing in flight: no-op */
+    CHECK_EQ(w_line_masked[LEVEL_GSI], 0);
+
     /* A listener that dies owing an EOI does not hold the line. */
     irq_guest_interrupt(LEVEL_GSI);
     CHECK_EQ(pirq_eoi(d0, LEVEL_GSI), 0);

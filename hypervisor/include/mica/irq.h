@@ -23,6 +23,12 @@
  *   nobody listens   the line is masked (a spurious or stray interrupt
  *                    cannot repeat)
  *
+ * A level line shared by several domains waits for every listener's EOI
+ * at most IRQ_SHARED_EOI_TIMEOUT (1 ms, Xen's irq_guest_eoi_timer): then
+ * the late ones are forgiven and the line unmasked, so a domain that never
+ * EOIs cannot silence a line others depend on (it only gets events it may
+ * see as spurious).
+ *
  * Storm protection: an IRQ that fires more than irq_ratelimit times in a
  * 10 ms window is masked until the window ends (then unmasked, and its
  * listeners told once, in case an edge was lost while it was masked), so
@@ -42,6 +48,7 @@
 struct domain;
 
 #define IRQ_MAX_GUESTS      7           /* listeners of one shared line (Xen's) */
+#define IRQ_SHARED_EOI_TIMEOUT MILLISECS(1)
 
 enum irq_kind {
     IRQ_KIND_NONE,                      /* not set up */
@@ -65,6 +72,7 @@ struct irq_desc {
     s_time_t window;                    /* start of the storm-limit window */
     unsigned int window_count;          /* interrupts in it */
     struct timer throttle_timer;        /* unmasks after a throttled window */
+    struct timer eoi_timer;             /* shared level line: forgive late EOIs */
     uint64_t count, spurious, throttled;  /* statistics (debug key 'i') */
 };
 
