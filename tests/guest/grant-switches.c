@@ -5,6 +5,7 @@
  * is accepted, get_version says 1; GNTTABOP_transfer is -EOPNOTSUPP for
  * any batch, touching nothing; the rest of grant_table_op works (query
  * size).  With switches=0 (no option) version 2 and transfer are offered.
+ * gnttab=no-transitive is grant-v2-notrans (grant-v2 with notrans=1).
  */
 #include <test.h>
 #include <grant.h>
