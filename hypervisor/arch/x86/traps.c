@@ -72,15 +72,23 @@ static bool fixup_exception(struct cpu_regs *r)
     return false;
 }
 
-static void print_symbol(const char *prefix, uint64_t addr)
+/* ret: addr is a return address, named after its call instruction (the
+ * byte before it): a call to a noreturn function can be the last
+ * instruction of its caller, so addr itself may be the next function's. */
+static void print_symbol_at(const char *prefix, uint64_t addr, bool ret)
 {
     uint64_t off, size;
-    const char *name = symbols_lookup(addr, &off, &size);
+    const char *name = symbols_lookup(addr - ret, &off, &size);
     if (name)
         printk_level(LOG_ERR, "%s[<%016lx>] %s+%#lx/%#lx\n", prefix,
-                     (unsigned long)addr, name, (unsigned long)off, (unsigned long)size);
+                     (unsigned long)addr, name, (unsigned long)(off + ret), (unsigned long)size);
     else
         printk_level(LOG_ERR, "%s[<%016lx>] ?\n", prefix, (unsigned long)addr);
+}
+
+static void print_symbol(const char *prefix, uint64_t addr)
+{
+    print_symbol_at(prefix, addr, false);
 }
 
 void show_backtrace(uint64_t rbp)
@@ -95,7 +103,7 @@ void show_backtrace(uint64_t rbp)
         uint64_t *frame = (uint64_t *)rbp;
         if (frame[1] == 0)
             break;
-        print_symbol("   ", frame[1]);
+        print_symbol_at("   ", frame[1], true);
         if (frame[0] <= rbp)
             break;
         rbp = frame[0];
