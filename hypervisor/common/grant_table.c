@@ -120,6 +120,8 @@ int gnttab_parse_opt(const char *s)
     return 0;
 }
 
+static int maptrack_grow(struct domain *d);
+
 int gnttab_init(struct domain *d)
 {
     struct grant_table *gt = xzalloc_bytes(sizeof(*gt));
@@ -134,31 +136,40 @@ int gnttab_init(struct domain *d)
     gt->max_maptrack_frames = opt_gnttab_max_maptrack_frames;
     gt->maptrack_free = GNTTAB_MAPTRACK_NONE;
     gt->maptrack = xzalloc_bytes(gt->max_maptrack_frames * sizeof(*gt->maptrack));
-    if (!gt->maptrack)
+    if (!gt->maptrack || maptrack_grow(d))      /* the first page comes with the table */
         return -ENOMEM;
     return gnttab_grow(d, GNTTAB_INITIAL_FRAMES);
 }
 
-/* A free maptrack entry and its handle: the free list's head, or a new
- * page of entries (Xen's get_maptrack_handle), counted as the domain's
- * (domain_xzalloc).  NULL when the domain is at its limit or memory runs
- * out. */
+/* One more page of maptrack entries, counted as the domain's
+ * (domain_xzalloc), on the free list.  -ENOSPC at the limit, -ENOMEM. */
+static int maptrack_grow(struct domain *d)
+{
+    struct grant_table *gt = d->grant;
+    unsigned int f = gt->maptrack_frames, per = (unsigned int)GNTTAB_MAPTRACK_PER_FRAME;
+    struct maptrack *page;
+
+    if (f == gt->max_maptrack_frames)
+        return -ENOSPC;
+    if (!(page = domain_xzalloc(d, per * sizeof(struct maptrack))))
+        return -ENOMEM;
+    for (unsigned int i = 0; i < per; i++)
+        page[i].next_free = i + 1 < per ? f * per + i + 1 : gt->maptrack_free;
+    gt->maptrack[f] = page;
+    gt->maptrack_frames = f + 1;
+    gt->maptrack_free = f * per;
+    return 0;
+}
+
+/* A free maptrack entry and its handle: the free list's head, or one of
+ * a new page (Xen's get_maptrack_handle).  NULL when the domain is at
+ * its limit or memory runs out. */
 static struct maptrack *maptrack_get(struct domain *d, unsigned int *handle)
 {
     struct grant_table *gt = d->grant;
 
-    if (gt->maptrack_free == GNTTAB_MAPTRACK_NONE) {
-        unsigned int f = gt->maptrack_frames, per = (unsigned int)GNTTAB_MAPTRACK_PER_FRAME;
-        struct maptrack *page;
-        if (f == gt->max_maptrack_frames ||
-            !(page = domain_xzalloc(d, per * sizeof(struct maptrack))))
-            return NULL;
-        for (unsigned int i = 0; i < per; i++)
-            page[i].next_free = i + 1 < per ? f * per + i + 1 : GNTTAB_MAPTRACK_NONE;
-        gt->maptrack[f] = page;
-        gt->maptrack_frames = f + 1;
-        gt->maptrack_free = f * per;
-    }
+    if (gt->maptrack_free == GNTTAB_MAPTRACK_NONE && maptrack_grow(d))
+        return NULL;
     *handle = gt->maptrack_free;
     struct maptrack *m = gnttab_maptrack(gt, *handle);
     gt->maptrack_free = m->next_free;
