@@ -169,6 +169,13 @@ static long map_domain_pirq(struct domain *d, long n, int irq)
     return 0;
 }
 
+long pirq_map_gsi(struct domain *d, unsigned int pirq, unsigned int gsi)
+{
+    if (pirq >= pirq_nr(d) || gsi >= nr_irqs_gsi)
+        return -EINVAL;
+    return map_domain_pirq(d, pirq, (int)gsi);
+}
+
 static bool is_msi_irq(int irq)
 {
     return irq > 0 && (unsigned int)irq >= nr_irqs_gsi;

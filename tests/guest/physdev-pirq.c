@@ -256,6 +256,54 @@ static void real_interrupts(void)
     CHECK_RC(unmap(DOMID_SELF, pirq), 0, "unmap");
 }
 
+/*
+ * apic_write as Xen's ioapic_guest_write: only low halves of redirection
+ * entries count; the hypervisor's pins and pins in use are left alone; a
+ * weird delivery mode is -EINVAL; an unmasked entry maps the PIRQ its
+ * vector field names to the pin's GSI, takes its trigger and polarity,
+ * keeps the hypervisor's vector and stays masked until bound.
+ */
+static uint32_t rte_lo(unsigned int gsi)
+{
+    struct physdev_apic a = { .apic_physbase = 0xfec00000u, .reg = 0x10 + 2 * gsi };
+    return physdev(PHYSDEVOP_apic_read, &a) ? 0xdeadbeef : a.value;
+}
+
+static long rte_write(unsigned int reg, uint32_t val)
+{
+    struct physdev_apic a = { .apic_physbase = 0xfec00000u, .reg = reg, .value = val };
+    return physdev(PHYSDEVOP_apic_write, &a);
+}
+
+static void apic_writes(void)
+{
+    struct physdev_apic id = { .apic_physbase = 0xfec00000u, .reg = 0 };
+    uint32_t before;
+
+    CHECK_RC(physdev(PHYSDEVOP_apic_read, &id), 0, "read the ID register");
+    before = id.value;
+    CHECK_RC(rte_write(0, 0x0f000000u), 0, "write the ID register (ignored)");
+    CHECK_RC(physdev(PHYSDEVOP_apic_read, &id), 0, "read the ID register again");
+    CHECK(id.value == before, "ID register changed 0x%x -> 0x%x", before, id.value);
+    before = rte_lo(2);
+    CHECK_RC(rte_write(0x10 + 2 * 2, 0x31), 0, "the timer's pin (left alone)");
+    CHECK(rte_lo(2) == before, "the timer's pin changed 0x%x -> 0x%x", before, rte_lo(2));
+    CHECK_RC(rte_write(0x10 + 2 * 21, 7u << 8), -XEN_EINVAL, "ExtINT delivery");
+    CHECK_RC(rte_write(0x10 + 2 * 21 + 1, 0xff000000u), 0, "a high half (ignored)");
+    CHECK_RC(rte_write(0x10 + 2 * 21, (1u << 16) | 44), 0, "a masked entry maps nothing");
+    CHECK_RC(unmap(DOMID_SELF, 44), -XEN_EINVAL, "nothing mapped by a masked entry");
+    CHECK_RC(rte_write(0x10 + 2 * 21, 40 | (1u << 15) | (1u << 13)), 0, "GSI 21: PIRQ 40");
+    uint32_t lo = rte_lo(21);
+    CHECK((lo & (1u << 16)) && (lo & (1u << 15)) && (lo & (1u << 13)) && (lo & 0xff) != 40,
+          "GSI 21's entry 0x%x (masked, level, low, the hypervisor's vector)", lo);
+    CHECK_RC(map_gsi(DOMID_SELF, 21, 40, NULL), 0, "GSI 21 is PIRQ 40 already");
+    CHECK_RC(unmap(DOMID_SELF, 40), 0, "unmap PIRQ 40");
+    CHECK_RC(unmap(DOMID_SELF, 40), -XEN_EINVAL, "unmap PIRQ 40 twice");
+    struct physdev_setup_gsi sg = { .gsi = 21, .triggering = 0, .polarity = 0 };
+    CHECK_RC(physdev(PHYSDEVOP_setup_gsi, &sg), -XEN_EEXIST, "setup_gsi after apic_write");
+    CHECK_RC(rte_write(0x10 + 2 * 21, 1u << 16), 0, "masked again");
+}
+
 static void initial_domain(void)
 {
     static const int own[] = { 0, 2, 4, 8 };
@@ -281,7 +329,8 @@ static void initial_domain(void)
     CHECK(((apic.value >> 16) & 0xff) == 23, "IO-APIC version register 0x%x", apic.value);
     apic.apic_physbase = 0xfed00000u;
     CHECK_RC(physdev(PHYSDEVOP_apic_read, &apic), -XEN_EINVAL, "apic_read elsewhere");
-    CHECK_RC(physdev(PHYSDEVOP_apic_write, &apic), -XEN_EPERM, "apic_write");
+    CHECK_RC(physdev(PHYSDEVOP_apic_write, &apic), -XEN_EINVAL, "apic_write elsewhere");
+    apic_writes();
     CHECK_RC(physdev(PHYSDEVOP_alloc_irq_vector, &irq), 0, "alloc_irq_vector");
     CHECK(irq.vector == 9, "alloc_irq_vector: vector %u", irq.vector);
     CHECK_RC(physdev(PHYSDEVOP_setup_gsi, &sg), -XEN_EEXIST, "setup_gsi of an ISA GSI");

@@ -290,6 +290,48 @@ long ioapic_guest_read(unsigned long physbase, uint32_t reg, uint32_t *value)
     return -EINVAL;
 }
 
+/*
+ * PHYSDEVOP_apic_write, Xen's ioapic_guest_write(): the hardware domain
+ * may program a pin it does not use yet, the way a native kernel would;
+ * the hypervisor keeps the vector and destination.  Only the low half of
+ * a redirection entry counts (anything else is ignored, 0); a pin in use
+ * -- bound by a guest, or the hypervisor's -- is left as it is (0); a
+ * delivery mode other than fixed or lowest-priority is -EINVAL.  The
+ * entry's trigger and polarity become the pin's; unmasked, its vector
+ * field names the domain's PIRQ (alloc_irq_vector answered vector = irq),
+ * which is mapped to the GSI (map_gsi: pirq.c's rules).  The pin itself
+ * stays masked until someone binds the PIRQ (irq.c's rule).
+ */
+long ioapic_guest_write(unsigned long physbase, uint32_t reg, uint32_t val,
+                        long (*map_gsi)(unsigned int pirq, unsigned int gsi))
+{
+    struct ioapic *a = NULL;
+
+    for (unsigned int i = 0; i < nr_ioapics; i++)
+        if (ioapics[i].paddr == physbase)
+            a = &ioapics[i];
+    if (!a)
+        return -EINVAL;
+    reg &= 0xff;
+    if (reg < 0x10 || (reg & 1))
+        return 0;
+    unsigned int pin = (reg - 0x10) / 2, gsi = a->gsi_base + pin;
+    if (pin >= a->pins || gsi >= nr_irqs_gsi || !irq_vector[gsi])
+        return -EINVAL;
+    if (((val >> 8) & 7) > 1)
+        return -EINVAL;                 /* SMI, NMI, INIT, ExtINT */
+    if (irq_descs[gsi].flags & (IRQF_GUEST | IRQF_HYPERVISOR))
+        return 0;                       /* in use: left alone, as on Xen */
+    if (!(val & RTE_MASKED)) {
+        long rc = map_gsi(val & 0xff, gsi);
+        if (rc)
+            return rc;
+    }
+    rte_program(gsi, val & RTE_LEVEL, val & RTE_ACTIVE_LOW);
+    gsi_setup_done[gsi / 8] |= (uint8_t)(1u << (gsi % 8));
+    return 0;
+}
+
 bool ioapic_owns_mfn(unsigned long mfn)
 {
     for (unsigned int i = 0; i < nr_ioapics; i++)

@@ -33,8 +33,10 @@
  * privileged domain's PCI and IO-APIC management answer -EPERM to any
  * other domain, in Xen's order of checks (some read their argument
  * first); for the privileged domain apic_read reads the IO-APIC register
- * and alloc_irq_vector answers as Xen does (vector = irq), apic_write is
- * refused (-EPERM: the hypervisor programs the IO-APIC itself), and the
+ * and alloc_irq_vector answers as Xen does (vector = irq), apic_write
+ * programs a pin not in use the way Xen's ioapic_guest_write does
+ * (ioapic.c: trigger and polarity, the PIRQ in the vector field mapped;
+ * the vector and destination stay the hypervisor's), and the
  * PCI bookkeeping commands keep Xen's device list (common/pci.c):
  * manage_pci_add(_ext) and pci_device_add add or update a function (0),
  * the remove commands take it off (-ENODEV if unlisted, -EBUSY while it
@@ -130,6 +132,12 @@ static long physdev_set_iobitmap(const struct physdev_set_iobitmap *p)
     return 0;
 }
 
+/* apic_write maps the caller's own PIRQs (it is the hardware domain). */
+static long map_gsi_for_current(unsigned int pirq, unsigned int gsi)
+{
+    return pirq_map_gsi(current_domain(), pirq, gsi);
+}
+
 #define COPY_IN(x)  do { if (copy_from_guest(&(x), arg, sizeof(x))) return -EFAULT; } while (0)
 #define PRIV_ONLY() do { if (xsm_check(XSM_PHYSDEV, d, NULL)) return -EPERM; } while (0)
 
@@ -204,7 +212,7 @@ static long physdev_op(unsigned int cmd, guest_va_t arg)
         struct physdev_apic p;
         COPY_IN(p);
         PRIV_ONLY();
-        return -EPERM;                  /* the hypervisor programs the IO-APIC */
+        return ioapic_guest_write(p.apic_physbase, p.reg, p.value, map_gsi_for_current);
     }
     case PHYSDEVOP_alloc_irq_vector: {
         struct physdev_irq p;

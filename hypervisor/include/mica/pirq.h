@@ -49,6 +49,8 @@ struct pirq *pirq_info(struct domain *d, unsigned int n);
 /* physdev_op commands (arguments copied in; OUT fields filled). */
 long pirq_map(struct domain *caller, struct physdev_map_pirq *m);
 long pirq_unmap(struct domain *caller, domid_t domid, int32_t pirq);
+/* apic_write's mapping: d's PIRQ pirq to GSI gsi (map_pirq's rules). */
+long pirq_map_gsi(struct domain *d, unsigned int pirq, unsigned int gsi);
 long pirq_eoi(struct domain *d, uint32_t pirq);
 long pirq_status_query(struct domain *d, struct physdev_irq_status_query *q);
 long pirq_eoi_gmfn(struct domain *d, uint32_t gmfn, bool v1);

@@ -24,6 +24,9 @@ int ioapic_irq_vector(unsigned int irq);
 uint32_t ioapic_dest_apic(void);
 /* msi.c: mask or unmask an MSI IRQ at its device. */
 void msi_set_mask(unsigned int irq, bool masked);
+/* PHYSDEVOP_apic_write (ioapic.c explains); map_gsi maps the caller's PIRQ. */
+long ioapic_guest_write(unsigned long physbase, uint32_t reg, uint32_t val,
+                        long (*map_gsi)(unsigned int pirq, unsigned int gsi));
 /* Is the MMIO page at mfn one of the IO-APICs'? */
 bool ioapic_owns_mfn(unsigned long mfn);
 
