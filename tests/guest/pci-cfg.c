@@ -19,7 +19,7 @@
  * interrupt-line dword instead).
  *
  * ro=1 (hv pci_ro=00:05.0): the edu's configuration space reads but
- * ignores every write.  privileged=0: another domain, even with IOPL,
+ * ignores every write, and its MSI cannot be mapped (-EPERM).  privileged=0: another domain, even with IOPL,
  * gets all-ones and its latch is not kept.
  */
 #include <test.h>
@@ -128,6 +128,11 @@ static void read_only_device(void)
     CHECK(pci_read(EDU, 0x3c, 1) == line, "write to a read-only device's line");
     CHECK(pci_read(EDU, 0x10, 4) == bar, "BAR of a read-only device sized: 0x%x",
           pci_read(EDU, 0x10, 4));
+    /* Nor can its interrupts be taken. */
+    struct physdev_map_pirq m = { .domid = DOMID_SELF, .type = MAP_PIRQ_TYPE_MSI, .index = -1,
+                                  .pirq = -1, .bus = 0, .devfn = EDU & 0xff };
+    CHECK_RC(HYPERVISOR_physdev_op(PHYSDEVOP_map_pirq, &m), -XEN_EPERM,
+             "MSI of a read-only device");
     /* Other devices stay writable. */
     pci_write(RNG, 0x3c, 1, 0x33);
     CHECK(pci_read(RNG, 0x3c, 1) == 0x33, "rng not writable beside a read-only device");

@@ -218,6 +218,8 @@ int arch_msi_setup(unsigned int irq, uint16_t bdf, bool msix, unsigned int entry
         return -EINVAL;
     if (!pci_dev_known(bdf))
         return -ENODEV;                 /* removed, or never there */
+    if (pci_is_ro(bdf))
+        return -EPERM;                  /* the hypervisor's own device (pci_ro=) */
     int rc = msix ? setup_msix(&descs[irq], bdf, entry, (uint8_t)vector)
                   : setup_msi(&descs[irq], bdf, (uint8_t)vector);
     if (rc == 0)

@@ -115,7 +115,8 @@ void irq_dump(void);
 void arch_irq_mask(unsigned int irq);
 void arch_irq_unmask(unsigned int irq);
 /* Program MSI IRQ irq (vector given) into device bdf: its MSI, or MSI-X
- * entry `entry` (arch/x86/msi.c); 0, -ENODEV (no such capability),
+ * entry `entry` (arch/x86/msi.c); 0, -EPERM (a pci_ro= device),
+ * -ENODEV (unlisted function, no such capability),
  * -EEXIST (already mapped), -EBUSY (the other kind in use), -EINVAL
  * (entry past the table), -ENXIO (table BAR not decoded), -ENOSPC. */
 int arch_msi_setup(unsigned int irq, uint16_t bdf, bool msix, unsigned int entry);
