@@ -74,15 +74,17 @@ while IFS= read -r line; do
 done < "$LIST"
 [[ -n $entry ]] || fail "no such test in $LIST"
 
+disks=()
 IFS='|' read -r -a fields <<< "$entry"
 expect=$(trim "${fields[1]:-}")
 timeout_s=$(trim "${fields[2]:-}")
 hv='' guest='' mod='' elf=$NAME icount='' dom_success=0 input= dom0= session=
-logs=() nologs=() doms=() steps=()
+logs=() nologs=() doms=() steps=() qemu_args=()
 for ((i = 3; i < ${#fields[@]}; i++)); do
 	opt=$(trim "${fields[i]}")
 	case $opt in
 	hv=*)    hv=${opt#hv=} ;;
+	disk=*)  disks+=("${opt#disk=}") ;;
 	guest=*) guest=${opt#guest=} ;;
 	mod=*)   mod=${opt#mod=}; mod=${mod//\$BUILD/$BUILD} ;;
 	elf=*)   elf=${opt#elf=} ;;
@@ -97,6 +99,8 @@ for ((i = 3; i < ${#fields[@]}; i++)); do
 	icount)  icount=0 ;;
 	icount=*) icount=${opt#icount=} ;;
 	nolog=*) nologs+=("${opt#nolog=}") ;;
+	# shellcheck disable=SC2206  # split at blanks on purpose
+	qemu=*)  q=${opt#qemu=}; qemu_args+=(${q//\$BUILD/$BUILD}) ;;
 	"")      ;;
 	*)       fail "bad option '$opt' in $LIST" ;;
 	esac
@@ -155,6 +159,18 @@ done
 extra=()
 [[ -n $icount ]] && extra+=(-icount "shift=$icount,sleep=off")
 
+# disk=FILE:SECTORS[:SEED]: a fresh raw image $BUILD/tests/disks/FILE made by
+# tests/qemu/mkdisk.py before each run (zeros, or the blk test pattern of
+# SEED), for a qemu=-drive ...,file=$BUILD/tests/disks/FILE of the same line.
+for d in ${disks[@]+"${disks[@]}"}; do
+	IFS=: read -r dfile dsectors dseed <<< "$d"
+	[[ $dfile =~ ^[A-Za-z0-9_.-]+$ && $dsectors =~ ^[1-9][0-9]*$ && $dseed =~ ^[0-9]*$ ]] ||
+		fail "bad disk '$d' in $LIST (FILE:SECTORS[:SEED])"
+	mkdir -p "$BUILD/tests/disks"
+	python3 tests/qemu/mkdisk.py "$BUILD/tests/disks/$dfile" "$dsectors" $dseed ||
+		fail "cannot make disk image $dfile"
+done
+
 mkdir -p "$LOG_DIR"
 LOG=$LOG_DIR/$NAME.log
 
@@ -176,7 +192,8 @@ feed_input() {
 # shellcheck disable=SC2086  # QEMU_ACCEL and QEMU_EXTRA are word lists
 qemu_cmd=(timeout -k 5 "$timeout_s" "$QEMU" -machine pc $QEMU_ACCEL -m "$QEMU_MEM"
 	-nographic -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
-	-kernel "$IMAGE" -append "$append" -initrd "$initrd" ${extra[@]+"${extra[@]}"} $QEMU_EXTRA)
+	-kernel "$IMAGE" -append "$append" -initrd "$initrd" ${extra[@]+"${extra[@]}"}
+	${qemu_args[@]+"${qemu_args[@]}"} $QEMU_EXTRA)
 verdict=
 if [[ -n $session ]]; then
 	# The session driver types at the console and checks what comes back.
