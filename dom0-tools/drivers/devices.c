@@ -8,7 +8,8 @@
  * setup fails is left reset and named in a message, and Dom0 runs on
  * either way -- its job is the toolstack first.
  *
- * Command line: `nopci` skips the scan (no devices at all).
+ * Command line: `nopci` skips the scan (no devices at all); `dma=exchange`
+ * makes every multi-page DMA allocation go through XENMEM_exchange (hw.c).
  */
 #include "devices.h"
 #include "hw.h"
@@ -35,6 +36,6 @@ void devices_init(void)
         if (!virtio_blk_probe(d))
             virtio_net_probe(d);
     if (!cmdline_get("quiet", opt, sizeof(opt)))
-        kprintf("PCI: %d functions; %u disks, %u network ports\n", n, os_blk_count(),
-                os_net_count());
+        kprintf("PCI: %d functions; %u disks, %u network ports; %u DMA runs exchanged\n",
+                n, os_blk_count(), os_net_count(), hw_dma_exchanges());
 }

@@ -27,11 +27,24 @@
 #include <errno.h>
 #include <stdio.h>
 
+/* dma=exchange: every multi-page DMA allocation goes through
+ * XENMEM_exchange, even when the frames are already contiguous (on QEMU
+ * Dom0's memory usually is, and the path would never run in the tests). */
+static bool always_exchange;
+static unsigned int nr_exchanges;
+
 int hw_init(void)
 {
     struct physdev_set_iopl p = { .iopl = 1 };
+    char opt[16];
 
+    always_exchange = cmdline_get("dma", opt, sizeof(opt)) && !strcmp(opt, "exchange");
     return (int)HYPERVISOR_physdev_op(PHYSDEVOP_set_iopl, &p);
+}
+
+unsigned int hw_dma_exchanges(void)
+{
+    return nr_exchanges;
 }
 
 /* ---- DMA memory ---- */
@@ -96,6 +109,7 @@ static int exchange(uint32_t pfn, unsigned int order)
     }
     free(in);
     memset(pfn_to_virt(pfn), 0, n * PAGE_SIZE);
+    nr_exchanges++;
     return 0;
 }
 
@@ -109,7 +123,7 @@ void *hw_dma_alloc(unsigned int n)
     pfn = frame_alloc(n);
     if (pfn < 0)
         return NULL;
-    if (usable_as_is((uint32_t)pfn, n))
+    if (usable_as_is((uint32_t)pfn, n) && !(always_exchange && n > 1))
         return pfn_to_virt((uint32_t)pfn);
     frame_free((uint32_t)pfn, n);
     while ((1u << order) < n)

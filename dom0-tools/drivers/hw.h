@@ -94,6 +94,8 @@ void hw_dma_free(void *va, unsigned int n);
 /* The machine address of a byte of Dom0's memory (direct map or window);
  * 0 if the address is not mapped. */
 uint64_t hw_dma_maddr(const void *va);
+/* Allocations that needed XENMEM_exchange so far. */
+unsigned int hw_dma_exchanges(void);
 
 /* ---- interrupts ---- */
 
