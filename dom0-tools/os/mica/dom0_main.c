@@ -30,6 +30,7 @@
 #include "../../tools/xsdaemon/xsdaemon.h"
 #include "../../tools/blk/blk.h"
 #include "../../tools/net/net.h"
+#include "../../tools/devbench/devbench.h"
 #include "../../drivers/pci.h"
 #include "../../drivers/hw.h"
 #include <stdio.h>
@@ -51,6 +52,8 @@ const struct shell_cmd shell_tools[] = {
     { "lspci", lspci_main, "lspci [-v] [-n]", "PCI devices (-v: BARs, capabilities, driver)" },
     { "blk", blk_main, "blk [CMD DEV ...]", "disks: list, info, dump, write, verify, read, flush, raw, bench" },
     { "net", net_main, "net [CMD ...]", "network ports: list, info, ping, dhcp, bench" },
+    { "bench-dev", devbench_main, "bench-dev [MIB [PINGS]]",
+      "measure vda and eth0 natively (make bench runs it)" },
     { "irqs", hw_irqs_main, "irqs [-s GSI N]", "device interrupt lines (-s: N spurious firings of GSI)" },
     { NULL, NULL, NULL, NULL },
 };

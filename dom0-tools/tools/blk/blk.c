@@ -18,8 +18,10 @@
  *                                       checks: the device's own answer
  *   blk bench DEV read|write MIB        sequential 64 KiB requests, 4 in
  *                                       flight, over the first MIB MiB:
- *                                       BENCH lines (instructions or cycles
- *                                       per MiB, and ns per MiB)
+ *                                       BENCH lines: busy cycles per MiB
+ *                                       (os_cycles less the idle ones:
+ *                                       instructions under -icount), and
+ *                                       elapsed ns per MiB
  *
  * The pattern (blk_pattern) makes every sector unique and self-describing:
  * bytes 0-7 are its sector number, 8-11 the seed, the rest a xorshift
@@ -460,10 +462,10 @@ static int cmd_bench(struct os_blk *b, int argc, char **argv)
         for (unsigned int i = 0; i < j->depth; i++)
             memset(j->slot[i].buf, 0x5a, per_req * OS_BLK_SECTOR);
     }
-    uint64_t c0 = os_cycles(), t0 = os_now_ns();
+    uint64_t c0 = os_cycles(), i0 = os_idle_cycles(), t0 = os_now_ns();
     if (!job_run(j))
         return 1;
-    uint64_t cycles = os_cycles() - c0, ns = os_now_ns() - t0;
+    uint64_t cycles = os_cycles() - c0 - (os_idle_cycles() - i0), ns = os_now_ns() - t0;
     if (j->error) {
         printf("blk: bench: %s\n", strerror(-j->error));
         job_free(j);
