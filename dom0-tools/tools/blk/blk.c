@@ -79,7 +79,7 @@ struct job {
     bool verify;
     uint32_t seed;
     uint64_t next, end;
-    unsigned int per_req, depth, inflight;
+    unsigned int per_req, depth, inflight, max_inflight;
     int error;                  /* first refusal or failed completion */
     uint64_t error_sector;
     bool mismatch, stopped;
@@ -148,7 +148,8 @@ static void issue(struct job *j)
             return;
         }
         s->busy = true;
-        j->inflight++;
+        if (++j->inflight > j->max_inflight)
+            j->max_inflight = j->inflight;
         j->requests++;
         j->next += n;
     }
@@ -340,9 +341,10 @@ static int cmd_range(struct os_blk *b, const char *what, char **argv, int argc,
         printf("blk: interrupted after %" PRIu64 " sectors\n", j->next - sector);
         rc = 1;
     } else {
-        printf("blk: %s: %s %" PRIu64 " sectors from %" PRIu64 " in %" PRIu64 " requests%s\n",
-               in.name, j->op == OS_BLK_WRITE ? "wrote" : j->verify ? "verified" : "read",
-               count, sector, j->requests, j->verify ? ": all match" : "");
+        printf("blk: %s: %s %" PRIu64 " sectors from %" PRIu64 " in %" PRIu64
+               " requests, up to %u at once%s\n", in.name,
+               j->op == OS_BLK_WRITE ? "wrote" : j->verify ? "verified" : "read",
+               count, sector, j->requests, j->max_inflight, j->verify ? ": all match" : "");
     }
     job_free(j);
     return rc;
