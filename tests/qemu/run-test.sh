@@ -167,7 +167,7 @@ for d in ${disks[@]+"${disks[@]}"}; do
 	[[ $dfile =~ ^[A-Za-z0-9_.-]+$ && $dsectors =~ ^[1-9][0-9]*$ && $dseed =~ ^[0-9]*$ ]] ||
 		fail "bad disk '$d' in $LIST (FILE:SECTORS[:SEED])"
 	mkdir -p "$BUILD/tests/disks"
-	python3 tests/qemu/mkdisk.py "$BUILD/tests/disks/$dfile" "$dsectors" $dseed ||
+	python3 tests/qemu/mkdisk.py "$BUILD/tests/disks/$dfile" "$dsectors" ${dseed:+"$dseed"} ||
 		fail "cannot make disk image $dfile"
 done
 
