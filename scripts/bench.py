@@ -194,7 +194,7 @@ DOM0_EXTRA_QEMU = {
         "-drive", "if=none,id=bd,file=%s,format=raw" % BENCH_DISK,
         "-device", "virtio-blk-pci,drive=bd,addr=04.0",
         "-netdev", "user,id=bn,restrict=on",
-        "-device", "virtio-net-pci,netdev=bn,addr=05.0"],
+        "-device", "virtio-net-pci,netdev=bn,addr=05.0,romfile="],
 }
 
 
