@@ -211,6 +211,10 @@ int lspci_main(int argc, char **argv)
             printf(" (rev %02x)", d->revision);
         if (d->prog_if && !numeric)
             printf(" (prog-if %02x)", d->prog_if);
+        /* The list is the boot scan's (drivers hold its entries); a
+         * function that has left the bus since is marked, not dropped. */
+        if ((pci_read(d, PCI_VENDOR_ID, 2) & 0xffff) == 0xffff)
+            printf(" (removed)");
         printf("\n");
         if (verbose)
             print_verbose(d, numeric);

@@ -112,5 +112,7 @@ unsigned int pci_find_cap(const struct pci_dev *d, uint8_t id, unsigned int from
 
 /* lspci (lspci.c): the shell command. */
 int lspci_main(int argc, char **argv);
+/* pci-eject (pci_eject.c): unplug a device from QEMU's PC (tests). */
+int pci_eject_main(int argc, char **argv);
 
 #endif

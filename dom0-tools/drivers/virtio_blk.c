@@ -21,11 +21,23 @@
  * of one request), FLUSH (the device has a write cache; without it a
  * flush completes at once from the main loop), config changes (a resized
  * disk: the new capacity is read at the config interrupt).
+ *
+ * An unplugged device completes nothing and answers all-ones.  A watchdog
+ * runs while requests are in flight: if WATCHDOG_NS pass without a single
+ * completion it looks at the device's vendor ID; a device that has left
+ * the bus is declared gone -- every request in flight completes with
+ * -ENODEV, later ones are refused with -ENODEV, the queue's memory is
+ * kept (the device cannot use it any more, but nothing proves it never
+ * will: a frame a device might still write is never reused).  A device
+ * that is still there is only slow: the watchdog counts a stall and waits
+ * on.  An ISR that reads all-ones (nothing behind the BAR) triggers the
+ * same check at once.
  */
 #include "devices.h"
 #include "virtio_pci.h"
 #include "../kernel/kernel.h"
 #include "../kernel/loop.h"
+#include "../kernel/time.h"
 #include <stdlib.h>
 #include <errno.h>
 
@@ -49,6 +61,7 @@
 #define MAX_SLOTS   32
 #define MAX_PIECES  64
 #define SLOT_BYTES  32
+#define WATCHDOG_NS (2 * NS_PER_S)
 
 struct vblk {
     struct virtio_dev vd;
@@ -61,7 +74,11 @@ struct vblk {
     unsigned int nr_instant;
     struct kwork instant_work;
     uint64_t interrupts, spurious, config_changes;
-    bool dead;                              /* no interrupt: refuses all */
+    bool dead;                              /* no interrupt, or gone: refuses all */
+    unsigned int inflight;
+    uint64_t completions, watched;          /* the watchdog's progress marks */
+    uint64_t stalls;
+    struct ktimer watchdog;
 };
 
 static int slot_alloc(struct vblk *vb)
@@ -132,6 +149,11 @@ static int vblk_submit(void *priv, struct os_blk_req *req)
     if (rc)
         return rc == -ENOSPC ? -EAGAIN : rc;
     vb->slot[s] = req;
+    vb->inflight++;
+    if (!vb->watchdog.armed) {
+        vb->watched = vb->completions;
+        ktimer_set(&vb->watchdog, now_ns() + WATCHDOG_NS);
+    }
     virtio_pci_kick(&vb->vd, 0);
     return 0;
 }
@@ -158,17 +180,69 @@ static void drain(struct vblk *vb)
         struct os_blk_req *req = vb->slot[s];
         int status = status_to_errno(vb->slots_page[s * SLOT_BYTES + 16]);
         vb->slot[s] = NULL;
+        vb->inflight--;
+        vb->completions++;
         blkdev_complete(vb->bd, req, status);
     }
+}
+
+static void fail_one(void *cookie, void *arg)
+{
+    struct vblk *vb = arg;
+    unsigned int s = (unsigned int)((struct os_blk_req **)cookie - vb->slot);
+    struct os_blk_req *req = vb->slot[s];
+
+    vb->slot[s] = NULL;
+    vb->inflight--;
+    blkdev_complete(vb->bd, req, -ENODEV);
+}
+
+/* The device left the bus: fail what it holds, refuse what comes. */
+static void gone(struct vblk *vb)
+{
+    unsigned int n = vb->inflight;
+
+    vb->dead = true;
+    ktimer_cancel(&vb->watchdog);
+    vb->vd.pci->driver = "virtio-blk (device gone)";
+    kprintf("%s: the device is gone (unplugged): %u requests failed\n",
+            blkdev_name(vb->bd), n);
+    /* The interrupt handler stays attached (this may run inside it, and
+     * the line may be shared): it ignores a dead device. */
+    virtq_reset(&vb->vd.vq[0], fail_one, vb);
+}
+
+static void watchdog(void *arg)
+{
+    struct vblk *vb = arg;
+
+    if (vb->dead || vb->inflight == 0)
+        return;
+    if (vb->completions == vb->watched) {
+        if (virtio_pci_gone(&vb->vd)) {
+            gone(vb);
+            return;
+        }
+        vb->stalls++;
+    }
+    vb->watched = vb->completions;
+    ktimer_set(&vb->watchdog, now_ns() + WATCHDOG_NS);
 }
 
 static bool vblk_irq(void *arg)
 {
     struct vblk *vb = arg;
+
+    if (vb->dead)
+        return false;
     uint8_t isr = virtio_pci_isr(&vb->vd);
 
     if (!isr) {
         vb->spurious++;         /* the line's other device, or nobody */
+        return false;
+    }
+    if (isr == 0xff && virtio_pci_gone(&vb->vd)) {
+        gone(vb);
         return false;
     }
     vb->interrupts++;
@@ -198,6 +272,7 @@ bool virtio_blk_probe(struct pci_dev *pci)
         return false;
     vb->instant_work.fn = run_instant;
     vb->instant_work.arg = vb;
+    ktimer_init(&vb->watchdog, watchdog, vb);
     rc = virtio_pci_start(&vb->vd, pci, "virtio-blk", wanted);
     if (!rc)
         rc = virtio_pci_queue(&vb->vd, 0);

@@ -23,10 +23,18 @@
  * What the device writes is checked: a used length shorter than the
  * header plus an Ethernet header, or longer than the buffer, is counted
  * as an error and the buffer reposted.
+ *
+ * An unplugged device finishes no transmission: a watchdog runs while any
+ * is in flight, and after WATCHDOG_NS without progress looks at the
+ * device's vendor ID; gone, the port's link goes down for good (sending
+ * is refused with -ENETDOWN) and its buffers stay allocated (nothing
+ * proves the device will never write them).  An ISR reading all-ones
+ * triggers the same check.
  */
 #include "devices.h"
 #include "virtio_pci.h"
 #include "../kernel/kernel.h"
+#include "../kernel/time.h"
 #include <stdlib.h>
 #include <errno.h>
 
@@ -45,6 +53,7 @@
 #define BUF_BYTES   2048u
 #define RX_BUFS     64
 #define TX_BUFS     64
+#define WATCHDOG_NS (2 * NS_PER_S)
 
 struct vnet {
     struct virtio_dev vd;
@@ -55,6 +64,9 @@ struct vnet {
     bool tx_busy[TX_BUFS];
     unsigned int tx_inflight;
     uint64_t interrupts, spurious, rx_bad;
+    uint64_t tx_done, watched;
+    bool dead;
+    struct ktimer watchdog;
 };
 
 static uint8_t *rx_buf(struct vnet *vn, unsigned int i) { return vn->rx_mem + i * BUF_BYTES; }
@@ -79,7 +91,35 @@ static void reap_tx(struct vnet *vn)
         unsigned int i = (unsigned int)((uint8_t *)c - vn->tx_cookie);
         vn->tx_busy[i] = false;
         vn->tx_inflight--;
+        vn->tx_done++;
     }
+}
+
+static void gone(struct vnet *vn)
+{
+    vn->dead = true;
+    ktimer_cancel(&vn->watchdog);
+    vn->vd.pci->driver = "virtio-net (device gone)";
+    kprintf("%s: the device is gone (unplugged): link down for good\n",
+            netport_name(vn->port));
+    netport_link(vn->port, false);
+}
+
+static void watchdog(void *arg)
+{
+    struct vnet *vn = arg;
+
+    if (vn->dead)
+        return;
+    reap_tx(vn);
+    if (vn->tx_inflight == 0)
+        return;
+    if (vn->tx_done == vn->watched && virtio_pci_gone(&vn->vd)) {
+        gone(vn);
+        return;
+    }
+    vn->watched = vn->tx_done;
+    ktimer_set(&vn->watchdog, now_ns() + WATCHDOG_NS);
 }
 
 static void drain_rx(struct vnet *vn)
@@ -108,6 +148,8 @@ static int vnet_send(void *priv, const void *frame, size_t len)
     struct vnet *vn = priv;
     unsigned int i;
 
+    if (vn->dead)
+        return -ENETDOWN;
     if (vn->tx_inflight == TX_BUFS)
         reap_tx(vn);
     for (i = 0; i < TX_BUFS && vn->tx_busy[i]; i++)
@@ -126,6 +168,10 @@ static int vnet_send(void *priv, const void *frame, size_t len)
         return -EAGAIN;
     vn->tx_busy[i] = true;
     vn->tx_inflight++;
+    if (!vn->watchdog.armed) {
+        vn->watched = vn->tx_done;
+        ktimer_set(&vn->watchdog, now_ns() + WATCHDOG_NS);
+    }
     virtio_pci_kick(&vn->vd, TXQ);
     return 0;
 }
@@ -164,10 +210,17 @@ static bool link_up(struct vnet *vn)
 static bool vnet_irq(void *arg)
 {
     struct vnet *vn = arg;
+
+    if (vn->dead)
+        return false;
     uint8_t isr = virtio_pci_isr(&vn->vd);
 
     if (!isr) {
         vn->spurious++;
+        return false;
+    }
+    if (isr == 0xff && virtio_pci_gone(&vn->vd)) {
+        gone(vn);
         return false;
     }
     vn->interrupts++;
@@ -192,6 +245,7 @@ bool virtio_net_probe(struct pci_dev *pci)
         return false;
     if (!(vn = calloc(1, sizeof(*vn))))
         return false;
+    ktimer_init(&vn->watchdog, watchdog, vn);
     rc = virtio_pci_start(&vn->vd, pci, "virtio-net", wanted);
     if (!rc)
         rc = virtio_pci_queue(&vn->vd, RXQ);

@@ -125,6 +125,11 @@ void virtio_pci_stop(struct virtio_dev *vd)
     pci_command_set(vd->pci, 0, PCI_COMMAND_MASTER);
 }
 
+bool virtio_pci_gone(struct virtio_dev *vd)
+{
+    return pci_read(vd->pci, PCI_VENDOR_ID, 2) == 0xffff;
+}
+
 void virtio_pci_kick(struct virtio_dev *vd, unsigned int i)
 {
     if (virtq_should_notify(&vd->vq[i])) {

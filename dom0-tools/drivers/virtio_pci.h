@@ -73,6 +73,9 @@ int virtio_pci_go(struct virtio_dev *vd, hw_irq_fn *fn, void *arg);
 /* Reset the device and release queues and interrupt (a failed probe). */
 void virtio_pci_stop(struct virtio_dev *vd);
 
+/* Has the device left the bus (unplugged: its vendor ID reads all-ones)? */
+bool virtio_pci_gone(struct virtio_dev *vd);
+
 /* Tell the device queue i has new buffers (if it wants to know). */
 void virtio_pci_kick(struct virtio_dev *vd, unsigned int i);
 /* Read (and so acknowledge) the ISR status. */

@@ -54,6 +54,8 @@ const struct shell_cmd shell_tools[] = {
     { "net", net_main, "net [CMD ...]", "network ports: list, info, ping, dhcp, bench" },
     { "bench-dev", devbench_main, "bench-dev [MIB [PINGS]]",
       "measure vda and eth0 natively (make bench runs it)" },
+    { "pci-eject", pci_eject_main, "pci-eject 00:DD.F",
+      "unplug a device from QEMU's PC (ACPI hotplug; for tests)" },
     { "irqs", hw_irqs_main, "irqs [-s GSI N]", "device interrupt lines (-s: N spurious firings of GSI)" },
     { NULL, NULL, NULL, NULL },
 };
