@@ -162,6 +162,13 @@ uint64_t hw_dma_maddr(const void *va)
     return 0;
 }
 
+int hw_pci_removed(uint16_t bdf)
+{
+    struct physdev_manage_pci p = { .bus = (uint8_t)(bdf >> 8), .devfn = (uint8_t)bdf };
+
+    return (int)HYPERVISOR_physdev_op(PHYSDEVOP_manage_pci_remove, &p);
+}
+
 /* ---- interrupt lines ---- */
 
 struct hw_line {

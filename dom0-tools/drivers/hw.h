@@ -123,6 +123,11 @@ void hw_irq_where(const struct hw_irq *h, int *pirq, int *port);
 /* Interrupts the line of h took in all, and those no handler claimed. */
 void hw_irq_line_stats(const struct hw_irq *h, uint64_t *fired, uint64_t *nobody);
 
+/* A PCI function has left the bus: tell the hypervisor's device list
+ * (PHYSDEVOP_manage_pci_remove, as Linux's Xen PCI notifier does): 0 or
+ * -errno (-ENOSYS/-EPERM from a hypervisor that keeps no list). */
+int hw_pci_removed(uint16_t bdf);
+
 /* The `irqs` shell command (lines, counts, simulated spurious firings). */
 int hw_irqs_main(int argc, char **argv);
 

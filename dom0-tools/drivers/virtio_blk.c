@@ -207,6 +207,7 @@ static void gone(struct vblk *vb)
     vb->vd.pci->driver = "virtio-blk (device gone)";
     kprintf("%s: the device is gone (unplugged): %u requests failed\n",
             blkdev_name(vb->bd), n);
+    hw_pci_removed(vb->vd.pci->bdf);      /* the hypervisor's device list, if it keeps one */
     /* The interrupt handler stays attached (this may run inside it, and
      * the line may be shared): it ignores a dead device. */
     virtq_reset(&vb->vd.vq[0], fail_one, vb);

@@ -102,6 +102,7 @@ static void gone(struct vnet *vn)
     vn->vd.pci->driver = "virtio-net (device gone)";
     kprintf("%s: the device is gone (unplugged): link down for good\n",
             netport_name(vn->port));
+    hw_pci_removed(vn->vd.pci->bdf);      /* the hypervisor's device list, if it keeps one */
     netport_link(vn->port, false);
 }
 
