@@ -5,7 +5,8 @@
 #                   shell on this terminal where `xl create /etc/xl/hello.cfg -c`
 #                   starts a guest (docs/dom0.md); DOM0_ARGS=script=PATH runs a
 #                   script of Dom0 commands first (script=/etc/dom0/demo.sh:
-#                   the whole demo without a person)
+#                   the whole demo without a person); with a virtio disk
+#                   and network card for Dom0's drivers (lspci, blk, net)
 #   make run-demo   the first demo: the demo kernel as domain 0 and as an
 #                   unprivileged domain, talking over an event channel
 #   make test       host unit tests, then every QEMU boot-to-verdict test
@@ -157,9 +158,21 @@ DEMO_CMDLINE ?= console=com1 loglvl=info debug_exit
 DOM0_ARGS ?=
 DOM0_MODULES = $(DOM0_ELF)$(if $(DOM0_ARGS), $(DOM0_ARGS)),$(DOM0_RAMFS)
 
-run run-dom0: deps-check all
+# Devices for Dom0's drivers (docs/devices.md), so lspci, blk and net have
+# something to show: a 16 MiB disk of the blk test pattern of seed 1
+# (made once, kept between runs: what you write stays) and a network card
+# on QEMU's user network restricted to this machine (no default NIC).
+RUN_DISK := $(BUILD)/run-disk.img
+RUN_DEVICES = -drive if=none,id=vd0,file=$(RUN_DISK),format=raw \
+              -device virtio-blk-pci,drive=vd0 -nic none \
+              -netdev user,id=n0,restrict=on -device virtio-net-pci,netdev=n0,romfile=
+$(RUN_DISK):
+	@mkdir -p $(dir $@)
+	python3 tests/qemu/mkdisk.py $@ 32768 1
+
+run run-dom0: deps-check all $(RUN_DISK)
 	$(QEMU_BASE) -kernel $(MICA_BIN) -append "$(DEMO_CMDLINE)" \
-	    -initrd "$(DOM0_MODULES)" ; \
+	    -initrd "$(DOM0_MODULES)" $(RUN_DEVICES) ; \
 	  rc=$$?; [ $$rc -eq 1 ] && echo "mica: clean power-off" || echo "mica: QEMU exit status $$rc"
 
 # The first demo: the demo kernel as the initial domain (with a boot module),
@@ -191,10 +204,10 @@ run-ring: deps-check all
 	    -initrd "$(RING_MODULES)" ; \
 	  rc=$$?; [ $$rc -eq 1 ] && echo "mica: clean power-off" || echo "mica: QEMU exit status $$rc"
 
-debug: deps-check all
+debug: deps-check all $(RUN_DISK)
 	@echo "QEMU waits for gdb: gdb $(MICA_ELF) -ex 'target remote :1234'"
 	$(QEMU_BASE) -s -S -kernel $(MICA_BIN) -append "$(DEMO_CMDLINE)" \
-	    -initrd "$(DOM0_MODULES)"
+	    -initrd "$(DOM0_MODULES)" $(RUN_DEVICES)
 
 debug-demo: deps-check all
 	@echo "QEMU waits for gdb: gdb $(MICA_ELF) -ex 'target remote :1234'"

@@ -131,6 +131,14 @@ DESCRIPTIONS = {
     "build.first_output_4m": "build start -> the new 4 MiB guest's first console byte",
     "xl.create_first_output_4m": "xl create in Dom0 -> the guest's first byte at the console backend",
     "xl.list_64": "xl list in Dom0 with 64 domains (table printed on the console)",
+    "blk.seq_write_64k": "Dom0 virtio-blk: sequential 64 KiB writes, 4 in flight, per MiB",
+    "blk.seq_read_64k": "Dom0 virtio-blk: sequential 64 KiB reads, 4 in flight, per MiB",
+    "blk.seq_write_64k_ns": "the same writes: ns per MiB (host time in the host column)",
+    "blk.seq_read_64k_ns": "the same reads: ns per MiB (host time in the host column)",
+    "net.ping_rtt": "Dom0 virtio-net: ICMP echo round trip with QEMU's gateway, one at a time",
+    "net.ping_rtt_ns": "the same round trip in ns (host time in the host column)",
+    "net.echo_flood_per_packet": "Dom0 virtio-net: echoes 32 in flight, per packet sent or received",
+    "net.echo_flood_ns_per_packet": "the same in ns per packet (host time in the host column)",
 }
 
 LINUX_CASES = {
@@ -175,8 +183,19 @@ LINE = re.compile(r"BENCH (\S+) ([0-9]+(?:\.[0-9]+)?)\s*$")
 # times xenstore through Dom0 (a guest xl creates, over its ring).  A Dom0
 # run is named DOM0_ELF#SCRIPT.
 DOM0_ELF = os.path.join(BUILD, "dom0", "dom0.elf")
-DOM0_SCRIPTS = ["/etc/dom0/bench.sh", "/etc/dom0/bench-xs.sh"]
+DOM0_SCRIPTS = ["/etc/dom0/bench.sh", "/etc/dom0/bench-xs.sh", "/etc/dom0/bench-dev.sh"]
 DOM0_BENCH_MEM = "512M"
+
+# Dom0's native devices (bench-dev): a 32 MiB raw disk of zeros made for
+# the run, and QEMU's user network restricted to this machine.
+BENCH_DISK = os.path.join(BUILD, "bench", "bench-disk.img")
+DOM0_EXTRA_QEMU = {
+    "/etc/dom0/bench-dev.sh": [
+        "-drive", "if=none,id=bd,file=%s,format=raw" % BENCH_DISK,
+        "-device", "virtio-blk-pci,drive=bd,addr=04.0",
+        "-netdev", "user,id=bn,restrict=on",
+        "-device", "virtio-net-pci,netdev=bn,addr=05.0,romfile="],
+}
 
 
 def run_guest(elf, icount, hv_bin=None):
@@ -185,10 +204,16 @@ def run_guest(elf, icount, hv_bin=None):
     extra_hv = EXTRA_HV.get(os.path.basename(elf)[:-4])
     if extra_hv:
         hv += " " + extra_hv
+    extra_qemu = []
     if elf.split("#")[0] == DOM0_ELF:
         modules = [DOM0_ELF + " quiet script=" + elf.split("#")[1],
                    os.path.join(BUILD, "dom0", "ramfs.cpio")]
         mem = DOM0_BENCH_MEM
+        extra_qemu = DOM0_EXTRA_QEMU.get(elf.split("#")[1], [])
+        if extra_qemu:
+            os.makedirs(os.path.dirname(BENCH_DISK), exist_ok=True)
+            with open(BENCH_DISK, "wb") as f:
+                f.truncate(32 << 20)
     else:
         modules = [elf] + [os.path.join(BUILD, m) for m in
                            EXTRA_MODULES.get(os.path.basename(elf)[:-4], [])]
@@ -198,7 +223,7 @@ def run_guest(elf, icount, hv_bin=None):
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
            "-kernel", hv_bin or os.path.join(BUILD, "mica.bin"),
            "-append", hv,
-           "-initrd", ",".join(modules)]
+           "-initrd", ",".join(modules)] + extra_qemu
     if icount:
         cmd[1:1] = ["-icount", "shift=0,sleep=off"]
     try:

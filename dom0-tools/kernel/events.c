@@ -85,6 +85,14 @@ int evtchn_alloc_unbound(domid_t remote, evtchn_handler_t *h, void *arg)
     return attach(rc, a.port, h, arg);
 }
 
+int evtchn_bind_pirq(uint32_t pirq, uint32_t flags, evtchn_handler_t *h, void *arg)
+{
+    evtchn_bind_pirq_t b = { .pirq = pirq, .flags = flags };
+    long rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_pirq, &b);
+
+    return attach(rc, b.port, h, arg);
+}
+
 void evtchn_close_port(evtchn_port_t port)
 {
     evtchn_close_t c = { .port = port };

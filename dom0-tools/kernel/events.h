@@ -22,6 +22,8 @@ void events_init(void);
 int evtchn_bind_virq(uint32_t virq, evtchn_handler_t *h, void *arg);
 int evtchn_bind_interdomain(domid_t dom, evtchn_port_t remote, evtchn_handler_t *h, void *arg);
 int evtchn_alloc_unbound(domid_t remote, evtchn_handler_t *h, void *arg);
+/* A physical interrupt (PIRQ, mapped by PHYSDEVOP_map_pirq; drivers/hw.c). */
+int evtchn_bind_pirq(uint32_t pirq, uint32_t flags, evtchn_handler_t *h, void *arg);
 /* Close a port of ours and forget its handler. */
 void evtchn_close_port(evtchn_port_t port);
 /* Send on a port (0 or -errno). */

@@ -26,6 +26,7 @@
 #include <public/callback.h>
 #include <public/version.h>
 #include <public/errno.h>
+#include <public/physdev.h>
 
 extern uint8_t hypercall_page[4096];
 
@@ -106,6 +107,11 @@ static inline long HYPERVISOR_grant_table_op(unsigned int cmd, void *uop, unsign
 static inline long HYPERVISOR_vcpu_op(int cmd, unsigned int vcpu, void *arg)
 {
     return _hypercall(__HYPERVISOR_vcpu_op, cmd, vcpu, arg, 0, 0);
+}
+
+static inline long HYPERVISOR_physdev_op(int cmd, void *arg)
+{
+    return _hypercall(__HYPERVISOR_physdev_op, cmd, arg, 0, 0, 0);
 }
 
 static inline long HYPERVISOR_set_timer_op(uint64_t deadline)

@@ -97,7 +97,11 @@ static void halt(void)
     if (events_pending() || work_head)
         return;
     stats.halts++;
+    uint32_t lo0, hi0, lo1, hi1;
+    __asm__ volatile ("lfence; rdtsc" : "=a" (lo0), "=d" (hi0) :: "memory");
     __asm__ volatile ("hlt" ::: "memory");
+    __asm__ volatile ("lfence; rdtsc" : "=a" (lo1), "=d" (hi1) :: "memory");
+    stats.idle_cycles += (((uint64_t)hi1 << 32) | lo1) - (((uint64_t)hi0 << 32) | lo0);
     programmed = 0;     /* it may have fired; re-arm next time */
 }
 

@@ -29,6 +29,7 @@ bool loop_run_until(bool (*done)(void *), void *arg, uint64_t deadline);
 struct loop_stats {
     uint64_t turns;
     uint64_t halts;
+    uint64_t idle_cycles;   /* TSC ticks spent halted (waiting for events) */
 };
 void loop_stats(struct loop_stats *st);
 

@@ -6,6 +6,7 @@
  *   2. memory: own page tables, frame allocator (mm.c);
  *   3. events (shared_info), time and timers, traps, console, grant table;
  *   4. the ramfs from the boot module (Dom0's initrd);
+ *   4b. devices: the PCI scan and the drivers (drivers/devices.c);
  *   5. the tools' daemons (os/mica/start.c: the console backend, the
  *      toolstack's VIRQ_DOM_EXC watch) and the shell, for good.
  *
@@ -24,6 +25,7 @@
 #include "ramfs.h"
 #include "files.h"
 #include "heap.h"
+#include "../drivers/devices.h"
 #include <public/mica.h>
 #include <stdlib.h>
 #include <assert.h>
@@ -141,6 +143,7 @@ void kmain(start_info_t *si)
     console_init();
     gnttab_init();
     files_init((const void *)si->mod_start, si->mod_len);
+    devices_init();
 
     frames_stats(&fs);
     if (!cmdline_get("quiet", opt, sizeof(opt)))

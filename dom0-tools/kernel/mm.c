@@ -177,6 +177,12 @@ static void recycle_boot_tables(void)
     frame_free(boot_pt_first, boot_pt_count);
 }
 
+void mm_p2m_set(uint32_t pfn, uint32_t mfn)
+{
+    BUG_ON(pfn >= mm_nr_pages);
+    ((uint32_t *)p2m)[pfn] = mfn;
+}
+
 void mm_init(void)
 {
     uint32_t va = VIRT_BASE;

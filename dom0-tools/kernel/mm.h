@@ -50,6 +50,10 @@ static inline uint64_t virt_to_maddr(const void *p)
     return ((uint64_t)virt_to_mfn(p) << PAGE_SHIFT) | ((uintptr_t)p & ~PAGE_MASK);
 }
 
+/* Change a P2M entry (hw.c, after XENMEM_exchange gave the pfn a new
+ * frame; the caller also sets the M2P and the direct map's PTE). */
+void mm_p2m_set(uint32_t pfn, uint32_t mfn);
+
 /* Boot: build and load Dom0's own page tables, set up the frame allocator. */
 void mm_init(void);
 

@@ -18,6 +18,10 @@ uint64_t os_wallclock_s(void);
 /* A free-running cycle counter for benchmarks (the TSC on x86; under
  * QEMU -icount shift=0 it counts executed instructions exactly). */
 uint64_t os_cycles(void);
+/* Of those, the ones that passed while Dom0 was halted waiting for an
+ * event (under -icount the virtual clock jumps over idle time: a
+ * benchmark subtracts these to count only the instructions executed). */
+uint64_t os_idle_cycles(void);
 
 /* One-shot timers; fn(arg) runs from the main loop at the deadline. */
 struct os_timer;

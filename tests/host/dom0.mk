@@ -100,6 +100,18 @@ $(HT_DIR)/test-xl-store: $(HT_DOM0)/test-xl-store.o $(HT_XL_OBJS) $(HT_DOM0)/fak
                          $(HT_DIR)/obj/xsc/xenstore_cmds.o
 	$(HT_LINK)
 
+# Dom0's drivers: the PCI scan on a simulated bus, virtqueues against a
+# simulated (and a hostile) device, the block and network interfaces'
+# registries under fake drivers.
+$(HT_DIR)/test-dom0-pci: $(HT_DOM0)/test-dom0-pci.o $(HT_DOM0)/drivers/pci.o
+	$(HT_LINK)
+$(HT_DIR)/test-dom0-virtq: $(HT_DOM0)/test-dom0-virtq.o $(HT_DOM0)/drivers/virtq.o
+	$(HT_LINK)
+$(HT_DIR)/test-dom0-devif: $(HT_DOM0)/test-dom0-devif.o $(HT_DOM0)/drivers/blkdev.o \
+                           $(HT_DOM0)/drivers/netport.o
+	$(HT_LINK)
+HOST_TEST_BINS += $(HT_DIR)/test-dom0-pci $(HT_DIR)/test-dom0-virtq $(HT_DIR)/test-dom0-devif
+
 HOST_TEST_BINS += $(HT_DIR)/test-xsdaemon $(HT_DIR)/test-xl-store
 HOST_TEST_BINS += $(HT_DIR)/test-build $(HT_DIR)/test-ctrl $(HT_DIR)/test-xl-ctrl
 HOST_TEST_BINS += $(HT_DIR)/test-dom0-lineedit $(HT_DIR)/test-dom0-ramfs $(HT_DIR)/test-dom0-libc \

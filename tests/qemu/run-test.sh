@@ -74,6 +74,7 @@ while IFS= read -r line; do
 done < "$LIST"
 [[ -n $entry ]] || fail "no such test in $LIST"
 
+disks=()
 IFS='|' read -r -a fields <<< "$entry"
 expect=$(trim "${fields[1]:-}")
 timeout_s=$(trim "${fields[2]:-}")
@@ -83,6 +84,7 @@ for ((i = 3; i < ${#fields[@]}; i++)); do
 	opt=$(trim "${fields[i]}")
 	case $opt in
 	hv=*)    hv=${opt#hv=} ;;
+	disk=*)  disks+=("${opt#disk=}") ;;
 	guest=*) guest=${opt#guest=} ;;
 	mod=*)   mod=${opt#mod=}; mod=${mod//\$BUILD/$BUILD} ;;
 	elf=*)   elf=${opt#elf=} ;;
@@ -156,6 +158,18 @@ for d in ${doms[@]+"${doms[@]}"}; do
 done
 extra=()
 [[ -n $icount ]] && extra+=(-icount "shift=$icount,sleep=off")
+
+# disk=FILE:SECTORS[:SEED]: a fresh raw image $BUILD/tests/disks/FILE made by
+# tests/qemu/mkdisk.py before each run (zeros, or the blk test pattern of
+# SEED), for a qemu=-drive ...,file=$BUILD/tests/disks/FILE of the same line.
+for d in ${disks[@]+"${disks[@]}"}; do
+	IFS=: read -r dfile dsectors dseed <<< "$d"
+	[[ $dfile =~ ^[A-Za-z0-9_.-]+$ && $dsectors =~ ^[1-9][0-9]*$ && $dseed =~ ^[0-9]*$ ]] ||
+		fail "bad disk '$d' in $LIST (FILE:SECTORS[:SEED])"
+	mkdir -p "$BUILD/tests/disks"
+	python3 tests/qemu/mkdisk.py "$BUILD/tests/disks/$dfile" "$dsectors" ${dseed:+"$dseed"} ||
+		fail "cannot make disk image $dfile"
+done
 
 mkdir -p "$LOG_DIR"
 LOG=$LOG_DIR/$NAME.log

@@ -82,6 +82,7 @@ const char *strerror(int err)
     case 2:  return "No such file or directory";
     case 3:  return "No such process";
     case 5:  return "Input/output error";
+    case 6:  return "No such device or address";
     case 7:  return "Argument list too long";
     case 8:  return "Exec format error";
     case 11: return "Resource temporarily unavailable";
@@ -90,6 +91,7 @@ const char *strerror(int err)
     case 14: return "Bad address";
     case 16: return "Device or resource busy";
     case 17: return "File exists";
+    case 19: return "No such device";
     case 20: return "Not a directory";
     case 21: return "Is a directory";
     case 22: return "Invalid argument";
@@ -103,8 +105,11 @@ const char *strerror(int err)
     case 61: return "No data available";
     case 62: return "Timer expired";
     case 75: return "Value too large for defined data type";
+    case 90: return "Message too long";
     case 95: return "Operation not supported";
+    case 100: return "Network is down";
     case 110: return "Connection timed out";
+    case 113: return "No route to host";
     default: return "Unknown error";
     }
 }

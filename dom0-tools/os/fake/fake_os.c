@@ -140,6 +140,11 @@ uint64_t os_cycles(void)
     return fake_os.now_ns;
 }
 
+uint64_t os_idle_cycles(void)
+{
+    return 0;
+}
+
 uint64_t os_wallclock_s(void)
 {
     return 1700000000ull + fake_os.now_ns / OS_NS_PER_S;

@@ -28,6 +28,11 @@
 #include "os_files.h"
 #include "../../tools/xl/ts_store.h"
 #include "../../tools/xsdaemon/xsdaemon.h"
+#include "../../tools/blk/blk.h"
+#include "../../tools/net/net.h"
+#include "../../tools/devbench/devbench.h"
+#include "../../drivers/pci.h"
+#include "../../drivers/hw.h"
 #include <stdio.h>
 
 #define XS_CMD(name, usage, help) { name, xsd_shell_cmd, usage, help }
@@ -44,6 +49,14 @@ const struct shell_cmd shell_tools[] = {
     XS_CMD("xenstore-watch", "xenstore-watch [-n N] PATH...", "print events until ^C (or N)"),
     XS_CMD("xenstore-control", "xenstore-control COMMAND [ARG...]",
            "xenstored's own commands: check, stats, quota, help"),
+    { "lspci", lspci_main, "lspci [-v] [-n]", "PCI devices (-v: BARs, capabilities, driver)" },
+    { "blk", blk_main, "blk [CMD DEV ...]", "disks: list, info, dump, write, verify, read, flush, raw, bench" },
+    { "net", net_main, "net [CMD ...]", "network ports: list, info, ping, dhcp, bench" },
+    { "bench-dev", devbench_main, "bench-dev [MIB [PINGS]]",
+      "measure vda and eth0 natively (make bench runs it)" },
+    { "pci-eject", pci_eject_main, "pci-eject 00:DD.F",
+      "unplug a device from QEMU's PC (ACPI hotplug; for tests)" },
+    { "irqs", hw_irqs_main, "irqs [-s GSI N]", "device interrupt lines (-s: N spurious firings of GSI)" },
     { NULL, NULL, NULL, NULL },
 };
 

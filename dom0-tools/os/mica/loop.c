@@ -60,6 +60,14 @@ uint64_t os_cycles(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
+uint64_t os_idle_cycles(void)
+{
+    struct loop_stats st;
+
+    loop_stats(&st);
+    return st.idle_cycles;
+}
+
 uint64_t os_wallclock_s(void)
 {
     return wallclock_s();

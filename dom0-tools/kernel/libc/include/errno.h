@@ -50,10 +50,13 @@ extern int errno;
 #define ETIME           62
 #define EOVERFLOW       75
 #define EILSEQ          84
+#define EMSGSIZE        90
 #define EOPNOTSUPP      95
 #define ENOTSUP         EOPNOTSUPP
 #define EADDRINUSE      98
+#define ENETDOWN       100
 #define ETIMEDOUT      110
+#define EHOSTUNREACH   113
 #define EALREADY       114
 #define EINPROGRESS    115
 #define ECANCELED      125

@@ -1,0 +1,7 @@
+# Dom0's native devices (scripts/bench.py boots Dom0 with a raw disk on
+# virtio-blk and QEMU's restricted user network on virtio-net, and
+# script=/etc/dom0/bench-dev.sh): bench-dev prints BENCH lines for 64 KiB
+# sequential writes and reads and for ICMP echoes with the gateway, then
+# its verdict.
+bench-dev 16 1000
+poweroff
