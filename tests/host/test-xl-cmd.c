@@ -83,7 +83,7 @@ static void boot(void)
     fake_file_add_text("/etc/xl/rename.cfg", "name='rn'\nkernel='/boot/guest.elf'\nmemory=8\n"
                        "on_poweroff='rename-restart'\n");
     fake_file_add_text("/etc/xl/bad.cfg", "name = 'bad'\nkernel = '/boot/guest.elf'\n"
-                       "memory = 'lots'\nvcpus = 2\n");
+                       "memory = 'lots'\nvcpus = 64\n");
     fake_file_add_text("/etc/xl/notelf.cfg", "name = 'n'\nkernel = '/boot/bad.elf'\n");
     fake_file_add_text("/etc/xl/huge.cfg", "name = 'huge'\nkernel = '/boot/guest.elf'\n"
                        "memory = 4096\n");
@@ -168,7 +168,7 @@ HTEST(create_failures_leave_nothing_behind)
     CHECK(strstr(err, "/etc/xl/nosuch.cfg: cannot read the configuration: No such file"));
     CHECK_EQ(xl("xl create /etc/xl/bad.cfg"), 1);
     CHECK(strstr(err, "/etc/xl/bad.cfg:3: error: 'memory' = \"lots\" is not a valid number"));
-    CHECK(strstr(err, "/etc/xl/bad.cfg:4: error: vcpus = 2"));
+    CHECK(strstr(err, "/etc/xl/bad.cfg:4: error: 'vcpus' = 64 is out of range (1 to 32)"));
     CHECK(strstr(err, "nothing was created"));
     CHECK_EQ(xl("xl create /etc/xl/notelf.cfg"), 3);
     CHECK(strstr(err, "xl: cannot create 'n': the kernel is not an ELF image"));

@@ -224,6 +224,7 @@ int ts_create(const struct domain_config *cfg, bool paused, bool monitored, uint
     b.name = cfg->name;
     b.memory_kb = cfg->memory_mib * 1024;
     b.maxmem_kb = cfg->maxmem_mib * 1024;
+    b.max_vcpus = cfg->max_vcpus;
     b.kernel = kernel;
     b.kernel_len = klen;
     b.ramdisk = ramdisk;
