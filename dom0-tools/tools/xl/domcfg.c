@@ -405,14 +405,16 @@ int domcfg_parse(const char *file, const char *text, size_t len, char *const *ov
     char err[256];
 
     memset(dc, 0, sizeof(*dc));
+    /* The grammar stops at its first error: there is no telling what the
+     * rest of the file meant. */
     if (cfg_parse(&c, file, text, len, err, sizeof(err))) {
-        fprintf(stderr, "%s\n", err);
+        fprintf(stderr, "%s\n%s: nothing was created\n", err, file);
         cfg_free(&c);
         return -1;
     }
     for (int i = 0; i < noverrides; i++) {
         if (parse_override(&c, overrides[i], err, sizeof(err))) {
-            fprintf(stderr, "%s\n", err);
+            fprintf(stderr, "%s\n%s: nothing was created\n", err, file);
             cfg_free(&c);
             return -1;
         }
