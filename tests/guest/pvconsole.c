@@ -6,7 +6,13 @@
  * nobody to talk to and stops.
  *
  * Its command line picks what it does after its greeting:
- *   (default)        echo each typed line back, until "quit" (poweroff)
+ *   (default)        echo each typed line back; a line that is one of
+ *                    these words ends it instead (for the on_* actions,
+ *                    triggered by a person or a session at a known
+ *                    moment): "quit" or "poweroff", "reboot", "crash",
+ *                    "watchdog" (SCHEDOP_shutdown with that reason, each
+ *                    said first on the console), "fault" (a #UD with no
+ *                    trap table: the hypervisor crashes the domain)
  *   lines=N          print N numbered lines, then power off
  *   flood=1          print lines as fast as the ring takes them, forever
  *   exit=REASON      poweroff / reboot / crash / watchdog, after=MS
@@ -33,6 +39,12 @@ static void echo_lines(const char *name)
     char line[128], c;
     size_t len = 0;
 
+    static const struct { const char *word; unsigned int reason; } words[] = {
+        { "quit", SHUTDOWN_poweroff }, { "poweroff", SHUTDOWN_poweroff },
+        { "reboot", SHUTDOWN_reboot }, { "crash", SHUTDOWN_crash },
+        { "watchdog", SHUTDOWN_watchdog },
+    };
+
     pvcons_printf("%s: type a line and it comes back; 'quit' powers me off.\r\n", name);
     for (;;) {
         if (!pvcons_read(&c, 1)) {
@@ -42,9 +54,16 @@ static void echo_lines(const char *name)
         if (c == '\r' || c == '\n') {
             line[len] = '\0';
             pvcons_write("\r\n", 2, 10000);
-            if (!strcmp(line, "quit")) {
-                pvcons_printf("%s: bye\r\n", name);
-                stop(SHUTDOWN_poweroff);
+            for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+                if (!strcmp(line, words[i].word)) {
+                    pvcons_printf("%s: bye (%s)\r\n", name, words[i].word);
+                    stop(words[i].reason);
+                }
+            }
+            if (!strcmp(line, "fault")) {
+                pvcons_printf("%s: executing ud2 with no trap table\r\n", name);
+                asm volatile ("ud2; .ascii \"nex\"; nop");
+                pvcons_printf("%s: survived ud2?\r\n", name);
             }
             if (len)
                 pvcons_printf("%s: you typed '%s'\r\n", name, line);

@@ -3,7 +3,7 @@
  * protocol Linux and Mini-OS follow).  It watches control/shutdown, says
  * it is ready (data/ready), and when the toolstack writes "poweroff" or
  * "reboot" there it acknowledges by writing "" back and shuts down with
- * that reason.  With ignore=1 it does not listen, and xs-server must fall
+ * that reason (its "Test result:" line first).  With ignore=1 it does not listen, and xs-server must fall
  * back to shutting it down by force.
  */
 #include <test.h>
@@ -46,9 +46,15 @@ void test_main(void)
         if (xsc_read(&c, 0, "control/shutdown", buf, sizeof(buf), &len) || !buf[0])
             continue;
         printf("xs-shutdown: control/shutdown says \"%s\"\n", buf);
-        CHECK(!strcmp(buf, "poweroff"), "unexpected request %s", buf);
+        CHECK(!strcmp(buf, "poweroff") || !strcmp(buf, "reboot"), "unexpected request %s",
+              buf);
         CHECK_RC(xsc_write_str(&c, 0, "control/shutdown", ""), 0, "acknowledge");
         test_success();
+        if (!strcmp(buf, "reboot")) {
+            struct sched_shutdown sd = { .reason = SHUTDOWN_reboot };
+            printf("Test result: SUCCESS\n");
+            HYPERVISOR_sched_op(SCHEDOP_shutdown, &sd);
+        }
         test_exit();                        /* powers off: SHUTDOWN_poweroff */
     }
 }

@@ -62,15 +62,24 @@ static void fill(const struct fake_dom *d, struct hv_dominfo *out)
     out->max_vcpu_id = 0;
 }
 
+static int by_domid(const void *a, const void *b)
+{
+    return (int)(*(const struct fake_dom *const *)a)->domid -
+           (int)(*(const struct fake_dom *const *)b)->domid;
+}
+
+/* Ascending ids, as the hypervisor lists them. */
 int hv_domain_list(struct hv_dominfo *out, unsigned int max)
 {
-    unsigned int n = 0;
+    static struct fake_dom *live[FAKE_HV_MAX_DOMS];
+    unsigned int n = 0, k = 0;
 
-    for (unsigned int id = 0; id < 0x7ff0 && n < max; id++) {
-        struct fake_dom *d = fake_hv_dom((uint16_t)id);
-        if (d)
-            fill(d, &out[n++]);
-    }
+    for (int i = 0; i < FAKE_HV_MAX_DOMS; i++)
+        if (fake_hv.dom[i].exists)
+            live[k++] = &fake_hv.dom[i];
+    qsort(live, k, sizeof(live[0]), by_domid);
+    for (unsigned int i = 0; i < k && n < max; i++)
+        fill(live[i], &out[n++]);
     return (int)n;
 }
 

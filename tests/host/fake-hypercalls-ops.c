@@ -204,6 +204,7 @@ static long setvcpucontext(struct fx_dom *d, struct xen_domctl *op)
         return -EINVAL;
     d->ctxt = *c;
     d->ctxt_set = true;
+    d->ctxt_vcpus |= 1ull << op->u.vcpucontext.vcpu;
     return 0;
 }
 

@@ -74,6 +74,7 @@ struct fx_dom {
     unsigned int gnt_frames;
     struct fx_port port[FX_MAX_PORTS];
     bool ctxt_set;
+    uint64_t ctxt_vcpus;                /* bit n: vCPU n's context was set */
     vcpu_guest_context_t ctxt;
 };
 

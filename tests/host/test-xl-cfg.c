@@ -164,6 +164,7 @@ HTEST(a_minimal_config_gets_xl_defaults)
     CHECK_EQ(dc.memory_mib, 32);
     CHECK_EQ(dc.maxmem_mib, 32);
     CHECK_EQ(dc.vcpus, 1);
+    CHECK_EQ(dc.max_vcpus, 1);
     CHECK_EQ(dc.on_poweroff, ACTION_DESTROY);
     CHECK_EQ(dc.on_reboot, ACTION_RESTART);
     CHECK_EQ(dc.on_crash, ACTION_DESTROY);
@@ -180,7 +181,7 @@ HTEST(every_key_is_understood)
     struct domain_config dc;
 
     files();
-    CHECK_EQ(parse_cfg("name='full'\nmemory=64\nmaxmem=128\nvcpus=1\nmaxvcpus=1\n"
+    CHECK_EQ(parse_cfg("name='full'\nmemory=64\nmaxmem=128\nvcpus=2\nmaxvcpus=4\n"
                        "kernel='/boot/k.elf'\nramdisk='/boot/initrd.img'\n"
                        "root='/dev/xvda1 ro'\nextra='console=hvc0 quiet'\n"
                        "on_poweroff='preserve'\non_reboot='rename-restart'\n"
@@ -192,6 +193,8 @@ HTEST(every_key_is_understood)
     CHECK_STREQ(errbuf, "");
     CHECK_EQ(dc.memory_mib, 64);
     CHECK_EQ(dc.maxmem_mib, 128);
+    CHECK_EQ(dc.vcpus, 2);
+    CHECK_EQ(dc.max_vcpus, 4);
     CHECK_STREQ(dc.ramdisk, "/boot/initrd.img");
     CHECK_STREQ(dc.cmdline, "root=/dev/xvda1 ro console=hvc0 quiet");
     CHECK_EQ(dc.on_poweroff, ACTION_PRESERVE);
@@ -273,8 +276,10 @@ HTEST(every_configuration_error_is_reported_with_its_line)
     refused("name='n'\n" K "memory=0\n", "'memory' = 0 is out of range");
     refused("name='n'\n" K "memory=9999999\n", "out of range");
     refused("name='n'\n" K "memory=64\nmaxmem=32\n", "t.cfg:4: error: maxmem = 32 is less than memory = 64");
-    refused("name='n'\n" K "vcpus=2\n", "t.cfg:3: error: vcpus = 2: Mica runs guests with one vCPU");
-    refused("name='n'\n" K "maxvcpus=4\n", "maxvcpus = 4: Mica runs guests with one vCPU");
+    refused("name='n'\n" K "vcpus=33\n", "t.cfg:3: error: 'vcpus' = 33 is out of range (1 to 32)");
+    refused("name='n'\n" K "vcpus=0\n", "'vcpus' = 0 is out of range (1 to 32)");
+    refused("name='n'\n" K "maxvcpus=40\n", "'maxvcpus' = 40 is out of range (1 to 32)");
+    refused("name='n'\n" K "vcpus=4\nmaxvcpus=2\n", "t.cfg:4: error: maxvcpus = 2 is less than vcpus = 4");
     refused("name='n'\n" K "builder='hvm'\n", "builder = \"hvm\": Mica hosts PV guests only");
     refused("name='n'\n" K "type='pvh'\n", "type = \"pvh\": Mica hosts PV guests only");
     refused("name='n'\n" K "bootloader='pygrub'\n", "a bootloader is not supported");
@@ -300,7 +305,7 @@ HTEST(all_errors_are_reported_not_just_the_first)
     struct domain_config dc;
 
     files();
-    CHECK_EQ(parse_cfg("name='12'\nkernel='/x'\nmemory=0\nvcpus=3\n", NULL, 0, &dc), -1);
+    CHECK_EQ(parse_cfg("name='12'\nkernel='/x'\nmemory=0\nvcpus=99\n", NULL, 0, &dc), -1);
     CHECK(strstr(errbuf, "t.cfg:1:") && strstr(errbuf, "t.cfg:2:") &&
           strstr(errbuf, "t.cfg:3:") && strstr(errbuf, "t.cfg:4:"));
     CHECK(strstr(errbuf, "t.cfg: 4 errors: nothing was created") != NULL);

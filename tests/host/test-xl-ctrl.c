@@ -73,6 +73,8 @@ static void boot(void)
                        "extra='hello'\n");
     fake_file_add_text("/etc/xl/junk.cfg", "name='j'\nkernel='/boot/junk.elf'\nmemory=4\n");
     fake_file_add_text("/etc/xl/tiny.cfg", "name='t'\nkernel='/boot/k.elf'\nmemory=1\n");
+    fake_file_add_text("/etc/xl/smp.cfg", "name='smp'\nkernel='/boot/k.elf'\nmemory=4\n"
+                       "vcpus=2\nmaxvcpus=4\n");
     CHECK_EQ(ts_init(), 0);
 }
 
@@ -122,6 +124,24 @@ HTEST(builder_errors_reach_the_person)
     /* A foreign mapping fails half-way: nothing is left. */
     fx.fail_map = 2;
     CHECK(xl("xl create /etc/xl/a.cfg") != 0);
+    check_clean();
+}
+
+HTEST(vcpus_are_made_by_max_vcpus_and_only_vcpu0_is_started)
+{
+    boot();
+    CHECK_EQ(xl("xl create /etc/xl/smp.cfg"), 0);
+    struct fx_dom *d = fx_dom(1);
+    if (!CHECK(d))
+        return;
+    CHECK_EQ(d->max_vcpus, 4);
+    CHECK_EQ(d->ctxt_vcpus, 1);         /* the guest brings up the others */
+    CHECK_EQ(xl("xl list -l smp"), 0);
+    CHECK(strstr(out, "\"max_vcpus\": 4,") && strstr(out, "\"avail_vcpus\": [ 0, 1 ],"));
+    CHECK_EQ(xl("xl destroy smp"), 0);
+    /* More than the hypervisor accepts: refused by the builder, nothing left. */
+    CHECK_EQ(xl("xl create /etc/xl/a.cfg vcpus=33"), XL_EXIT_FAIL);
+    CHECK(strstr(errbuf, "'vcpus' = 33 is out of range (1 to 32)") != NULL);
     check_clean();
 }
 

@@ -99,6 +99,8 @@ static void boot(void)
     fake_file_add_text("/etc/xl/a.cfg", "name = 'a'\nkernel = '/boot/guest.elf'\nmemory = 16\n"
                        "maxmem = 24\nextra = 'role=a'\n");
     fake_file_add_text("/etc/xl/b.cfg", "name = 'b'\nkernel = '/boot/guest.elf'\nmemory = 8\n");
+    fake_file_add_text("/etc/xl/smp.cfg", "name = 'smp'\nkernel = '/boot/guest.elf'\n"
+                       "memory = 8\nvcpus = 2\nmaxvcpus = 4\n");
     fake_file_add_text("/etc/xl/rr.cfg", "name = 'rr'\nkernel = '/boot/guest.elf'\nmemory = 8\n"
                        "on_reboot = 'rename-restart'\n");
 }
@@ -216,6 +218,7 @@ HTEST(create_writes_the_standard_layout)
     CHECK_STREQ(val("/local/domain/1/memory/target"), "16384");
     CHECK_STREQ(val("/local/domain/1/memory/static-max"), "24576");
     CHECK_STREQ(val("/local/domain/1/cpu/0/availability"), "online");
+    CHECK(val("/local/domain/1/cpu/1/availability")[0] == '!');
     CHECK_STREQ(val("/local/domain/1/store/port"), "1");
     CHECK_STREQ(val("/local/domain/1/store/ring-ref"), "8193");
     CHECK_STREQ(val("/local/domain/1/control/shutdown"), "");
@@ -249,6 +252,18 @@ HTEST(create_writes_the_standard_layout)
     snprintf(p, sizeof(p), "%s/image/cmdline", vm);
     CHECK_STREQ(val(p), "role=a");
     CHECK_EQ(xs_check(xsd_store(), p, sizeof(p)), 0);
+}
+
+HTEST(vcpus_online_and_offline_as_availability)
+{
+    boot();
+    CHECK_EQ(xl("xl create /etc/xl/smp.cfg"), 0);
+    CHECK_STREQ(val("/local/domain/1/cpu/0/availability"), "online");
+    CHECK_STREQ(val("/local/domain/1/cpu/1/availability"), "online");
+    CHECK_STREQ(val("/local/domain/1/cpu/2/availability"), "offline");
+    CHECK_STREQ(val("/local/domain/1/cpu/3/availability"), "offline");
+    CHECK(val("/local/domain/1/cpu/4/availability")[0] == '!');
+    CHECK_EQ(xl("xl destroy smp"), 0);
 }
 
 HTEST(the_guest_reads_its_nodes_and_writes_only_its_own)

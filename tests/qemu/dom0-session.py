@@ -24,6 +24,8 @@ everything QEMU prints to LOG, and plays SESSION against the console:
     end              iteration, from 0)
     set NAME REGEX   remember group 1 of REGEX's first match in the last
                      command's output as {NAME}, for later lines
+    wset NAME REGEX  the same in what `wait` looks at: what QEMU printed
+                     since the last `send` or command (after a `wait` for it)
 
 Typed text goes in small chunks, the way a serial line delivers it.  ANSI
 escape sequences (the line editor's redraws) are removed before matching.
@@ -94,13 +96,16 @@ class Console:
         end = time.time() + timeout
         while self.p.poll() is None and time.time() < end:
             self.pump(0.1)
-        while self.pump(0):
-            if self.p.poll() is not None and not select.select([self.p.stdout], [], [], 0)[0]:
-                break
         if self.p.poll() is None:
+            # Kill it before draining: a running QEMU never lets the drain end.
             self.p.kill()
             self.p.wait()
+            while self.pump(0) and select.select([self.p.stdout], [], [], 0)[0]:
+                pass
             raise Failure("QEMU did not end within %ds after the session" % timeout)
+        while self.pump(0):
+            if not select.select([self.p.stdout], [], [], 0)[0]:
+                break
         return self.p.returncode
 
 
@@ -190,6 +195,14 @@ def play(con, path):
                 end = time.time() + float(line.split()[1])
                 while time.time() < end:
                     con.pump(0.05)
+            elif line.startswith("wset "):
+                _, name, rx = line.split(" ", 2)
+                start = con.sent_at if con.sent_at is not None else con.cmd_start
+                m = re.compile(rx, re.M).search(con.text, start)
+                if not m:
+                    raise Failure("no match for /%s/ to set {%s} since the last command" %
+                                  (rx, name))
+                names[name] = m.group(1)
             elif line.startswith("set "):
                 _, name, rx = line.split(" ", 2)
                 m = re.search(rx, output, re.M)

@@ -5,7 +5,8 @@
  *   check     parse the ELF (libelf), lay out the bootstrap region
  *             (domain_layout) and check the memory size -- before any
  *             hypercall, so a bad image or size costs nothing;
- *   create    createdomain (paused, empty), max_vcpus 1, max_mem;
+ *   create    createdomain (paused, empty), max_vcpus (all of them made
+ *             now, down), max_mem;
  *   memory    populate_physmap of PFNs 0..n-1, 2 MiB extents first: the
  *             MFNs are the P2M;
  *   contents  through foreign mappings (build_map.c) and the shared writer
@@ -19,6 +20,9 @@
  *   start     unmap everything, pin the L3 on the domain's behalf
  *             (MMUEXT_PIN_L3_TABLE with the domain as foreigndom: the
  *             hypervisor validates the whole tree), set vCPU 0's context.
+ *             Only vCPU 0 starts, as on Xen: the guest brings the others
+ *             up itself (VCPUOP_initialise + VCPUOP_up), when and with
+ *             the context it chooses.
  *
  * The domain stays paused; the caller unpauses it when its backends are
  * connected.  From `create` on, a failure unmaps every foreign page and
@@ -162,6 +166,9 @@ static int check(struct builder *bd)
     if (b->maxmem_kb && b->maxmem_kb < b->memory_kb)
         return fail(bd, -EINVAL, "maxmem %lu KiB is below memory %lu KiB",
                     (unsigned long)b->maxmem_kb, (unsigned long)b->memory_kb);
+    if (b->max_vcpus > XEN_LEGACY_MAX_VCPUS)
+        return fail(bd, -EINVAL, "%u vCPUs: at most %u (those with a vcpu_info in "
+                    "shared_info)", b->max_vcpus, XEN_LEGACY_MAX_VCPUS);
     if (b->console_domid >= DOMID_FIRST_RESERVED || b->store_domid >= DOMID_FIRST_RESERVED)
         return fail(bd, -EINVAL, "bad backend domain id");
 
@@ -381,7 +388,7 @@ int build_pv_domain(struct build_dom *b, char *err, size_t errlen)
     rc = ctrl_domain_create(0, b->handle, &domid);
     if (rc)
         return fail(&bd, rc, "createdomain failed (%d)", rc);
-    if ((rc = ctrl_domain_max_vcpus(domid, 1))) {
+    if ((rc = ctrl_domain_max_vcpus(domid, b->max_vcpus ? b->max_vcpus : 1))) {
         rc = fail(&bd, rc, "max_vcpus failed (%d)", rc);
         goto out;
     }

@@ -38,6 +38,7 @@ struct build_dom {
     const char *cmdline;                /* NULL: empty */
     uint32_t memory_kb;                 /* the domain's memory */
     uint32_t maxmem_kb;                 /* its limit (0: memory_kb) */
+    unsigned int max_vcpus;             /* its vCPUs (0: 1); only vCPU 0 starts */
     uint8_t handle[16];                 /* the UUID createdomain records */
     uint16_t console_domid;             /* who serves the console (0: Dom0) */
     uint16_t store_domid;               /* who serves xenstore (0: Dom0) */

@@ -54,7 +54,7 @@ static struct {
     unsigned int notified;
 } ports[NPORTS];
 
-static struct { uint16_t dom; uint32_t ref; void *page; } grants[256];
+static struct { uint16_t dom; uint32_t ref; void *page; } grants[1024];   /* 2 per domain */
 static unsigned int ngrants;
 static struct { void *page; bool open; } maps[NMAPS];
 

@@ -5,8 +5,8 @@
  * and line of the setting that caused it, and all of them are reported
  * (not just the first), so one run of `xl create` shows everything to fix.
  * Any error means no configuration at all: the caller creates nothing.
- * Settings xl knows but Mica cannot honour (HVM, a bootloader, more than
- * one vCPU, core dumps) are errors, not silently dropped; settings nobody
+ * Settings xl knows but Mica cannot honour (HVM, a bootloader, core
+ * dumps) are errors, not silently dropped; settings nobody
  * knows are warnings, as in xl.
  *
  * Files named by the configuration (kernel, ramdisk, disk images) must
@@ -285,13 +285,18 @@ static void interpret(struct ctx *x, struct domain_config *dc, const char *sourc
         else
             dc->maxmem_mib = (uint32_t)n;
     }
-    if (get_number(x, "vcpus", 1, 4096, &n) && n > 1) {
-        e = cfg_get(x->c, "vcpus");
-        ERR(e, "vcpus = %lld: Mica runs guests with one vCPU (no SMP yet)", n);
-    }
-    if (get_number(x, "maxvcpus", 1, 4096, &n) && n > 1) {
+    /* vcpus: how many are online at boot; maxvcpus: how many the domain
+     * has (max_vcpus), the rest offline until the guest brings them up.
+     * docs/xl.md, "vCPUs", says why the builder can do it. */
+    if (get_number(x, "vcpus", 1, XL_MAX_VCPUS, &n))
+        dc->vcpus = (unsigned int)n;
+    dc->max_vcpus = dc->vcpus;
+    if (get_number(x, "maxvcpus", 1, XL_MAX_VCPUS, &n)) {
         e = cfg_get(x->c, "maxvcpus");
-        ERR(e, "maxvcpus = %lld: Mica runs guests with one vCPU (no SMP yet)", n);
+        if ((unsigned int)n < dc->vcpus)
+            ERR(e, "maxvcpus = %lld is less than vcpus = %u", n, dc->vcpus);
+        else
+            dc->max_vcpus = (unsigned int)n;
     }
     if (get_string(x, "builder", &s, NULL) && strcmp(s, "linux") && strcmp(s, "generic")) {
         e = cfg_get(x->c, "builder");
@@ -400,14 +405,16 @@ int domcfg_parse(const char *file, const char *text, size_t len, char *const *ov
     char err[256];
 
     memset(dc, 0, sizeof(*dc));
+    /* The grammar stops at its first error: there is no telling what the
+     * rest of the file meant. */
     if (cfg_parse(&c, file, text, len, err, sizeof(err))) {
-        fprintf(stderr, "%s\n", err);
+        fprintf(stderr, "%s\n%s: nothing was created\n", err, file);
         cfg_free(&c);
         return -1;
     }
     for (int i = 0; i < noverrides; i++) {
         if (parse_override(&c, overrides[i], err, sizeof(err))) {
-            fprintf(stderr, "%s\n", err);
+            fprintf(stderr, "%s\n%s: nothing was created\n", err, file);
             cfg_free(&c);
             return -1;
         }

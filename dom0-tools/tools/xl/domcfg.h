@@ -18,13 +18,17 @@ enum xl_action {
 };
 
 #define XL_NAME_MAX 63
+/* vCPUs per domain: those with a vcpu_info in shared_info
+ * (XEN_LEGACY_MAX_VCPUS, which is also the public XEN_DOMCTL_MAX_VCPUS). */
+#define XL_MAX_VCPUS 32
 
 struct domain_config {
     char *name;
     char *source;               /* the config file, for messages */
     uint32_t memory_mib;        /* at boot */
     uint32_t maxmem_mib;
-    unsigned int vcpus;
+    unsigned int vcpus;         /* online at boot */
+    unsigned int max_vcpus;     /* the domain's vCPUs: vcpus..max_vcpus-1 offline */
     char *kernel, *ramdisk;
     unsigned int kernel_line, ramdisk_line;
     char *cmdline;              /* final: cmdline, or root= + extra */

@@ -35,6 +35,7 @@ struct hv_build {
     /* in */
     const char *name;
     uint32_t memory_kb, maxmem_kb;
+    unsigned int max_vcpus;             /* vCPU 0 starts; the guest brings up the rest */
     const void *kernel;
     size_t kernel_len;
     const void *ramdisk;                /* NULL: none */

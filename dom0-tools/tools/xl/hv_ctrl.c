@@ -87,6 +87,7 @@ int hv_domain_build(struct hv_build *b, char *err, size_t errlen)
         .kernel = b->kernel, .kernel_len = b->kernel_len,
         .ramdisk = b->ramdisk, .ramdisk_len = b->ramdisk_len,
         .cmdline = b->cmdline, .memory_kb = b->memory_kb, .maxmem_kb = b->maxmem_kb,
+        .max_vcpus = b->max_vcpus,
     };
     int rc;
 

@@ -224,6 +224,7 @@ int ts_create(const struct domain_config *cfg, bool paused, bool monitored, uint
     b.name = cfg->name;
     b.memory_kb = cfg->memory_mib * 1024;
     b.maxmem_kb = cfg->maxmem_mib * 1024;
+    b.max_vcpus = cfg->max_vcpus;
     b.kernel = kernel;
     b.kernel_len = klen;
     b.ramdisk = ramdisk;
@@ -304,6 +305,13 @@ static enum xl_action action_for(const struct ts_domain *t, unsigned int reason)
     }
 }
 
+/* Died within RAPID_DEATH_NS of starting after RAPID_RESTARTS_MAX such
+ * restarts in a row: restarting it again would only loop. */
+static bool rapid_loop(const struct ts_domain *t)
+{
+    return os_now_ns() - t->start_ns < RAPID_DEATH_NS && t->restarts >= RAPID_RESTARTS_MAX;
+}
+
 static void restart(struct ts_domain *t, bool rename)
 {
     struct domain_config cfg;
@@ -312,12 +320,6 @@ static void restart(struct ts_domain *t, bool rename)
     bool rapid = os_now_ns() - t->start_ns < RAPID_DEATH_NS;
     char oldname[XL_NAME_MAX + 1];
 
-    if (rapid && t->restarts >= RAPID_RESTARTS_MAX) {
-        printf("xl: domain %u (%s) died %u times within seconds of starting: preserved "
-               "instead of restarted\n", old, t->name, restarts);
-        t->dead_handled = true;
-        return;
-    }
     if (domcfg_copy(&cfg, &t->cfg)) {
         printf("xl: domain %u (%s): out of memory, cannot restart it\n", old, t->name);
         t->dead_handled = true;
@@ -350,6 +352,14 @@ static void handle_death(struct ts_domain *t, const struct hv_dominfo *info)
     if (!t->monitored) {
         printf("xl: domain %u (%s) has shut down (%s); not monitored (created with -e)\n",
                t->domid, t->name, xl_shutdown_reason(reason));
+        t->dead_handled = true;
+        return;
+    }
+    if ((a == ACTION_RESTART || a == ACTION_RENAME_RESTART) && rapid_loop(t)) {
+        /* The restart-loop guard: keep it for a person to look at. */
+        printf("xl: domain %u (%s) has shut down (%s): died %u times within seconds of "
+               "starting: preserved instead of restarted\n", t->domid, t->name,
+               xl_shutdown_reason(reason), t->restarts + 1);
         t->dead_handled = true;
         return;
     }

@@ -9,7 +9,7 @@
  *   /local/domain/D                       n0 rD   (everything below inherits
  *     name, domid, vm = /vm/U                      "read-only for D" unless
  *     memory/static-max, memory/target (KiB)       said otherwise)
- *     cpu/<n>/availability = online
+ *     cpu/<n>/availability = online (n < vcpus) or offline (up to maxvcpus)
  *     store/port, store/ring-ref (the MFN)
  *     control/shutdown = ""                 nD
  *     control/feature-{poweroff,reboot,suspend}, control/sysrq = ""  nD
@@ -186,8 +186,8 @@ static void write_layout(struct batch *b, const struct ts_domain *t, const struc
     put(b, AT("%s/vm", home), vm);
     putf(b, AT("%s/memory/static-max", home), "%u", cfg->maxmem_mib * 1024);
     putf(b, AT("%s/memory/target", home), "%u", cfg->memory_mib * 1024);
-    for (unsigned int n = 0; n < cfg->vcpus; n++)
-        put(b, AT("%s/cpu/%u/availability", home, n), "online");
+    for (unsigned int n = 0; n < cfg->max_vcpus; n++)
+        put(b, AT("%s/cpu/%u/availability", home, n), n < cfg->vcpus ? "online" : "offline");
     putf(b, AT("%s/store/port", home), "%u", hb->store_port);
     putf(b, AT("%s/store/ring-ref", home), "%u", hb->store_mfn);
 

@@ -96,7 +96,11 @@ void xl_print_config_json(const struct domain_config *dc, int in)
     ind(in + 8); printf("\"name\": "); json_str(dc->name); printf("\n");
     ind(in + 4); printf("},\n");
     ind(in + 4); printf("\"b_info\": {\n");
-    ind(in + 8); printf("\"max_vcpus\": %u,\n", dc->vcpus);
+    ind(in + 8); printf("\"max_vcpus\": %u,\n", dc->max_vcpus);
+    ind(in + 8); printf("\"avail_vcpus\": [");
+    for (unsigned int v = 0; v < dc->vcpus; v++)
+        printf("%s%u", v ? ", " : " ", v);
+    printf(" ],\n");
     ind(in + 8); printf("\"max_memkb\": %" PRIu64 ",\n", (uint64_t)dc->maxmem_mib * 1024);
     ind(in + 8); printf("\"target_memkb\": %" PRIu64 ",\n", (uint64_t)dc->memory_mib * 1024);
     if (dc->weight_set || dc->cap_set) {
