@@ -21,6 +21,10 @@
 #                   make fuzz SEED="1 2 3" CALLS=1000000 (docs/reliability.md)
 #   make linux      the Linux PV guest: build/linux/pv/{vmlinux,initramfs.cpio.gz}
 #                   (guest-linux-patches/; cached by the hash of its inputs)
+#   make run-linux  Mica + Dom0 with Linux in its ramfs: `xl create
+#                   /etc/xl/linux.cfg -c` reaches a busybox shell
+#                   (make run-linux-host: Linux next to the linux-host test
+#                   guest, as the linux-* milestone tests boot it)
 #   make linux-native  the same source without paravirtualization, for bench
 #
 # Options: ACCEL=kvm (opt-in; TCG by default), V=1 (show commands),
@@ -73,7 +77,7 @@ MICA_BIN := $(BUILD)/mica.bin
 
 GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
 
-.PHONY: fuzz linux linux-native run-linux run-dom0 run-demo debug-demo run-ring all hypervisor guests run debug test test-host test-qemu iso run-iso deps deps-check clean check-headers bench bench-smoke bench-phases
+.PHONY: fuzz linux linux-native run-linux run-linux-host run-dom0 run-demo debug-demo run-ring all hypervisor guests run debug test test-host test-qemu iso run-iso deps deps-check clean check-headers bench bench-smoke bench-phases
 all: hypervisor guests dom0
 
 hypervisor: $(MICA_BIN)
@@ -185,13 +189,24 @@ run-demo: deps-check all
 	    -initrd "$(DEMO_MODULES)" ; \
 	  rc=$$?; [ $$rc -eq 1 ] && echo "mica: clean power-off" || echo "mica: QEMU exit status $$rc"
 
-# The Linux PV guest (docs/porting-a-kernel.md) with a busybox shell on its
-# hvc0: Linux is domain 1, linux-host (its console back end and xenstored)
-# domain 0.  LINUX_ARGS is the kernel command line.
+# The Linux PV guest (docs/porting-a-kernel.md) from Mica's Dom0: Dom0 with
+# the Linux ramfs (build/dom0/ramfs-linux.cpio: the demo ramfs, the kernel,
+# its initramfs and /etc/xl/linux.cfg); `xl create /etc/xl/linux.cfg -c`
+# gives a busybox shell on the guest's hvc0, served by Dom0's console
+# backend; its xenbus talks to Dom0's xenstored.
+run-linux: deps-check all dom0-linux
+	$(QEMU_BASE) -kernel $(MICA_BIN) -append "$(DEMO_CMDLINE)" \
+	    -initrd "$(DOM0_ELF)$(if $(DOM0_ARGS), $(DOM0_ARGS)),$(DOM0_LINUX_RAMFS)" ; \
+	  rc=$$?; [ $$rc -eq 1 ] && echo "mica: clean power-off" || echo "mica: QEMU exit status $$rc"
+
+# Before Dom0 served xenstore: Linux as a boot-module domain 1 next to
+# linux-host (a test guest acting as its console back end and xenstored) as
+# domain 0, as the linux-* milestone tests boot it.  LINUX_ARGS is the
+# kernel command line.
 LINUX_ARGS ?= mica.run=shell
 LINUX_MODULES = $(BUILD)/tests/guest/linux-host.elf timeout=86400,$(BUILD)/linux/pv/vmlinux domain name=linux mem=64M -- $(LINUX_ARGS),$(BUILD)/linux/pv/initramfs.cpio.gz initrd
 
-run-linux: deps-check all linux
+run-linux-host: deps-check all linux
 	$(QEMU_BASE) -kernel $(MICA_BIN) -append "$(DEMO_CMDLINE)" \
 	    -initrd "$(LINUX_MODULES)" ; \
 	  rc=$$?; [ $$rc -eq 1 ] && echo "mica: clean power-off" || echo "mica: QEMU exit status $$rc"
@@ -214,7 +229,7 @@ debug-demo: deps-check all
 	$(QEMU_BASE) -s -S -kernel $(MICA_BIN) -append "$(DEMO_CMDLINE)" \
 	    -initrd "$(DEMO_MODULES)"
 
-test: deps-check all linux $(HOST_TEST_BINS) $(BUILD)/mica.iso
+test: deps-check all linux dom0-linux $(HOST_TEST_BINS) $(BUILD)/mica.iso
 	$(Q)BUILD=$(BUILD) QEMU="$(QEMU)" QEMU_ACCEL="$(QEMU_ACCEL)" QEMU_MEM=$(QEMU_MEM) \
 	    tests/run-all.sh $(HOST_TEST_BINS) scripts/bench-smoke tests/qemu/iso-boot
 
@@ -229,7 +244,7 @@ fuzz: deps-check all
 test-host: $(HOST_TEST_BINS)
 	$(Q)BUILD=$(BUILD) tests/run-all.sh --host-only $(HOST_TEST_BINS)
 
-test-qemu: deps-check all linux
+test-qemu: deps-check all linux dom0-linux
 	$(Q)BUILD=$(BUILD) QEMU="$(QEMU)" QEMU_ACCEL="$(QEMU_ACCEL)" QEMU_MEM=$(QEMU_MEM) \
 	    tests/run-all.sh --qemu-only
 

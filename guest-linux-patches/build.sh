@@ -132,17 +132,45 @@ fi
 say "$flavour kernel $key not cached: building (several minutes)"
 
 # --- unpack and patch ------------------------------------------------------
+# A changed series is applied to a fresh copy of the source; if a tree
+# built with an earlier series exists, only the files either series touches
+# are replaced, and only where their contents differ, so that make rebuilds
+# what the change affects and not the whole kernel (the other files keep
+# their timestamps).  PATCHED lists the files the tree's series touched.
 work=$BUILD/linux-work/$flavour
 src=$work/$LINUX_PKG
+patched_files() { sed -n 's@^\(---\|+++\) [ab]/\([^[:space:]]*\).*@\2@p' "$@" | sort -u; }
 if [[ ! -f $work/SRCKEY || $(cat "$work/SRCKEY") != "$srckey" ]]; then
-	rm -rf "$work"
-	mkdir -p "$work"
+	fresh=$work/fresh
+	rm -rf "$fresh"
+	mkdir -p "$fresh"
 	say "unpacking $tarball"
-	tar -C "$work" -xf "$tarball"
+	tar -C "$fresh" -xf "$tarball"
 	for p in "${patches[@]}"; do
-		patch -d "$src" -p1 -s --forward --no-backup-if-mismatch < "$here/patches/$p" ||
+		patch -d "$fresh/$LINUX_PKG" -p1 -s --forward --no-backup-if-mismatch < "$here/patches/$p" ||
 			die "patch $p does not apply to $LINUX_PKG $LINUX_VERSION"
 	done
+	now=$(patched_files "${patches[@]/#/$here/patches/}")
+	if [[ -f $work/PATCHED && -d $src ]]; then
+		say "updating the files the old and new series touch in $src"
+		while IFS= read -r f; do
+			[[ -n $f ]] || continue
+			if [[ -e $fresh/$LINUX_PKG/$f ]]; then
+				cmp -s "$fresh/$LINUX_PKG/$f" "$src/$f" || {
+					mkdir -p "$(dirname "$src/$f")"
+					cp "$fresh/$LINUX_PKG/$f" "$src/$f"
+					say "  changed: $f"
+				}
+			else
+				rm -f "$src/$f"
+			fi
+		done < <({ cat "$work/PATCHED"; echo "$now"; } | sort -u)
+	else
+		rm -rf "$src"
+		mv "$fresh/$LINUX_PKG" "$src"
+	fi
+	rm -rf "$fresh"
+	echo "$now" > "$work/PATCHED"
 	echo "$srckey" > "$work/SRCKEY"
 fi
 
@@ -191,10 +219,10 @@ ucc() { gcc -m32 -march=i686 -O2 -Wall -Wextra -Werror -ffreestanding -fno-pie \
 uobj=$work/user
 rm -rf "$uobj"
 mkdir -p "$uobj"
-for f in start.S user.c forkexec.c lxbench.c xs.c; do
+for f in start.S user.c forkexec.c lxbench.c xs.c sysflags.c sigdfl.c; do
 	ucc -c "$here/user/$f" -o "$uobj/${f%.*}.o" || die "cannot compile user/$f"
 done
-for prog in forkexec lxbench xs; do
+for prog in forkexec lxbench xs sysflags sigdfl; do
 	gcc -m32 -static -nostdlib -no-pie -Wl,--build-id=none -o "$root/bin/$prog" \
 		"$uobj/start.o" "$uobj/user.o" "$uobj/$prog.o" || die "cannot link $prog"
 done

@@ -371,6 +371,99 @@ HTEST(invalid_entry_late_in_a_table_undoes_the_rest)
     CHECK(audit_ok());
 }
 
+/*
+ * A tree shaped like a process's: a few present entries far apart at every
+ * level (pt_validate() and pt_devalidate() pass over the empty ones in a
+ * tight scan; nr_validated must still mean "every entry below holds its
+ * references").  data[] receives the data frames, every second one mapped
+ * read-only.
+ */
+#define SPARSE_DATA (4 * 3 * 3)
+static unsigned long sparse_tree(struct domain *d, unsigned long data[SPARSE_DATA])
+{
+    static const unsigned int l2_slots[] = { 0, 211, 427 };  /* 427: last guest slot of slot 3 */
+    static const unsigned int l1_slots[] = { 1, 255, 511 };
+    unsigned long l3 = frame(d);
+    unsigned int n = 0;
+
+    for (unsigned int s = 0; s < 4; s++) {
+        unsigned long l2 = frame(d);
+        tab(l3)[s] = pte(l2, P);
+        for (unsigned int i = 0; i < 3; i++) {
+            unsigned long l1 = frame(d);
+            tab(l2)[l2_slots[i]] = pte(l1, P | RW | US | A);
+            for (unsigned int j = 0; j < 3; j++, n++) {
+                data[n] = frame(d);
+                tab(l1)[l1_slots[j]] = pte(data[n], (n & 1) ? P | A : P | RW | A);
+            }
+        }
+    }
+    return l3;
+}
+
+HTEST(sparse_tables_validate_and_devalidate_completely)
+{
+    world_init();
+    unsigned long data[SPARSE_DATA];
+    unsigned long l3 = sparse_tree(&dom_a, data);
+    unsigned int restarts = 0;
+    int rc;
+
+    preempt_every = 2;
+    while ((rc = get_page_type_preemptible(pg(l3), PGT_l3_page_table)) == -ERESTART) {
+        restarts++;
+        if (!CHECK(audit_ok()))         /* partial tables: [0, nr_validated) */
+            break;
+    }
+    CHECK_EQ(rc, 0);
+    CHECK(restarts > 5);
+    pg(l3)->type_info |= PGT_pinned;    /* our reference becomes a pin */
+    pg(l3)->count_info++;
+    for (unsigned int i = 0; i < SPARSE_DATA; i++) {
+        CHECK_EQ(gcount(data[i]), 2);
+        CHECK_EQ(tcount(data[i]), (i & 1) ? 0u : 1u);
+    }
+    CHECK(audit_ok());
+    unpin(l3);
+    restarts = 0;
+    while ((rc = mm_finish_pending(true)) == -ERESTART) {
+        restarts++;
+        if (!CHECK(audit_ok()))
+            break;
+    }
+    CHECK_EQ(rc, 0);
+    CHECK(restarts > 5);
+    CHECK_EQ(pg(l3)->type_info, 0);
+    for (unsigned int i = 0; i < SPARSE_DATA; i++) {
+        CHECK_EQ(gcount(data[i]), 1);
+        CHECK_EQ(tcount(data[i]), 0);
+    }
+    CHECK(audit_ok());
+}
+
+HTEST(invalid_entry_after_empty_ones_undoes_what_came_before)
+{
+    world_init();
+    unsigned long l1 = frame(&dom_a), a = frame(&dom_a), b = frame(&dom_a);
+
+    tab(l1)[3] = pte(a, P | RW | A);
+    tab(l1)[300] = pte(b, P | A);
+    tab(l1)[400] = pte(frame(&dom_b), P);           /* another domain's: refused */
+    tab(l1)[401] = pte(frame(&dom_a), P);
+    CHECK_EQ(get_page_and_type(pg(l1), &dom_a, PGT_l1_page_table), -EINVAL);
+    CHECK_EQ(pg(l1)->nr_validated, 400);            /* entries below it hold theirs */
+    CHECK_EQ(gcount(a), 2);
+    CHECK_EQ(tcount(a), 1);
+    CHECK_EQ(gcount(b), 2);
+    CHECK(audit_ok());
+    CHECK_EQ(mm_finish_pending(false), 0);
+    CHECK_EQ(pg(l1)->type_info, 0);
+    CHECK_EQ(gcount(a), 1);
+    CHECK_EQ(tcount(a), 0);
+    CHECK_EQ(gcount(b), 1);
+    CHECK(audit_ok());
+}
+
 HTEST(pinned_flag_is_only_dropped_by_the_unpinner)
 {
     world_init();

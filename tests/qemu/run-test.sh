@@ -118,7 +118,7 @@ IMAGE=$BUILD/mica.bin
 ELF=$BUILD/tests/guest/$elf.elf
 if [[ -n $dom0 ]]; then
 	ELF=$BUILD/dom0/dom0.elf
-	mod=$BUILD/dom0/ramfs.cpio
+	mod=${mod:-$BUILD/dom0/ramfs.cpio}	# mod= names another ramfs
 fi
 [[ -f $IMAGE ]] || fail "hypervisor image $IMAGE is missing (run make)"
 [[ -f $ELF ]] || fail "guest image $ELF is missing (run make)"
