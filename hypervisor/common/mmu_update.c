@@ -98,13 +98,15 @@ static inline struct page_info *live_l1_peek(unsigned long mfn, const struct dom
     if (!mfn_valid(mfn))
         return NULL;
     pg = mfn_to_page(mfn);
+    t = pg->type_info;
+    /* The type first: an L2, an L3 or a data frame leaves at once. */
+    if ((t & (PGT_type_mask | PGT_validated)) != (PGT_l1_page_table | PGT_validated) ||
+        (t & PGT_count_mask) == 0 || (t & PGT_count_mask) == PGT_count_mask)
+        return NULL;
     x = pg->count_info;
     c = x & PGC_count_mask;
-    t = pg->type_info;
     if (!pt_owner || pg->owner != pt_owner || (x & (PGC_free | PGC_broken)) ||
-        c == 0 || c == PGC_count_mask ||
-        (t & (PGT_type_mask | PGT_validated)) != (PGT_l1_page_table | PGT_validated) ||
-        (t & PGT_count_mask) == 0 || (t & PGT_count_mask) == PGT_count_mask)
+        c == 0 || c == PGC_count_mask)
         return NULL;
     return pg;
 }
@@ -468,6 +470,20 @@ struct page_info *mm_current_l1_for(const struct vcpu *v, uint32_t va)
     return current_l1_for(v, va);
 }
 
+/* mod_l1_entry() on a table live_l1_peek() accepted, with get_live_table()'s
+ * references held around it (out of line: not the common case). */
+static int __attribute__((noinline))
+l1_update_referenced(struct page_info *l1, unsigned int idx, pte_t val, struct domain *pg_owner)
+{
+    int rc;
+
+    l1->count_info++;
+    l1->type_info++;
+    rc = mod_l1_entry(l1, idx, val, pg_owner, false, true);
+    put_page_and_type(l1);
+    return rc;
+}
+
 static long update_va_mapping(uint32_t va, uint64_t val, unsigned long flags,
                               uint16_t domid, unsigned int nr, unsigned int nargs)
 {
@@ -492,36 +508,27 @@ static long update_va_mapping(uint32_t va, uint64_t val, unsigned long flags,
         goto restart;
     PHASE(PH_UVM_WALK);
     /*
-     * The common case -- the entry keeps its frame and rights (l1_same_refs)
-     * in a live L1 of ours -- is a store with no reference taken on the L1:
-     * live_l1_peek() makes every test get_live_table() would, and on this
-     * one CPU, with interrupts off, nothing runs between those tests and the
-     * store, so a general and a type reference taken before it and dropped
-     * after it could not change anything (no other code would see the
-     * counts in between).  Anything else takes the references and the long
-     * way below, which tests it all again.
+     * The L1 that maps va in the vCPU's current tables, walked in software
+     * (mica/guest_walk.h), must be a live L1 of ours: live_l1_peek() makes
+     * every test that get_live_table() and the type test made, so where
+     * it says no, -EINVAL, as before.  The common case -- the entry keeps
+     * its frame and rights (l1_same_refs) -- is then a store with no
+     * reference taken on the L1: on this one CPU, with interrupts off,
+     * nothing runs between those tests and the store, so a general and a
+     * type reference taken before it and dropped after it could not
+     * change anything (no other code would see the counts in between).
+     * Anything else takes the two references and is mod_l1_entry().
      */
     struct guest_walk w;
-    if (guest_walk_to_l1(v, va, GW_READ, &w) && (l1 = live_l1_peek(w.l1_mfn, v->domain))) {
-        pte_t *pe = (pte_t *)map_frame(w.l1_mfn) + l1_index(va);
-
-        PHASE(PH_PT_ENTRY);
-        if (l1_same_refs(*pe, val, l1_rules_of(l1), pg_owner)) {
-            *pe = val;
-            goto flush;
-        }
-    }
-    PHASE(PH_UVM_WALK);
-    if (!(l1 = current_l1_for(v, va)) ||
-        (l1->type_info & PGT_type_mask) != PGT_l1_page_table) {
-        if (l1)
-            put_page_and_type(l1);
+    if (!guest_walk_to_l1(v, va, GW_READ, &w) || !(l1 = live_l1_peek(w.l1_mfn, v->domain)))
         return -EINVAL;
-    }
+    pte_t *pe = (pte_t *)map_frame(w.l1_mfn) + l1_index(va);
     PHASE(PH_PT_ENTRY);
-    rc = l1_update(l1, map_frame(page_to_mfn(l1)), l1_rules_of(l1), l1_index(va), val, pg_owner);
-    PHASE(PH_UVM_WALK);
-    put_page_and_type(l1);
+    if (l1_same_refs(*pe, val, l1_rules_of(l1), pg_owner)) {
+        *pe = val;
+        goto flush;
+    }
+    rc = l1_update_referenced(l1, l1_index(va), val, pg_owner);
     PHASE(PH_HANDLER);
     if (rc == -ERESTART)
         goto restart;
