@@ -60,7 +60,7 @@
  * Take a general and a type reference on the validated table at mfn, owned
  * by pt_owner, so it stays what it is while one entry changes.
  */
-static struct page_info *get_live_table(unsigned long mfn, struct domain *pt_owner)
+static inline struct page_info *get_live_table(unsigned long mfn, struct domain *pt_owner)
 {
     struct page_info *pg;
     uint32_t x;
@@ -77,6 +77,49 @@ static struct page_info *get_live_table(unsigned long mfn, struct domain *pt_own
         return NULL;
     }
     pg->type_info = x + 1;
+    return pg;
+}
+
+/*
+ * Is the frame at mfn a validated L1 table of pt_owner that get_live_table()
+ * would reference -- every test it makes (general: allocated, owned by
+ * pt_owner, count neither 0 nor saturated; type: validated, count neither
+ * 0 nor saturated), and the type L1 -- without taking anything?  The page,
+ * or NULL.  For a caller that then takes the references itself
+ * (get_live_l1) or, on this one CPU with interrupts off, does nothing
+ * between the test and a single store that a reference could protect
+ * (update_va_mapping's shortcut).
+ */
+static inline struct page_info *live_l1_peek(unsigned long mfn, const struct domain *pt_owner)
+{
+    struct page_info *pg;
+    uint32_t x, c, t;
+
+    if (!mfn_valid(mfn))
+        return NULL;
+    pg = mfn_to_page(mfn);
+    t = pg->type_info;
+    /* The type first: an L2, an L3 or a data frame leaves at once. */
+    if ((t & (PGT_type_mask | PGT_validated)) != (PGT_l1_page_table | PGT_validated) ||
+        (t & PGT_count_mask) == 0 || (t & PGT_count_mask) == PGT_count_mask)
+        return NULL;
+    x = pg->count_info;
+    c = x & PGC_count_mask;
+    if (!pt_owner || pg->owner != pt_owner || (x & (PGC_free | PGC_broken)) ||
+        c == 0 || c == PGC_count_mask)
+        return NULL;
+    return pg;
+}
+
+/* get_live_table() of an L1: its references taken, or NULL if it is not one. */
+static inline struct page_info *get_live_l1(unsigned long mfn, struct domain *pt_owner)
+{
+    struct page_info *pg = live_l1_peek(mfn, pt_owner);
+
+    if (pg) {
+        pg->count_info++;
+        pg->type_info++;
+    }
     return pg;
 }
 
@@ -111,43 +154,45 @@ static int plain_update(uint64_t ptr, uint64_t val, struct domain *pt_owner)
  * changes nothing a request can see: an L1 entry holds references on data
  * frames only (a writable type, or a general reference on a frame mapped
  * read-only), so writing entries of the table can neither drop its type
- * nor free it, nor queue any table for devalidation -- and the batch loop
- * ends the run before it works off a non-empty queue anyway.  The run ends
+ * nor free it, nor queue any table for devalidation -- and the run ends
+ * before the batch loop works off a non-empty queue anyway.  The run ends
  * (references dropped) at the first request that is not a plain update of
  * this same table, and before any return or continuation.
  */
 struct l1_run {
-    struct page_info *tpg;      /* NULL: none; else general + type referenced */
-    unsigned long mfn;
+    struct page_info *tpg;      /* general + type referenced */
     pte_t *tab;
     pte_t bad;                  /* l1e_bad_bits() for the table's owner */
 };
 
-static void run_end(struct l1_run *run)
+static inline __attribute__((always_inline)) pte_t l1_rules_of(const struct page_info *tpg)
 {
-    if (run->tpg) {
-        put_page_and_type(run->tpg);
-        run->tpg = NULL;
-    }
+    return l1e_bad_bits(mm_io_privileged(tpg->owner), cpu_has_nx());
 }
 
 /*
- * mod_l1_entry() with its shortcut inline: a present entry mapping the
- * same frame with the same P and RW as the old one, within the owner's L1
- * rules, to a frame of pg_owner, over an entry that is not a grant
- * mapping, takes and drops no reference -- the store is all there is
- * (pt_validate.c, same_refs; a change of RW always takes the long way,
- * XSA-182).  Anything else is mod_l1_entry() itself, which gives every
- * refusal its own error.
+ * The same-frame shortcut of mod_l1_entry() (pt_validate.c, same_refs),
+ * tested inline: the new entry is present, maps the same frame with the
+ * same P and RW as the old one, stays within the owner's L1 rules (bad),
+ * names a frame of pg_owner, and the old entry is not a grant mapping.
+ * Then the references the old entry holds are exactly the ones the new
+ * one needs, and the store is all there is to do.  A change of RW always
+ * takes the long way (XSA-182), and so does everything else: mod_l1_entry()
+ * gives each refusal its own error.
  */
+static inline __attribute__((always_inline)) bool l1_same_refs(pte_t ol, pte_t nl, pte_t bad,
+                                                               const struct domain *pg_owner)
+{
+    return (nl & _PAGE_PRESENT) && !((ol ^ nl) & (PADDR_MASK | _PAGE_PRESENT | _PAGE_RW)) &&
+           !(ol & _PAGE_GNTTAB) && !(nl & bad) && pte_mfn(nl) < max_mfn &&
+           mfn_to_page(pte_mfn(nl))->owner == pg_owner;
+}
+
+/* mod_l1_entry() with its shortcut inline. */
 static inline int l1_update(struct page_info *tpg, pte_t *tab, pte_t bad, unsigned int idx,
                             pte_t nl, struct domain *pg_owner)
 {
-    pte_t ol = tab[idx];
-
-    if ((nl & _PAGE_PRESENT) && !((ol ^ nl) & (PADDR_MASK | _PAGE_PRESENT | _PAGE_RW)) &&
-        !(ol & _PAGE_GNTTAB) && !(nl & bad) && pte_mfn(nl) < max_mfn &&
-        mfn_to_page(pte_mfn(nl))->owner == pg_owner) {
+    if (l1_same_refs(tab[idx], nl, bad, pg_owner)) {
         tab[idx] = nl;
         return 0;
     }
@@ -155,85 +200,86 @@ static inline int l1_update(struct page_info *tpg, pte_t *tab, pte_t bad, unsign
 }
 
 /*
- * The requests that continue a run, from i: applied in a loop of their
- * own, with nothing else in it.  Returns the index of the first request it
- * did not apply -- count, one that is not part of the run (another frame,
- * or a command other than MMU_NORMAL_PT_UPDATE: the caller reads it again
- * and ends the run), one that failed (*rc), one the CPU is
- * to be given up before (*preempt), or after one that left deferred work
+ * The requests of a run, from request i, whose 16 bytes (ptr, val) the
+ * batch loop has just read: applied in a loop of their own, with nothing
+ * else in it.  Returns the index of the first request it did not apply:
+ * count, one that is not part of the run (another frame, or a command
+ * other than MMU_NORMAL_PT_UPDATE: the batch loop reads it again and takes
+ * it), one that failed (*rc, -EFAULT included), one the CPU is to be given
+ * up before (*preempt), or the one after a request that left deferred work
  * on the caller's queue.  The rules are the batch loop's: each request is
- * read right before it is applied, the range up to it checked in 64 bits.
- * Preemption is checked before every fourth request here (every request
- * under mm_preempt_stress): a request of a run is a single L1 entry, which
- * either takes no reference at all or makes its own continuation
- * (-ERESTART) if it has long work, so four of them are far below the
- * budget the check measures.
+ * read right before it is applied (a request may change what a later one
+ * says), and request i is read only if i < fit (the range up to it is
+ * below the hole); the bound lim = min(count, fit) makes "the batch is
+ * done" and "the next request is out of range" one test per request.
+ * Only mod_l1_entry() can queue deferred work (the shortcut's store takes
+ * and drops nothing), so the queue is looked at after it alone.
+ * Preemption is checked before every request whose index is a multiple
+ * of 16 (every request under mm_preempt_stress; the batch loop checked
+ * before request i): a request of a run is a single L1 entry, which either
+ * takes no reference at all (~50 instructions) or makes its own
+ * continuation (-ERESTART) if it has long work, so 16 of them are far
+ * below the budget hypercall_preempt_check() measures (2 M ticks).
  */
-static unsigned int __attribute__((noinline))
-run_requests(struct l1_run *run, guest_va_t ureqs, unsigned int i, unsigned int count,
-             struct domain *pg_owner, const struct list_head *queue, int *rc, bool *preempt)
+static inline __attribute__((always_inline)) unsigned int
+run_requests(const struct l1_run *run, guest_va_t ureqs, uint64_t fit, unsigned int i,
+             unsigned int count, uint64_t ptr, uint64_t val, struct domain *pg_owner,
+             const struct list_head *queue, int *rc, bool *preempt)
 {
-    struct page_info *tpg = run->tpg;
     pte_t *tab = run->tab, bad = run->bad;
-    uint64_t base = (uint64_t)run->mfn << PAGE_SHIFT;
-    /* Requests [0, fit) lie below the hole: guest_range_ok up to each, once. */
-    uint64_t fit = ureqs < HYPERVISOR_VIRT_START ? (HYPERVISOR_VIRT_START - ureqs) / 16 : 0;
-    unsigned int every = opt_mm_preempt_stress ? 1 : 4, left = 1;
+    uint64_t base = ptr & ~(uint64_t)(PAGE_SIZE - 1);   /* the frame; command 0 or 3 */
+    unsigned int pmask = opt_mm_preempt_stress ? 0 : 15;
+    unsigned int lim = fit < count ? (unsigned int)fit : count;
     int err = 0;
 
-    for (; i < count; i++) {
-        uint64_t ptr, val;
+    for (;;) {
+        unsigned int idx = (unsigned int)((ptr & (PAGE_SIZE - 8)) >> 3);
+        pte_t ol = tab[idx];
 
-        if (--left == 0) {
-            left = every;
-            if (mm_preempt_check()) {
-                *preempt = true;
+        PHASE(PH_PT_ENTRY);
+        if (l1_same_refs(ol, val, bad, pg_owner)) {
+            tab[idx] = val;
+        } else {
+            if ((err = mod_l1_entry(run->tpg, idx, val, pg_owner, false, true))) {
+                if (err != -ERESTART)
+                    pr_debug("d%u mmu_update: request (ptr %#llx val %#llx) refused: %d\n",
+                             current_domain()->domain_id, (unsigned long long)ptr,
+                             (unsigned long long)val, err);
+                break;
+            }
+            if (unlikely(!list_empty(queue))) {
+                i++;
                 break;
             }
         }
-        if (i >= fit || get_guest_u64x2(&ptr, &val, ureqs + i * 16)) {
+        PHASE(PH_MMU_BATCH);
+        if (unlikely(++i >= lim)) {
+            if (i < count)
+                err = -EFAULT;                  /* request i is not below the hole */
+            break;
+        }
+        if (!(i & pmask) && mm_preempt_check()) {
+            *preempt = true;
+            break;
+        }
+        PHASE(PH_MMU_COPY);
+        if (get_guest_u64x2(&ptr, &val, ureqs + i * 16)) {
             err = -EFAULT;
             break;
         }
-        /* This table's frame, and command 0 (MMU_NORMAL_PT_UPDATE), in one
+        PHASE(PH_MMU_BATCH);
+        /* This table's frame and command 0 (MMU_NORMAL_PT_UPDATE) in one
          * test; any other request leaves the run (the caller takes it). */
         if ((ptr ^ base) & ~(uint64_t)(PAGE_SIZE - 8))
             break;
-        pte_t *pe = (pte_t *)((char *)tab + (ptr & (PAGE_SIZE - 8))), ol = *pe;
-
-        /* l1_update(), with the entry's address at hand */
-        if ((val & _PAGE_PRESENT) && !((ol ^ val) & (PADDR_MASK | _PAGE_PRESENT | _PAGE_RW)) &&
-            !(ol & _PAGE_GNTTAB) && !(val & bad) && pte_mfn(val) < max_mfn &&
-            mfn_to_page(pte_mfn(val))->owner == pg_owner) {
-            *pe = val;
-        } else if ((err = mod_l1_entry(tpg, (unsigned int)((ptr & (PAGE_SIZE - 8)) >> 3),
-                                       val, pg_owner, false, true))) {
-            if (err != -ERESTART)
-                pr_debug("d%u mmu_update: request (ptr %#llx val %#llx) refused: %d\n",
-                         current_domain()->domain_id, (unsigned long long)ptr,
-                         (unsigned long long)val, err);
-            break;
-        }
-        if (unlikely(!list_empty(queue))) {
-            i++;
-            break;
-        }
     }
     *rc = err;
     return i;
 }
 
-static pte_t l1_rules_of(const struct page_info *tpg)
-{
-    return l1e_bad_bits(mm_io_privileged(tpg->owner), cpu_has_nx());
-}
-
-/* run: NULL, or where to keep an L1 the request wrote (a run starts). */
 static int normal_update(uint64_t ptr, uint64_t val, bool preserve_ad,
-                         struct domain *pt_owner, struct domain *pg_owner,
-                         struct l1_run *run)
+                         struct domain *pt_owner, struct domain *pg_owner)
 {
-    PHASE(PH_MMU_TABLE);
     unsigned long mfn = (unsigned long)(ptr >> PAGE_SHIFT);
     struct page_info *tpg = get_live_table(mfn, pt_owner);
     unsigned int idx = (unsigned int)((ptr & (PAGE_SIZE - 1)) >> 3);
@@ -241,16 +287,8 @@ static int normal_update(uint64_t ptr, uint64_t val, bool preserve_ad,
 
     if (!tpg)
         return plain_update(ptr, val, pt_owner);
-    PHASE(PH_PT_ENTRY);
     switch (tpg->type_info & PGT_type_mask) {
     case PGT_l1_page_table:
-        if (run && !preserve_ad) {
-            run->tpg = tpg;
-            run->mfn = mfn;
-            run->tab = map_frame(mfn);
-            run->bad = l1_rules_of(tpg);
-            return l1_update(tpg, run->tab, run->bad, idx, val, pg_owner);
-        }
         rc = mod_l1_entry(tpg, idx, val, pg_owner, preserve_ad, true);
         break;
     case PGT_l2_page_table:
@@ -262,7 +300,6 @@ static int normal_update(uint64_t ptr, uint64_t val, bool preserve_ad,
         if (rc == 0 && current->guest_l3_mfn == page_to_mfn(tpg))
             flush_guest_tlb();
     }
-    PHASE(PH_MMU_TABLE);
     put_page_and_type(tpg);
     return rc;
 }
@@ -279,19 +316,20 @@ static int machphys_update(uint64_t ptr, uint64_t val, struct domain *pg_owner)
     return 0;
 }
 
-static int do_one_update(const struct mmu_update *req, struct domain *pt_owner,
-                         struct domain *pg_owner, struct l1_run *run)
+/* A request that does not start a run: every command, every kind of frame. */
+static int __attribute__((noinline))
+do_one_update(uint64_t rptr, uint64_t val, struct domain *pt_owner, struct domain *pg_owner)
 {
-    uint64_t ptr = req->ptr & ~7ULL;
+    uint64_t ptr = rptr & ~7ULL;
 
-    switch (req->ptr & 7) {
+    switch (rptr & 7) {
     case MMU_NORMAL_PT_UPDATE:
     case MMU_PT_UPDATE_NO_TRANSLATE:
-        return normal_update(ptr, req->val, false, pt_owner, pg_owner, run);
+        return normal_update(ptr, val, false, pt_owner, pg_owner);
     case MMU_PT_UPDATE_PRESERVE_AD:
-        return normal_update(ptr, req->val, true, pt_owner, pg_owner, NULL);
+        return normal_update(ptr, val, true, pt_owner, pg_owner);
     case MMU_MACHPHYS_UPDATE:
-        return machphys_update(ptr, req->val, pg_owner);
+        return machphys_update(ptr, val, pg_owner);
     default:
         return -ENOSYS;
     }
@@ -321,93 +359,90 @@ long mm_batch_continuation(unsigned int nr, guest_va_t list, size_t size,
                                          (unsigned long)pdone, fd, (unsigned long)done);
 }
 
+/*
+ * The batch.  What the common case costs is counted (docs/performance.md):
+ * foreigndom DOMID_SELF -- the whole 32-bit word, so neither owner is
+ * foreign -- is the two owners without a call (foreign_pg_owner's own
+ * first answer); an empty deferred queue is tested inline before
+ * mm_finish_pending() (which would return 0 at once); the range of the
+ * request array is reduced once to the bound `fit`, with
+ * [ureqs, ureqs + 16 (i + 1)) below the hole iff i < fit, which is
+ * guest_range_ok() up to request i in 64 bits, so no count makes an
+ * address wrap; and a request is read as two 8-byte moves under one
+ * STAC/CLAC.  A request of command 0 (or 3) on a live L1 of pt_owner starts
+ * a run (run_requests); everything else goes through do_one_update().
+ */
 HYPERCALL_PROTO(mmu_update)
 {
     guest_va_t ureqs = (guest_va_t)a1, pdone = (guest_va_t)a3;
     unsigned int count = (unsigned int)a2, fd = (unsigned int)a4;
-    struct domain *pt_owner, *pg_owner;
+    struct domain *d = current_domain(), *pt_owner = d, *pg_owner = d;
     uint32_t done;
     unsigned int i;
-    int rc;
+    int rc = 0;
 
     PHASE(PH_MMU_BATCH);
     done = mm_batch_resume(&count, a5);
-    /* foreigndom: bits 15..0 own the mapped frames, 31..16 = tables' owner + 1. */
-    if ((rc = foreign_pg_owner((uint16_t)fd, XSM_MMU_FOREIGN, &pg_owner)))
-        return rc;
-    pt_owner = current_domain();
-    if ((fd >> 16) && (rc = foreign_pt_owner((uint16_t)((fd >> 16) - 1), &pt_owner)))
-        return rc;
+    if (unlikely(fd != DOMID_SELF)) {
+        /* foreigndom: bits 15..0 own the mapped frames, 31..16 = tables' owner + 1. */
+        if ((rc = foreign_pg_owner((uint16_t)fd, XSM_MMU_FOREIGN, &pg_owner)))
+            return rc;
+        if ((fd >> 16) && (rc = foreign_pt_owner((uint16_t)((fd >> 16) - 1), &pt_owner)))
+            return rc;
+    }
 
-    if (mm_finish_pending(true) == -ERESTART)
+    struct list_head *queue = &d->mm_pending;           /* mm_finish_pending's */
+    if (unlikely(!list_empty(queue)) && mm_finish_pending(true) == -ERESTART)
         return mm_batch_continuation(__HYPERVISOR_mmu_update, ureqs, 16, 0, count, pdone, done, fd);
-    struct list_head *queue = &current_domain()->mm_pending;  /* mm_finish_pending's */
-    struct l1_run run = { .tpg = NULL };
-    for (i = 0; i < count; i++) {
-        struct mmu_update req;
-        guest_va_t va = ureqs + i * 16;
+    uint64_t fit = ureqs < HYPERVISOR_VIRT_START ? (HYPERVISOR_VIRT_START - ureqs) / 16 : 0;
+    for (i = 0; i < count; ) {
+        uint64_t ptr, val;
+        struct l1_run run;
 
-        if (run.tpg) {
-            bool preempt = false;
-
-            i = run_requests(&run, ureqs, i, count, pg_owner, queue, &rc, &preempt);
-            if (rc == -ERESTART || preempt) {
-                run_end(&run);
-                return mm_batch_continuation(__HYPERVISOR_mmu_update, ureqs, 16, i, count,
-                                          pdone, done + i, fd);
-            }
-            if (rc)
-                break;
-            if (i == count)
-                break;
-            if (unlikely(!list_empty(queue))) {
-                run_end(&run);
-                if (mm_finish_pending(true) == -ERESTART)
-                    return mm_batch_continuation(__HYPERVISOR_mmu_update, ureqs, 16, i,
-                                              count, pdone, done + i, fd);
-            }
-            va = ureqs + i * 16;
-        }
-        if (i && mm_preempt_check()) {
-            run_end(&run);
+        if (i && mm_preempt_check())
             return mm_batch_continuation(__HYPERVISOR_mmu_update, ureqs, 16, i, count,
-                                      pdone, done + i, fd);
-        }
+                                         pdone, done + i, fd);
         PHASE(PH_MMU_COPY);
-        /*
-         * Each request is read right before it is applied, as Xen reads
-         * them (a request may change what a later one says: a plain store
-         * into the array, an L1 mapped read-only as the array, an M2P
-         * entry), as two 8-byte moves.  The whole range up to this request
-         * is checked in 64 bits, so no count makes the address wrap.
-         */
-        if (!guest_range_ok(ureqs, (uint64_t)(i + 1) * 16) ||
-            copy_from_guest(&req.ptr, va, 8) || copy_from_guest(&req.val, va + 8, 8)) {
+        if (i >= fit || get_guest_u64x2(&ptr, &val, ureqs + i * 16)) {
             rc = -EFAULT;
             break;
         }
-        run_end(&run);                  /* a request that left the run, if any */
-        rc = do_one_update(&req, pt_owner, pg_owner, &run);
-        PHASE(PH_MMU_BATCH);
-        if (rc == -ERESTART) {
-            run_end(&run);
+        PHASE(PH_MMU_TABLE);
+        if (((ptr & 7) == MMU_NORMAL_PT_UPDATE || (ptr & 7) == MMU_PT_UPDATE_NO_TRANSLATE) &&
+            (run.tpg = get_live_l1((unsigned long)(ptr >> PAGE_SHIFT), pt_owner))) {
+            bool preempt = false;
+
+            run.tab = map_frame((unsigned long)(ptr >> PAGE_SHIFT));
+            run.bad = l1_rules_of(run.tpg);
+            i = run_requests(&run, ureqs, fit, i, count, ptr & ~7ULL, val, pg_owner, queue,
+                             &rc, &preempt);
+            PHASE(PH_MMU_TABLE);
+            put_page_and_type(run.tpg);             /* the run ends */
+            PHASE(PH_MMU_BATCH);
+            if (rc == -ERESTART || preempt)
+                return mm_batch_continuation(__HYPERVISOR_mmu_update, ureqs, 16, i, count,
+                                             pdone, done + i, fd);
+            if (rc)
+                break;
+        } else {
+            PHASE(PH_PT_ENTRY);
+            rc = do_one_update(ptr, val, pt_owner, pg_owner);
+            PHASE(PH_MMU_BATCH);
+            if (rc == -ERESTART)
+                return mm_batch_continuation(__HYPERVISOR_mmu_update, ureqs, 16, i, count,
+                                             pdone, done + i, fd);
+            if (rc) {
+                pr_debug("d%u mmu_update: request %u (ptr %#llx val %#llx) refused: %d\n",
+                         d->domain_id, done + i, (unsigned long long)ptr,
+                         (unsigned long long)val, rc);
+                break;
+            }
+            i++;
+        }
+        if (unlikely(!list_empty(queue)) && mm_finish_pending(true) == -ERESTART)
             return mm_batch_continuation(__HYPERVISOR_mmu_update, ureqs, 16, i, count,
-                                      pdone, done + i, fd);
-        }
-        if (rc) {
-            pr_debug("d%u mmu_update: request %u (ptr %#llx val %#llx) refused: %d\n",
-                     current_domain()->domain_id, done + i, (unsigned long long)req.ptr,
-                     (unsigned long long)req.val, rc);
-            break;
-        }
-        if (unlikely(!list_empty(queue))) {
-            run_end(&run);
-            if (mm_finish_pending(true) == -ERESTART)
-                return mm_batch_continuation(__HYPERVISOR_mmu_update, ureqs, 16, i + 1,
-                                          count, pdone, done + i + 1, fd);
-        }
+                                         pdone, done + i, fd);
     }
-    run_end(&run);
     PHASE(PH_MMU_COPY);
     if (pdone)
         (void)copy_to_guest(pdone, &(uint32_t){ done + i }, sizeof(uint32_t));
@@ -435,6 +470,20 @@ struct page_info *mm_current_l1_for(const struct vcpu *v, uint32_t va)
     return current_l1_for(v, va);
 }
 
+/* mod_l1_entry() on a table live_l1_peek() accepted, with get_live_table()'s
+ * references held around it (out of line: not the common case). */
+static int __attribute__((noinline))
+l1_update_referenced(struct page_info *l1, unsigned int idx, pte_t val, struct domain *pg_owner)
+{
+    int rc;
+
+    l1->count_info++;
+    l1->type_info++;
+    rc = mod_l1_entry(l1, idx, val, pg_owner, false, true);
+    put_page_and_type(l1);
+    return rc;
+}
+
 static long update_va_mapping(uint32_t va, uint64_t val, unsigned long flags,
                               uint16_t domid, unsigned int nr, unsigned int nargs)
 {
@@ -458,21 +507,34 @@ static long update_va_mapping(uint32_t va, uint64_t val, unsigned long flags,
     if (!list_empty(&v->domain->mm_pending) && mm_finish_pending(true) == -ERESTART)
         goto restart;
     PHASE(PH_UVM_WALK);
-    if (!(l1 = current_l1_for(v, va)) ||
-        (l1->type_info & PGT_type_mask) != PGT_l1_page_table) {
-        if (l1)
-            put_page_and_type(l1);
+    /*
+     * The L1 that maps va in the vCPU's current tables, walked in software
+     * (mica/guest_walk.h), must be a live L1 of ours: live_l1_peek() makes
+     * every test that get_live_table() and the type test made, so where
+     * it says no, -EINVAL, as before.  The common case -- the entry keeps
+     * its frame and rights (l1_same_refs) -- is then a store with no
+     * reference taken on the L1: on this one CPU, with interrupts off,
+     * nothing runs between those tests and the store, so a general and a
+     * type reference taken before it and dropped after it could not
+     * change anything (no other code would see the counts in between).
+     * Anything else takes the two references and is mod_l1_entry().
+     */
+    struct guest_walk w;
+    if (!guest_walk_to_l1(v, va, GW_READ, &w) || !(l1 = live_l1_peek(w.l1_mfn, v->domain)))
         return -EINVAL;
-    }
+    pte_t *pe = (pte_t *)map_frame(w.l1_mfn) + l1_index(va);
     PHASE(PH_PT_ENTRY);
-    rc = l1_update(l1, map_frame(page_to_mfn(l1)), l1_rules_of(l1), l1_index(va), val, pg_owner);
-    PHASE(PH_UVM_WALK);
-    put_page_and_type(l1);
+    if (l1_same_refs(*pe, val, l1_rules_of(l1), pg_owner)) {
+        *pe = val;
+        goto flush;
+    }
+    rc = l1_update_referenced(l1, l1_index(va), val, pg_owner);
     PHASE(PH_HANDLER);
     if (rc == -ERESTART)
         goto restart;
     if (rc)
         return rc;
+flush:
     PHASE(PH_FLUSH);
     if (here && flush == UVMF_TLB_FLUSH)
         flush_guest_tlb();

@@ -21,6 +21,7 @@ void asm_offsets(void)
 {
     OFFSET(REGS_rax, struct cpu_regs, rax);
     OFFSET(REGS_rbx, struct cpu_regs, rbx);
+    OFFSET(REGS_rbp, struct cpu_regs, rbp);
     OFFSET(REGS_rcx, struct cpu_regs, rcx);
     OFFSET(REGS_rdx, struct cpu_regs, rdx);
     OFFSET(REGS_rsi, struct cpu_regs, rsi);

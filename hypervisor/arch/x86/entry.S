@@ -80,6 +80,46 @@
     push    %r15
     .endm
 
+/*
+ * The guest-only forms.  A guest runs in compatibility mode and stays
+ * there: no descriptor it may load has L=1 (desc_check.c), and the
+ * hypervisor's own 64-bit code segment has DPL 0.  In compatibility mode
+ * R8-R15 do not exist -- there is no encoding that names them -- so their
+ * values are nothing a guest can see or set (syscall32_entry already uses
+ * R10 as scratch for that reason), as Xen's compat entry and exit do not
+ * save or restore R8-R11 either.  SAVE_GUEST skips their slots (their
+ * contents are undefined: no C code reads them for a guest frame), and
+ * RESTORE_GUEST reloads only the registers a guest has, from the frame,
+ * with moves -- RBX and RBP included, since C code may have rewritten
+ * them in the frame (a continuation, a context switch); the high halves of
+ * the others come back as they were saved.  SAVE_GUEST is for stubs that
+ * only a guest can reach (int $0x82 from ring 1, int $0x80); every guest
+ * exit goes through RESTORE_GUEST.  6 and 8 instructions less than
+ * SAVE_ALL and RESTORE_ALL on every hypercall.
+ */
+    .macro SAVE_GUEST
+    push    %rdi
+    push    %rsi
+    push    %rdx
+    push    %rcx
+    push    %rax
+    sub     $32, %rsp               /* r8, r9, r10, r11: not saved */
+    push    %rbx
+    push    %rbp
+    sub     $32, %rsp               /* r12, r13, r14, r15: not saved */
+    .endm
+
+    .macro RESTORE_GUEST
+    mov     REGS_rbx(%rsp), %rbx
+    mov     REGS_rbp(%rsp), %rbp
+    mov     REGS_rax(%rsp), %rax
+    mov     REGS_rcx(%rsp), %rcx
+    mov     REGS_rdx(%rsp), %rdx
+    mov     REGS_rsi(%rsp), %rsi
+    mov     REGS_rdi(%rsp), %rdi
+    add     $REGS_rip, %rsp         /* the hardware frame */
+    .endm
+
     .macro RESTORE_ALL
     pop     %r15
     pop     %r14
@@ -201,7 +241,7 @@ hypercall_entry:
     push    $HYPERCALL_VECTOR
     cld
     ASM_CLAC
-    SAVE_ALL
+    SAVE_GUEST
     PHASE_MARK PH_DISPATCH
     movb    $0, preempt_started(%rip)        /* vcpu.c: a new call starts */
     movb    $0, continuation_pending(%rip)
@@ -319,7 +359,7 @@ int80_entry:
     push    $INT80_VECTOR
     cld
     ASM_CLAC
-    SAVE_ALL
+    SAVE_GUEST
     mov     %rsp, %rdi
     call    do_int80
     /* fall through */
@@ -356,16 +396,9 @@ ret_from_intr:
 4:  cmpb    $0, VI_upcall_mask(%rdx)
     je      3b
     jmp     5b
-2:
-#ifdef MICA_PHASES
-    PHASE_MARK PH_RESTORE
-    RESTORE_ALL
-    add     $16, %rsp
+2:  PHASE_MARK PH_RESTORE
+    RESTORE_GUEST
     PHASE_MARK PH_GUEST
-    jmp     iret_to_guest
-#endif
-1:  RESTORE_ALL
-    add     $16, %rsp               /* vector, error code */
     .globl iret_to_guest
 iret_to_guest:
     iretq
@@ -373,11 +406,16 @@ iret_to_guest:
     .align 8
     .quad iret_to_guest, iret_fault
     .previous
+    /* Back into the hypervisor itself: every register, as it was. */
+1:  RESTORE_ALL
+    add     $16, %rsp               /* vector, error code */
+    iretq
 
 /*
- * The IRETQ above faulted.  RSP is back at the guest's hardware frame (top
- * of the stack) and every register holds the guest's value again, so the
- * full frame at guest_regs() can be rebuilt by saving them once more.
+ * The IRETQ at iret_to_guest faulted.  RSP is back at the guest's hardware
+ * frame (top of the stack) and every register a guest has holds the
+ * guest's value again (RESTORE_GUEST), so the frame at guest_regs() can be
+ * rebuilt by saving them once more (R8-R15 with whatever they hold).
  */
 iret_fault:
     push    $0
