@@ -273,5 +273,6 @@ void gnttab_count(struct domain *d, struct gnttab_counts *c)
             c->pins++;
     }
     c->maptrack += gt->maptrack_used;
+    c->maptrack_frames += gt->maptrack_frames;
     c->frames += gt->nr_alloc + gt->nr_status;
 }

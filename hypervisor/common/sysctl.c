@@ -171,6 +171,7 @@ static long resources(struct xen_sysctl *op)
     r->grant_pins = (uint32_t)g.pins;
     r->maptrack_entries = (uint32_t)g.maptrack;
     r->grant_frames = (uint32_t)g.frames;
+    r->maptrack_frames = (uint32_t)g.maptrack_frames;
     r->free_pages = heap_free_pages();
     r->alloc_counted = alloc_fail_counted();
     r->alloc_injected = alloc_fail_injected();

@@ -160,7 +160,7 @@ struct mica_sysctl_resources {
     uint64_aligned8_t alloc_counted;        /* allocations the injector counted */
     uint64_aligned8_t alloc_injected;       /* ... and made to fail */
     uint32_t evtchn_buckets;                /* port structures allocated (x1024) */
-    uint32_t _pad0;
+    uint32_t maptrack_frames;               /* maptrack pages (kept while a domain lives) */
     uint64_aligned8_t sched_calls;
     uint64_aligned8_t sched_switches;
     uint64_aligned8_t sched_ns;

@@ -403,7 +403,7 @@ static void sysctls(void)
     CHECK(r->nr_domains >= 2 && r->nr_domains < 16, "resources: %u domains", r->nr_domains);
     CHECK(r->evtchn_ports >= r->nr_domains && r->evtchn_buckets >= r->nr_domains &&
           r->grant_frames >= 1 && r->free_pages == free_pages && r->alloc_injected == 0 &&
-          r->_pad0 == 0,
+          r->maptrack_frames < 64,
           "resources: %u ports, %u buckets, %u grant frames, %llu free pages (physinfo %llu)",
           r->evtchn_ports, r->evtchn_buckets, r->grant_frames,
           (unsigned long long)r->free_pages, (unsigned long long)free_pages);

@@ -88,6 +88,7 @@ struct hv_resources {
     unsigned int grant_pins;            /* entries mapped or in a copy */
     unsigned int maptrack_entries;      /* mappings held of others' grants */
     unsigned int grant_frames;          /* shared + status frames */
+    unsigned int maptrack_frames;       /* maptrack pages: grow, kept while a domain lives */
     uint64_t free_pages;
     uint64_t alloc_counted, alloc_injected;     /* the failure injector */
     uint64_t sched_calls, sched_switches, sched_ns;     /* schedule()'s cost */

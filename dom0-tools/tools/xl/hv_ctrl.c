@@ -154,6 +154,7 @@ int hv_resources(struct hv_resources *out)
     out->grant_pins = r.grant_pins;
     out->maptrack_entries = r.maptrack_entries;
     out->grant_frames = r.grant_frames;
+    out->maptrack_frames = r.maptrack_frames;
     out->free_pages = r.free_pages;
     out->alloc_counted = r.alloc_counted;
     out->alloc_injected = r.alloc_injected;

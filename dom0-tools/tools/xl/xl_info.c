@@ -102,6 +102,7 @@ int xl_cmd_info(int argc, char **argv)
         kv("grant_pins", "%u", res.grant_pins);
         kv("maptrack_entries", "%u", res.maptrack_entries);
         kv("grant_frames", "%u", res.grant_frames);
+        kv("maptrack_frames", "%u", res.maptrack_frames);
     }
     free(v);
     return 0;

@@ -101,20 +101,29 @@ static int xl(const char *a0, const char *a1, const char *a2, const char *a3,
     return xl_main(argc, argv);
 }
 
+/*
+ * Everything back where it was.  The one thing that may have grown is a
+ * live domain's maptrack: its pages are a high-water mark kept until the
+ * domain dies (as in Xen) -- Dom0's grows by a page per ~100 rings it maps
+ * at once (128 domains: 3 pages) -- so the free pages are compared with
+ * the maptrack pages counted in.
+ */
 static bool res_equal(const struct hv_resources *a, const struct hv_resources *b)
 {
     return a->nr_domains == b->nr_domains && a->evtchn_ports == b->evtchn_ports &&
            a->evtchn_buckets == b->evtchn_buckets && a->grant_entries == b->grant_entries &&
            a->grant_pins == b->grant_pins && a->maptrack_entries == b->maptrack_entries &&
-           a->grant_frames == b->grant_frames && a->free_pages == b->free_pages;
+           a->grant_frames == b->grant_frames &&
+           a->free_pages + a->maptrack_frames == b->free_pages + b->maptrack_frames;
 }
 
 static void res_print(const char *who, const char *what, const struct hv_resources *r)
 {
     printf("%s: %s: domains %u, evtchn ports %u (buckets %u), grant entries %u, pins %u, "
-           "maptrack %u, grant frames %u, free pages %llu\n", who, what, r->nr_domains,
-           r->evtchn_ports, r->evtchn_buckets, r->grant_entries, r->grant_pins,
-           r->maptrack_entries, r->grant_frames, (unsigned long long)r->free_pages);
+           "maptrack %u (%u pages), grant frames %u, free pages %llu\n", who, what,
+           r->nr_domains, r->evtchn_ports, r->evtchn_buckets, r->grant_entries, r->grant_pins,
+           r->maptrack_entries, r->maptrack_frames, r->grant_frames,
+           (unsigned long long)r->free_pages);
 }
 
 /* Counters now equal to start?  Printed both ways when not. */

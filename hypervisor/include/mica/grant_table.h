@@ -234,9 +234,9 @@ int gnttab_swap(struct domain *d, grant_ref_t a, grant_ref_t b);
 void gnttab_dump(struct domain *d);
 /* What d's table holds, added to the counters (MICA_SYSCTL_resources):
  * entries offered (type not GTF_invalid), entries pinned, maptrack
- * entries in use, shared and status frames allocated. */
+ * entries in use, shared and status frames allocated, maptrack pages. */
 struct gnttab_counts {
-    unsigned long entries, pins, maptrack, frames;
+    unsigned long entries, pins, maptrack, frames, maptrack_frames;
 };
 void gnttab_count(struct domain *d, struct gnttab_counts *c);
 /* Free what d holds of version 2 (teardown): its status frames. */
