@@ -19,6 +19,8 @@
 #   make deps       install the Debian packages the build and tests need
 #   make fuzz       long passes of the hypercall fuzzer over several seeds:
 #                   make fuzz SEED="1 2 3" CALLS=1000000 (docs/reliability.md)
+#   make soak       the runs too long for make test (tests/qemu/soak.list):
+#                   1000 create/destroy cycles through xl (docs/reliability.md)
 #   make linux      the Linux PV guest: build/linux/pv/{vmlinux,initramfs.cpio.gz}
 #                   (guest-linux-patches/; cached by the hash of its inputs)
 #   make run-linux  Mica + Dom0 with Linux in its ramfs: `xl create
@@ -77,7 +79,7 @@ MICA_BIN := $(BUILD)/mica.bin
 
 GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
 
-.PHONY: fuzz linux linux-native run-linux run-linux-host run-dom0 run-demo debug-demo run-ring all hypervisor guests run debug test test-host test-qemu iso run-iso deps deps-check clean check-headers bench bench-smoke bench-phases
+.PHONY: fuzz soak linux linux-native run-linux run-linux-host run-dom0 run-demo debug-demo run-ring all hypervisor guests run debug test test-host test-qemu iso run-iso deps deps-check clean check-headers bench bench-smoke bench-phases
 all: hypervisor guests dom0
 
 hypervisor: $(MICA_BIN)
@@ -240,6 +242,10 @@ FUZZ_MODES ?= domu priv
 fuzz: deps-check all
 	$(Q)BUILD=$(BUILD) QEMU="$(QEMU)" QEMU_ACCEL="$(QEMU_ACCEL)" QEMU_MEM=$(QEMU_MEM) \
 	    scripts/fuzz.sh -s "$(SEED)" -c "$(CALLS)" -m "$(FUZZ_MODES)"
+
+soak: deps-check all
+	$(Q)BUILD=$(BUILD) QEMU="$(QEMU)" QEMU_ACCEL="$(QEMU_ACCEL)" QEMU_MEM=$(QEMU_MEM) \
+	    TESTS_LIST=tests/qemu/soak.list tests/run-all.sh --qemu-only
 
 test-host: $(HOST_TEST_BINS)
 	$(Q)BUILD=$(BUILD) tests/run-all.sh --host-only $(HOST_TEST_BINS)

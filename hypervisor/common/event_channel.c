@@ -538,3 +538,22 @@ void send_guest_global_virq(struct domain *d, unsigned int virq)
     if (v0 && v0->virq_to_evtchn[virq])
         set_pending(d, v0->virq_to_evtchn[virq]);
 }
+
+unsigned int evtchn_ports_in_use(struct domain *d)
+{
+    unsigned int n = 0;
+
+    for (evtchn_port_t p = 0; p < d->valid_evtchns; p++)
+        if (port_chn(d, p)->state != ECS_FREE)
+            n++;
+    return n;
+}
+
+unsigned int evtchn_nr_buckets(const struct domain *d)
+{
+    unsigned int n = 0;
+
+    for (unsigned int b = 0; b < EVTCHN_MAX_BUCKETS; b++)
+        n += d->evtchn_bucket[b] != NULL;
+    return n;
+}

@@ -11,7 +11,9 @@
  * host test can walk N = 1, 2, 3... over a whole operation and check after
  * each failure that nothing leaked and every invariant holds.  In a running
  * hypervisor it is armed by the boot option fail_alloc=N[,every] once the
- * boot domains are built (boot itself must not fail).
+ * boot domains are built (boot itself must not fail); with fail_alloc=ctl
+ * the control domain arms it itself (sysctl MICA_SYSCTL_fail_alloc), so a
+ * test can sweep N over one operation in a single boot.
  *
  * The memory auditor's own buffers are exempt: it must be able to say
  * whether a failure left the frame table consistent.
@@ -20,6 +22,10 @@
 
 static unsigned long fail_nth, fail_every, counted, injected;
 static unsigned int exempt;
+static bool controllable;
+
+void alloc_fail_allow_control(void) { controllable = true; }
+bool alloc_fail_controllable(void) { return controllable; }
 
 void alloc_fail_arm(unsigned long nth, unsigned long every)
 {

@@ -257,3 +257,22 @@ void gnttab_dump(struct domain *d)
     }
     pr_info("grant table of d%u: %u entries in use\n", d->domain_id, n);
 }
+
+void gnttab_count(struct domain *d, struct gnttab_counts *c)
+{
+    struct grant_table *gt = d->grant;
+
+    if (!gt)
+        return;
+    for (grant_ref_t r = 0; r < gnttab_nr_entries(gt); r++) {
+        uint16_t flags = gt->version == 2 ? gnttab_entry_v2(gt, r)->hdr.flags
+                                          : gnttab_entry_v1(gt, r)->flags;
+        if ((flags & GTF_type_mask) != GTF_invalid)
+            c->entries++;
+        if (gnttab_pinned(gnttab_active(gt, r)))
+            c->pins++;
+    }
+    c->maptrack += gt->maptrack_used;
+    c->maptrack_frames += gt->maptrack_frames;
+    c->frames += gt->nr_alloc + gt->nr_status;
+}

@@ -31,13 +31,17 @@
  * queue exactly the frames flagged pending.
  *
  * It is linear in memory and allocates its scratch arrays from the heap
- * (freed before it returns, so it leaves the free count alone).  Output:
+ * (freed before it returns, so it leaves the free count alone), or, in a
+ * hypervisor booted with mm_audit, uses arrays reserved at boot, before
+ * the first domain is built (mm_audit_reserve(): ~13 bytes a frame), so
+ * that it can audit when no memory is left.  Output:
  * one line "mm audit (<when>): pass ..." or "mm audit (<when>): FAIL ...",
  * preceded by up to ten problem lines.  The QEMU harness fails a test
  * whose log has a FAIL.
  */
 #include <mica/fail_inject.h>
 #include <mica/mm.h>
+#include <mica/errno.h>
 #include <mica/domain.h>
 #include <mica/printk.h>
 #include <mica/lib.h>
@@ -330,22 +334,75 @@ static void compare(struct audit *a)
         problem(a, 0, "%lu frames flagged pending, %lu queued", pending, mm_pending_count());
 }
 
+/*
+ * The scratch arrays, kept from boot on when the hypervisor runs with
+ * mm_audit (mm_audit_reserve()): an audit at the moment memory ran out --
+ * the teardown of a domain that took the last free frame, which the scale
+ * test makes happen -- must still be able to look.  Without a reservation
+ * (the host tests) each audit allocates its arrays and frees them.
+ */
+static struct audit *reserved;
+
+static struct audit *audit_alloc(size_t bytes)
+{
+    struct audit *a = xzalloc_bytes(sizeof(*a));
+    bool got = a && (a->gen = xzalloc_bytes(bytes)) && (a->type = xzalloc_bytes(bytes)) &&
+               (a->lin = xzalloc_bytes(bytes)) && (a->listed = xzalloc_bytes(max_mfn));
+    if (!got && a) {
+        xfree_bytes(a->gen, bytes);
+        xfree_bytes(a->type, bytes);
+        xfree_bytes(a->lin, bytes);
+        xfree_bytes(a, sizeof(*a));
+        a = NULL;
+    }
+    return a;
+}
+
+static void audit_free(struct audit *a, size_t bytes)
+{
+    xfree_bytes(a->gen, bytes);
+    xfree_bytes(a->type, bytes);
+    xfree_bytes(a->lin, bytes);
+    xfree_bytes(a->listed, max_mfn);
+    xfree_bytes(a, sizeof(*a));
+}
+
+int mm_audit_reserve(void)
+{
+    if (!reserved) {
+        alloc_fail_exempt(true);
+        reserved = audit_alloc(max_mfn * sizeof(uint32_t));
+        alloc_fail_exempt(false);
+    }
+    return reserved ? 0 : -ENOMEM;
+}
+
 unsigned int mm_audit(const char *when)
 {
     size_t bytes = max_mfn * sizeof(uint32_t);
     unsigned int problems;
-    bool got;
+    struct audit *a = reserved;
 
-    /* the auditor's buffers are not part of what fail_alloc= tests */
-    alloc_fail_exempt(true);
-    struct audit *a = xzalloc_bytes(sizeof(*a));
-    got = a && (a->gen = xzalloc_bytes(bytes)) && (a->type = xzalloc_bytes(bytes)) &&
-          (a->lin = xzalloc_bytes(bytes)) && (a->listed = xzalloc_bytes(max_mfn));
-    alloc_fail_exempt(false);
-    if (!got) {
+    if (a) {
+        void *gen = a->gen, *type = a->type, *lin = a->lin, *listed = a->listed;
+        memset(a, 0, sizeof(*a));
+        memset(gen, 0, bytes);
+        memset(type, 0, bytes);
+        memset(lin, 0, bytes);
+        memset(listed, 0, max_mfn);
+        a->gen = gen;
+        a->type = type;
+        a->lin = lin;
+        a->listed = listed;
+    } else {
+        /* the auditor's buffers are not part of what fail_alloc= tests */
+        alloc_fail_exempt(true);
+        a = audit_alloc(bytes);
+        alloc_fail_exempt(false);
+    }
+    if (!a) {
         pr_err("mm audit (%s): FAIL: no memory to audit with\n", when);
-        problems = 1;
-        goto out;
+        return 1;
     }
     m2p_fill_guest_l2(a->xen_l2);
     collect(a);
@@ -356,13 +413,7 @@ unsigned int mm_audit(const char *when)
     else
         pr_info("mm audit (%s): pass: %lu frames, %lu tables, %lu references\n",
                 when, max_mfn, a->tables, a->refs);
-out:
-    if (a) {
-        xfree_bytes(a->gen, bytes);
-        xfree_bytes(a->type, bytes);
-        xfree_bytes(a->lin, bytes);
-        xfree_bytes(a->listed, max_mfn);
-        xfree_bytes(a, sizeof(*a));
-    }
+    if (a != reserved)
+        audit_free(a, bytes);
     return problems;
 }

@@ -20,6 +20,20 @@
  *                      first_domain up, ascending, at most max_domains.
  *   getcpuinfo         idle time per CPU (ns), for `xl top`.
  *
+ * And two of Mica's own (numbered above Xen's, docs/reliability.md):
+ *
+ *   resources          what the hypervisor holds for all domains: domains,
+ *                      event-channel ports and buckets, grant entries
+ *                      offered, pinned, maptrack entries, grant frames,
+ *                      free pages -- so the soak and scale tests can see
+ *                      every one come back to its starting value.
+ *   fail_alloc         arm the allocation-failure injector (fail_inject.c)
+ *                      from the control domain, so one boot can sweep N
+ *                      over every allocation of a domain's creation; only
+ *                      when booted with fail_alloc=ctl (-EPERM otherwise:
+ *                      no production hypervisor lets anyone fail its
+ *                      allocations).
+ *
  * Buffers are 64-bit handles whose high half must be 0 (-EFAULT); every
  * buffer is checked whole before anything is written.
  */
@@ -32,6 +46,9 @@
 #include <mica/printk.h>
 #include <mica/time.h>
 #include <mica/xsm.h>
+#include <mica/event.h>
+#include <mica/grant_table.h>
+#include <mica/fail_inject.h>
 #include <asm/hwcap.h>
 #include "ctl.h"
 
@@ -137,12 +154,55 @@ static long getcpuinfo(struct xen_sysctl *op)
     return 0;
 }
 
+static long resources(struct xen_sysctl *op)
+{
+    struct mica_sysctl_resources *r = &op->u.resources;
+    struct gnttab_counts g = { 0 };
+    struct domain *d;
+
+    memset(r, 0, sizeof(*r));
+    for_each_domain(d) {
+        r->nr_domains++;
+        r->evtchn_ports += evtchn_ports_in_use(d);
+        r->evtchn_buckets += evtchn_nr_buckets(d);
+        gnttab_count(d, &g);
+    }
+    r->grant_entries = (uint32_t)g.entries;
+    r->grant_pins = (uint32_t)g.pins;
+    r->maptrack_entries = (uint32_t)g.maptrack;
+    r->grant_frames = (uint32_t)g.frames;
+    r->maptrack_frames = (uint32_t)g.maptrack_frames;
+    r->free_pages = heap_free_pages();
+    r->alloc_counted = alloc_fail_counted();
+    r->alloc_injected = alloc_fail_injected();
+    sched_cost(&r->sched_calls, &r->sched_switches, &r->sched_ns);
+    return 0;
+}
+
+static long fail_alloc(struct xen_sysctl *op)
+{
+    struct mica_sysctl_fail_alloc *f = &op->u.fail_alloc;
+
+    if (!alloc_fail_controllable())
+        return -EPERM;
+    f->counted = alloc_fail_counted();
+    f->injected = alloc_fail_injected();
+    if (f->nth)
+        pr_info("fail_alloc: heap allocation %llu from now fails, then every %llu-th "
+                "(armed by d%u)\n", (unsigned long long)f->nth, (unsigned long long)f->every,
+                current_domain()->domain_id);
+    alloc_fail_arm((unsigned long)f->nth, (unsigned long)f->every);
+    return 0;
+}
+
 static const sysctl_fn sysctl_table[] = {
     [XEN_SYSCTL_readconsole]       = readconsole,
     [XEN_SYSCTL_physinfo]          = physinfo,
     [XEN_SYSCTL_sched_id]          = sched_id,
     [XEN_SYSCTL_getdomaininfolist] = getdomaininfolist,
     [XEN_SYSCTL_getcpuinfo]        = getcpuinfo,
+    [MICA_SYSCTL_resources]        = resources,
+    [MICA_SYSCTL_fail_alloc]       = fail_alloc,
 };
 
 HYPERCALL_PROTO(sysctl)

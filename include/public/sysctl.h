@@ -40,6 +40,16 @@
 #define XEN_SYSCTL_numainfo             17
 #define XEN_SYSCTL_cpupool_op           18
 #define XEN_SYSCTL_scheduler_op         19
+/*
+ * Mica's own ops, numbered above every op Xen has defined, so a Xen
+ * toolstack never names one by accident (docs/reliability.md):
+ *   resources   what the hypervisor holds for the domains, for the soak
+ *               and scale tests to see that it all comes back
+ *   fail_alloc  arm the allocation-failure injector (testing only: -EPERM
+ *               unless the hypervisor was booted with fail_alloc=ctl)
+ */
+#define MICA_SYSCTL_resources           48
+#define MICA_SYSCTL_fail_alloc          49
 
 /* physinfo.capabilities. */
 #define _XEN_SYSCTL_PHYSCAP_hvm         0
@@ -128,6 +138,49 @@ struct xen_sysctl_getcpuinfo {
 };
 typedef struct xen_sysctl_getcpuinfo xen_sysctl_getcpuinfo_t;
 
+/*
+ * MICA_SYSCTL_resources: counters over every domain that exists (dying
+ * ones included), all OUT.  An event-channel port is in use when it is not
+ * free (bound, unbound or reserved port 0); a grant entry when its type is
+ * not GTF_invalid (the granter offers it); a pin is an active grant entry
+ * (mapped or being copied by someone); maptrack entries are the mappings
+ * domains hold of others' grants.  free_pages as physinfo's, the moment
+ * the counters were taken.  The scheduler's cost: schedule()'s calls,
+ * those that switched to another vCPU, and the ns spent in it outside the
+ * idle wait (under QEMU -icount shift=0, instructions).  80 bytes.
+ */
+struct mica_sysctl_resources {
+    uint32_t nr_domains;
+    uint32_t evtchn_ports;
+    uint32_t grant_entries;
+    uint32_t grant_pins;
+    uint32_t maptrack_entries;
+    uint32_t grant_frames;                  /* shared + status frames allocated */
+    uint64_aligned8_t free_pages;
+    uint64_aligned8_t alloc_counted;        /* allocations the injector counted */
+    uint64_aligned8_t alloc_injected;       /* ... and made to fail */
+    uint32_t evtchn_buckets;                /* port structures allocated (x1024) */
+    uint32_t maptrack_frames;               /* maptrack pages (kept while a domain lives) */
+    uint64_aligned8_t sched_calls;
+    uint64_aligned8_t sched_switches;
+    uint64_aligned8_t sched_ns;
+};
+typedef struct mica_sysctl_resources mica_sysctl_resources_t;
+
+/*
+ * MICA_SYSCTL_fail_alloc: from now, heap allocation `nth` fails, then
+ * every `every`-th one (nth 0 disarms); counters restart.  OUT: the
+ * counts of the previous arming (what it counted, what it failed).
+ * -EPERM unless booted with fail_alloc=ctl.  32 bytes.
+ */
+struct mica_sysctl_fail_alloc {
+    uint64_aligned8_t nth;
+    uint64_aligned8_t every;
+    uint64_aligned8_t counted;              /* OUT */
+    uint64_aligned8_t injected;             /* OUT */
+};
+typedef struct mica_sysctl_fail_alloc mica_sysctl_fail_alloc_t;
+
 /* The call: EBX points at one of these.  136 bytes. */
 struct xen_sysctl {
     uint32_t cmd;                           /* XEN_SYSCTL_* */
@@ -139,6 +192,8 @@ struct xen_sysctl {
         struct xen_sysctl_getdomaininfolist getdomaininfolist;
         struct xen_sysctl_debug_keys        debug_keys;
         struct xen_sysctl_getcpuinfo        getcpuinfo;
+        struct mica_sysctl_resources        resources;
+        struct mica_sysctl_fail_alloc       fail_alloc;
         uint8_t                             pad[128];
     } u;
 };

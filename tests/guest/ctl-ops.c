@@ -24,6 +24,8 @@
  *   - destroy, destroy again -ESRCH; the id is free again;
  *   - sysctl: physinfo, sched_id (credit), getdomaininfolist ascending,
  *     getcpuinfo, readconsole (whole, incremental, clear), unknown -ENOSYS;
+ *     Mica's resources (counts that add up) and fail_alloc (-EPERM without
+ *     the boot option fail_alloc=ctl);
  *   - a created domain shut down (remote_shutdown) with poweroff, crash,
  *     suspend: VIRQ_DOM_EXC, and it stays, shut down with that reason in
  *     getdomaininfo, until destroyed.
@@ -389,6 +391,27 @@ static void sysctls(void)
     op.u.readconsole.buffer = HYPERVISOR_VIRT_START - 8;
     op.u.readconsole.count = 100;
     CHECK_RC(sysctl(XEN_SYSCTL_readconsole, &op), -XEN_EFAULT, "readconsole into the hole");
+
+    /* Mica's resources: the domains that exist and what they hold; the
+     * failure injector refuses to be armed without fail_alloc=ctl */
+    memset(&op, 0, sizeof(op));
+    CHECK_RC(sysctl(XEN_SYSCTL_physinfo, &op), 0, "physinfo");
+    uint64_t free_pages = op.u.physinfo.free_pages;
+    memset(&op, 0xa5, sizeof(op));
+    CHECK_RC(sysctl(MICA_SYSCTL_resources, &op), 0, "resources");
+    const struct mica_sysctl_resources *r = &op.u.resources;
+    CHECK(r->nr_domains >= 2 && r->nr_domains < 16, "resources: %u domains", r->nr_domains);
+    CHECK(r->evtchn_ports >= r->nr_domains && r->evtchn_buckets >= r->nr_domains &&
+          r->grant_frames >= 1 && r->free_pages == free_pages && r->alloc_injected == 0 &&
+          r->maptrack_frames < 64,
+          "resources: %u ports, %u buckets, %u grant frames, %llu free pages (physinfo %llu)",
+          r->evtchn_ports, r->evtchn_buckets, r->grant_frames,
+          (unsigned long long)r->free_pages, (unsigned long long)free_pages);
+    memset(&op, 0, sizeof(op));
+    op.u.fail_alloc.nth = 1;
+    CHECK_RC(sysctl(MICA_SYSCTL_fail_alloc, &op), -XEN_EPERM, "fail_alloc without fail_alloc=ctl");
+    CHECK_RC(sysctl(MICA_SYSCTL_fail_alloc + 1, &op), -XEN_ENOSYS, "sysctl past Mica's own");
+    CHECK_RC(sysctl(MICA_SYSCTL_resources - 1, &op), -XEN_ENOSYS, "sysctl 47");
 }
 
 void test_main(void)

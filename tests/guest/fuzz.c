@@ -3,8 +3,8 @@
  *
  * Every hypercall number 0..63 is called, with random arguments (raw mode:
  * boundary values, pointers from the pools of fuzz/fuzz.h, random words)
- * or, for the calls that take structures, structure-aware ones built by
- * fuzz/calls.c (real requests with corrupted fields, multicalls of fuzzed
+ * or, for every hypercall Mica implements, structure-aware ones built by
+ * fuzz/calls.c (every sub-op of the calls that have them) (real requests with corrupted fields, multicalls of fuzzed
  * entries, domctl/sysctl); one step in eight is a privileged instruction
  * or segment load instead (fuzz/insn.c), caught by our own trap handlers.
  * A hypercall may fail as it likes; what must never happen is a
@@ -127,7 +127,7 @@ uint32_t r_mfn(void)
 }
 
 /* A live frame of ours outside the spare list: never one to lose. */
-static bool own_live(uint32_t mfn)
+bool own_live(uint32_t mfn)
 {
     if (mfn > F.max_mfn)
         return false;
@@ -312,7 +312,7 @@ static bool in_insn;        /* a probe's faults are recovered by its fixup */
 
 static bool hook_report(struct exc_frame *f)
 {
-    if (in_insn)
+    if (in_insn || F.probing)
         return false;
     printf("fuzz: unexpected #%u at %x (cr2 %x); the last calls:\n", f->vector, f->eip,
            last_exc.cr2);
@@ -327,6 +327,38 @@ static bool hook_report(struct exc_frame *f)
                p[4], p[5], p[6], p[7]);
     }
     return false;       /* the runtime reports the failure */
+}
+
+/*
+ * check=1: the PTEs that map our bootstrap region, as setup() found them;
+ * after every call they must be the same (the accessed and dirty bits
+ * aside), so a call that remaps or write-protects us is named at once.
+ */
+#define IMAGE_PTES_MAX 2048
+static uint64_t image_pte[IMAGE_PTES_MAX];
+static uint32_t image_ptes;
+
+static void snapshot_image(void)
+{
+    uint64_t e[3];
+    for (uint32_t va = VIRT_BASE; va < F.region_end && image_ptes < IMAGE_PTES_MAX;
+         va += PAGE_SIZE)
+        image_pte[image_ptes++] = pt_walk(va, e) == 0 ? e[2] & ~0x60ull : 0;
+}
+
+/* The first page whose mapping changed, or 0. */
+static uint32_t image_changed(uint64_t *now)
+{
+    uint64_t e[3];
+    for (uint32_t k = 0; k < image_ptes; k++) {
+        uint32_t va = VIRT_BASE + k * PAGE_SIZE;
+        if (va == (uint32_t)F.buf + FUZZ_BUF_PAGES * PAGE_SIZE)
+            continue;                   /* the guard page: unmapped on purpose */
+        *now = pt_walk(va, e) == 0 ? e[2] & ~0x60ull : 0;
+        if (*now != image_pte[k])
+            return va;
+    }
+    return 0;
 }
 
 static bool ping_peer(void)
@@ -366,6 +398,7 @@ static void destroy_created(void)
 
 static const uint8_t structured[] = {
     0, 1, 2, 10, 12, 13, 14, 15, 16, 20, 22, 24, 26, 29, 32, 35, 36,
+    3, 4, 5, 6, 7, 8, 9, 17, 18, 19, 21, 28, 30, 31, 33, 40,
 };
 
 static long issue(const struct call *c)
@@ -416,6 +449,8 @@ void test_main(void)
     printf("fuzz: seed=%llu calls=%u %s, companion d%u\n", (unsigned long long)seed, calls,
            F.priv ? "privileged" : "unprivileged", F.protect);
     uint64_t t0 = now_ns();
+    if (check)
+        snapshot_image();
 
     for (uint32_t i = 0; i < calls; i++) {
         struct call c;
@@ -464,8 +499,32 @@ void test_main(void)
                 printf("fuzz:   entry %u: %u -> %d (%x %x %x %x %x %x)\n", k, m[0], (int)m[1],
                        m[2], m[3], m[4], m[5], m[6], m[7]);
             }
+        if (trace && (nr == __HYPERVISOR_mmu_update || nr == __HYPERVISOR_mmuext_op))
+            for (uint32_t k = 0, sz = nr == __HYPERVISOR_mmu_update ? 16 : 12;
+                 k < (c.a[1] & 0x7fffffff) && k < 8; k++) {
+                uint64_t e[3];
+                uint32_t p = c.a[0] + k * sz;
+                if (p < VIRT_BASE || p + sz < p || pt_walk(p & PAGE_MASK, e) != 0 ||
+                    pt_walk((p + sz - 1) & PAGE_MASK, e) != 0)
+                    break;
+                const uint32_t *w = (const uint32_t *)p;
+                printf("fuzz:   entry %u: %x %x %x %x\n", k, w[0], w[1], w[2],
+                       sz == 16 ? w[3] : 0);
+            }
         if (trace)
             printf("fuzz: -> %ld\n", rc);
+        if (check) {
+            uint64_t pte;
+            uint32_t va = image_changed(&pte);
+            if (va) {
+                test_fail("step %u: hypercall %u (%x %x %x %x %x) -> %ld changed the mapping "
+                          "of %x: %llx -> %llx", i, c.nr, c.a[0], c.a[1], c.a[2], c.a[3],
+                          c.a[4], rc, va,
+                          (unsigned long long)image_pte[(va - VIRT_BASE) / PAGE_SIZE],
+                          (unsigned long long)pte);
+                check = false;
+            }
+        }
         if (check)
             for (uint32_t pg = 0; pg < FUZZ_BUF_PAGES; pg++)
                 if (!va_mapped((uint32_t)F.buf + pg * PAGE_SIZE)) {

@@ -193,6 +193,11 @@ SIZE(vcpu_guest_context_t, 2800);
 
 /* ---- xen_sysctl (sheet 2.1, 2.2) ------------------------------------ */
 SIZE(struct xen_sysctl, 136);
+SIZE(struct mica_sysctl_resources, 80);
+SIZE(struct mica_sysctl_fail_alloc, 32);
+OFF(struct mica_sysctl_resources, free_pages, 24);
+EQ(MICA_SYSCTL_resources, 48);
+EQ(MICA_SYSCTL_fail_alloc, 49);
 EQ(_Alignof(struct xen_sysctl), 8);
 OFF(struct xen_sysctl, cmd, 0);
 OFF(struct xen_sysctl, interface_version, 4);

@@ -261,6 +261,25 @@ int hv_vcpu_info(uint16_t domid, unsigned int vcpu, struct hv_vcpuinfo *out)
     return 0;
 }
 
+/* The simulation has domains and pages, but no event channels or grants:
+ * those counters stay 0. */
+int hv_resources(struct hv_resources *out)
+{
+    memset(out, 0, sizeof(*out));
+    for (int i = 0; i < FAKE_HV_MAX_DOMS; i++)
+        out->nr_domains += fake_hv.dom[i].exists;
+    out->free_pages = fake_hv.free_pages;
+    return 0;
+}
+
+/* As a hypervisor not booted with fail_alloc=ctl. */
+int hv_fail_alloc(uint64_t nth, uint64_t every)
+{
+    (void)nth;
+    (void)every;
+    return -EPERM;
+}
+
 int hv_physinfo(struct hv_physinfo *out)
 {
     memset(out, 0, sizeof(*out));

@@ -20,6 +20,8 @@ everything QEMU prints to LOG, and plays SESSION against the console:
     send TEXT        type TEXT now, without waiting for the prompt (backslash
                      escapes as in Python: \\x1d is Ctrl-], \\r is Enter)
     sleep SEC        wait
+    timeout SEC      how long each later command may take to give the prompt
+                     back (default 300 s): for long commands such as soaks
     repeat N         the lines up to "end" N times ({i} in them is the
     end              iteration, from 0)
     set NAME REGEX   remember group 1 of REGEX's first match in the last
@@ -97,9 +99,16 @@ class Console:
         while self.p.poll() is None and time.time() < end:
             self.pump(0.1)
         if self.p.poll() is None:
-            # Kill it before draining: a running QEMU never lets the drain end.
-            self.p.kill()
-            self.p.wait()
+            # Stop it before draining: a running QEMU never lets the drain
+            # end.  The command is `timeout ... qemu`: SIGTERM, which
+            # timeout passes on to QEMU; a SIGKILL would end timeout alone
+            # and leave QEMU running, orphaned, for good.
+            self.p.terminate()
+            try:
+                self.p.wait(10)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
             while self.pump(0) and select.select([self.p.stdout], [], [], 0)[0]:
                 pass
             raise Failure("QEMU did not end within %ds after the session" % timeout)
@@ -148,6 +157,7 @@ def play(con, path):
                 raw.append((no, line))
     names = {}
     output = ""
+    cmd_timeout = 300
     # The first prompt.
     con.mark = con.wait_for(PROMPT, 0, 120, "the first prompt") + len(PROMPT)
     for no, line in unroll(raw):
@@ -166,7 +176,8 @@ def play(con, path):
                 echo = con.wait_for(cmd, con.mark, 30, "the echo of '%s'" % cmd)
                 start = echo + len(cmd)
                 con.cmd_start = start
-                nxt = con.wait_for("\n" + PROMPT, start, 300, "the prompt after '%s'" % cmd)
+                nxt = con.wait_for("\n" + PROMPT, start, cmd_timeout,
+                                   "the prompt after '%s'" % cmd)
                 output = con.text[start:nxt + 1]
                 con.mark = nxt + 1 + len(PROMPT)
             elif line.startswith("> "):
@@ -191,6 +202,8 @@ def play(con, path):
                 if con.sent_at is None:
                     con.sent_at = len(con.text)
                 con.type(line[5:].encode("latin-1").decode("unicode_escape"))
+            elif line.startswith("timeout "):
+                cmd_timeout = float(line.split()[1])
             elif line.startswith("sleep "):
                 end = time.time() + float(line.split()[1])
                 while time.time() < end:

@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <public/xen.h>
+#include <public/sysctl.h>
 
 /* ---- domains (domctl) ---- */
 
@@ -91,6 +92,14 @@ int ctrl_physinfo(struct ctrl_physinfo *out);
  * byte, at most size bytes; *index advances.  Bytes copied or -errno. */
 int ctrl_readconsole(char *buf, size_t size, uint32_t *index, bool incremental, bool clear);
 int ctrl_sched_id(unsigned int *sched_id);
+/* Mica's MICA_SYSCTL_resources (public/sysctl.h): what the hypervisor
+ * holds for all domains.  0 or -errno. */
+int ctrl_resources(struct mica_sysctl_resources *out);
+/* Mica's MICA_SYSCTL_fail_alloc: fail heap allocation nth from now, then
+ * every every-th (nth 0 disarms); the previous arming's counts in
+ * *counted / *injected (may be NULL).  -EPERM unless the hypervisor was
+ * booted with fail_alloc=ctl. */
+int ctrl_fail_alloc(uint64_t nth, uint64_t every, uint64_t *counted, uint64_t *injected);
 /* Idle time of up to max CPUs (ns): how many were written, or -errno. */
 int ctrl_cpu_idle(uint64_t *idle_ns, unsigned int max);
 

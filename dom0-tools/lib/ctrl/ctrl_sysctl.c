@@ -68,6 +68,33 @@ int ctrl_physinfo(struct ctrl_physinfo *out)
     return 0;
 }
 
+int ctrl_resources(struct mica_sysctl_resources *out)
+{
+    struct xen_sysctl op = { .cmd = MICA_SYSCTL_resources };
+    int rc = ctrl_sysctl(&op);
+
+    if (rc)
+        return rc;
+    *out = op.u.resources;
+    return 0;
+}
+
+int ctrl_fail_alloc(uint64_t nth, uint64_t every, uint64_t *counted, uint64_t *injected)
+{
+    struct xen_sysctl op = { .cmd = MICA_SYSCTL_fail_alloc };
+    int rc;
+
+    op.u.fail_alloc.nth = nth;
+    op.u.fail_alloc.every = every;
+    if ((rc = ctrl_sysctl(&op)))
+        return rc;
+    if (counted)
+        *counted = op.u.fail_alloc.counted;
+    if (injected)
+        *injected = op.u.fail_alloc.injected;
+    return 0;
+}
+
 int ctrl_readconsole(char *buf, size_t size, uint32_t *index, bool incremental, bool clear)
 {
     struct xen_sysctl op = { .cmd = XEN_SYSCTL_readconsole };

@@ -39,6 +39,12 @@
 const struct shell_cmd shell_tools[] = {
     { "xl", xl_main, "xl COMMAND [ARGS...]", "the toolstack ('xl help' lists its commands)" },
     { "bench-xl", xl_cmd_bench, "bench-xl", "measure xl create and list (make bench runs it)" },
+    { "soak-xl", xl_cmd_soak, "soak-xl [-n CYCLES] [-s SEED]",
+      "create/destroy cycles racing deaths; the hypervisor's counters must come back" },
+    { "failsweep-xl", xl_cmd_failsweep, "failsweep-xl [-m MAX]",
+      "fail each allocation of xl create in turn (boot with fail_alloc=ctl)" },
+    { "scale-xl", xl_cmd_scale, "scale-xl [-n DOMAINS] [-w WINDOW_MS]",
+      "DOMAINS CPU-bound guests at two weights; progress, shares, limits" },
     XS_CMD("xenstore-ls", "xenstore-ls [-p] [PATH]", "the store's tree below PATH"),
     XS_CMD("xenstore-read", "xenstore-read [-p] PATH...", "values of nodes"),
     XS_CMD("xenstore-write", "xenstore-write PATH VALUE...", "write nodes"),

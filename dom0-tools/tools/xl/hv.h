@@ -76,6 +76,29 @@ struct hv_physinfo {
 };
 int hv_physinfo(struct hv_physinfo *out);
 
+/*
+ * What the hypervisor holds for all domains (Mica's sysctl resources):
+ * the soak and scale tests check each comes back to where it started.
+ */
+struct hv_resources {
+    unsigned int nr_domains;
+    unsigned int evtchn_ports;          /* ports not free, every domain */
+    unsigned int evtchn_buckets;        /* port structures allocated (x1024) */
+    unsigned int grant_entries;         /* entries offered (type set) */
+    unsigned int grant_pins;            /* entries mapped or in a copy */
+    unsigned int maptrack_entries;      /* mappings held of others' grants */
+    unsigned int grant_frames;          /* shared + status frames */
+    unsigned int maptrack_frames;       /* maptrack pages: grow, kept while a domain lives */
+    uint64_t free_pages;
+    uint64_t alloc_counted, alloc_injected;     /* the failure injector */
+    uint64_t sched_calls, sched_switches, sched_ns;     /* schedule()'s cost */
+};
+int hv_resources(struct hv_resources *out);
+/* Arm the hypervisor's allocation-failure injector (fail_alloc=ctl boots
+ * only; -EPERM otherwise): allocation nth from now fails, then every
+ * every-th; nth 0 disarms. */
+int hv_fail_alloc(uint64_t nth, uint64_t every);
+
 struct hv_version {
     unsigned int major, minor;
     char extra[16];

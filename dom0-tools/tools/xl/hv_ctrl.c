@@ -139,6 +139,36 @@ int hv_vcpu_info(uint16_t domid, unsigned int vcpu, struct hv_vcpuinfo *out)
     return 0;
 }
 
+int hv_resources(struct hv_resources *out)
+{
+    struct mica_sysctl_resources r;
+    int rc = ctrl_resources(&r);
+
+    if (rc)
+        return rc;
+    memset(out, 0, sizeof(*out));
+    out->nr_domains = r.nr_domains;
+    out->evtchn_ports = r.evtchn_ports;
+    out->evtchn_buckets = r.evtchn_buckets;
+    out->grant_entries = r.grant_entries;
+    out->grant_pins = r.grant_pins;
+    out->maptrack_entries = r.maptrack_entries;
+    out->grant_frames = r.grant_frames;
+    out->maptrack_frames = r.maptrack_frames;
+    out->free_pages = r.free_pages;
+    out->alloc_counted = r.alloc_counted;
+    out->alloc_injected = r.alloc_injected;
+    out->sched_calls = r.sched_calls;
+    out->sched_switches = r.sched_switches;
+    out->sched_ns = r.sched_ns;
+    return 0;
+}
+
+int hv_fail_alloc(uint64_t nth, uint64_t every)
+{
+    return ctrl_fail_alloc(nth, every, NULL, NULL);
+}
+
 int hv_physinfo(struct hv_physinfo *out)
 {
     struct ctrl_physinfo p;

@@ -79,6 +79,10 @@ int xl_cmd_sched_credit(int argc, char **argv);
 int xl_cmd_help(int argc, char **argv);
 /* The `bench-xl` command of Dom0's shell (xl_bench.c). */
 int xl_cmd_bench(int argc, char **argv);
+/* `soak-xl`, `failsweep-xl` and `scale-xl` (xl_soak.c, docs/reliability.md). */
+int xl_cmd_soak(int argc, char **argv);
+int xl_cmd_failsweep(int argc, char **argv);
+int xl_cmd_scale(int argc, char **argv);
 
 /* JSON output of a configuration (list -l, create -n/-d). */
 struct domain_config;

@@ -34,6 +34,7 @@ static void kv(const char *k, const char *fmt, ...)
 int xl_cmd_info(int argc, char **argv)
 {
     struct hv_physinfo pi;
+    struct hv_resources res;
     struct hv_version *v;
     struct xl_opts o;
     char caps[8 * 9 + 1];
@@ -91,6 +92,18 @@ int xl_cmd_info(int argc, char **argv)
     kv("cc_compile_domain", "%s", v->compile_domain);
     kv("cc_compile_date", "%s", v->compile_date);
     kv("xend_config_format", "4");
+    /* Mica's own: what the hypervisor holds for all domains (sysctl
+     * resources), what a soak compares before and after */
+    if (!hv_resources(&res)) {
+        kv("nr_domains", "%u", res.nr_domains);
+        kv("evtchn_ports", "%u", res.evtchn_ports);
+        kv("evtchn_buckets", "%u", res.evtchn_buckets);
+        kv("grant_entries", "%u", res.grant_entries);
+        kv("grant_pins", "%u", res.grant_pins);
+        kv("maptrack_entries", "%u", res.maptrack_entries);
+        kv("grant_frames", "%u", res.grant_frames);
+        kv("maptrack_frames", "%u", res.maptrack_frames);
+    }
     free(v);
     return 0;
 }

@@ -74,12 +74,17 @@ static int parse_com1(const char *v)
     return 0;
 }
 
-/* fail_alloc=N[,every]: armed once the boot domains are built (fail_inject.c) */
+/* fail_alloc=N[,every]: armed once the boot domains are built (fail_inject.c);
+ * fail_alloc=ctl: not armed, but the control domain may arm it by sysctl */
 static unsigned long opt_fail_nth, opt_fail_every;
 static int parse_fail_alloc(const char *v)
 {
     unsigned long n = 0, e = 0;
 
+    if (!strcmp(v, "ctl")) {
+        alloc_fail_allow_control();
+        return 0;
+    }
     if (!isdigit(v[0]))
         return -1;
     while (isdigit(*v))
@@ -463,6 +468,8 @@ void start_mica(uint32_t magic, uint32_t info)
                 GNTTAB_DEFAULT_MAPTRACK_FRAMES);
         opt_gnttab_max_maptrack_frames = GNTTAB_DEFAULT_MAPTRACK_FRAMES;
     }
+    if (opt_mm_audit && mm_audit_reserve())
+        panic("mm_audit: no memory for the auditor's arrays");
     struct domain *d0 = domain_create(0, "Domain-0", true);
     if (!d0)
         panic("cannot allocate the initial domain");

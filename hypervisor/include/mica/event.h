@@ -78,6 +78,9 @@ bool virq_is_per_vcpu(unsigned int virq);
 /* Domain life cycle. */
 int evtchn_init(struct domain *d);          /* 0 or -ENOMEM */
 void evtchn_destroy(struct domain *d);      /* close every port, free */
+/* Ports of d not free (MICA_SYSCTL_resources), and its buckets. */
+unsigned int evtchn_ports_in_use(struct domain *d);
+unsigned int evtchn_nr_buckets(const struct domain *d);
 
 /*
  * The operations of event_channel_op.  `caller` is the calling domain;

@@ -23,4 +23,8 @@ void alloc_fail_exempt(bool on);
 unsigned long alloc_fail_counted(void);
 unsigned long alloc_fail_injected(void);
 
+/* fail_alloc=ctl: the control domain may arm it (MICA_SYSCTL_fail_alloc). */
+void alloc_fail_allow_control(void);
+bool alloc_fail_controllable(void);
+
 #endif

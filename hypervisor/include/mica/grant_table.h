@@ -232,6 +232,13 @@ long gnttab_set_version(struct domain *d, unsigned int version);
 int gnttab_swap(struct domain *d, grant_ref_t a, grant_ref_t b);
 /* GNTTABOP_dump_table: d's table on the hypervisor console. */
 void gnttab_dump(struct domain *d);
+/* What d's table holds, added to the counters (MICA_SYSCTL_resources):
+ * entries offered (type not GTF_invalid), entries pinned, maptrack
+ * entries in use, shared and status frames allocated, maptrack pages. */
+struct gnttab_counts {
+    unsigned long entries, pins, maptrack, frames, maptrack_frames;
+};
+void gnttab_count(struct domain *d, struct gnttab_counts *c);
 /* Free what d holds of version 2 (teardown): its status frames. */
 void gnttab_free_status(struct domain *d);
 /* Free one table or status frame d shared (teardown): orphaned if a

@@ -240,6 +240,8 @@ void mm_abandon_partial(struct page_info *pg);
  * returns the number of problems found. */
 extern bool opt_mm_audit;
 unsigned int mm_audit(const char *when);
+/* Keep the auditor's arrays from now on (boot, with mm_audit): 0, -ENOMEM. */
+int mm_audit_reserve(void);
 
 /* Whether a long memory operation should stop now (continuation). */
 bool mm_preempt_check(void);

@@ -63,6 +63,8 @@ void domain_set_weight(struct domain *d, unsigned int weight);
 void domain_set_cap(struct domain *d, unsigned int cap);
 /* Nanoseconds the CPU has been idle since boot (sysctl getcpuinfo). */
 s_time_t sched_idle_time(void);
+/* schedule()'s calls, switches and time spent outside the idle wait. */
+void sched_cost(uint64_t *calls, uint64_t *switches, uint64_t *busy_ns);
 
 void vcpu_pause(struct vcpu *v);
 void vcpu_unpause(struct vcpu *v);

@@ -14,12 +14,14 @@
  * hypervisor and not the fuzzer shooting itself.
  */
 #include "fuzz.h"
+#include <traps.h>
 #include <events.h>
 #include <ctl.h>
 #include <public/grant_table.h>
 #include <public/physdev.h>
 #include <public/callback.h>
 #include <public/nmi.h>
+#include <public/platform.h>
 
 /* The PFN of a frame by the M2P, for frames the M2P covers; else as is. */
 static uint32_t pfn_of(uint32_t mfn)
@@ -394,7 +396,9 @@ static void b_sysctl(struct call *c)
 {
     struct xen_sysctl *s = (struct xen_sysctl *)slot(sizeof(*s));
     fill_random(s, sizeof(*s));
-    s->cmd = rnd(4) ? rnd(24) : rnd32();
+    /* Xen's ops, Mica's own (resources, fail_alloc: -EPERM unless booted
+     * with fail_alloc=ctl), and anything */
+    s->cmd = rnd(4) ? rnd(24) : chance(2) ? MICA_SYSCTL_resources + rnd(3) : rnd32();
     s->interface_version = chance(8) ? rnd32() : XEN_SYSCTL_INTERFACE_VERSION;
     uint32_t *u = (uint32_t *)((uint8_t *)s + 8);
     for (unsigned int i = 0; i < 8; i++)
@@ -425,6 +429,84 @@ static void b_multicall(struct call *c)
     c->a[1] = chance(16) ? r_count(n) : n;
 }
 
+/*
+ * The hypercalls whose first argument is a sub-op (and the few that take
+ * plain values): every sub-op number up to a little past the last one
+ * the ABI defines, sometimes any word, with the argument structure in our
+ * buffers filled from the pools -- so each sub-op of xen_version,
+ * console_io, physdev_op (both forms), vm_assist, nmi_op, callback_op,
+ * sched_op_compat, xenpmu_op, platform_op and mca is reached with
+ * plausible arguments, not only by the raw calls' luck.
+ */
+static void b_subop(struct call *c, uint32_t ncmd)
+{
+    uint32_t *st = (uint32_t *)slot(64);
+
+    fill_random(st, 64);
+    for (unsigned int i = 0; i < 16; i++)
+        if (chance(4))
+            st[i] = chance(2) ? r_ptr(64) : chance(2) ? r_domid() : r_sacrificial_mfn();
+    /* the first fields are usually small: a type, a port, an IRQ, a count */
+    for (unsigned int i = 0; i < 3; i++)
+        if (chance(2))
+            st[i] = rnd(i ? 64 : 8);
+    c->a[0] = chance(16) ? rnd32() : rnd(ncmd + 3);
+    c->a[1] = chance(8) ? r_ptr(64) : (uint32_t)st;
+    c->a[2] = r_interesting();
+}
+
+static void b_plain(struct call *c)
+{
+    uint32_t *st = (uint32_t *)slot(64);
+
+    fill_random(st, 64);
+    switch (c->nr) {
+    case __HYPERVISOR_console_io:           /* cmd, count, buffer */
+        c->a[0] = rnd(4);
+        c->a[1] = rnd(2) ? rnd(128) : r_interesting();
+        c->a[2] = r_ptr(128);
+        break;
+    case __HYPERVISOR_physdev_op_compat:    /* a struct whose first word is the op */
+        st[0] = rnd(34);
+        c->a[0] = chance(8) ? r_ptr(64) : (uint32_t)st;
+        break;
+    case __HYPERVISOR_vm_assist:            /* enable/disable, type */
+        c->a[0] = rnd(3);
+        c->a[1] = chance(8) ? r_interesting() : rnd(12);
+        break;
+    case __HYPERVISOR_platform_op:          /* cmd, the right version mostly */
+        st[0] = rnd(4) ? rnd(70) : rnd32();
+        st[1] = chance(8) ? rnd32() : XENPF_INTERFACE_VERSION;
+        c->a[0] = chance(8) ? r_ptr(64) : (uint32_t)st;
+        break;
+    case __HYPERVISOR_mca:                  /* cmd, then Xen's MCA version */
+        st[0] = rnd(8);
+        st[1] = chance(4) ? rnd32() : 0x01ecc003;
+        c->a[0] = chance(8) ? r_ptr(64) : (uint32_t)st;
+        break;
+    case __HYPERVISOR_set_debugreg:         /* register, value */
+        c->a[0] = rnd(10);
+        c->a[1] = rnd(2) ? r_ptr(4) : r_interesting();
+        break;
+    case __HYPERVISOR_get_debugreg:
+        c->a[0] = rnd(10);
+        break;
+    case __HYPERVISOR_fpu_taskswitch:
+        c->a[0] = rnd(3);
+        break;
+    case __HYPERVISOR_stack_switch:         /* ss, esp */
+        c->a[0] = rnd(2) ? FLAT_RING1_DS : rnd(0x10000);
+        c->a[1] = r_ptr(64);
+        break;
+    case __HYPERVISOR_set_callbacks:        /* cs/eip of the event and failsafe callbacks */
+        c->a[0] = rnd(2) ? FLAT_RING1_CS : rnd(0x10000);
+        c->a[1] = r_ptr(4);
+        c->a[2] = rnd(2) ? FLAT_RING1_CS : rnd(0x10000);
+        c->a[3] = r_ptr(4);
+        break;
+    }
+}
+
 bool build_call(uint32_t nr, struct call *c)
 {
     memset(c->a, 0, sizeof(c->a));
@@ -446,6 +528,19 @@ bool build_call(uint32_t nr, struct call *c)
     case __HYPERVISOR_sched_op:         b_sched_op(c); return true;
     case __HYPERVISOR_domctl:           b_domctl(c); return true;
     case __HYPERVISOR_sysctl:           b_sysctl(c); return true;
+    case __HYPERVISOR_xen_version:      b_subop(c, 20); return true;
+    case __HYPERVISOR_physdev_op:       b_subop(c, 33); return true;
+    case __HYPERVISOR_nmi_op:           b_subop(c, 2); return true;
+    case __HYPERVISOR_callback_op:      b_subop(c, 3); return true;
+    case __HYPERVISOR_sched_op_compat:  b_subop(c, 5); return true;
+    case __HYPERVISOR_xenpmu_op:        b_subop(c, 8); return true;
+    case __HYPERVISOR_console_io: case __HYPERVISOR_physdev_op_compat:
+    case __HYPERVISOR_vm_assist: case __HYPERVISOR_platform_op: case __HYPERVISOR_mca:
+    case __HYPERVISOR_set_debugreg: case __HYPERVISOR_get_debugreg:
+    case __HYPERVISOR_fpu_taskswitch: case __HYPERVISOR_stack_switch:
+    case __HYPERVISOR_set_callbacks:
+        b_plain(c);
+        return true;
     case __HYPERVISOR_set_timer_op: {
         uint64_t t = rnd(4) ? now_ns() + rnd(5000000) : rnd64();
         c->a[0] = (uint32_t)t; c->a[1] = (uint32_t)(t >> 32);
@@ -471,7 +566,14 @@ static bool evtchn_allowed(uint32_t cmd, const uint32_t *w)
                (!F.timer_port || w[0] != F.timer_port);
     case EVTCHNOP_reset:
         return false;   /* would close the channel to the companion */
-    case EVTCHNOP_init_control: case EVTCHNOP_expand_array:
+    case EVTCHNOP_init_control:
+        /* Only with a vCPU we do not have, so it must be refused: a switch
+         * to FIFO that succeeded (a spare frame as the control block)
+         * would leave our timer's port without an event word, and the next
+         * HLT would wait for a VIRQ_TIMER that can never be raised.  The
+         * FIFO ABI has tests of its own (evtchn-fifo). */
+        return w[3] >= 4 && !frame_is_ours_and_live(*(const uint64_t *)w);
+    case EVTCHNOP_expand_array:
         return !frame_is_ours_and_live(*(const uint64_t *)w);
     default:
         return true;
@@ -501,25 +603,161 @@ static bool domctl_allowed(const struct xen_domctl *d)
 static bool call_allowed_depth(const struct call *c, unsigned int depth);
 
 /*
- * A multicall's entries are calls like any other (an iret entry would pop
- * a frame off our stack).  The hypervisor reads entries until one is not
- * readable: ours end at the unmapped guard page.  Entries elsewhere (page
- * tables, the hypervisor's range, unmapped) are PTEs or faults.
+ * Lists the hypervisor reads (multicall entries, mmu_update requests,
+ * mmuext ops) are vetted wherever they are: in our buffers, in the
+ * sandbox (which may map any frame, with anything in it), in our page
+ * tables.  The hypervisor reads entries until one is not readable, so we
+ * read them as it will, up to the first page that is not mapped for us
+ * (or the hypervisor's range: -EFAULT there).  A list longer than
+ * VET_MAX entries that is still readable is refused: too long to vet.
+ * Found by `make fuzz` (seed 1, both modes, ~12000-17000 steps): a
+ * multicall list in the sandbox, over a frame an earlier MMUEXT_COPY_PAGE
+ * had filled with fuzzed entries, ran calls nobody had vetted.
  */
-static bool multicall_allowed(uint32_t list, uint32_t n, unsigned int depth)
+#define VET_MAX 4096u
+#define COUNT_PREEMPTED 0x80000000u    /* Xen's MMU_UPDATE_PREEMPTED */
+
+/*
+ * Copy size bytes from p, a word at a time under an exception-table
+ * entry: false if a read faults (found by `make fuzz`, seed 2
+ * unprivileged, step 28982: a #PF reading a multicall entry in the
+ * sandbox that a page-table walk had found present).
+ */
+static bool probe_copy(void *dst, uint32_t p, uint32_t size)
 {
-    if (depth > 2)
-        return false;
-    for (uint32_t k = 0; k < n && readable(list + k * 32, 32); k++) {
-        const multicall_entry_t *m = (const multicall_entry_t *)(list + k * 32);
-        struct call e = { .nr = m->op };
-        if (m->op >= 64)
-            continue;
-        memcpy(e.a, m->args, sizeof(e.a));
-        if (!call_allowed_depth(&e, depth + 1))
+    uint32_t *d = dst;
+    bool ok = true;
+
+    F.probing = true;
+    for (uint32_t k = 0; ok && k < size / 4; k++) {
+        unsigned int before = last_exc.count;
+        uint32_t v = 0;
+        asm volatile ("1: movl (%1), %0\n2:\n" EXTABLE(1b, 2b)
+                      : "+r" (v) : "r" (p + 4 * k) : "memory");
+        ok = last_exc.count == before;
+        d[k] = v;
+    }
+    F.probing = false;
+    return ok;
+}
+
+/*
+ * Walk a list of n entries of size bytes at list: for each one we can
+ * read, ok(entry) must hold.  The entries are read with probed reads
+ * through our own page tables, as the hypervisor will read them: where a
+ * read faults, so does the hypervisor's copy, which ends the list there
+ * (-EFAULT).  A walk of our tables by hand is not used: it trusts the M2P,
+ * which the fuzz changes (MMU_MACHPHYS_UPDATE), and then reads the wrong
+ * page -- found by `make fuzz`, privileged seed 35 and unprivileged seed
+ * 60: pt_walk() faulted on an unmapped page of our image.  False if an
+ * entry is refused or the list is too long to vet.
+ */
+static bool vet_list(uint32_t list, uint32_t n, uint32_t size,
+                     bool (*ok)(const void *entry, unsigned int depth), unsigned int depth)
+{
+    uint32_t entry[8];
+
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t p = list + k * size;
+        if (p + size - 1 < p || p + size - 1 >= HYPERVISOR_VIRT_START)
+            return true;                        /* the hypervisor refuses it */
+        if (size > sizeof(entry) || k >= VET_MAX)
+            return false;
+        if (!probe_copy(entry, p, size))
+            return true;                        /* its copy faults here too */
+        if (!ok(entry, depth))
             return false;
     }
     return true;
+}
+
+/* A multicall's entries are calls like any other (an iret entry would pop
+ * a frame off our stack). */
+static bool multicall_entry_ok(const void *p, unsigned int depth)
+{
+    const multicall_entry_t *m = p;
+    struct call e = { .nr = m->op };
+    if (m->op >= 64)
+        return true;
+    memcpy(e.a, m->args, sizeof(e.a));
+    return call_allowed_depth(&e, depth + 1);
+}
+
+static bool multicall_allowed(uint32_t list, uint32_t n, unsigned int depth)
+{
+    return depth <= 2 && vet_list(list, n, 32, multicall_entry_ok, depth);
+}
+
+/*
+ * The page-table entries that map us: our L3, the L1s of the bootstrap
+ * region, and the slots of our L2 that point at those L1s.  A write to one
+ * (a bit flip in a request's ptr can turn a sandbox slot into the image's)
+ * is the fuzzer unmapping itself.  Found by `make fuzz` (seed 1,
+ * unprivileged): the kernel stack vanished.
+ */
+static bool maps_us(uint64_t maddr)
+{
+    uint32_t mfn = (uint32_t)(maddr >> 12), idx = (uint32_t)(maddr & 0xfff) / 8;
+    if (maddr >> 44)
+        return false;
+    if (mfn == F.l3_mfn)
+        return true;
+    if (mfn == F.l2_mfn)
+        return idx >= L2_INDEX(VIRT_BASE) && idx <= L2_INDEX(F.region_end - 1);
+    for (uint32_t va = VIRT_BASE; va < F.region_end; va += 1u << 21)
+        if (mfn == l1_mfn_of(va))
+            return true;
+    return false;
+}
+
+/* Is mfn one of the tables that map us (our L3, L2, the image's L1s)? */
+static bool our_table(uint32_t mfn)
+{
+    if (mfn == F.l3_mfn || mfn == F.l2_mfn)
+        return true;
+    for (uint32_t va = VIRT_BASE; va < F.region_end; va += 1u << 21)
+        if (mfn == l1_mfn_of(va))
+            return true;
+    return false;
+}
+
+/* A PTE that would map a live frame of ours writable somewhere else (a
+ * bit flip can turn a spare frame's number into our stack's): a write
+ * through that alias is a write into us. */
+static bool writable_alias(uint64_t pte)
+{
+    return (pte & 3) == 3 && !(pte >> 44) && own_live((uint32_t)(pte >> 12));
+}
+
+/*
+ * Two ways a valid request unmaps or overwrites us: a write into an entry
+ * that maps us (above), and an entry of our L2 that makes one of our own
+ * tables the L1 of another slot -- the sandbox's, say.  The hypervisor
+ * allows such an alias (the table is already an L1), but then a write
+ * through the sandbox (update_va_mapping, or a hypercall's output through
+ * a pointer safe_word() moved into the sandbox) lands in our image.
+ * Found by `make fuzz` (seed 1, both modes): with check=1, step 12484,
+ * update_va_mapping(0xd01f8000) changed the mapping of 0xc01f8000.
+ */
+static bool mmu_update_ok(const void *p, unsigned int depth)
+{
+    const mmu_update_t *u = p;
+    uint32_t cmd = (uint32_t)u->ptr & 7;
+    if (cmd != MMU_NORMAL_PT_UPDATE && cmd != MMU_PT_UPDATE_PRESERVE_AD)
+        return true;
+    if (maps_us(u->ptr & ~7ull))
+        return false;
+    if ((u->ptr >> 12) == F.l2_mfn)
+        return !((u->val & 1) && our_table((uint32_t)(u->val >> 12)));
+    return !writable_alias(u->val);
+}
+
+/* A new base pointer other than our own L3 (a spare frame pinned as an
+ * empty L3, say) takes our whole address space away. */
+static bool mmuext_ok(const void *p, unsigned int depth)
+{
+    const mmuext_op_t *o = p;
+    return !(o->cmd == MMUEXT_NEW_BASEPTR && o->arg1.mfn != F.l3_mfn);
 }
 
 bool call_allowed(const struct call *c)
@@ -543,8 +781,18 @@ static bool call_allowed_depth(const struct call *c, unsigned int depth)
             return false;
         if (a[0] == SCHEDOP_remote_shutdown)
             return !F.priv;     /* a privileged caller may end anyone */
-        if (a[0] == SCHEDOP_poll)
-            return readable(a[1], 16);  /* its timeout must be the bounded one */
+        if (a[0] == SCHEDOP_poll) {
+            /* A poll blocks until one of its ports fires or its timeout
+             * (0: none): only with a deadline at most 10 ms ahead.  A raw
+             * call's or a multicall entry's struct in our buffers holds
+             * random words: found by `make fuzz` (the run blocked for
+             * good, QEMU idle, e.g. seed 23 privileged). */
+            if (!readable(a[1], 16))
+                return false;
+            const uint32_t *p = (const uint32_t *)a[1];
+            uint64_t t = p[2] | (uint64_t)p[3] << 32;
+            return t != 0 && t <= now_ns() + 10000000;
+        }
         return true;
     case __HYPERVISOR_console_io:
         /* writes only from addresses that cannot be read: no garbage in the log */
@@ -592,11 +840,19 @@ static bool call_allowed_depth(const struct call *c, unsigned int depth)
         return readable(a[0], 8) && *(const uint32_t *)a[0] != XEN_SYSCTL_debug_keys;
     case __HYPERVISOR_update_va_mapping:
         /* a valid PTE (non-present ones are) over our own image unmaps us */
-        return a[0] < VIRT_BASE || a[0] >= F.region_end;
+        return (a[0] < VIRT_BASE || a[0] >= F.region_end) &&
+               !writable_alias(a[1] | (uint64_t)a[2] << 32);
     case __HYPERVISOR_mmu_update: case __HYPERVISOR_mmuext_op:
     case __HYPERVISOR_update_va_mapping_otherdomain:
+        if (c->nr == __HYPERVISOR_mmu_update &&
+            !vet_list(a[0], a[1] & ~COUNT_PREEMPTED, sizeof(mmu_update_t), mmu_update_ok, 0))
+            return false;
+        if (c->nr == __HYPERVISOR_mmuext_op &&
+            !vet_list(a[0], a[1] & ~COUNT_PREEMPTED, sizeof(mmuext_op_t), mmuext_ok, 0))
+            return false;
         if (c->nr == __HYPERVISOR_update_va_mapping_otherdomain &&
-            a[0] >= VIRT_BASE && a[0] < F.region_end)
+            ((a[0] >= VIRT_BASE && a[0] < F.region_end) ||
+             writable_alias(a[1] | (uint64_t)a[2] << 32)))
             return false;
         /* a privileged caller's foreign writes could corrupt the companion */
         if (F.priv) {

@@ -30,6 +30,7 @@ struct fuzz {
     uint64_t rng;
     bool priv;              /* we are the privileged domain */
     bool trace;             /* print every step before it is made */
+    bool probing;           /* a probed read: its fault is expected */
     domid_t self;           /* our domain id */
     domid_t protect;        /* a domain we must not hurt (companion), or 0x7fff */
     evtchn_port_t protect_port;     /* our channel to it (0: none) */
@@ -68,6 +69,7 @@ uint32_t r_area(void);                  /* in the page for registered areas */
 bool in_area(uint32_t p, uint32_t size);
 uint32_t r_mfn(void);                   /* a frame number from the pools */
 uint32_t r_sacrificial_mfn(void);       /* a frame we may lose, or not ours */
+bool own_live(uint32_t mfn);            /* a frame of ours that is not spare */
 uint32_t r_va(void);                    /* a VA the fuzzer may remap */
 domid_t r_domid(void);
 uint32_t r_vcpu(void);
