@@ -112,6 +112,13 @@ $(HT_DIR)/test-dom0-devif: $(HT_DOM0)/test-dom0-devif.o $(HT_DOM0)/drivers/blkde
 	$(HT_LINK)
 HOST_TEST_BINS += $(HT_DIR)/test-dom0-pci $(HT_DIR)/test-dom0-virtq $(HT_DIR)/test-dom0-devif
 
+# netback's pure parts: the learning bridge and the netif ring logic.
+$(HT_DIR)/test-netback-bridge: $(HT_DOM0)/test-netback-bridge.o $(HT_DOM0)/tools/netback/bridge.o
+	$(HT_LINK)
+$(HT_DIR)/test-netback-ring: $(HT_DOM0)/test-netback-ring.o $(HT_DOM0)/tools/netback/netif_ring.o
+	$(HT_LINK)
+HOST_TEST_BINS += $(HT_DIR)/test-netback-bridge $(HT_DIR)/test-netback-ring
+
 HOST_TEST_BINS += $(HT_DIR)/test-xsdaemon $(HT_DIR)/test-xl-store
 HOST_TEST_BINS += $(HT_DIR)/test-build $(HT_DIR)/test-ctrl $(HT_DIR)/test-xl-ctrl
 HOST_TEST_BINS += $(HT_DIR)/test-dom0-lineedit $(HT_DIR)/test-dom0-ramfs $(HT_DIR)/test-dom0-libc \
