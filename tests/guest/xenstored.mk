@@ -16,6 +16,8 @@ XS_GUEST_CLIENT := $(GUEST_OUT)/xs/ring_client.o $(XS_GUEST_LIB)
 # Guests serving rings, and guests speaking over theirs.
 XS_SERVER_GUESTS := xs-server linux-host
 XS_CLIENT_GUESTS := $(filter-out $(XS_SERVER_GUESTS),$(patsubst $(GUEST_DIR)/%.c,%,$(wildcard $(GUEST_DIR)/xs-*.c)))
+# netfront (a network frontend for netback) finds its vif in xenstore.
+XS_CLIENT_GUESTS += netfront
 
 $(GUEST_OUT)/xsd/%.o: $(XS_DIR)/%.c $(XS_HDRS)
 	@mkdir -p $(dir $@)
