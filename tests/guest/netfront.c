@@ -123,6 +123,13 @@ static const char *arg(const char *key)
     return cmdline_value((const char *)start_info->cmd_line, key);
 }
 
+/* Does the command-line value v (which runs to a blank) equal word? */
+static bool value_is(const char *v, const char *word)
+{
+    size_t n = strlen(word);
+    return v && !memcmp(v, word, n) && (v[n] == 0 || v[n] == ' ');
+}
+
 static unsigned long arg_num(const char *key, unsigned long dflt)
 {
     const char *v = arg(key);
@@ -256,8 +263,10 @@ static void handle(uint8_t *f, unsigned int len, uint16_t rxflags)
     uint8_t out[1514];
 
     rx_frames++;
-    if (!(f[0] & 1) && memcmp(f, mymac, 6))
-        rx_foreign++;
+    if (!(f[0] & 1) && memcmp(f, mymac, 6)) {
+        rx_foreign++;                           /* a card would filter it out */
+        return;
+    }
     if (len < 14)
         return;
     uint16_t type = be16(f + 12);
@@ -342,7 +351,7 @@ static void handle(uint8_t *f, unsigned int len, uint16_t rxflags)
         uint32_t s = sum16(ip + 12, 8, 0) + 17 + l4len;
         if (be16(l4 + 6) && fold(sum16(l4, l4len, s)))
             return;                             /* a wrong checksum: dropped */
-        if (be16(l4 + 2) == 7) {                /* echo it, checksum left blank */
+        if (be16(l4 + 2) == 7 && be16(l4) != 7) {  /* echo it, checksum left blank */
             memcpy(out, f, 14 + tot);
             memcpy(out, f + 6, 6);
             memcpy(out + 6, mymac, 6);
@@ -584,7 +593,7 @@ static void send_udp(uint16_t seq, unsigned int size)
     uint8_t *l4 = f + 34;
 
     build_ip(f, 17, l4len);
-    put16(l4, 7);
+    put16(l4, 7000);                            /* from 7000 to the echo port */
     put16(l4 + 2, 7);
     put16(l4 + 4, (uint16_t)l4len);
     put16(l4 + 6, 0x1234);                      /* blank: anything goes */
@@ -698,6 +707,8 @@ static void hostile(void)
     unsigned long nulls0;
     char p[160], v[128];
 
+    if (!resolve_peer())
+        return;
     CHECK(ping_once(1, 100, 1), "no echo before the abuse");
     /* A grant we never made. */
     raw_tx(BAD_REF, 0, 60, 0, 0);
@@ -846,7 +857,7 @@ static void role_bench(void)
     static const uint8_t dom0mac[6] = { 0x02, 0x16, 0x3e, 0, 0, 0 };
     unsigned long n = arg_num("count", 20000), size = arg_num("size", 1514);
     const char *dst = arg("dst");
-    bool to_dom0 = dst && !strcmp(dst, "dom0");
+    bool to_dom0 = value_is(dst, "dom0");
     const char *name = to_dom0 ? "domU_to_dom0" : "domU_to_domU";
     uint8_t f[1514] = { 0 };
     unsigned long delivered;
@@ -953,19 +964,19 @@ void test_main(void)
     if (!connect())
         return;
     printf("netfront: connected, mac %s, backend %s\n", val, be);
-    if (!role || !strcmp(role, "peer"))
+    if (!role || value_is(role, "peer"))
         role_peer();
-    else if (!strcmp(role, "ping"))
+    else if (value_is(role, "ping"))
         role_ping();
-    else if (!strcmp(role, "hostile"))
+    else if (value_is(role, "hostile"))
         hostile();
-    else if (!strcmp(role, "flood"))
+    else if (value_is(role, "flood"))
         role_flood();
-    else if (!strcmp(role, "die"))
+    else if (value_is(role, "die"))
         role_die();
-    else if (!strcmp(role, "bench"))
+    else if (value_is(role, "bench"))
         role_bench();
-    else if (!strcmp(role, "sink"))
+    else if (value_is(role, "sink"))
         role_sink();
     else
         test_error("unknown role %s", role);

@@ -32,6 +32,7 @@
  * every few seconds.
  */
 #include "bridge.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
@@ -244,7 +245,7 @@ struct bridge_port *bridge_port_add(struct bridge *b, const char *name,
     if (b->nr_ports == BRIDGE_MAX_PORTS || !(p = calloc(1, sizeof(*p))))
         return NULL;
     p->br = b;
-    strncpy(p->name, name, sizeof(p->name) - 1);
+    snprintf(p->name, sizeof(p->name), "%s", name);
     if (locked_mac) {
         p->locked = true;
         memcpy(p->mac, locked_mac, 6);
