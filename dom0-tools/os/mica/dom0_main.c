@@ -28,6 +28,8 @@
 #include "os_files.h"
 #include "../../tools/xl/ts_store.h"
 #include "../../tools/xsdaemon/xsdaemon.h"
+#include "../../tools/xl/ts_dev.h"
+#include "../../tools/backend/xenbus_be.h"
 #include "../../tools/blk/blk.h"
 #include "../../tools/net/net.h"
 #include "../../tools/devbench/devbench.h"
@@ -49,6 +51,8 @@ const struct shell_cmd shell_tools[] = {
     XS_CMD("xenstore-watch", "xenstore-watch [-n N] PATH...", "print events until ^C (or N)"),
     XS_CMD("xenstore-control", "xenstore-control COMMAND [ARG...]",
            "xenstored's own commands: check, stats, quota, help"),
+    { "xenbus-backends", xb_shell_cmd, "xenbus-backends [TYPE]",
+      "the split-driver backends' devices: states, connections, what each holds" },
     { "lspci", lspci_main, "lspci [-v] [-n]", "PCI devices (-v: BARs, capabilities, driver)" },
     { "blk", blk_main, "blk [CMD DEV ...]", "disks: list, info, dump, write, verify, read, flush, raw, bench" },
     { "net", net_main, "net [CMD ...]", "network ports: list, info, ping, dhcp, bench" },
@@ -124,6 +128,25 @@ static void start_xenstored(void)
     ts_observe(&xs_observer);
 }
 
+/* The split-driver backends (tools/backend): the framework on its own
+ * store client, then each driver; xl learns which types are served. */
+static const struct ts_backends backends = {
+    .serves = xb_serves,
+};
+
+static void start_backends(void)
+{
+    int rc;
+
+    if (!ts_store_present())
+        return;                 /* no xenstored: no devices */
+    if ((rc = xb_init())) {
+        printf("dom0: the backends cannot reach xenstored (%d): no disks or vifs\n", rc);
+        return;
+    }
+    ts_dev_set_backends(&backends);
+}
+
 void dom0_main(void) __noreturn;
 void dom0_main(void)
 {
@@ -131,6 +154,7 @@ void dom0_main(void)
     int rc;
 
     start_xenstored();
+    start_backends();
     if ((rc = ts_init()))
         printf("dom0: the toolstack cannot watch domains (%d); xl will not see deaths\n", rc);
     if (cmdline_get("script", script, sizeof(script)) && script[0])
