@@ -47,7 +47,7 @@ $(HT_DOM0)/d0-alloc.o: tests/host/d0-alloc.c
 
 # xl and the console backend on the fake OS interface and hypervisor.
 HT_XL_OBJS := $(addprefix $(HT_DOM0)/tools/xl/,cfg.o devspec.o domcfg.o toolstack.o xl.o \
-                xl_dom.o xl_list.o xl_info.o xl_top.o ts_store.o ts_dev.o) \
+                xl_dom.o xl_list.o xl_info.o xl_top.o ts_store.o xl_net.o ts_dev.o) \
               $(HT_DOM0)/tools/console/consoled.o $(HT_DOM0)/os/fake/fake_os.o \
               $(HT_DIR)/obj/xsc/xs_client.o
 $(HT_DOM0)/fake-hv.o: tests/host/fake-hv.c

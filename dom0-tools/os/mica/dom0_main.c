@@ -30,6 +30,7 @@
 #include "../../tools/xsdaemon/xsdaemon.h"
 #include "../../tools/xl/ts_dev.h"
 #include "../../tools/backend/xenbus_be.h"
+#include "../../tools/netback/netback.h"
 #include "../../tools/blk/blk.h"
 #include "../../tools/net/net.h"
 #include "../../tools/devbench/devbench.h"
@@ -60,6 +61,9 @@ const struct shell_cmd shell_tools[] = {
       "measure vda and eth0 natively (make bench runs it)" },
     { "pci-eject", pci_eject_main, "pci-eject 00:DD.F",
       "unplug a device from QEMU's PC (ACPI hotplug; for tests)" },
+    { "vifs", netback_vifs_cmd, "vifs", "netback's vifs: MAC, bridge, state, packets, refusals" },
+    { "bridge", netback_bridge_cmd, "bridge [show | fdb BR | addif BR PORT | delif BR PORT]",
+      "the software bridges (xenbr0): ports, counters, addresses; join a physical port" },
     { "irqs", hw_irqs_main, "irqs [-s GSI N]", "device interrupt lines (-s: N spurious firings of GSI)" },
     { NULL, NULL, NULL, NULL },
 };
@@ -144,6 +148,8 @@ static void start_backends(void)
         printf("dom0: the backends cannot reach xenstored (%d): no disks or vifs\n", rc);
         return;
     }
+    if ((rc = netback_init()))
+        printf("dom0: netback cannot start (%d): no vifs\n", rc);
     ts_dev_set_backends(&backends);
 }
 
