@@ -183,7 +183,8 @@ LINE = re.compile(r"BENCH (\S+) ([0-9]+(?:\.[0-9]+)?)\s*$")
 # times xenstore through Dom0 (a guest xl creates, over its ring).  A Dom0
 # run is named DOM0_ELF#SCRIPT.
 DOM0_ELF = os.path.join(BUILD, "dom0", "dom0.elf")
-DOM0_SCRIPTS = ["/etc/dom0/bench.sh", "/etc/dom0/bench-xs.sh", "/etc/dom0/bench-dev.sh"]
+DOM0_SCRIPTS = ["/etc/dom0/bench.sh", "/etc/dom0/bench-xs.sh", "/etc/dom0/bench-dev.sh",
+                "/etc/dom0/bench-net.sh"]
 DOM0_BENCH_MEM = "512M"
 
 # Dom0's native devices (bench-dev): a 32 MiB raw disk of zeros made for

@@ -291,6 +291,27 @@ HTEST(full_table_stops_learning_without_evicting)
     bridge_reset_all();
 }
 
+HTEST(static_address_never_ages_moves_or_floods)
+{
+    struct bridge *b = setup("xenbr0", 3, false);
+    struct bridge_port_stats ps;
+    uint8_t own[6] = { 0x02, 0x16, 0x3e, 0, 0, 0 };
+
+    CHECK_EQ(bridge_fdb_add_static(b, own, tp[0].p), 0);
+    send(1, own, tp[1].mac, 1000 * S);          /* long after any ageing */
+    CHECK_EQ(tp[0].got, 1);
+    CHECK_EQ(tp[2].got, 0);                     /* not flooded */
+    zero_counts();
+    send(2, bcast, own, 1000 * S);              /* port 2 claims it */
+    CHECK_EQ(tp[0].got + tp[1].got, 0);
+    bridge_port_stats(tp[2].p, &ps);
+    CHECK_EQ(ps.spoofed, 1);
+    CHECK(bridge_lookup(b, own, 2000 * S) == tp[0].p);
+    CHECK_EQ(bridge_age(b, 5000 * S), 1);       /* tp[1] only */
+    CHECK(bridge_lookup(b, own, 5000 * S) == tp[0].p);
+    bridge_reset_all();
+}
+
 HTEST(refusing_port_is_counted_others_still_served)
 {
     struct bridge_port_stats ps;

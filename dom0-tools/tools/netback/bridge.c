@@ -53,6 +53,7 @@ struct bridge_port {
 
 struct fdb_entry {
     uint8_t mac[6];
+    bool is_static;             /* the bridge's own address: never ages, never moves */
     uint16_t next;              /* chain, or free list */
     struct bridge_port *port;
     uint64_t seen_ns;
@@ -132,7 +133,7 @@ void bridge_set_ageing(struct bridge *b, uint64_t ageing_ns) { b->ageing_ns = ag
 
 static bool live(const struct bridge *b, const struct fdb_entry *e, uint64_t now_ns)
 {
-    return now_ns - e->seen_ns < b->ageing_ns;
+    return e->is_static || now_ns - e->seen_ns < b->ageing_ns;
 }
 
 static struct fdb_entry *fdb_find(struct bridge *b, const uint8_t mac[6])
@@ -187,10 +188,27 @@ unsigned int bridge_age(struct bridge *b, uint64_t now_ns)
     return n;
 }
 
+static struct fdb_entry *fdb_insert(struct bridge *b, const uint8_t mac[6],
+                                    struct bridge_port *p, uint64_t now_ns)
+{
+    uint16_t idx = b->free;
+    struct fdb_entry *e = &b->fdb[idx];
+    unsigned int h = hash(mac);
+
+    b->free = e->next;
+    memcpy(e->mac, mac, 6);
+    e->is_static = false;
+    e->port = p;
+    e->seen_ns = now_ns;
+    e->next = b->bucket[h];
+    b->bucket[h] = idx;
+    b->st.addresses++;
+    return e;
+}
+
 static void learn(struct bridge *b, const uint8_t mac[6], struct bridge_port *p, uint64_t now_ns)
 {
     struct fdb_entry *e = fdb_find(b, mac);
-    unsigned int h;
 
     if (e) {
         if (e->port != p) {
@@ -205,17 +223,22 @@ static void learn(struct bridge *b, const uint8_t mac[6], struct bridge_port *p,
         b->st.table_full++;
         return;
     }
-    uint16_t idx = b->free;
-    e = &b->fdb[idx];
-    b->free = e->next;
-    memcpy(e->mac, mac, 6);
-    e->port = p;
-    e->seen_ns = now_ns;
-    h = hash(mac);
-    e->next = b->bucket[h];
-    b->bucket[h] = idx;
-    b->st.addresses++;
+    fdb_insert(b, mac, p, now_ns);
     b->st.learned++;
+}
+
+int bridge_fdb_add_static(struct bridge *b, const uint8_t mac[6], struct bridge_port *p)
+{
+    struct fdb_entry *e = fdb_find(b, mac);
+
+    if (!e) {
+        if (b->free == NIL)
+            return -ENOSPC;
+        e = fdb_insert(b, mac, p, 0);
+    }
+    e->port = p;
+    e->is_static = true;
+    return 0;
 }
 
 struct bridge_port *bridge_lookup(struct bridge *b, const uint8_t mac[6], uint64_t now_ns)
@@ -309,6 +332,11 @@ void bridge_input(struct bridge_port *in, const void *frame, size_t len, uint64_
     }
     if (in->locked && memcmp(src, in->mac, 6)) {
         in->st.spoofed++;
+        return;
+    }
+    struct fdb_entry *own = fdb_find(b, src);
+    if (own && own->is_static && own->port != in) {
+        in->st.spoofed++;                       /* the bridge's own address */
         return;
     }
     in->st.rx_frames++;

@@ -76,6 +76,9 @@ void bridge_input(struct bridge_port *in, const void *frame, size_t len, uint64_
 unsigned int bridge_age(struct bridge *b, uint64_t now_ns);
 void bridge_set_ageing(struct bridge *b, uint64_t ageing_ns);
 
+/* A permanent entry: mac lives behind p (Dom0's interface); 0 or -ENOSPC. */
+int bridge_fdb_add_static(struct bridge *b, const uint8_t mac[6], struct bridge_port *p);
+
 /* Where an address was learned (NULL: unknown or aged). */
 struct bridge_port *bridge_lookup(struct bridge *b, const uint8_t mac[6], uint64_t now_ns);
 
