@@ -21,7 +21,7 @@ DOM0_RAMFS := $(DOM0_OUT)/ramfs.cpio
 
 DOM0_INCLUDES := -Iinclude -I$(DOM0_DIR)/kernel/libc/include -I$(DOM0_DIR)/os \
                  -I$(DOM0_DIR)/tools/shell -I$(DOM0_DIR)/tools/xenstored \
-                 -I$(DOM0_DIR)/tools/xenstore
+                 -I$(DOM0_DIR)/tools/xenstore -I$(DOM0_DIR)/tools/backend -I$(DOM0_DIR)/tools/xl
 DOM0_CFLAGS := -m32 -march=i686 -O2 -ffreestanding -nostdinc \
                -isystem $(shell $(CC) -print-file-name=include) \
                -fno-pic -fno-pie -fno-stack-protector -mgeneral-regs-only \
@@ -81,13 +81,20 @@ $(DOM0_ELF): $(DOM0_OBJS) $(DOM0_DIR)/kernel/dom0.ld
 DOM0_RAMFS_TREES := $(DOM0_DIR)/ramfs tests/dom0/ramfs
 DOM0_RAMFS_FILES := $(shell find $(DOM0_RAMFS_TREES) -type f 2>/dev/null)
 
-$(DOM0_RAMFS): $(GUEST_ELFS) $(DOM0_RAMFS_FILES) scripts/mkcpio.py
+# Disk images the block tests' guests get from blkback (tests/dom0/blk-*.session):
+# made here with Dom0's test pattern (tests/qemu/mkdisk.py), under /images.
+DOM0_IMAGES := $(DOM0_OUT)/images/blk-test.img
+$(DOM0_OUT)/images/blk-test.img: tests/qemu/mkdisk.py
+	@mkdir -p $(dir $@)
+	$(Q)python3 tests/qemu/mkdisk.py $@ 2048 7
+
+$(DOM0_RAMFS): $(GUEST_ELFS) $(DOM0_RAMFS_FILES) $(DOM0_IMAGES) scripts/mkcpio.py
 	@mkdir -p $(DOM0_OUT)/boot
 	@$(if $(Q),echo "  CPIO    $@")
 	$(Q)for g in $(GUEST_ELFS); do \
 	    $(OBJCOPY) --strip-debug $$g $(DOM0_OUT)/boot/$$(basename $$g) || exit 1; done
 	$(Q)python3 scripts/mkcpio.py $@ $(foreach t,$(DOM0_RAMFS_TREES),$(t)=/) \
-	    $(DOM0_OUT)/boot=/boot
+	    $(DOM0_OUT)/boot=/boot $(DOM0_OUT)/images=/images
 
 # --- the Linux ramfs ---------------------------------------------------------
 # The demo ramfs plus the Linux PV guest (make linux) under /boot/linux and
