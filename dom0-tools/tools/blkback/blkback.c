@@ -128,6 +128,9 @@ static void remove_dev(struct xb_dev *dev)
     bi->dev = NULL;
     bi->removed = true;
     dev->priv = NULL;
+    if ((bi->zombie = bi->inflight != 0))
+        printf("vbd %u/%u: removed with %u requests at the disk: %u pages stay "
+               "mapped until they complete\n", bi->domid, bi->devid, bi->inflight, bi->mapped);
     blkif_maybe_free(bi);
 }
 

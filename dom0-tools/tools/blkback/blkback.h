@@ -87,6 +87,7 @@ struct blkif {
     bool stopping;              /* disconnect asked: take nothing new */
     bool broken;                /* a fatal ring error: take nothing */
     bool removed;               /* free when the last request completes */
+    bool zombie;                /* removed with requests at the disk */
     void *ring_page;
     blkif_back_ring_t ring;
     int port;

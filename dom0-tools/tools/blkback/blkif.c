@@ -592,6 +592,7 @@ static void retry(void *arg)
 }
 
 static struct blkif *all;
+static struct blkif_stats gone;            /* of the devices freed */
 
 struct blkif *blkif_new(uint16_t domid, uint32_t devid)
 {
@@ -617,12 +618,19 @@ bool blkif_maybe_free(struct blkif *bi)
 {
     if (!bi->removed || bi->connected || bi->inflight)
         return false;
+    if (bi->zombie)
+        printf("vbd %u/%u: its last request completed, nothing of it is mapped\n",
+               bi->domid, bi->devid);
     for (struct blkif **pp = &all; *pp; pp = &(*pp)->next) {
         if (*pp == bi) {
             *pp = bi->next;
             break;
         }
     }
+    gone.requests += bi->st.requests;
+    gone.errors += bi->st.errors;
+    gone.bad += bi->st.bad;
+    gone.rings_broken += bi->st.rings_broken;
     vbd_close(&bi->vbd);
     os_work_free(bi->work);
     os_timer_free(bi->retry);
@@ -633,6 +641,10 @@ bool blkif_maybe_free(struct blkif *bi)
 void blkback_totals(struct blkback_totals *t)
 {
     memset(t, 0, sizeof(*t));
+    t->requests = gone.requests;
+    t->errors = gone.errors;
+    t->bad = gone.bad;
+    t->rings_broken = gone.rings_broken;
     for (struct blkif *bi = all; bi; bi = bi->next) {
         t->devices++;
         t->inflight += bi->inflight;
