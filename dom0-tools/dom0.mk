@@ -88,6 +88,32 @@ $(DOM0_OUT)/images/blk-test.img: tests/qemu/mkdisk.py
 	@mkdir -p $(dir $@)
 	$(Q)python3 tests/qemu/mkdisk.py $@ 2048 7
 
+# PV GRUB (Debian's grub-xen-bin: a 32-bit PV kernel) with an embedded
+# configuration (tests/dom0/pvgrub/embed.cfg: no comments, GRUB runs it
+# before its normal mode) and the ext2 image
+# it reads through blkback: its grub.cfg and a test guest to boot
+# (tests/dom0/pvgrub/).  mke2fs -d fills the image without root.
+PVGRUB_MODDIR := /usr/lib/grub/i386-xen
+PVGRUB_MODS := ls cat echo ext2 linux normal configfile test
+ifneq ($(wildcard $(PVGRUB_MODDIR)/linux.mod),)
+DOM0_IMAGES += $(DOM0_OUT)/images/pvgrub.elf $(DOM0_OUT)/images/boot-ext2.img
+endif
+$(DOM0_OUT)/images/pvgrub.elf: tests/dom0/pvgrub/embed.cfg scripts/pvgrub-notes.py
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GRUB    $@")
+	$(Q)grub-mkimage -O i386-xen -d $(PVGRUB_MODDIR) -o $@.tmp -c $< \
+	    -p '(xen/xvda)/boot/grub' $(PVGRUB_MODS)
+	$(Q)python3 scripts/pvgrub-notes.py $@.tmp >/dev/null && mv $@.tmp $@
+$(DOM0_OUT)/images/boot-ext2.img: tests/dom0/pvgrub/grub.cfg $(GUEST_OUT)/blk-front.elf
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  MKE2FS  $@")
+	$(Q)rm -rf $@.d && mkdir -p $@.d/boot/grub $@.d/etc && \
+	    cp tests/dom0/pvgrub/grub.cfg $@.d/boot/grub/grub.cfg && \
+	    $(OBJCOPY) --strip-debug $(GUEST_OUT)/blk-front.elf $@.d/boot/blk-front.elf && \
+	    echo "an ext2 file system made by mke2fs -d at build time" > $@.d/etc/mica-disk && \
+	    rm -f $@ && PATH=$$PATH:/usr/sbin:/sbin mke2fs -q -F -t ext2 -b 1024 -L mica-boot \
+	    -E root_owner=0:0 -d $@.d $@ 2048 >/dev/null && rm -rf $@.d
+
 $(DOM0_RAMFS): $(GUEST_ELFS) $(DOM0_RAMFS_FILES) $(DOM0_IMAGES) scripts/mkcpio.py
 	@mkdir -p $(DOM0_OUT)/boot
 	@$(if $(Q),echo "  CPIO    $@")

@@ -13,6 +13,8 @@
  *   mode=write    write the pattern of `seed` over `count` sectors
  *   mode=verify   check the pattern of `seed` over `count` sectors (the
  *                 pattern names sector + `base`: a region of a Dom0 disk)
+ *   mode=read     read the first sectors: an ext2 superblock (PV GRUB's
+ *                 disk, handed over to us)
  *   mode=attach   wait for the disk to be attached (xl block-attach),
  *                 read it, then wait for xl block-detach: the backend's
  *                 Closing, answered by Closing and Closed
@@ -224,6 +226,16 @@ void test_main(void)
     }
     if (is_mode("full")) {
         full((uint32_t)arg("imgseed", 7), arg("file", 0) != 0);
+        return;
+    }
+    if (is_mode("read")) {
+        REQUIRE(bf_connect(&f, true, NULL) == 0, "connect");
+        REQUIRE(bf_io(&f, BLKIF_OP_READ, 0, 0, 1) == 0, "read");
+        uint16_t magic = (uint16_t)(bf_page(0)[1080] | bf_page(0)[1081] << 8);
+        printf("blk-front: connected to disk %u (%llu sectors): ext2 magic %x\n", f.devid,
+               (unsigned long long)f.sectors, magic);
+        REQUIRE(magic == 0xef53, "no ext2 superblock");
+        test_success();
         return;
     }
     if (is_mode("attach")) {

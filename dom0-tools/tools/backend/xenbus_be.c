@@ -281,8 +281,12 @@ static void step(struct xb_dev *dev)
     }
     switch (fe) {
     case XenbusStateInitialising:
-        if (dev->state == XenbusStateClosed || dev->state == XenbusStateClosing) {
-            disconnect(dev);                    /* a new frontend: reconnect */
+        /* A new frontend: after a close (Xen's reconnection), or one that
+         * started over without closing (a boot loader handing the disk to
+         * the kernel it loaded, a kexec): the old connection goes. */
+        if (dev->state == XenbusStateClosed || dev->state == XenbusStateClosing ||
+            dev->state == XenbusStateConnected) {
+            disconnect(dev);
             set_state(dev, XenbusStateInitWait);
         }
         break;
