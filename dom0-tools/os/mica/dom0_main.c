@@ -30,6 +30,7 @@
 #include "../../tools/xsdaemon/xsdaemon.h"
 #include "../../tools/xl/ts_dev.h"
 #include "../../tools/backend/xenbus_be.h"
+#include "../../tools/blkback/blkback.h"
 #include "../../tools/netback/netback.h"
 #include "../../tools/blk/blk.h"
 #include "../../tools/net/net.h"
@@ -54,6 +55,8 @@ const struct shell_cmd shell_tools[] = {
            "xenstored's own commands: check, stats, quota, help"),
     { "xenbus-backends", xb_shell_cmd, "xenbus-backends [TYPE]",
       "the split-driver backends' devices: states, connections, what each holds" },
+    { "blkback", blkback_shell_cmd, "blkback",
+      "the block backend's totals: devices, requests in flight, grants mapped" },
     { "lspci", lspci_main, "lspci [-v] [-n]", "PCI devices (-v: BARs, capabilities, driver)" },
     { "blk", blk_main, "blk [CMD DEV ...]", "disks: list, info, dump, write, verify, read, flush, raw, bench" },
     { "net", net_main, "net [CMD ...]", "network ports: list, info, ping, dhcp, bench" },
@@ -136,6 +139,7 @@ static void start_xenstored(void)
  * store client, then each driver; xl learns which types are served. */
 static const struct ts_backends backends = {
     .serves = xb_serves,
+    .disk_check = blkback_disk_check,
 };
 
 static void start_backends(void)
@@ -148,6 +152,8 @@ static void start_backends(void)
         printf("dom0: the backends cannot reach xenstored (%d): no disks or vifs\n", rc);
         return;
     }
+    if ((rc = blkback_init()))
+        printf("dom0: the block backend cannot start (%d)\n", rc);
     if ((rc = netback_init()))
         printf("dom0: netback cannot start (%d): no vifs\n", rc);
     ts_dev_set_backends(&backends);

@@ -153,6 +153,21 @@ static void set_state(struct xb_dev *dev, enum xenbus_state s)
     xb_be_printf(dev, "state", "%d", (int)s);
 }
 
+static void disconnect(struct xb_dev *dev);
+
+void xb_dev_fatal(struct xb_dev *dev, int err, const char *fmt, ...)
+{
+    char msg[200];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    xb_dev_error(dev, err, "%s", msg);
+    disconnect(dev);
+    set_state(dev, XenbusStateClosing);
+}
+
 /* ---- devices ------------------------------------------------------------------ */
 
 static struct xb_dev *find(const struct xb_driver *drv, uint16_t domid, uint32_t devid)
@@ -266,8 +281,12 @@ static void step(struct xb_dev *dev)
     }
     switch (fe) {
     case XenbusStateInitialising:
-        if (dev->state == XenbusStateClosed || dev->state == XenbusStateClosing) {
-            disconnect(dev);                    /* a new frontend: reconnect */
+        /* A new frontend: after a close (Xen's reconnection), or one that
+         * started over without closing (a boot loader handing the disk to
+         * the kernel it loaded, a kexec): the old connection goes. */
+        if (dev->state == XenbusStateClosed || dev->state == XenbusStateClosing ||
+            dev->state == XenbusStateConnected) {
+            disconnect(dev);
             set_state(dev, XenbusStateInitWait);
         }
         break;

@@ -114,6 +114,16 @@ void xb_dev_error(struct xb_dev *dev, int err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /*
+ * The driver found the frontend broken beyond an error response (a ring
+ * index far beyond the ring, a protocol it cannot follow): `error`
+ * written, the device disconnected (the driver's disconnect() is called
+ * from here) and the backend Closing; the frontend must reconnect.  Call
+ * from the driver's own handlers, not from inside its callbacks.
+ */
+void xb_dev_fatal(struct xb_dev *dev, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/*
  * The devices, for listing: fn for each device of `type` (NULL: all).
  */
 void xb_for_each(const char *type, void (*fn)(struct xb_dev *dev, void *arg), void *arg);
