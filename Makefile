@@ -78,7 +78,7 @@ MICA_BIN := $(BUILD)/mica.bin
 
 GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
 
-.PHONY: fuzz linux linux-native run-linux run-linux-net run-linux-host run-dom0 run-demo debug-demo run-ring all hypervisor guests run debug test test-host test-qemu iso run-iso deps deps-check clean check-headers bench bench-smoke bench-phases
+.PHONY: fuzz linux linux-native run-linux run-linux-disk run-linux-net run-linux-host run-dom0 run-demo debug-demo run-ring all hypervisor guests run debug test test-host test-qemu iso run-iso deps deps-check clean check-headers bench bench-smoke bench-phases
 all: hypervisor guests dom0
 
 hypervisor: $(MICA_BIN)
@@ -198,6 +198,17 @@ run-demo: deps-check all
 run-linux: deps-check all dom0-linux
 	$(QEMU_BASE) -kernel $(MICA_BIN) -append "$(DEMO_CMDLINE)" \
 	    -initrd "$(DOM0_ELF)$(if $(DOM0_ARGS), $(DOM0_ARGS)),$(DOM0_LINUX_RAMFS)" ; \
+	  rc=$$?; [ $$rc -eq 1 ] && echo "mica: clean power-off" || echo "mica: QEMU exit status $$rc"
+
+# The same with the guest's root file system on a disk: the ext4 image
+# build/dom0/linux-root.img as Dom0's virtio disk vda (QEMU writes to a
+# snapshot: the image stays as built), served by blkback:
+# `xl create /etc/xl/linux-disk.cfg -c` mounts / from /dev/xvda.
+run-linux-disk: deps-check all dom0-linux
+	$(QEMU_BASE) -kernel $(MICA_BIN) -append "$(DEMO_CMDLINE)" \
+	    -initrd "$(DOM0_ELF)$(if $(DOM0_ARGS), $(DOM0_ARGS)),$(DOM0_LINUX_RAMFS)" \
+	    -drive if=none,id=root,file=$(LINUX_ROOT),format=raw,snapshot=on \
+	    -device virtio-blk-pci,drive=root ; \
 	  rc=$$?; [ $$rc -eq 1 ] && echo "mica: clean power-off" || echo "mica: QEMU exit status $$rc"
 
 # Linux's netfront on Mica's netback: run-linux with the boot script

@@ -144,6 +144,17 @@ $(DOM0_LINUX_RAMFS): $(DOM0_RAMFS) $(DOM0_LINUX_FILES) $(LINUX_PV)/vmlinux \
 	$(Q)python3 scripts/mkcpio.py $@ $(foreach t,$(DOM0_RAMFS_TREES) $(DOM0_LINUX_TREE),$(t)=/) \
 	    $(DOM0_OUT)/boot=/boot $(DOM0_OUT)/linux=/boot/linux
 
+# Its root file system on a disk (make run-linux-disk, test
+# dom0-linux-disk): the initramfs's files in an ext4 image
+# (scripts/mkrootfs.py, mke2fs -d: no root needed), given to Dom0 as a
+# virtio disk and to the guest by blkback as /dev/xvda.
+LINUX_ROOT := $(DOM0_OUT)/linux-root.img
+$(LINUX_ROOT): $(LINUX_PV)/initramfs.cpio.gz scripts/mkrootfs.py
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  MKE2FS  $@")
+	$(Q)python3 scripts/mkrootfs.py $< $@ 24 \
+	    "an ext4 root file system made by mkrootfs.py (mke2fs -d) from the initramfs"
+
 # The kernel's files come from `make linux` only.
 $(LINUX_PV)/vmlinux $(LINUX_PV)/initramfs.cpio.gz:
 	@echo "$@ is missing: run make linux (or make dom0-linux)" >&2; exit 1
@@ -153,7 +164,7 @@ dom0: $(DOM0_ELF) $(DOM0_RAMFS)
 
 # Recursive so that the ramfs rule sees the files make linux delivered.
 dom0-linux: dom0 linux
-	$(Q)$(MAKE) --no-print-directory $(DOM0_LINUX_RAMFS)
+	$(Q)$(MAKE) --no-print-directory $(DOM0_LINUX_RAMFS) $(LINUX_ROOT)
 
 .SECONDARY: $(DOM0_OBJS)
 -include $(DOM0_OBJS:.o=.d)

@@ -13,6 +13,12 @@
  *   mode=write    write the pattern of `seed` over `count` sectors
  *   mode=verify   check the pattern of `seed` over `count` sectors (the
  *                 pattern names sector + `base`: a region of a Dom0 disk)
+ *   mode=bench    make bench's PV figures (tools/blkback/blkbench.c in
+ *                 Dom0 drives it through xenstore): data/bench-ready = 1,
+ *                 then for each "write N" / "read N" Dom0 writes to
+ *                 data/bench, N MiB of sequential 64 KiB requests (indirect,
+ *                 16 segments), 4 in flight, and data/bench-done = the
+ *                 command; "quit" powers off.  pers=0: no persistent grants
  *   mode=read     read the first sectors: an ext2 superblock (PV GRUB's
  *                 disk, handed over to us)
  *   mode=attach   wait for the disk to be attached (xl block-attach),
@@ -193,6 +199,69 @@ static void full(uint32_t imgseed, bool file)
     test_success();
 }
 
+/* Sequential 64 KiB requests over mib MiB, 4 in flight. */
+static bool bench_run(bool write, uint64_t mib)
+{
+    uint64_t next = 0, end = mib * 2048, done = 0, id = 1;
+    unsigned int inflight = 0;
+    blkif_request_t r;
+    blkif_response_t rsp;
+
+    while (done < end) {
+        while (inflight < 4 && next < end) {
+            /* request k uses pages 16k..16k+15 and indirect page k */
+            unsigned int k = (unsigned int)(id % 4);
+            bf_make_indirect(&f, &r, write ? BLKIF_OP_WRITE : BLKIF_OP_READ, next, k * 16, 16,
+                             k, id++);
+            bf_push(&f, &r);
+            next += 128;
+            inflight++;
+        }
+        if (bf_response(&f, &rsp) || rsp.status) {
+            test_fail("bench: request %llu: %d", (unsigned long long)rsp.id, rsp.status);
+            return false;
+        }
+        inflight--;
+        done += 128;
+    }
+    return true;
+}
+
+static void bench(void)
+{
+    char cmd[32];
+    uint32_t len;
+
+    REQUIRE(bf_connect(&f, arg("pers", 1) != 0, NULL) == 0, "connect");
+    REQUIRE(f.max_indirect >= 16, "no indirect requests of 16 segments");
+    REQUIRE(xsc_watch(&c, "data/bench", "b") == 0, "watch");
+    REQUIRE(xsc_write_str(&c, 0, "data/bench-ready", "1") == 0, "ready");
+    for (;;) {
+        int rc = xsc_event(&c, true, NULL, 0, NULL, 0);
+        if (rc < 0 && rc != -XEN_ETIME) {
+            test_fail("bench: waiting: %d", rc);
+            return;
+        }
+        if (xsc_read(&c, 0, "data/bench", cmd, sizeof(cmd), &len) || !cmd[0])
+            continue;
+        if (!strcmp(cmd, "quit"))
+            break;
+        bool write = !strncmp(cmd, "write ", 6);
+        if (!write && strncmp(cmd, "read ", 5)) {
+            test_fail("bench: command '%s'", cmd);
+            return;
+        }
+        uint64_t mib = 0;
+        for (const char *p = cmd + (write ? 6 : 5); *p >= '0' && *p <= '9'; p++)
+            mib = mib * 10 + (uint64_t)(*p - '0');
+        xsc_write_str(&c, 0, "data/bench", "");
+        if (!bench_run(write, mib))
+            return;
+        REQUIRE(xsc_write_str(&c, 0, "data/bench-done", cmd) == 0, "done");
+    }
+    test_success();
+}
+
 void test_main(void)
 {
     uint64_t end;
@@ -226,6 +295,10 @@ void test_main(void)
     }
     if (is_mode("full")) {
         full((uint32_t)arg("imgseed", 7), arg("file", 0) != 0);
+        return;
+    }
+    if (is_mode("bench")) {
+        bench();
         return;
     }
     if (is_mode("read")) {

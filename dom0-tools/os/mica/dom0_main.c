@@ -57,6 +57,8 @@ const struct shell_cmd shell_tools[] = {
       "the split-driver backends' devices: states, connections, what each holds" },
     { "blkback", blkback_shell_cmd, "blkback",
       "the block backend's totals: devices, requests in flight, grants mapped" },
+    { "bench-blk", blkbench_main, "bench-blk [MIB]",
+      "measure PV block I/O through blkback against vda (make bench runs it)" },
     { "lspci", lspci_main, "lspci [-v] [-n]", "PCI devices (-v: BARs, capabilities, driver)" },
     { "blk", blk_main, "blk [CMD DEV ...]", "disks: list, info, dump, write, verify, read, flush, raw, bench" },
     { "net", net_main, "net [CMD ...]", "network ports: list, info, ping, dhcp, bench" },

@@ -130,5 +130,7 @@ struct blkback_totals {
 };
 void blkback_totals(struct blkback_totals *t);
 int blkback_shell_cmd(int argc, char **argv);
+/* bench-blk (blkbench.c): make bench's PV block figures. */
+int blkbench_main(int argc, char **argv);
 
 #endif

@@ -393,6 +393,9 @@ static int parse(struct blkif *bi, const blkif_request_t *q, struct breq *r)
         break;
     case BLKIF_OP_INDIRECT: {
         const struct blkif_request_indirect *in = (const void *)q;
+        /* The response names the indirect operation (Linux's blkfront
+         * checks it), whatever becomes of the request. */
+        r->op = in->indirect_op;
         n = in->nr_segments;
         max = BLKBACK_MAX_INDIRECT_SEGS;
         if ((in->indirect_op != BLKIF_OP_READ && in->indirect_op != BLKIF_OP_WRITE) ||
@@ -481,7 +484,7 @@ static void process(void *arg)
                 bi->st.requests++;
                 if (status == BLKIF_RSP_ERROR)
                     bi->st.bad++;
-                respond(bi, q.id, q.operation, (int16_t)(status == BLKIF_RSP_OKAY ? 0 : status));
+                respond(bi, q.id, r->op, (int16_t)(status == BLKIF_RSP_OKAY ? 0 : status));
                 put_req(bi, r);
                 continue;
             }

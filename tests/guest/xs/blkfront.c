@@ -22,7 +22,8 @@
 
 static uint8_t pages[BF_PAGES][4096] __attribute__((aligned(4096)));
 static uint8_t ring_page[4096] __attribute__((aligned(4096)));
-static uint8_t ind_page[4096] __attribute__((aligned(4096)));
+static uint8_t ind_pages[BF_INDIRECT_PAGES][4096] __attribute__((aligned(4096)));
+#define ind_page ind_pages[0]
 static char buf[128];
 static uint32_t len;
 
@@ -37,7 +38,8 @@ int bf_setup(void)
         return -1;
     for (unsigned int i = 0; i < BF_PAGES; i++)
         gnt_grant(BF_REF0 + i, 0, mfn_of(pages[i]), false);
-    gnt_grant(BF_INDIRECT_REF, 0, mfn_of(ind_page), true);
+    for (unsigned int k = 0; k < BF_INDIRECT_PAGES; k++)
+        gnt_grant(BF_INDIRECT_REF + k, 0, mfn_of(ind_pages[k]), true);
     return 0;
 }
 
@@ -330,6 +332,27 @@ int bf_io_indirect(struct bfront *f, uint8_t op, uint64_t sector, unsigned int f
     in->indirect_grefs[0] = BF_INDIRECT_REF;
     bf_push(f, &r);
     return answer(f, in->id);
+}
+
+void bf_make_indirect(struct bfront *f, blkif_request_t *r, uint8_t op, uint64_t sector,
+                      unsigned int first, unsigned int n, unsigned int k, uint64_t id)
+{
+    struct blkif_request_indirect *in = (void *)r;
+    struct blkif_request_segment *s = (void *)ind_pages[k];
+
+    memset(r, 0, sizeof(*r));
+    for (unsigned int i = 0; i < n && i < 512; i++) {
+        s[i].gref = bf_ref((first + i) % BF_PAGES);
+        s[i].first_sect = 0;
+        s[i].last_sect = 7;
+    }
+    in->operation = BLKIF_OP_INDIRECT;
+    in->indirect_op = op;
+    in->nr_segments = (uint16_t)n;
+    in->id = id;
+    in->sector_number = sector;
+    in->handle = (blkif_vdev_t)f->devid;
+    in->indirect_grefs[0] = BF_INDIRECT_REF + k;
 }
 
 int bf_discard(struct bfront *f, uint64_t sector, uint64_t count)

@@ -18,9 +18,10 @@
 #include <public/io/xenbus.h>
 #include "xs_client.h"
 
-#define BF_PAGES        48
+#define BF_PAGES        64
 #define BF_RING_REF     8
-#define BF_INDIRECT_REF 9
+#define BF_INDIRECT_REF 9       /* 9..12: four indirect pages */
+#define BF_INDIRECT_PAGES 4
 #define BF_REF0         16
 
 struct bfront {
@@ -77,6 +78,10 @@ int bf_io(struct bfront *f, uint8_t op, uint64_t sector, unsigned int first, uns
 int bf_io_indirect(struct bfront *f, uint8_t op, uint64_t sector, unsigned int first,
                    unsigned int n);
 int bf_discard(struct bfront *f, uint64_t sector, uint64_t count);
+/* Build (not push) an indirect request of n pages from bf_page(first),
+ * its descriptors in indirect page k (0..3). */
+void bf_make_indirect(struct bfront *f, blkif_request_t *r, uint8_t op, uint64_t sector,
+                      unsigned int first, unsigned int n, unsigned int k, uint64_t id);
 
 /* Dom0's test pattern (dom0-tools/tools/blk/blk.c, tests/qemu/mkdisk.py). */
 void bf_pattern(uint64_t sector, uint32_t seed, uint8_t *out);
