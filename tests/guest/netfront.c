@@ -28,6 +28,9 @@
  *   role=flood peer=B [count=N]  N frames (20000) to B as fast as the ring
  *                                takes them
  *   role=die ip=A peer=B         fill the transmit ring and crash mid-I/O
+ *   role=isolated ip=A peer=B    alone on another bridge: its broadcasts
+ *                                and ARP requests reach nobody (the peer
+ *                                counts any it sees), nothing comes back
  *   role=bench [dst=dom0] peer=B count=N size=S
  *                                make bench: N frames to the sink B (or to
  *                                Dom0's interface), BENCH lines
@@ -77,7 +80,7 @@ static uint32_t sink_count;
 static bool sink_answered;
 
 /* what we received */
-static unsigned long rx_frames, rx_foreign, rx_errors, rx_exp, rx_validated;
+static unsigned long rx_frames, rx_foreign, rx_errors, rx_exp, rx_validated, rx_leak;
 static uint16_t last_echo_seq, last_udp_seq;
 static bool echo_ok, udp_ok;
 static bool udp_valid_flag;
@@ -270,6 +273,10 @@ static void handle(uint8_t *f, unsigned int len, uint16_t rxflags)
     if (len < 14)
         return;
     uint16_t type = be16(f + 12);
+    if (type == 0x88b8) {                       /* from a guest on another bridge */
+        rx_leak++;
+        return;
+    }
     if (type == 0x88b5) {                       /* the flood's frames */
         rx_exp++;
         return;
@@ -660,10 +667,11 @@ static void role_peer(void)
             break;
         }
     }
-    printf("netfront: peer saw %lu frames, %lu for other stations, %lu flood frames, "
-           "%lu validated, %lu rx errors; sent %lu (%lu refused)\n",
-           rx_frames, rx_foreign, rx_exp, rx_validated, rx_errors, tx_done, tx_errors);
+    printf("netfront: peer saw %lu frames, %lu for other stations, %lu from other bridges, "
+           "%lu flood frames, %lu validated, %lu rx errors; sent %lu (%lu refused)\n",
+           rx_frames, rx_foreign, rx_leak, rx_exp, rx_validated, rx_errors, tx_done, tx_errors);
     CHECK(rx_foreign == 0, "saw %lu unicast frames addressed to other stations", rx_foreign);
+    CHECK(rx_leak == 0, "saw %lu frames from a guest on another bridge", rx_leak);
     CHECK(tx_errors == 0, "%lu of our packets refused", tx_errors);
 }
 
@@ -929,6 +937,30 @@ static void role_sink(void)
     printf("netfront: sink received %lu frames\n", rx_exp);
 }
 
+/* On another bridge than the peer: broadcasts (0x88b8, which the peer
+ * counts as leaks) and ARP requests for the peer go nowhere near it, and
+ * nothing comes back. */
+static void role_isolated(void)
+{
+    uint8_t f[60] = { 0 };
+
+    memset(f, 0xff, 6);
+    memcpy(f + 6, mymac, 6);
+    put16(f + 12, 0x88b8);
+    for (int i = 0; i < 20; i++)
+        send_frame(f, 60, 1, 0);
+    for (int i = 0; i < 5 && !peer_known; i++) {
+        send_arp_request();
+        run_until(now_ns() + 400 * NS_PER_MS, peer_resolved);
+    }
+    run_until(now_ns() + 1000 * NS_PER_MS, all_answered);
+    printf("netfront: isolated: %lu frames came back, the peer %s\n", rx_frames,
+           peer_known ? "answered" : "is out of reach");
+    CHECK(!peer_known, "a guest on another bridge answered ARP");
+    CHECK(rx_frames == 0, "%lu frames reached a guest alone on its bridge", rx_frames);
+    CHECK(tx_errors == 0, "%lu of our packets refused", tx_errors);
+}
+
 static void role_die(void)
 {
     if (!resolve_peer())
@@ -989,6 +1021,8 @@ void test_main(void)
         role_flood();
     else if (value_is(role, "die"))
         role_die();
+    else if (value_is(role, "isolated"))
+        role_isolated();
     else if (value_is(role, "bench"))
         role_bench();
     else if (value_is(role, "sink"))
