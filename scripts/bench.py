@@ -66,6 +66,8 @@ BARE = {
     "blkback.seq_read_64k": "blk.seq_read_64k",
     "blkback.seq_write_64k_map": "blk.seq_write_64k",
     "blkback.seq_read_64k_map": "blk.seq_read_64k",
+    "blkback.seq_write_64k_q16": "blk.seq_write_64k",
+    "blkback.seq_read_64k_q16": "blk.seq_read_64k",
 }
 
 # The hot paths compared with Xen 4.21 (release build, 32-on-64, measured

@@ -18,7 +18,8 @@
  *                 then for each "write N" / "read N" Dom0 writes to
  *                 data/bench, N MiB of sequential 64 KiB requests (indirect,
  *                 16 segments), 4 in flight, and data/bench-done = the
- *                 command; "quit" powers off.  pers=0: no persistent grants
+ *                 command; "quit" powers off.  pers=0: no persistent
+ *                 grants; depth=N: N requests in flight (4)
  *   mode=read     read the first sectors: an ext2 superblock (PV GRUB's
  *                 disk, handed over to us)
  *   mode=attach   wait for the disk to be attached (xl block-attach),
@@ -199,8 +200,10 @@ static void full(uint32_t imgseed, bool file)
     test_success();
 }
 
-/* Sequential 64 KiB requests over mib MiB, 4 in flight. */
-static bool bench_run(bool write, uint64_t mib)
+/* Sequential 64 KiB requests over mib MiB, `depth` in flight (requests
+ * beyond the fourth share the pages and the identical descriptors of an
+ * earlier one: a benchmark moves data, it does not check it). */
+static bool bench_run(bool write, uint64_t mib, unsigned int depth)
 {
     uint64_t next = 0, end = mib * 2048, done = 0, id = 1;
     unsigned int inflight = 0;
@@ -208,7 +211,7 @@ static bool bench_run(bool write, uint64_t mib)
     blkif_response_t rsp;
 
     while (done < end) {
-        while (inflight < 4 && next < end) {
+        while (inflight < depth && next < end) {
             /* request k uses pages 16k..16k+15 and indirect page k */
             unsigned int k = (unsigned int)(id % 4);
             bf_make_indirect(&f, &r, write ? BLKIF_OP_WRITE : BLKIF_OP_READ, next, k * 16, 16,
@@ -255,7 +258,7 @@ static void bench(void)
         for (const char *p = cmd + (write ? 6 : 5); *p >= '0' && *p <= '9'; p++)
             mib = mib * 10 + (uint64_t)(*p - '0');
         xsc_write_str(&c, 0, "data/bench", "");
-        if (!bench_run(write, mib))
+        if (!bench_run(write, mib, (unsigned int)arg("depth", 4)))
             return;
         REQUIRE(xsc_write_str(&c, 0, "data/bench-done", cmd) == 0, "done");
     }

@@ -331,7 +331,10 @@ static struct xb_dev *update(const struct xb_driver *drv, uint16_t domid, uint32
     if (!dev->probed) {
         dev->probed = true;
         if ((rc = drv->probe(dev))) {
-            xb_dev_error(dev, rc, "cannot set the device up");
+            /* The driver's own `error` (more precise) is kept. */
+            printf("%s: %u/%u: cannot set the device up (%d)\n", drv->type, domid, devid, rc);
+            if (xb_be_read(dev, "error", v, sizeof(v)) == -ENOENT)
+                xb_dev_error(dev, rc, "cannot set the device up");
             set_state(dev, XenbusStateClosed);
             dev->online = false;
             return dev;

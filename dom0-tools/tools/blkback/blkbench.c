@@ -10,6 +10,8 @@
  *   blkback.seq_write_64k_map, blkback.seq_read_64k_map    per MiB, every page
  *                                                         mapped and unmapped
  *                                                         per request
+ *   blkback.seq_write_64k_q16, blkback.seq_read_64k_q16    per MiB, persistent,
+ *                                                         16 in flight
  *
  * What is counted: the machine's busy time while the guest moves the data
  * -- elapsed os_now_ns() less the hypervisor's idle time (sysctl
@@ -138,7 +140,8 @@ int blkbench_main(int argc, char **argv)
         return 1;
     }
     rc = run("/etc/xl/bench/blk-bench.cfg", "blk-bench", "", mib) |
-         run("/etc/xl/bench/blk-bench-map.cfg", "blk-bench-map", "_map", mib);
+         run("/etc/xl/bench/blk-bench-map.cfg", "blk-bench-map", "_map", mib) |
+         run("/etc/xl/bench/blk-bench-q16.cfg", "blk-bench-q16", "_q16", mib);
     xsd_disconnect(&bc);
     return rc;
 }
