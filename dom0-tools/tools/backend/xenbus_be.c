@@ -337,10 +337,15 @@ static struct xb_dev *update(const struct xb_driver *drv, uint16_t domid, uint32
                 xb_dev_error(dev, rc, "cannot set the device up");
             set_state(dev, XenbusStateClosed);
             dev->online = false;
+            dev->failed = true;
             return dev;
         }
         set_state(dev, XenbusStateInitWait);
     }
+    /* A device whose probe failed stays Closed whatever the frontend does
+     * (its driver has nothing set up to connect) until xl removes it. */
+    if (dev->failed)
+        return dev;
     rc = xb_fe_read_uint(dev, "state", XenbusStateReconfigured, &n);
     if (rc == -ENOENT)
         dev->fe_state = XenbusStateUnknown;

@@ -81,6 +81,7 @@ struct xb_dev {
     bool online;                        /* xl's `online` node */
     bool connected;                     /* connect() succeeded, no disconnect() yet */
     bool probed;
+    bool failed;                        /* probe() failed: Closed for good */
     unsigned int connects;              /* times connected (reconnections) */
     void *priv;                         /* the driver's */
     struct xb_dev *next;

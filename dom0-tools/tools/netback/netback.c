@@ -441,6 +441,7 @@ static int vif_probe(struct xb_dev *dev)
 {
     struct vif *v = calloc(1, sizeof(*v));
     char buf[64];
+    int rc;
 
     if (!v)
         return -ENOMEM;
@@ -450,14 +451,27 @@ static int vif_probe(struct xb_dev *dev)
     snprintf(v->name, sizeof(v->name), "vif%u.%u", (unsigned int)dev->domid,
              (unsigned int)dev->devid);
     if (xb_be_read(dev, "mac", buf, sizeof(buf)) || parse_mac(buf, v->mac)) {
+        xb_dev_error(dev, -EINVAL, "no valid mac node (xl always writes one)");
         free(v);
-        return -EINVAL;                         /* xl always writes one */
+        return -EINVAL;
     }
-    if (xb_be_read(dev, "bridge", v->bridge, sizeof(v->bridge)) || !v->bridge[0])
+    /* Read into the larger buffer: a name that does not fit is an error,
+     * never a truncated (another) bridge. */
+    rc = xb_be_read(dev, "bridge", buf, sizeof(buf));
+    if (rc == -ENOENT || (!rc && !buf[0]))
         snprintf(v->bridge, sizeof(v->bridge), "%s", NETBACK_DEFAULT_BRIDGE);
-    if (!local_get(v->bridge, true)) {
+    else if (!rc && strlen(buf) < sizeof(v->bridge))
+        snprintf(v->bridge, sizeof(v->bridge), "%s", buf);
+    else {
+        xb_dev_error(dev, -EINVAL, "bridge name too long (at most %d characters)",
+                     BRIDGE_NAME_MAX - 1);
         free(v);
-        return -ENOSPC;                         /* no bridge left, or a bad name */
+        return -EINVAL;
+    }
+    if (!local_get(v->bridge, true)) {
+        xb_dev_error(dev, -ENOSPC, "bridge '%s': no bridge left (at most 8)", v->bridge);
+        free(v);
+        return -ENOSPC;
     }
     if (!(v->rxq = malloc(NETBACK_RXQ * sizeof(struct rxframe))) ||
         !(v->tx_work = os_work_new(tx_work, v)) || !(v->rx_work = os_work_new(rx_work, v))) {
@@ -486,6 +500,8 @@ static int vif_connect(struct xb_dev *dev)
     struct brlocal *l;
     int rc;
 
+    if (!v)
+        return -ENODEV;                         /* never probed successfully */
     if ((rc = xb_fe_read_uint(dev, "tx-ring-ref", UINT32_MAX, &tx_ref)) ||
         (rc = xb_fe_read_uint(dev, "rx-ring-ref", UINT32_MAX, &rx_ref)) ||
         (rc = xb_fe_read_uint(dev, "event-channel", UINT32_MAX, &evtchn))) {
@@ -547,6 +563,8 @@ static void vif_disconnect(struct xb_dev *dev)
 {
     struct vif *v = dev->priv;
 
+    if (!v)
+        return;
     v->connected = false;
     vif_unhook(v);
     if (v->tx_page)
