@@ -7,6 +7,8 @@ have() { command -v "$1" >/dev/null 2>&1; }
 have qemu-system-x86_64 || need="$need qemu-system-x86"
 have grub-mkrescue      || need="$need grub-common"
 [ -d /usr/lib/grub/i386-pc ] || need="$need grub-pc-bin"
+[ -d /usr/lib/grub/i386-xen ] || need="$need grub-xen-bin"   # PV GRUB (dom0-pvgrub)
+have mke2fs || [ -x /usr/sbin/mke2fs ] || need="$need e2fsprogs"   # ext2/ext4 images
 have xorriso            || need="$need xorriso"
 have mformat            || need="$need mtools"
 have gcc                || need="$need gcc"

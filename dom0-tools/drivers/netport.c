@@ -12,10 +12,10 @@
 #include <string.h>
 #include <errno.h>
 
-#define MAX_PORTS 4
+#define MAX_PORTS 12         /* cards and software ports (bridges) together */
 
 struct os_net {
-    char name[8];
+    char name[16];
     const struct netport_ops *ops;
     void *priv;
     struct os_net_info info;
@@ -26,7 +26,7 @@ struct os_net {
 };
 
 static struct os_net ports[MAX_PORTS];
-static unsigned int nr_ports;
+static unsigned int nr_ports, nr_cards;
 
 struct os_net *netport_register(const struct netport_ops *ops, void *priv,
                                 const struct os_net_info *info)
@@ -36,7 +36,7 @@ struct os_net *netport_register(const struct netport_ops *ops, void *priv,
     if (nr_ports == MAX_PORTS)
         return NULL;
     n = &ports[nr_ports];
-    snprintf(n->name, sizeof(n->name), "eth%u", nr_ports);
+    snprintf(n->name, sizeof(n->name), "eth%u", nr_cards++);
     nr_ports++;
     n->ops = ops;
     n->priv = priv;
@@ -144,4 +144,60 @@ int os_net_send(struct os_net *n, const void *frame, size_t len)
 unsigned int os_net_tx_free(struct os_net *n)
 {
     return n->ops->tx_free(n->priv);
+}
+
+/* ---- software ports (os_net_soft_add) ---- */
+
+struct soft {
+    os_net_soft_send_fn *send;
+    void *priv;
+};
+static struct soft softs[MAX_PORTS];
+
+static int soft_send(void *priv, const void *frame, size_t len)
+{
+    struct soft *s = priv;
+
+    return s->send(s->priv, frame, len);
+}
+
+static unsigned int soft_tx_free(void *priv)
+{
+    (void)priv;
+    return 64;
+}
+
+static void soft_stats(void *priv, struct os_net_stats *st)
+{
+    (void)priv;
+    (void)st;
+}
+
+static const struct netport_ops soft_ops = { soft_send, soft_tx_free, soft_stats };
+
+struct os_net *os_net_soft_add(const char *name, const uint8_t mac[6],
+                               os_net_soft_send_fn *send, void *priv)
+{
+    struct os_net_info info = { .driver = "bridge", .link_up = true, .mtu = 1500,
+                                .tx_slots = 64 };
+    struct os_net *n;
+
+    if (!name || !*name || strlen(name) >= sizeof(ports[0].name) || os_net_find(name) ||
+        nr_ports == MAX_PORTS)
+        return NULL;
+    softs[nr_ports] = (struct soft){ send, priv };
+    memcpy(info.mac, mac, 6);
+    n = &ports[nr_ports];
+    n->ops = &soft_ops;
+    n->priv = &softs[nr_ports];
+    n->info = info;
+    snprintf(n->name, sizeof(n->name), "%s", name);
+    n->info.name = n->name;
+    nr_ports++;
+    return n;
+}
+
+void os_net_soft_receive(struct os_net *n, const void *frame, size_t len)
+{
+    netport_receive(n, frame, len);
 }

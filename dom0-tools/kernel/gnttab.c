@@ -50,7 +50,7 @@ void gnttab_init(void)
     ref_used[0] = 0xff;                 /* refs 0-7 are reserved */
 }
 
-static int gnt_errno(int16_t status)
+int gnttab_errno(int16_t status)
 {
     switch (status) {
     case GNTST_okay:              return 0;
@@ -60,6 +60,7 @@ static int gnt_errno(int16_t status)
     case GNTST_no_space:          return -ENOSPC;
     case GNTST_eagain:            return -EAGAIN;
     case GNTST_bad_handle:        return -EBADF;
+    case GNTST_bad_page:          return -EFAULT;
     default:                      return -EINVAL;
     }
 }
@@ -121,7 +122,7 @@ int gnttab_map(domid_t dom, grant_ref_t ref, bool writable, void **out)
     rc = HYPERVISOR_grant_table_op(GNTTABOP_map_grant_ref, &op, 1);
     if (rc || op.status != GNTST_okay) {
         window_free(va, 1);
-        return rc ? (int)rc : gnt_errno(op.status);
+        return rc ? (int)rc : gnttab_errno(op.status);
     }
     uint32_t s = slot_of(va);
     slot_handle[s] = op.handle;
@@ -145,11 +146,16 @@ int gnttab_unmap(void *va)
     op.handle = slot_handle[s];
     rc = HYPERVISOR_grant_table_op(GNTTABOP_unmap_grant_ref, &op, 1);
     if (rc || op.status != GNTST_okay)
-        return rc ? (int)rc : gnt_errno(op.status);
+        return rc ? (int)rc : gnttab_errno(op.status);
     slot_is_grant[s / 32] &= ~(1u << (s % 32));
     window_free(va, 1);
     nr_maps--;
     return 0;
+}
+
+long gnttab_copy(gnttab_copy_t *ops, unsigned int n)
+{
+    return n ? HYPERVISOR_grant_table_op(GNTTABOP_copy, ops, n) : 0;
 }
 
 void gnttab_stats(unsigned int *grants, unsigned int *maps)

@@ -16,6 +16,10 @@ int gnttab_revoke(grant_ref_t ref);
 /* Map another domain's grant at a fresh window slot: 0 and *va, or -errno. */
 int gnttab_map(domid_t dom, grant_ref_t ref, bool writable, void **va);
 int gnttab_unmap(void *va);
+/* GNTTABOP_copy of n operations (each status set): 0 or the hypercall's
+ * -errno; gnttab_errno() turns a GNTST_* status into -errno. */
+long gnttab_copy(gnttab_copy_t *ops, unsigned int n);
+int gnttab_errno(int16_t status);
 /* Statistics: grants in use, mappings in use. */
 void gnttab_stats(unsigned int *grants, unsigned int *maps);
 

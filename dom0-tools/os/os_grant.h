@@ -19,6 +19,29 @@ int os_gnt_map(uint16_t dom, uint32_t ref, bool writable, void **addr);
 /* Unmap what os_gnt_map returned: 0 or -errno. */
 int os_gnt_unmap(void *addr);
 
+/*
+ * Grant copy: bytes between another domain's granted pages and Dom0's own
+ * memory, without mapping anything (GNTTABOP_copy).  Netback moves every
+ * packet this way: nothing of a guest stays mapped after the call, and a
+ * bad reference fails one operation, never the others.  `buf` is Dom0
+ * memory (heap or os_page_alloc), any alignment; the granted side must
+ * stay inside its page (offset + len <= 4096).  Each operation gets its
+ * own status: 0, -EINVAL (not a grant of ours, or outside the page),
+ * -EPERM (a read-only grant written), -ESRCH (no such domain), -EFAULT
+ * (buf is not Dom0 memory).  The answer is the number of operations that
+ * failed.
+ */
+struct os_gnt_copy {
+    uint16_t dom;               /* the granting domain */
+    uint16_t offset;            /* within the granted page */
+    uint32_t ref;
+    uint16_t len;
+    bool to_grant;              /* true: buf -> grant; false: grant -> buf */
+    void *buf;
+    int status;                 /* OUT */
+};
+int os_gnt_copy(struct os_gnt_copy *ops, unsigned int n);
+
 /* Grant domain `to` access to one page of ours (page-aligned, allocated
  * with os_page_alloc): the ref, or -errno. */
 int os_gnt_grant(uint16_t to, void *page, bool readonly);

@@ -69,4 +69,18 @@ int os_net_send(struct os_net *n, const void *frame, size_t len);
 /* Transmit buffers free now. */
 unsigned int os_net_tx_free(struct os_net *n);
 
+/*
+ * Software ports.  A tool may add a port of its own that other tools use
+ * like a card: netback gives Dom0 an interface on each of its bridges (as
+ * Linux's bridge device is one), so `net ping -i xenbr0` talks to the
+ * guests.  Frames sent on it go to send(priv, frame, len) (valid during
+ * the call; 0 or -errno as os_net_send); the tool hands frames to the
+ * port's receiver with os_net_soft_receive().  Its link is always up.
+ * NULL if the name is taken or no port is free.
+ */
+typedef int os_net_soft_send_fn(void *priv, const void *frame, size_t len);
+struct os_net *os_net_soft_add(const char *name, const uint8_t mac[6],
+                               os_net_soft_send_fn *send, void *priv);
+void os_net_soft_receive(struct os_net *n, const void *frame, size_t len);
+
 #endif

@@ -16,6 +16,8 @@ XS_GUEST_CLIENT := $(GUEST_OUT)/xs/ring_client.o $(XS_GUEST_LIB)
 # Guests serving rings, and guests speaking over theirs.
 XS_SERVER_GUESTS := xs-server linux-host
 XS_CLIENT_GUESTS := $(filter-out $(XS_SERVER_GUESTS),$(patsubst $(GUEST_DIR)/%.c,%,$(wildcard $(GUEST_DIR)/xs-*.c)))
+# netfront (a network frontend for netback) finds its vif in xenstore.
+XS_CLIENT_GUESTS += netfront
 
 $(GUEST_OUT)/xsd/%.o: $(XS_DIR)/%.c $(XS_HDRS)
 	@mkdir -p $(dir $@)
@@ -39,7 +41,13 @@ $(BENCH_OUT)/bench-xenstore.elf: $(XS_GUEST_SERVER)
 $(GUEST_OUT)/xs-bench.o: GUEST_CFLAGS += -I$(BENCH_DIR)
 $(GUEST_OUT)/xs-bench.elf: $(BENCH_LIB)
 
-XS_GUEST_OBJS := $(XS_GUEST_STORE) $(XS_GUEST_LIB) $(GUEST_OUT)/xs/server.o \
+# Block frontends (tests/guest/blk-*.c): the ring client and the test
+# blkfront (tests/guest/xs/blkfront.c), against Dom0's blkback.
+BLK_GUESTS := $(patsubst $(GUEST_DIR)/%.c,%,$(wildcard $(GUEST_DIR)/blk-*.c))
+$(foreach g,$(BLK_GUESTS),$(eval $(GUEST_OUT)/$(g).o: GUEST_CFLAGS += $(XS_GUEST_INC)))
+$(BLK_GUESTS:%=$(GUEST_OUT)/%.elf): $(XS_GUEST_CLIENT) $(GUEST_OUT)/xs/blkfront.o
+
+XS_GUEST_OBJS := $(GUEST_OUT)/xs/blkfront.o $(XS_GUEST_STORE) $(XS_GUEST_LIB) $(GUEST_OUT)/xs/server.o \
                  $(GUEST_OUT)/xs/ring_client.o
 .SECONDARY: $(XS_GUEST_OBJS)
 -include $(wildcard $(GUEST_OUT)/xsd/*.d $(GUEST_OUT)/xsc/*.d $(GUEST_OUT)/xs/*.d)

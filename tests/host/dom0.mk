@@ -47,7 +47,7 @@ $(HT_DOM0)/d0-alloc.o: tests/host/d0-alloc.c
 
 # xl and the console backend on the fake OS interface and hypervisor.
 HT_XL_OBJS := $(addprefix $(HT_DOM0)/tools/xl/,cfg.o devspec.o domcfg.o toolstack.o xl.o \
-                xl_dom.o xl_list.o xl_info.o xl_top.o ts_store.o) \
+                xl_dom.o xl_list.o xl_info.o xl_top.o ts_store.o xl_net.o ts_dev.o) \
               $(HT_DOM0)/tools/console/consoled.o $(HT_DOM0)/os/fake/fake_os.o \
               $(HT_DIR)/obj/xsc/xs_client.o
 $(HT_DOM0)/fake-hv.o: tests/host/fake-hv.c
@@ -111,6 +111,13 @@ $(HT_DIR)/test-dom0-devif: $(HT_DOM0)/test-dom0-devif.o $(HT_DOM0)/drivers/blkde
                            $(HT_DOM0)/drivers/netport.o
 	$(HT_LINK)
 HOST_TEST_BINS += $(HT_DIR)/test-dom0-pci $(HT_DIR)/test-dom0-virtq $(HT_DIR)/test-dom0-devif
+
+# netback's pure parts: the learning bridge and the netif ring logic.
+$(HT_DIR)/test-netback-bridge: $(HT_DOM0)/test-netback-bridge.o $(HT_DOM0)/tools/netback/bridge.o
+	$(HT_LINK)
+$(HT_DIR)/test-netback-ring: $(HT_DOM0)/test-netback-ring.o $(HT_DOM0)/tools/netback/netif_ring.o
+	$(HT_LINK)
+HOST_TEST_BINS += $(HT_DIR)/test-netback-bridge $(HT_DIR)/test-netback-ring
 
 HOST_TEST_BINS += $(HT_DIR)/test-xsdaemon $(HT_DIR)/test-xl-store
 HOST_TEST_BINS += $(HT_DIR)/test-build $(HT_DIR)/test-ctrl $(HT_DIR)/test-xl-ctrl

@@ -285,3 +285,53 @@ HTEST(ports_send_receive_and_link)
     CHECK_EQ(st.link_changes, 2);
     CHECK_EQ(st.interrupts, 9);
 }
+
+/* Software ports (os_net_soft_add: netback's Dom0 interface on a bridge):
+ * named by their owner, sends go to its function, os_net_soft_receive
+ * reaches the receiver; cards keep their eth numbering around them. */
+static unsigned int soft_sent, soft_len;
+static int soft_send(void *priv, const void *frame, size_t len)
+{
+    CHECK(priv == &soft_sent);
+    (void)frame;
+    soft_sent++;
+    soft_len = (unsigned int)len;
+    return 0;
+}
+
+HTEST(soft_ports_send_and_receive)
+{
+    static const uint8_t mac[6] = { 2, 0x16, 0x3e, 0, 0, 0 };
+    struct os_net_info in = { .driver = "fake", .link_up = true, .mtu = 1500 };
+    struct os_net *s = os_net_soft_add("xenbr0", mac, soft_send, &soft_sent), *card;
+    static uint8_t frame[1514];
+    struct os_net_info si;
+    struct os_net_stats st;
+
+    CHECK(s != NULL);
+    CHECK(os_net_soft_add("xenbr0", mac, soft_send, &soft_sent) == NULL);   /* taken */
+    CHECK(os_net_soft_add("", mac, soft_send, &soft_sent) == NULL);
+    CHECK(os_net_soft_add("a-name-too-long-for-a-port", mac, soft_send, &soft_sent) == NULL);
+    CHECK(os_net_find("xenbr0") == s);
+    card = netport_register(&fake_nops, NULL, &in);
+    CHECK(card != NULL && os_net_find("eth0") == card);        /* still eth0 */
+    os_net_info(s, &si);
+    CHECK(!strcmp(si.name, "xenbr0") && !strcmp(si.driver, "bridge") && si.link_up);
+    CHECK(!memcmp(si.mac, mac, 6));
+    CHECK_EQ(os_net_send(s, frame, 100), 0);
+    CHECK_EQ(os_net_send(s, frame, 10), -EMSGSIZE);
+    CHECK_EQ(soft_sent, 1);
+    CHECK_EQ(soft_len, 100);
+    os_net_soft_receive(s, frame, 60);                  /* nobody listens */
+    CHECK_EQ(os_net_attach(s, rx, on_link, &got), 0);
+    got = 0;
+    os_net_soft_receive(s, frame, 70);
+    os_net_soft_receive(s, frame, 5);
+    CHECK_EQ(got, 1);
+    CHECK_EQ(got_len, 70);
+    os_net_stats(s, &st);
+    CHECK_EQ(st.tx_packets, 1);
+    CHECK_EQ(st.rx_packets, 1);
+    CHECK_EQ(st.rx_dropped, 1);
+    CHECK_EQ(st.rx_errors, 1);
+}

@@ -397,7 +397,7 @@ void fake_ungrant_domain(uint16_t dom)
 
 void *(*fake_grant_lookup)(uint16_t dom, uint32_t ref, bool writable);
 
-int os_gnt_map(uint16_t dom, uint32_t ref, bool writable, void **addr)
+static void *grant_page(uint16_t dom, uint32_t ref, bool writable)
 {
     void *page = NULL;
 
@@ -406,6 +406,40 @@ int os_gnt_map(uint16_t dom, uint32_t ref, bool writable, void **addr)
             page = grants[i].page;
     if (!page && fake_grant_lookup)
         page = fake_grant_lookup(dom, ref, writable);
+    return page;
+}
+
+int os_gnt_copy(struct os_gnt_copy *ops, unsigned int n)
+{
+    int failed = 0;
+
+    fake_os.grant_copies += n;
+    for (unsigned int i = 0; i < n; i++) {
+        struct os_gnt_copy *o = &ops[i];
+        char *page;
+
+        o->status = 0;
+        if (!o->len)
+            continue;
+        if ((uint32_t)o->offset + o->len > 4096)
+            o->status = -EINVAL;
+        else if (!o->buf)
+            o->status = -EFAULT;
+        else if (!(page = grant_page(o->dom, o->ref, o->to_grant)))
+            o->status = -EINVAL;
+        else if (o->to_grant)
+            memcpy(page + o->offset, o->buf, o->len);
+        else
+            memcpy(o->buf, page + o->offset, o->len);
+        failed += o->status != 0;
+    }
+    return failed;
+}
+
+int os_gnt_map(uint16_t dom, uint32_t ref, bool writable, void **addr)
+{
+    void *page = grant_page(dom, ref, writable);
+
     if (!page)
         return -EINVAL;
     for (int m = 0; m < NMAPS; m++) {

@@ -27,6 +27,8 @@ struct fake_os {
     bool interrupted;
     /* os_system */
     int shutdown_called;
+    /* os_gnt_copy operations asked for */
+    uint64_t grant_copies;
 };
 extern struct fake_os fake_os;
 

@@ -28,6 +28,10 @@
 #include "os_files.h"
 #include "../../tools/xl/ts_store.h"
 #include "../../tools/xsdaemon/xsdaemon.h"
+#include "../../tools/xl/ts_dev.h"
+#include "../../tools/backend/xenbus_be.h"
+#include "../../tools/blkback/blkback.h"
+#include "../../tools/netback/netback.h"
 #include "../../tools/blk/blk.h"
 #include "../../tools/net/net.h"
 #include "../../tools/devbench/devbench.h"
@@ -55,6 +59,12 @@ const struct shell_cmd shell_tools[] = {
     XS_CMD("xenstore-watch", "xenstore-watch [-n N] PATH...", "print events until ^C (or N)"),
     XS_CMD("xenstore-control", "xenstore-control COMMAND [ARG...]",
            "xenstored's own commands: check, stats, quota, help"),
+    { "xenbus-backends", xb_shell_cmd, "xenbus-backends [TYPE]",
+      "the split-driver backends' devices: states, connections, what each holds" },
+    { "blkback", blkback_shell_cmd, "blkback",
+      "the block backend's totals: devices, requests in flight, grants mapped" },
+    { "bench-blk", blkbench_main, "bench-blk [MIB]",
+      "measure PV block I/O through blkback against vda (make bench runs it)" },
     { "lspci", lspci_main, "lspci [-v] [-n]", "PCI devices (-v: BARs, capabilities, driver)" },
     { "blk", blk_main, "blk [CMD DEV ...]", "disks: list, info, dump, write, verify, read, flush, raw, bench" },
     { "net", net_main, "net [CMD ...]", "network ports: list, info, ping, dhcp, bench" },
@@ -62,6 +72,9 @@ const struct shell_cmd shell_tools[] = {
       "measure vda and eth0 natively (make bench runs it)" },
     { "pci-eject", pci_eject_main, "pci-eject 00:DD.F",
       "unplug a device from QEMU's PC (ACPI hotplug; for tests)" },
+    { "vifs", netback_vifs_cmd, "vifs", "netback's vifs: MAC, bridge, state, packets, refusals" },
+    { "bridge", netback_bridge_cmd, "bridge [show | fdb BR | addif BR PORT | delif BR PORT]",
+      "the software bridges (xenbr0): ports, counters, addresses; join a physical port" },
     { "irqs", hw_irqs_main, "irqs [-s GSI N]", "device interrupt lines (-s: N spurious firings of GSI)" },
     { NULL, NULL, NULL, NULL },
 };
@@ -130,6 +143,30 @@ static void start_xenstored(void)
     ts_observe(&xs_observer);
 }
 
+/* The split-driver backends (tools/backend): the framework on its own
+ * store client, then each driver; xl learns which types are served. */
+static const struct ts_backends backends = {
+    .serves = xb_serves,
+    .disk_check = blkback_disk_check,
+};
+
+static void start_backends(void)
+{
+    int rc;
+
+    if (!ts_store_present())
+        return;                 /* no xenstored: no devices */
+    if ((rc = xb_init())) {
+        printf("dom0: the backends cannot reach xenstored (%d): no disks or vifs\n", rc);
+        return;
+    }
+    if ((rc = blkback_init()))
+        printf("dom0: the block backend cannot start (%d)\n", rc);
+    if ((rc = netback_init()))
+        printf("dom0: netback cannot start (%d): no vifs\n", rc);
+    ts_dev_set_backends(&backends);
+}
+
 void dom0_main(void) __noreturn;
 void dom0_main(void)
 {
@@ -137,6 +174,7 @@ void dom0_main(void)
     int rc;
 
     start_xenstored();
+    start_backends();
     if ((rc = ts_init()))
         printf("dom0: the toolstack cannot watch domains (%d); xl will not see deaths\n", rc);
     if (cmdline_get("script", script, sizeof(script)) && script[0])

@@ -18,6 +18,8 @@ struct xs_pipe {
     struct xs_store *s;
     struct xs_conn *c;                  /* NULL once the store closed it */
     bool failed;
+    void (*notify)(void *arg);          /* output arrived (xs_pipe_set_notify) */
+    void *notify_arg;
     uint32_t in_head, in_len;           /* client -> store */
     uint32_t out_head, out_len;         /* store -> client */
     uint8_t in[XS_PIPE_CAPACITY];
@@ -55,7 +57,11 @@ static int pipe_read(struct xs_conn *c, void *buf, uint32_t len)
 static int pipe_write(struct xs_conn *c, const void *buf, uint32_t len)
 {
     struct xs_pipe *p = c->tctx;
-    return (int)q_put(p->out, p->out_head, &p->out_len, buf, len);
+    uint32_t n = q_put(p->out, p->out_head, &p->out_len, buf, len);
+
+    if (n && p->notify)
+        p->notify(p->notify_arg);
+    return (int)n;
 }
 
 static bool pipe_pending(struct xs_conn *c)
@@ -121,6 +127,12 @@ int xs_pipe_read(struct xs_pipe *p, void *buf, size_t len)
     if (n && p->c)
         conn_mark_busy(p->c);           /* room again: flush what waits */
     return (int)n;
+}
+
+void xs_pipe_set_notify(struct xs_pipe *p, void (*fn)(void *arg), void *arg)
+{
+    p->notify = fn;
+    p->notify_arg = arg;
 }
 
 bool xs_pipe_ready(const struct xs_pipe *p)

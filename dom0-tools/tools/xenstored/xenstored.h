@@ -159,6 +159,11 @@ int xs_pipe_write(struct xs_pipe *p, const void *buf, size_t len);
 int xs_pipe_read(struct xs_pipe *p, void *buf, size_t len);
 /* Would xs_pipe_read() return something other than 0 (bytes, or -XEN_EIO)? */
 bool xs_pipe_ready(const struct xs_pipe *p);
+/* Call fn(arg) whenever the store puts bytes into the client's direction
+ * (replies, and watch events nobody asked for at that moment).  It runs
+ * inside xs_run(): it must not call into the store, only note the work
+ * (a daemon queues a work item that reads its events later). */
+void xs_pipe_set_notify(struct xs_pipe *p, void (*fn)(void *arg), void *arg);
 void xs_pipe_close(struct xs_pipe *p);
 
 /* Statistics and introspection (tests, `xenstore-control`-like output). */

@@ -207,7 +207,9 @@ static void get_disks(struct ctx *x, struct domain_config *dc)
                 break;
             }
         }
-        if (d.target)
+        /* A file of Dom0's must exist; a Dom0 disk (/dev/vdX, a region of
+         * one) is checked by the block backend when the domain is made. */
+        if (d.target && strncmp(d.target, "/dev/", 5))
             check_file(x, e->file, v->line, "disk image", d.target);
         dc->disk_lines[dc->ndisks] = v->line;
         dc->disks[dc->ndisks++] = d;

@@ -27,6 +27,7 @@
  */
 #include "toolstack.h"
 #include "ts_store.h"
+#include "ts_dev.h"
 #include "xl.h"
 #include "../console/consoled.h"
 #include "os_events.h"
@@ -211,6 +212,8 @@ int ts_create(const struct domain_config *cfg, bool paused, bool monitored, uint
                 (unsigned long long)(pi.free_pages >> 8));
         return XL_EXIT_NOMEM;
     }
+    if (ts_dev_check_disks(cfg))
+        return XL_EXIT_CREATE;
     if (!(t = calloc(1, sizeof(*t))) || domcfg_copy(&t->cfg, cfg)) {
         free(t);
         fprintf(stderr, "xl: out of memory\n");
@@ -266,6 +269,12 @@ int ts_create(const struct domain_config *cfg, bool paused, bool monitored, uint
     if ((rc = ts_store_domain_add(t, &b))) {
         fprintf(stderr, "xl: cannot introduce '%s' to xenstored: %s\n", cfg->name,
                 strerror(-rc));
+        ts_destroy(b.domid);
+        goto out_files;
+    }
+    /* Its disks and vifs, before it first runs: a frontend finds them at
+     * boot. */
+    if ((rc = ts_dev_add_config(t))) {
         ts_destroy(b.domid);
         goto out_files;
     }

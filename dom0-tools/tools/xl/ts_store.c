@@ -143,6 +143,11 @@ bool ts_store_present(void)
     return xs != NULL;
 }
 
+struct xsc *ts_store_client(void)
+{
+    return xs;
+}
+
 /* ---- the layout --------------------------------------------------------------- */
 
 static void uuid_string(const uint8_t u[16], char out[37])

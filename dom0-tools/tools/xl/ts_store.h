@@ -25,6 +25,8 @@ struct hv_build;
  * do, and makes /vm. */
 void ts_store_attach(struct xsc *c);
 bool ts_store_present(void);
+/* The client itself (NULL: none), for ts_dev.c. */
+struct xsc *ts_store_client(void);
 
 /*
  * A domain was built (paused): write its standard layout -- home, /vm

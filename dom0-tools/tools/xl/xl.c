@@ -6,6 +6,8 @@
  */
 #include "xl.h"
 #include "toolstack.h"
+#include "ts_dev.h"
+#include "xl_net.h"
 #include <public/sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +71,28 @@ static const struct xl_command commands[] = {
       "-d DOMAIN     Domain to modify.\n"
       "-w WEIGHT     Weight (1..65535; default 256).\n"
       "-c CAP        Cap (0..100: percent of one CPU; 0 = no cap)." },
+    { "block-attach", xl_cmd_block_attach, "Create a new virtual block device",
+      "<Domain> <disk-spec-component(s)>...",
+      "disk-spec     Xen's disk specification (xl-disk-configuration(5)), e.g.\n"
+      "              'format=raw, vdev=xvdb, access=rw, target=/images/disk.img';\n"
+      "              a target /dev/vdX[:START:SECTORS] is (a region of) a Dom0 disk." },
+    { "block-detach", xl_cmd_block_detach, "Destroy a domain's virtual block device",
+      "<Domain> <DevId>",
+      "DevId         the vdev (xvdb) or its number (51728); the frontend is asked to\n"
+      "              close, and the device removed by force after 10 s if it does not." },
+    { "block-list", xl_cmd_block_list, "List virtual block devices for a domain",
+      "<Domain(s)>", "" },
+    { "network-attach", xl_cmd_network_attach, "Create a new virtual network device",
+      "<Domain> [mac=..., bridge=..., ...]",
+      "vif-spec      Xen's vif specification (xl-network-configuration(5)), e.g.\n"
+      "              'mac=00:16:3e:00:00:01, bridge=xenbr0'; without mac= one is\n"
+      "              made with Xen's prefix 00:16:3e." },
+    { "network-detach", xl_cmd_network_detach, "Destroy a domain's virtual network device",
+      "<Domain> <DevId|mac>",
+      "DevId         the vif's index (or its MAC); the frontend is asked to close,\n"
+      "              and the vif removed by force after 10 s if it does not." },
+    { "network-list", xl_cmd_network_list, "List virtual network interfaces for a domain",
+      "<Domain(s)>", "" },
     { "help", xl_cmd_help, "Print this help", "[command]", "" },
     { NULL, NULL, NULL, NULL, NULL },
 };

@@ -301,6 +301,15 @@ int xsd_connect(struct xsc *c, bool block)
     return 0;
 }
 
+int xsd_connect_notify(struct xsc *c, void (*fn)(void *arg), void *arg)
+{
+    int rc = xsd_connect(c, false);
+
+    if (!rc)
+        xs_pipe_set_notify(((struct xsd_client *)c->io.ctx)->p, fn, arg);
+    return rc;
+}
+
 void xsd_disconnect(struct xsc *c)
 {
     struct xsd_client *k = c->io.ctx;

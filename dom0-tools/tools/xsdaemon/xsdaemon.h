@@ -60,6 +60,14 @@ void xsd_domain_destroying(uint16_t domid);
  */
 int xsd_connect(struct xsc *c, bool block);
 void xsd_disconnect(struct xsc *c);
+/*
+ * A non-blocking client (as above, `block` false) for a daemon that
+ * watches the store from Dom0's main loop -- the split-driver backends
+ * (tools/backend): fn(arg) is called whenever bytes arrive for it, from
+ * inside the store's run, so it must only queue work (os_work_queue) that
+ * takes the events with xsc_event(c, false, ...) later.
+ */
+int xsd_connect_notify(struct xsc *c, void (*fn)(void *arg), void *arg);
 
 /* The xenstore-* commands of the shell (argv[0] names the command). */
 int xsd_shell_cmd(int argc, char **argv);

@@ -4,4 +4,7 @@
 # sequential writes and reads and for ICMP echoes with the gateway, then
 # its verdict.
 bench-dev 16 1000
+# PV block I/O: a guest's blkfront through blkback onto the same disk
+# (bench-blk: blkback.seq_*_64k, with and without persistent grants).
+bench-blk 16
 poweroff
