@@ -2,7 +2,7 @@
  * What Dom0's device drivers need from its kernel (hw.c): port I/O,
  * memory a device can reach by DMA, and device interrupts.
  *
- *                 tools (blk, net, lspci; the backends of issue 19)
+ *                 tools (blk, net, lspci; the split-driver backends)
  *                   | os_blk.h, os_net.h  (the driver interfaces)
  *   drivers/  virtio_blk.c  virtio_net.c     blkdev.c  netport.c (registries)
  *                   | virtio_pci.c (legacy transport), virtq.c (rings)

@@ -1,7 +1,7 @@
 /*
  * The OS interface: block devices (see os_loop.h for the whole).
  *
- * What a tool -- the `blk` shell command today, blkback (issue 19) next --
+ * What a tool -- the `blk` shell command today, blkback too --
  * sees of a disk: its size, whether it is read-only, whether it has a
  * volatile write cache to flush, and asynchronous requests.  The driver
  * behind it (virtio-blk, drivers/virtio_blk.c; AHCI later) is invisible.

@@ -2,7 +2,7 @@
  * The OS interface: network ports (see os_loop.h for the whole).
  *
  * What a tool -- the `net` shell command today, netback and its bridge
- * (issue 19) next -- sees of a network card: an Ethernet port with a MAC
+ * too -- sees of a network card: an Ethernet port with a MAC
  * address and a link state, that sends frames and hands received ones to
  * one receiver.  The driver behind it (virtio-net, drivers/virtio_net.c;
  * e1000 later) is invisible.

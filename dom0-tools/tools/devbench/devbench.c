@@ -1,6 +1,6 @@
 /*
  * bench-dev: Dom0's native device figures, the baselines of the PV
- * backends (issue 19): scripts/bench.py boots Dom0 with a raw disk and a
+ * backends (blkback, netback): scripts/bench.py boots Dom0 with a raw disk and a
  * user-mode network card attached and the script /etc/dom0/bench-dev.sh,
  * which runs this and powers off.
  *
