@@ -71,6 +71,8 @@ BARE = {
     "blkback.seq_read_64k_map": "blk.seq_read_64k",
     "blkback.seq_write_64k_q16": "blk.seq_write_64k",
     "blkback.seq_read_64k_q16": "blk.seq_read_64k",
+    "blkback.seq_write_64k_copy": "blk.seq_write_64k",
+    "blkback.seq_read_64k_copy": "blk.seq_read_64k",
 }
 
 # The hot paths compared with Xen 4.21 (release build, 32-on-64, measured
@@ -147,6 +149,14 @@ DESCRIPTIONS = {
     "blk.seq_read_64k": "Dom0 virtio-blk: sequential 64 KiB reads, 4 in flight, per MiB",
     "blk.seq_write_64k_ns": "the same writes: ns per MiB (host time in the host column)",
     "blk.seq_read_64k_ns": "the same reads: ns per MiB (host time in the host column)",
+    "blkback.seq_write_64k": "PV through blkback, persistent grants: the same writes, per MiB",
+    "blkback.seq_read_64k": "PV through blkback, persistent grants: the same reads, per MiB",
+    "blkback.seq_write_64k_map": "PV, every page grant-mapped and unmapped per request",
+    "blkback.seq_read_64k_map": "PV, every page grant-mapped and unmapped per request",
+    "blkback.seq_write_64k_copy": "PV, data by grant copy (one GNTTABOP_copy per request)",
+    "blkback.seq_read_64k_copy": "PV, data by grant copy (one GNTTABOP_copy per request)",
+    "blkback.seq_write_64k_q16": "PV, persistent grants, 16 requests in flight",
+    "blkback.seq_read_64k_q16": "PV, persistent grants, 16 requests in flight",
     "net.ping_rtt": "Dom0 virtio-net: ICMP echo round trip with QEMU's gateway, one at a time",
     "net.ping_rtt_ns": "the same round trip in ns (host time in the host column)",
     "net.echo_flood_per_packet": "Dom0 virtio-net: echoes 32 in flight, per packet sent or received",
