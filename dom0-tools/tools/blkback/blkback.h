@@ -44,6 +44,7 @@ struct breq_seg {
     void *page;                 /* mapped (or the persistent grant's page),
                                  * or with grant copy Dom0's bounce page */
     bool persistent;            /* the mapping is kept */
+    uint64_t maddr;             /* a kept mapping's machine address, or 0 */
 };
 
 struct breq {
@@ -71,7 +72,9 @@ struct breq {
 
 struct pgrant {
     grant_ref_t gref;
+    bool writable;              /* false: an indirect page granted read-only */
     void *page;                 /* NULL: empty slot */
+    uint64_t maddr;             /* page's machine address, looked up once (DMA) */
 };
 
 struct blkif_stats {

@@ -26,7 +26,10 @@
  * and given to the virtual disk as they are -- a Dom0 disk DMAs straight
  * into them, a ramfs file is copied once.  With feature-persistent the
  * mappings are kept (up to BLKBACK_MAX_PGRANTS per device) and reused by
- * gref, so a frontend that recycles its pages costs no map or unmap at all.
+ * gref, so a frontend that recycles its pages costs no map or unmap at all;
+ * indirect pages too.  A kept page's machine address is looked up once and
+ * handed to the disk with each segment (os_blk_req seg.maddr): the driver
+ * need not walk Dom0's page tables per page and request.
  *
  * Data, grant copy (blkback_data_mode BLKBACK_COPY when the connection is
  * made): nothing of the guest but the ring is mapped.  Each segment gets
@@ -86,7 +89,7 @@ static struct pgrant *pg_find(struct blkif *bi, grant_ref_t g)
     return NULL;
 }
 
-static void pg_insert(struct blkif *bi, grant_ref_t g, void *page)
+static struct pgrant *pg_insert(struct blkif *bi, grant_ref_t g, void *page, bool writable)
 {
     unsigned int s = pg_slot(g);
 
@@ -94,36 +97,62 @@ static void pg_insert(struct blkif *bi, grant_ref_t g, void *page)
         s = (s + 1) % BLKBACK_PG_HASH;
     bi->pg[s].gref = g;
     bi->pg[s].page = page;
+    bi->pg[s].writable = writable;
+    /* The disk is handed the page's machine address with each request:
+     * found here once, not per request and page. */
+    bi->pg[s].maddr = os_blk_dma_addr(page);
     bi->npg++;
+    return &bi->pg[s];
+}
+
+/*
+ * A kept (persistent) mapping of g good for `writable` access: found, or
+ * made now while there is room -- writable, since the frontend reuses its
+ * pages for reads and writes alike, or, when the grant is read-only and
+ * keep_ro allows it (indirect pages), read-only.  NULL: use a mapping for
+ * this request only.
+ */
+static struct pgrant *pg_get(struct blkif *bi, grant_ref_t g, bool writable, bool keep_ro)
+{
+    struct pgrant *p = pg_find(bi, g);
+    void *va;
+
+    if (p) {
+        if (writable && !p->writable)
+            return NULL;
+        bi->st.pg_hits++;
+        return p;
+    }
+    if (bi->npg >= BLKBACK_MAX_PGRANTS)
+        return NULL;
+    if (!os_gnt_map(bi->domid, g, true, &va))
+        p = pg_insert(bi, g, va, true);
+    else if (keep_ro && !writable && !os_gnt_map(bi->domid, g, false, &va))
+        p = pg_insert(bi, g, va, false);
+    else
+        return NULL;
+    bi->mapped++;
+    bi->st.maps++;
+    return p;
 }
 
 static int map_seg(struct blkif *bi, struct breq_seg *s, bool writable)
 {
-    struct pgrant *p;
     int rc;
 
-    if (bi->persistent) {
-        if ((p = pg_find(bi, s->gref))) {
-            s->page = p->page;
-            s->persistent = true;
-            bi->st.pg_hits++;
-            return 0;
-        }
-        /* Kept mappings are writable: the frontend reuses the page for
-         * reads and writes alike.  One granted read-only is mapped for
-         * this request only. */
-        if (bi->npg < BLKBACK_MAX_PGRANTS &&
-            !os_gnt_map(bi->domid, s->gref, true, &s->page)) {
-            pg_insert(bi, s->gref, s->page);
-            s->persistent = true;
-            bi->mapped++;
-            bi->st.maps++;
-            return 0;
-        }
+    struct pgrant *p;
+
+    /* One granted read-only is mapped for this request only. */
+    if (bi->persistent && (p = pg_get(bi, s->gref, writable, false))) {
+        s->page = p->page;
+        s->maddr = p->maddr;
+        s->persistent = true;
+        return 0;
     }
     if ((rc = os_gnt_map(bi->domid, s->gref, writable, &s->page)))
         return rc;
     s->persistent = false;
+    s->maddr = 0;
     bi->mapped++;
     bi->st.maps++;
     return 0;
@@ -201,6 +230,7 @@ static int copy_in(struct blkif *bi, struct breq *r)
     int rc = 0;
 
     for (unsigned int i = 0; i < r->nsegs; i++) {
+        r->seg[i].maddr = 0;                    /* the driver looks it up */
         if (!(r->seg[i].page = bounce_get(bi))) {
             bounce_put_segs(bi, r, i);
             return -ENOMEM;
@@ -394,7 +424,8 @@ static void start(struct blkif *bi, struct breq *r)
     for (i = 0; i < r->nsegs; i += per) {
         struct os_blk_req *s = &r->sub[r->nsub++];
         unsigned int n = r->nsegs - i < per ? r->nsegs - i : per;
-        memset(s, 0, sizeof(*s));
+        /* Every field the disk reads is set (seg[] up to nr_segs): no
+         * clearing of the whole request, 300 bytes, per part. */
         s->op = r->kind == KIND_READ ? OS_BLK_READ : OS_BLK_WRITE;
         s->sector = sector;
         s->nr_segs = n;
@@ -402,6 +433,7 @@ static void start(struct blkif *bi, struct breq *r)
             const struct breq_seg *g = &r->seg[i + k];
             s->seg[k].buf = (uint8_t *)g->page + g->first * OS_BLK_SECTOR;
             s->seg[k].len = (uint32_t)(g->last - g->first + 1) * OS_BLK_SECTOR;
+            s->seg[k].maddr = g->maddr ? g->maddr + g->first * OS_BLK_SECTOR : 0;
             sector += g->last - g->first + 1u;
         }
         s->done = sub_done;
@@ -416,30 +448,51 @@ static void start(struct blkif *bi, struct breq *r)
 
 /* ---- taking requests ------------------------------------------------------------- */
 
-/* The segments of an indirect request, copied out of its granted pages. */
+/*
+ * The segments of an indirect request (at most 32: one page of
+ * descriptors), read once.  A grant copy connection copies the descriptors
+ * out (nothing mapped).  With persistent grants the page is kept mapped
+ * like a data page -- Linux's blkfront takes its indirect pages from the
+ * same pool -- read-only if that is how it is granted: a request then
+ * costs no map or unmap for its descriptors either.  Otherwise the page is
+ * mapped read-only for this request only.
+ */
 static int read_indirect(struct blkif *bi, const struct blkif_request_indirect *in,
                          struct breq *r)
 {
-    unsigned int n = in->nr_segments;
-    unsigned int per_page = 4096 / sizeof(struct blkif_request_segment);
-    unsigned int pages = (n + per_page - 1) / per_page;
+    struct blkif_request_segment d[BLKBACK_MAX_INDIRECT_SEGS];
+    unsigned int n = in->nr_segments;           /* checked: 1..32 */
+    grant_ref_t ref = in->indirect_grefs[0];
+    void *va = NULL;
 
-    for (unsigned int p = 0; p < pages; p++) {
-        void *va;
-        if (os_gnt_map(bi->domid, in->indirect_grefs[p], false, &va))
+    if (bi->copy) {
+        struct os_gnt_copy op = { .dom = bi->domid, .ref = ref,
+                                  .len = (uint16_t)(n * sizeof(d[0])), .buf = d };
+        bi->st.copy_calls++;
+        if (os_gnt_copy(&op, 1))
             return -EFAULT;
-        bi->st.maps++;
-        const struct blkif_request_segment *s = va;
-        for (unsigned int k = 0; k < per_page && p * per_page + k < n; k++) {
-            struct blkif_request_segment c = s[k];      /* read once */
-            struct breq_seg *g = &r->seg[p * per_page + k];
-            g->gref = c.gref;
-            g->first = c.first_sect;
-            g->last = c.last_sect;
-            g->page = NULL;
+    } else {
+        struct pgrant *p = bi->persistent ? pg_get(bi, ref, false, true) : NULL;
+        bool kept = p != NULL;
+        if (kept)
+            va = p->page;
+        if (!kept) {
+            if (os_gnt_map(bi->domid, ref, false, &va))
+                return -EFAULT;
+            bi->st.maps++;
         }
-        os_gnt_unmap(va);
-        bi->st.unmaps++;
+        memcpy(d, va, n * sizeof(d[0]));
+        if (!kept) {
+            os_gnt_unmap(va);
+            bi->st.unmaps++;
+        }
+    }
+    for (unsigned int k = 0; k < n; k++) {
+        r->seg[k].gref = d[k].gref;
+        r->seg[k].first = d[k].first_sect;
+        r->seg[k].last = d[k].last_sect;
+        r->seg[k].page = NULL;
+        r->seg[k].maddr = 0;
     }
     return 0;
 }
@@ -476,6 +529,7 @@ static int parse(struct blkif *bi, const blkif_request_t *q, struct breq *r)
             r->seg[i].first = q->seg[i].first_sect;
             r->seg[i].last = q->seg[i].last_sect;
             r->seg[i].page = NULL;
+            r->seg[i].maddr = 0;
         }
         r->nsegs = n;
         r->kind = op == BLKIF_OP_READ ? KIND_READ : n ? KIND_WRITE : KIND_FLUSH;
