@@ -122,6 +122,8 @@ static int check_shape(const struct os_blk_req *req, uint64_t *sectors)
     for (unsigned int i = 0; i < req->nr_segs; i++) {
         if (!req->seg[i].buf || req->seg[i].len == 0)
             return -EINVAL;
+        if (req->seg[i].maddr && (req->seg[i].maddr & 4095) + req->seg[i].len > 4096)
+            return -EINVAL;                     /* a known address: one page */
         bytes += req->seg[i].len;
     }
     if (bytes % OS_BLK_SECTOR)

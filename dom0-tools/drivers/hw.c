@@ -19,6 +19,7 @@
  * (a shared line's other device, or a spurious one), and EOIs.
  */
 #include "hw.h"
+#include "os_blk.h"
 #include "../kernel/kernel.h"
 #include "../kernel/mm.h"
 #include "../kernel/events.h"
@@ -160,6 +161,12 @@ uint64_t hw_dma_maddr(const void *va)
         return ((uint64_t)PTE_MFN(pte) << PAGE_SHIFT) | (v & ~PAGE_MASK);
     }
     return 0;
+}
+
+/* os_blk.h: what a disk's driver would find for a segment's page. */
+uint64_t os_blk_dma_addr(const void *va)
+{
+    return hw_dma_maddr(va);
 }
 
 int hw_pci_removed(uint16_t bdf)

@@ -138,6 +138,17 @@ static int vblk_submit(void *priv, struct os_blk_req *req)
     hdr[16] = 0xff;
     bufs[0] = (struct virtq_buf){ hw_dma_maddr(hdr), 16, false };
     for (unsigned int i = 0; i < req->nr_segs; i++) {
+        if (req->seg[i].maddr) {                /* the caller knows it: one page */
+            if (n > 1 && bufs[n - 1].maddr + bufs[n - 1].len == req->seg[i].maddr) {
+                bufs[n - 1].len += req->seg[i].len;     /* machine-contiguous */
+                continue;
+            }
+            if (n - 1 == vb->max_pieces)
+                return -E2BIG;
+            bufs[n++] = (struct virtq_buf){ req->seg[i].maddr, req->seg[i].len,
+                                            req->op == OS_BLK_READ };
+            continue;
+        }
         rc = virtio_split(req->seg[i].buf, req->seg[i].len, req->op == OS_BLK_READ,
                           &bufs[n], vb->max_pieces - (n - 1));
         if (rc < 0)

@@ -71,7 +71,11 @@ struct os_blk_req {
     enum os_blk_op op;
     uint64_t sector;
     unsigned int nr_segs;
-    struct { void *buf; uint32_t len; } seg[OS_BLK_MAX_SEGS];
+    /* maddr: 0, or buf's machine address when the caller knows it already
+     * (os_blk_dma_addr() once for a buffer it keeps: blkback's persistent
+     * grant mappings); the driver takes it as it is instead of looking the
+     * page up.  Such a segment must not cross a page (-EINVAL). */
+    struct { void *buf; uint32_t len; uint64_t maddr; } seg[OS_BLK_MAX_SEGS];
     os_blk_done_fn *done;
     void *arg;                  /* the caller's */
 };
@@ -82,6 +86,10 @@ struct os_blk *os_blk_get(unsigned int index);
 struct os_blk *os_blk_find(const char *name);
 void os_blk_info(struct os_blk *b, struct os_blk_info *info);
 void os_blk_stats(struct os_blk *b, struct os_blk_stats *st);
+
+/* The machine address a disk would be given for the Dom0 byte at va (a
+ * direct-mapped page or a grant mapping), for seg.maddr; 0 if not mapped. */
+uint64_t os_blk_dma_addr(const void *va);
 
 /* 0: accepted, done() will be called; or -errno: refused (above). */
 int os_blk_submit(struct os_blk *b, struct os_blk_req *req);

@@ -593,8 +593,14 @@ static int copy_one(struct domain *ld, const struct gnttab_copy *op)
         !in_window(&dst, op->dest.offset, op->len)) {
         rc = GNTST_general_error;       /* outside a sub-page grant */
     } else {
-        memmove((uint8_t *)map_frame(page_to_mfn(dst.pg)) + op->dest.offset,
-                (const uint8_t *)map_frame(page_to_mfn(src.pg)) + op->source.offset, op->len);
+        uint8_t *d = (uint8_t *)map_frame(page_to_mfn(dst.pg)) + op->dest.offset;
+        const uint8_t *s = (const uint8_t *)map_frame(page_to_mfn(src.pg)) + op->source.offset;
+        /* A whole page (block I/O's usual segment) in one REP MOVSQ; a
+         * page copied onto itself is left as it is either way. */
+        if (op->len == PAGE_SIZE)
+            copy_page(d, s);
+        else
+            memmove(d, s, op->len);
         ld->grant->copies++;
     }
     side_release(&dst, true);

@@ -119,6 +119,16 @@ $(HT_DIR)/test-netback-ring: $(HT_DOM0)/test-netback-ring.o $(HT_DOM0)/tools/net
 	$(HT_LINK)
 HOST_TEST_BINS += $(HT_DIR)/test-netback-bridge $(HT_DIR)/test-netback-ring
 
+# blkback's ring and its file disk on the fake OS interface, the test
+# playing the frontend (both data paths, hostile requests, what stays mapped).
+HT_BLKBACK_INC := -Idom0-tools/tools/backend -Idom0-tools/tools/xl
+$(HT_DOM0)/test-blkback-ring.o $(HT_DOM0)/tools/blkback/blkif.o \
+$(HT_DOM0)/tools/blkback/vbd.o: HT_DOM0_CFLAGS += $(HT_BLKBACK_INC)
+$(HT_DIR)/test-blkback-ring: $(HT_DOM0)/test-blkback-ring.o $(HT_DOM0)/tools/blkback/blkif.o \
+                             $(HT_DOM0)/tools/blkback/vbd.o $(HT_DOM0)/os/fake/fake_os.o
+	$(HT_LINK)
+HOST_TEST_BINS += $(HT_DIR)/test-blkback-ring
+
 HOST_TEST_BINS += $(HT_DIR)/test-xsdaemon $(HT_DIR)/test-xl-store
 HOST_TEST_BINS += $(HT_DIR)/test-build $(HT_DIR)/test-ctrl $(HT_DIR)/test-xl-ctrl
 HOST_TEST_BINS += $(HT_DIR)/test-dom0-lineedit $(HT_DIR)/test-dom0-ramfs $(HT_DIR)/test-dom0-libc \

@@ -38,6 +38,7 @@ bool arch_mfn_is_ram_high(unsigned long mfn) { return mfn >= W_IO_LIMIT; }
 bool arch_iomem_hypervisor(unsigned long mfn) { return mfn == W_HV_IO; }
 
 void clear_page(void *va) { memset(va, 0, 4096); }
+void copy_page(void *dst, const void *src) { memmove(dst, src, 4096); }
 void flush_guest_tlb(void) { nr_flushes++; tlbflush_clock++; }
 void flush_guest_tlb_one(unsigned long va) { (void)va; }
 void flush_cache_all(void) { }

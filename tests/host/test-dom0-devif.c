@@ -6,7 +6,8 @@
  * What a backend may hand os_blk_submit() is checked before any driver
  * sees it: every malformed request -- bad op, no segments, too many, a
  * NULL or empty segment, a length that is not whole sectors, a flush with
- * data, no completion callback -- is refused with -EINVAL; ranges are
+ * data, no completion callback, a segment with a machine address that
+ * crosses its page -- is refused with -EINVAL; ranges are
  * checked without overflow (a sector near 2^64); writes past the end get
  * -ENOSPC, reads -EINVAL, writes to a read-only disk -EROFS; the driver's
  * own refusals pass through; statistics count completions, errors and
@@ -116,11 +117,17 @@ HTEST(malformed_requests_never_reach_the_driver)
     r = req(OS_BLK_READ, 0, 512);
     r.done = NULL;
     CHECK_EQ(os_blk_submit(d, &r), -EINVAL);
-    CHECK_EQ(nseen, 1);
+    /* A segment with its machine address given must lie in one page. */
+    r = req(OS_BLK_READ, 0, 1024);
+    r.seg[0].maddr = 0x12345000 + 3584;
+    CHECK_EQ(os_blk_submit(d, &r), -EINVAL);            /* 512 bytes past the page */
+    r.seg[0].maddr = 0x12345000 + 3072;
+    CHECK_EQ(os_blk_submit(d, &r), 0);                  /* ends at the page's end */
+    CHECK_EQ(nseen, 2);
     struct os_blk_stats st;
     os_blk_stats(d, &st);
-    CHECK_EQ(st.refused, 9);
-    CHECK_EQ(st.inflight, 1);
+    CHECK_EQ(st.refused, 10);
+    CHECK_EQ(st.inflight, 2);
     CHECK_EQ(st.interrupts, 7);                         /* the driver's part */
 }
 

@@ -18,7 +18,8 @@
  * asks the toolstack's seam whether a domain still exists.
  *
  * Command-line options read here: script=PATH; xenstored=OPTS (xenstored's
- * options, commas for spaces: xenstored=nodes=200,log=info).
+ * options, commas for spaces: xenstored=nodes=200,log=info); blkback=map|copy
+ * (how blkback moves data, blkback.h).
  */
 #include "shell.h"
 #include "../../kernel/kernel.h"
@@ -61,8 +62,8 @@ const struct shell_cmd shell_tools[] = {
            "xenstored's own commands: check, stats, quota, help"),
     { "xenbus-backends", xb_shell_cmd, "xenbus-backends [TYPE]",
       "the split-driver backends' devices: states, connections, what each holds" },
-    { "blkback", blkback_shell_cmd, "blkback",
-      "the block backend's totals: devices, requests in flight, grants mapped" },
+    { "blkback", blkback_shell_cmd, "blkback [data map|copy]",
+      "the block backend's totals; data: grant map or copy for new connections" },
     { "bench-blk", blkbench_main, "bench-blk [MIB]",
       "measure PV block I/O through blkback against vda (make bench runs it)" },
     { "lspci", lspci_main, "lspci [-v] [-n]", "PCI devices (-v: BARs, capabilities, driver)" },
@@ -152,6 +153,7 @@ static const struct ts_backends backends = {
 
 static void start_backends(void)
 {
+    char opt[16];
     int rc;
 
     if (!ts_store_present())
@@ -160,6 +162,9 @@ static void start_backends(void)
         printf("dom0: the backends cannot reach xenstored (%d): no disks or vifs\n", rc);
         return;
     }
+    if (cmdline_get("blkback", opt, sizeof(opt)) &&
+        blkback_parse_data(opt, &blkback_data_mode))
+        printf("dom0: blkback=%s: want map or copy; data by grant map\n", opt);
     if ((rc = blkback_init()))
         printf("dom0: the block backend cannot start (%d)\n", rc);
     if ((rc = netback_init()))

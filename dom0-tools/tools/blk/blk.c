@@ -16,12 +16,14 @@
  *   blk raw DEV read|write SECTOR [N]   one request of N sectors (1) sent
  *                                       without the range and read-only
  *                                       checks: the device's own answer
- *   blk bench DEV read|write MIB        sequential 64 KiB requests, 4 in
- *                                       flight, over the first MIB MiB:
- *                                       BENCH lines: busy cycles per MiB
- *                                       (os_cycles less the idle ones:
- *                                       instructions under -icount), and
- *                                       elapsed ns per MiB
+ *   blk bench DEV read|write MIB [DEPTH]  sequential 64 KiB requests,
+ *                                       DEPTH (4) in flight, over the first
+ *                                       MIB MiB: BENCH lines: busy cycles
+ *                                       per MiB (os_cycles less the idle
+ *                                       ones: instructions under -icount),
+ *                                       and elapsed ns per MiB; cases
+ *                                       blk.seq_*_64k, with another DEPTH
+ *                                       blk.seq_*_64k_qDEPTH
  *
  * The pattern (blk_pattern) makes every sector unique and self-describing:
  * bytes 0-7 are its sector number, 8-11 the seed, the rest a xorshift
@@ -444,15 +446,21 @@ static int cmd_bench(struct os_blk *b, int argc, char **argv)
     struct os_blk_info in;
     uint64_t mib;
     const unsigned int per_req = 128;       /* 64 KiB */
+    uint64_t depth = 4;
+    char suffix[16] = "";
     struct job *j;
 
     os_blk_info(b, &in);
-    if (argc != 2 || (strcmp(argv[0], "read") && strcmp(argv[0], "write")) ||
-        !number(argv[1], &mib) || mib == 0 || mib * 2048 > in.sectors) {
-        printf("usage: blk bench DEV read|write MIB (at most the disk's size)\n");
+    if (argc < 2 || argc > 3 || (strcmp(argv[0], "read") && strcmp(argv[0], "write")) ||
+        !number(argv[1], &mib) || mib == 0 || mib * 2048 > in.sectors ||
+        (argc == 3 && (!number(argv[2], &depth) || depth == 0 || depth > MAX_DEPTH))) {
+        printf("usage: blk bench DEV read|write MIB [DEPTH] (at most the disk's size; "
+               "DEPTH 1-%d, 4)\n", MAX_DEPTH);
         return 2;
     }
-    if (!(j = job_new(b, 4, per_req)))
+    if (depth != 4)
+        snprintf(suffix, sizeof(suffix), "_q%u", (unsigned int)depth);
+    if (!(j = job_new(b, (unsigned int)depth, per_req)))
         return 1;
     j->op = strcmp(argv[0], "read") ? OS_BLK_WRITE : OS_BLK_READ;
     j->next = 0;
@@ -473,8 +481,8 @@ static int cmd_bench(struct os_blk *b, int argc, char **argv)
         job_free(j);
         return 1;
     }
-    printf("BENCH blk.seq_%s_64k %" PRIu64 ".00\n", argv[0], cycles / mib);
-    printf("BENCH blk.seq_%s_64k_ns %" PRIu64 ".00\n", argv[0], ns / mib);
+    printf("BENCH blk.seq_%s_64k%s %" PRIu64 ".00\n", argv[0], suffix, cycles / mib);
+    printf("BENCH blk.seq_%s_64k%s_ns %" PRIu64 ".00\n", argv[0], suffix, ns / mib);
     job_free(j);
     return 0;
 }

@@ -24,7 +24,18 @@
 #include <string.h>
 #include <errno.h>
 
-bool blkback_copy_mode;
+enum blkback_data blkback_data_mode = BLKBACK_MAP;
+
+int blkback_parse_data(const char *s, enum blkback_data *mode)
+{
+    if (!strcmp(s, "map"))
+        *mode = BLKBACK_MAP;
+    else if (!strcmp(s, "copy"))
+        *mode = BLKBACK_COPY;
+    else
+        return -EINVAL;
+    return 0;
+}
 
 static int probe(struct xb_dev *dev)
 {
@@ -143,11 +154,11 @@ static void describe(struct xb_dev *dev, char *buf, size_t size)
         return;
     }
     snprintf(buf, size, "%s %llu sectors %s%s: %u in flight, %u grants mapped (%u persistent), "
-             "%llu requests, %llu errors, %llu bad",
+             "%llu requests, %llu errors, %llu bad%s",
              bi->vbd.target, (unsigned long long)bi->vbd.sectors, bi->vbd.ro ? "ro" : "rw",
              bi->persistent ? " persistent" : "", bi->inflight, bi->mapped, bi->npg,
              (unsigned long long)bi->st.requests, (unsigned long long)bi->st.errors,
-             (unsigned long long)bi->st.bad);
+             (unsigned long long)bi->st.bad, bi->copy ? "; data by grant copy" : "");
 }
 
 static const struct xb_driver driver = {
@@ -177,9 +188,19 @@ int blkback_shell_cmd(int argc, char **argv)
 {
     struct blkback_totals t;
 
-    (void)argv;
+    enum blkback_data mode;
+
+    if (argc == 3 && !strcmp(argv[1], "data")) {
+        if (blkback_parse_data(argv[2], &mode)) {
+            fprintf(stderr, "blkback data: '%s': want map or copy\n", argv[2]);
+            return 2;
+        }
+        blkback_data_mode = mode;
+        printf("blkback: data by grant %s for connections from now on\n", argv[2]);
+        return 0;
+    }
     if (argc != 1) {
-        fprintf(stderr, "usage: blkback\n");
+        fprintf(stderr, "usage: blkback [data map|copy]\n");
         return 2;
     }
     blkback_totals(&t);
@@ -187,5 +208,8 @@ int blkback_shell_cmd(int argc, char **argv)
            "%llu errors, %llu bad, %llu rings broken\n", t.devices, t.inflight, t.mapped,
            (unsigned long long)t.requests, (unsigned long long)t.errors,
            (unsigned long long)t.bad, (unsigned long long)t.rings_broken);
+    printf("blkback: new connections move data by grant %s; %u bounce pages held, "
+           "%llu segments copied\n", blkback_data_mode == BLKBACK_COPY ? "copy" : "map",
+           t.bounce, (unsigned long long)t.copies);
     return 0;
 }

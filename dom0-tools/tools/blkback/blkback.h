@@ -29,6 +29,9 @@ struct xb_dev;
 /* Persistent grants kept mapped per device (feature-persistent). */
 #define BLKBACK_MAX_PGRANTS         256
 #define BLKBACK_PG_HASH             512
+/* Grant copy: bounce pages kept per device for reuse (more are allocated
+ * when requests need them, and freed when they complete). */
+#define BLKBACK_MAX_BOUNCE          256
 /* Requests taken from one ring per turn of Dom0's loop. */
 #define BLKBACK_BUDGET              32
 #define BLKBACK_RING_SIZE           __CONST_RING_SIZE(blkif, 4096)
@@ -38,8 +41,10 @@ struct blkif;
 struct breq_seg {
     grant_ref_t gref;
     uint8_t first, last;
-    void *page;                 /* mapped (or the persistent grant's page) */
+    void *page;                 /* mapped (or the persistent grant's page),
+                                 * or with grant copy Dom0's bounce page */
     bool persistent;            /* the mapping is kept */
+    uint64_t maddr;             /* a kept mapping's machine address, or 0 */
 };
 
 struct breq {
@@ -48,6 +53,7 @@ struct breq {
     uint8_t op;                 /* the ring's operation (for the response) */
     uint8_t kind;               /* OS_BLK_READ / WRITE, or a flush */
     bool flush_before, flush_after;
+    bool copy;                  /* data by grant copy through bounce pages */
     uint64_t sector;
     unsigned int nsegs;
     struct breq_seg seg[BLKBACK_MAX_SEGS];
@@ -66,14 +72,18 @@ struct breq {
 
 struct pgrant {
     grant_ref_t gref;
+    bool writable;              /* false: an indirect page granted read-only */
     void *page;                 /* NULL: empty slot */
+    uint64_t maddr;             /* page's machine address, looked up once (DMA) */
 };
 
 struct blkif_stats {
     uint64_t requests, errors, unsupported, bad;
     uint64_t reads, writes, flushes, barriers, discards, indirect;
     uint64_t maps, unmaps, pg_hits;
+    uint64_t copies, copy_calls;    /* segments copied, os_gnt_copy calls */
     uint64_t rings_broken;
+    uint64_t wakeups, notifies;     /* process() runs; responses that notified */
 };
 
 struct blkif {
@@ -93,6 +103,7 @@ struct blkif {
     int port;
     struct os_work *work;
     bool persistent;
+    bool copy;                  /* this connection moves data by grant copy */
     /* requests */
     struct breq req[BLKBACK_RING_SIZE];
     struct breq *free_reqs;
@@ -105,6 +116,10 @@ struct blkif {
     struct pgrant pg[BLKBACK_PG_HASH];
     unsigned int npg;
     unsigned int mapped;        /* grant mappings held now (all kinds) */
+    /* grant copy: Dom0 pages the disk reads and writes, kept for reuse */
+    void *bounce[BLKBACK_MAX_BOUNCE];
+    unsigned int nbounce;       /* free pages in bounce[] */
+    unsigned int bounce_out;    /* pages held by requests now */
     struct blkif_stats st;
     struct blkif *next;
 };
@@ -121,12 +136,27 @@ void blkif_disconnect(struct blkif *bi);
 /* Free bi if it is removed and idle; true if freed. */
 bool blkif_maybe_free(struct blkif *bi);
 void blkif_kick(struct blkif *bi);
-extern bool blkback_copy_mode;
+
+/*
+ * How data moves between a guest's pages and the disk, for connections
+ * made from now on (docs/split-drivers.md, "Grant map against grant
+ * copy"): BLKBACK_MAP (the default: the pages are mapped into Dom0 and
+ * handed to the disk, kept mapped with feature-persistent) or
+ * BLKBACK_COPY (GNTTABOP_copy, one call per request for all its segments,
+ * into and out of Dom0 pages handed to the disk).  Dom0's command line
+ * `blkback=copy|map`, the shell's `blkback data copy|map`.
+ */
+enum blkback_data { BLKBACK_MAP, BLKBACK_COPY };
+extern enum blkback_data blkback_data_mode;
+/* "map" / "copy" -> 0 and *mode, or -EINVAL. */
+int blkback_parse_data(const char *s, enum blkback_data *mode);
 
 /* Global figures for the shell's `blkback` and the tests. */
 struct blkback_totals {
-    unsigned int devices, inflight, mapped;
+    unsigned int devices, inflight, mapped, bounce;
     uint64_t requests, errors, bad, rings_broken;
+    uint64_t copies;            /* segments moved by grant copy */
+    uint64_t wakeups, notifies; /* ring turns, notifications to frontends */
 };
 void blkback_totals(struct blkback_totals *t);
 int blkback_shell_cmd(int argc, char **argv);

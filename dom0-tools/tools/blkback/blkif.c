@@ -22,11 +22,26 @@
  *     gets its share of the loop and no more; requests in flight are
  *     bounded by the ring (32) anyway.
  *
- * Data: the guest's pages are mapped into Dom0 (grant map) and given to
- * the virtual disk as they are -- a Dom0 disk DMAs straight into them,
- * a ramfs file is copied once.  With feature-persistent the mappings are
- * kept (up to BLKBACK_MAX_PGRANTS per device) and reused by gref, so a
- * frontend that recycles its pages costs no map or unmap at all.
+ * Data, grant map (the default): the guest's pages are mapped into Dom0
+ * and given to the virtual disk as they are -- a Dom0 disk DMAs straight
+ * into them, a ramfs file is copied once.  With feature-persistent the
+ * mappings are kept (up to BLKBACK_MAX_PGRANTS per device) and reused by
+ * gref, so a frontend that recycles its pages costs no map or unmap at all;
+ * indirect pages too.  A kept page's machine address is looked up once and
+ * handed to the disk with each segment (os_blk_req seg.maddr): the driver
+ * need not walk Dom0's page tables per page and request.
+ *
+ * Data, grant copy (blkback_data_mode BLKBACK_COPY when the connection is
+ * made): nothing of the guest but the ring is mapped.  Each segment gets
+ * a Dom0 bounce page (kept per device for reuse, BLKBACK_MAX_BOUNCE); a
+ * write's segments are copied in from the grants before the disk sees
+ * them, a read's copied out to the grants when the disk has filled them,
+ * all segments of a request in one os_gnt_copy (one GNTTABOP_copy).  A
+ * grant that cannot be copied (bad ref, not ours, a read into a read-only
+ * grant) fails its request alone, as a failed map does.  A guest dying
+ * with requests at the disk holds nothing but the ring mapping: the copy
+ * of a late read fails and the response goes to the orphaned ring.
+ *
  * docs/split-drivers.md has the figures of map against copy.
  *
  * Order: READ, WRITE and DISCARD run concurrently; FLUSH_DISKCACHE and
@@ -74,7 +89,7 @@ static struct pgrant *pg_find(struct blkif *bi, grant_ref_t g)
     return NULL;
 }
 
-static void pg_insert(struct blkif *bi, grant_ref_t g, void *page)
+static struct pgrant *pg_insert(struct blkif *bi, grant_ref_t g, void *page, bool writable)
 {
     unsigned int s = pg_slot(g);
 
@@ -82,36 +97,62 @@ static void pg_insert(struct blkif *bi, grant_ref_t g, void *page)
         s = (s + 1) % BLKBACK_PG_HASH;
     bi->pg[s].gref = g;
     bi->pg[s].page = page;
+    bi->pg[s].writable = writable;
+    /* The disk is handed the page's machine address with each request:
+     * found here once, not per request and page. */
+    bi->pg[s].maddr = os_blk_dma_addr(page);
     bi->npg++;
+    return &bi->pg[s];
+}
+
+/*
+ * A kept (persistent) mapping of g good for `writable` access: found, or
+ * made now while there is room -- writable, since the frontend reuses its
+ * pages for reads and writes alike, or, when the grant is read-only and
+ * keep_ro allows it (indirect pages), read-only.  NULL: use a mapping for
+ * this request only.
+ */
+static struct pgrant *pg_get(struct blkif *bi, grant_ref_t g, bool writable, bool keep_ro)
+{
+    struct pgrant *p = pg_find(bi, g);
+    void *va;
+
+    if (p) {
+        if (writable && !p->writable)
+            return NULL;
+        bi->st.pg_hits++;
+        return p;
+    }
+    if (bi->npg >= BLKBACK_MAX_PGRANTS)
+        return NULL;
+    if (!os_gnt_map(bi->domid, g, true, &va))
+        p = pg_insert(bi, g, va, true);
+    else if (keep_ro && !writable && !os_gnt_map(bi->domid, g, false, &va))
+        p = pg_insert(bi, g, va, false);
+    else
+        return NULL;
+    bi->mapped++;
+    bi->st.maps++;
+    return p;
 }
 
 static int map_seg(struct blkif *bi, struct breq_seg *s, bool writable)
 {
-    struct pgrant *p;
     int rc;
 
-    if (bi->persistent) {
-        if ((p = pg_find(bi, s->gref))) {
-            s->page = p->page;
-            s->persistent = true;
-            bi->st.pg_hits++;
-            return 0;
-        }
-        /* Kept mappings are writable: the frontend reuses the page for
-         * reads and writes alike.  One granted read-only is mapped for
-         * this request only. */
-        if (bi->npg < BLKBACK_MAX_PGRANTS &&
-            !os_gnt_map(bi->domid, s->gref, true, &s->page)) {
-            pg_insert(bi, s->gref, s->page);
-            s->persistent = true;
-            bi->mapped++;
-            bi->st.maps++;
-            return 0;
-        }
+    struct pgrant *p;
+
+    /* One granted read-only is mapped for this request only. */
+    if (bi->persistent && (p = pg_get(bi, s->gref, writable, false))) {
+        s->page = p->page;
+        s->maddr = p->maddr;
+        s->persistent = true;
+        return 0;
     }
     if ((rc = os_gnt_map(bi->domid, s->gref, writable, &s->page)))
         return rc;
     s->persistent = false;
+    s->maddr = 0;
     bi->mapped++;
     bi->st.maps++;
     return 0;
@@ -127,6 +168,77 @@ static void unmap_seg(struct blkif *bi, struct breq_seg *s)
         bi->mapped--;
     bi->st.unmaps++;
     s->page = NULL;
+}
+
+/* ---- grant copy ---------------------------------------------------------------- */
+
+static void *bounce_get(struct blkif *bi)
+{
+    void *p = bi->nbounce ? bi->bounce[--bi->nbounce] : os_page_alloc();
+
+    if (p)
+        bi->bounce_out++;
+    return p;
+}
+
+static void bounce_put(struct blkif *bi, void *p)
+{
+    bi->bounce_out--;
+    if (bi->nbounce < BLKBACK_MAX_BOUNCE)
+        bi->bounce[bi->nbounce++] = p;
+    else
+        os_page_free(p);
+}
+
+static void bounce_put_segs(struct blkif *bi, struct breq *r, unsigned int n)
+{
+    for (unsigned int i = 0; i < n; i++) {
+        if (r->seg[i].page)
+            bounce_put(bi, r->seg[i].page);
+        r->seg[i].page = NULL;
+    }
+}
+
+/* Every segment of r between its grant and its bounce page, in one call:
+ * 0 or -errno (the first failed segment's). */
+static int copy_segs(struct blkif *bi, struct breq *r, bool to_grant)
+{
+    struct os_gnt_copy ops[BLKBACK_MAX_SEGS];
+
+    for (unsigned int i = 0; i < r->nsegs; i++) {
+        const struct breq_seg *g = &r->seg[i];
+        unsigned int off = g->first * OS_BLK_SECTOR;
+        ops[i] = (struct os_gnt_copy){
+            .dom = bi->domid, .ref = g->gref, .offset = (uint16_t)off,
+            .len = (uint16_t)((g->last - g->first + 1u) * OS_BLK_SECTOR),
+            .to_grant = to_grant, .buf = (uint8_t *)g->page + off,
+        };
+    }
+    bi->st.copies += r->nsegs;
+    bi->st.copy_calls++;
+    if (os_gnt_copy(ops, r->nsegs))
+        for (unsigned int i = 0; i < r->nsegs; i++)
+            if (ops[i].status)
+                return ops[i].status;
+    return 0;
+}
+
+/* Bounce pages for r's segments, a write's data copied in: 0 or -errno
+ * (nothing held). */
+static int copy_in(struct blkif *bi, struct breq *r)
+{
+    int rc = 0;
+
+    for (unsigned int i = 0; i < r->nsegs; i++) {
+        r->seg[i].maddr = 0;                    /* the driver looks it up */
+        if (!(r->seg[i].page = bounce_get(bi))) {
+            bounce_put_segs(bi, r, i);
+            return -ENOMEM;
+        }
+    }
+    if (r->kind != KIND_READ && (rc = copy_segs(bi, r, false)))
+        bounce_put_segs(bi, r, r->nsegs);
+    return rc;
 }
 
 /* ---- responses and completion ----------------------------------------------------- */
@@ -145,8 +257,10 @@ static void respond(struct blkif *bi, uint64_t id, uint8_t op, int16_t status)
     rsp->status = status;
     bi->ring.rsp_prod_pvt++;
     RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&bi->ring, notify);
-    if (notify && bi->port >= 0)
+    if (notify && bi->port >= 0) {
         os_evtchn_notify((unsigned int)bi->port);
+        bi->st.notifies++;
+    }
     if (status == BLKIF_RSP_ERROR)
         bi->st.errors++;
     else if (status == BLKIF_RSP_EOPNOTSUPP)
@@ -166,8 +280,15 @@ static void complete(struct breq *r)
 {
     struct blkif *bi = r->bi;
 
-    for (unsigned int i = 0; i < r->nsegs; i++)
-        unmap_seg(bi, &r->seg[i]);
+    if (r->copy) {
+        /* A read's data goes to the guest only when all of it is there. */
+        if (r->kind == KIND_READ && r->nsegs && !r->status)
+            r->status = copy_segs(bi, r, true);
+        bounce_put_segs(bi, r, r->nsegs);
+    } else {
+        for (unsigned int i = 0; i < r->nsegs; i++)
+            unmap_seg(bi, &r->seg[i]);
+    }
     respond(bi, r->id, r->op, r->status ? BLKIF_RSP_ERROR : BLKIF_RSP_OKAY);
     bi->st.requests++;
     bi->inflight--;
@@ -264,7 +385,8 @@ static void pump(struct blkif *bi, struct breq *r)
         complete(r);
 }
 
-/* Map the request's pages and cut it into parts of at most max_pieces
+/* Map the request's pages (or, with grant copy, give it bounce pages and
+ * copy a write's data in) and cut it into parts of at most max_pieces
  * pages (and the flushes around an ordered one). */
 static void start(struct blkif *bi, struct breq *r)
 {
@@ -276,17 +398,21 @@ static void start(struct blkif *bi, struct breq *r)
 
     r->nsub = r->next_sub = r->pending = 0;
     r->status = 0;
-    for (i = 0; i < r->nsegs; i++) {
-        /* A read fills the guest's page: it must be mapped writable. */
-        if (map_seg(bi, &r->seg[i], r->kind == KIND_READ)) {
-            r->seg[i].page = NULL;
-            r->status = -EFAULT;
-            break;
+    if ((r->copy = bi->copy)) {
+        r->status = copy_in(bi, r);
+    } else {
+        for (i = 0; i < r->nsegs; i++) {
+            /* A read fills the guest's page: it must be mapped writable. */
+            if (map_seg(bi, &r->seg[i], r->kind == KIND_READ)) {
+                r->seg[i].page = NULL;
+                r->status = -EFAULT;
+                for (unsigned int k = 0; k < i; k++)
+                    unmap_seg(bi, &r->seg[k]);
+                break;
+            }
         }
     }
-    if (r->status) {
-        for (unsigned int k = 0; k < i; k++)
-            unmap_seg(bi, &r->seg[k]);
+    if (r->status) {                            /* nothing is held */
         r->nsegs = 0;
         complete(r);
         return;
@@ -298,7 +424,8 @@ static void start(struct blkif *bi, struct breq *r)
     for (i = 0; i < r->nsegs; i += per) {
         struct os_blk_req *s = &r->sub[r->nsub++];
         unsigned int n = r->nsegs - i < per ? r->nsegs - i : per;
-        memset(s, 0, sizeof(*s));
+        /* Every field the disk reads is set (seg[] up to nr_segs): no
+         * clearing of the whole request, 300 bytes, per part. */
         s->op = r->kind == KIND_READ ? OS_BLK_READ : OS_BLK_WRITE;
         s->sector = sector;
         s->nr_segs = n;
@@ -306,6 +433,7 @@ static void start(struct blkif *bi, struct breq *r)
             const struct breq_seg *g = &r->seg[i + k];
             s->seg[k].buf = (uint8_t *)g->page + g->first * OS_BLK_SECTOR;
             s->seg[k].len = (uint32_t)(g->last - g->first + 1) * OS_BLK_SECTOR;
+            s->seg[k].maddr = g->maddr ? g->maddr + g->first * OS_BLK_SECTOR : 0;
             sector += g->last - g->first + 1u;
         }
         s->done = sub_done;
@@ -320,30 +448,51 @@ static void start(struct blkif *bi, struct breq *r)
 
 /* ---- taking requests ------------------------------------------------------------- */
 
-/* The segments of an indirect request, copied out of its granted pages. */
+/*
+ * The segments of an indirect request (at most 32: one page of
+ * descriptors), read once.  A grant copy connection copies the descriptors
+ * out (nothing mapped).  With persistent grants the page is kept mapped
+ * like a data page -- Linux's blkfront takes its indirect pages from the
+ * same pool -- read-only if that is how it is granted: a request then
+ * costs no map or unmap for its descriptors either.  Otherwise the page is
+ * mapped read-only for this request only.
+ */
 static int read_indirect(struct blkif *bi, const struct blkif_request_indirect *in,
                          struct breq *r)
 {
-    unsigned int n = in->nr_segments;
-    unsigned int per_page = 4096 / sizeof(struct blkif_request_segment);
-    unsigned int pages = (n + per_page - 1) / per_page;
+    struct blkif_request_segment d[BLKBACK_MAX_INDIRECT_SEGS];
+    unsigned int n = in->nr_segments;           /* checked: 1..32 */
+    grant_ref_t ref = in->indirect_grefs[0];
+    void *va = NULL;
 
-    for (unsigned int p = 0; p < pages; p++) {
-        void *va;
-        if (os_gnt_map(bi->domid, in->indirect_grefs[p], false, &va))
+    if (bi->copy) {
+        struct os_gnt_copy op = { .dom = bi->domid, .ref = ref,
+                                  .len = (uint16_t)(n * sizeof(d[0])), .buf = d };
+        bi->st.copy_calls++;
+        if (os_gnt_copy(&op, 1))
             return -EFAULT;
-        bi->st.maps++;
-        const struct blkif_request_segment *s = va;
-        for (unsigned int k = 0; k < per_page && p * per_page + k < n; k++) {
-            struct blkif_request_segment c = s[k];      /* read once */
-            struct breq_seg *g = &r->seg[p * per_page + k];
-            g->gref = c.gref;
-            g->first = c.first_sect;
-            g->last = c.last_sect;
-            g->page = NULL;
+    } else {
+        struct pgrant *p = bi->persistent ? pg_get(bi, ref, false, true) : NULL;
+        bool kept = p != NULL;
+        if (kept)
+            va = p->page;
+        if (!kept) {
+            if (os_gnt_map(bi->domid, ref, false, &va))
+                return -EFAULT;
+            bi->st.maps++;
         }
-        os_gnt_unmap(va);
-        bi->st.unmaps++;
+        memcpy(d, va, n * sizeof(d[0]));
+        if (!kept) {
+            os_gnt_unmap(va);
+            bi->st.unmaps++;
+        }
+    }
+    for (unsigned int k = 0; k < n; k++) {
+        r->seg[k].gref = d[k].gref;
+        r->seg[k].first = d[k].first_sect;
+        r->seg[k].last = d[k].last_sect;
+        r->seg[k].page = NULL;
+        r->seg[k].maddr = 0;
     }
     return 0;
 }
@@ -363,6 +512,7 @@ static int parse(struct blkif *bi, const blkif_request_t *q, struct breq *r)
     r->nsub = r->next_sub = r->pending = 0;
     r->in_pump = r->is_stalled = false;
     r->flush_before = r->flush_after = false;
+    r->copy = false;
     r->nsegs = 0;
     r->sector = q->sector_number;
     switch (op) {
@@ -379,6 +529,7 @@ static int parse(struct blkif *bi, const blkif_request_t *q, struct breq *r)
             r->seg[i].first = q->seg[i].first_sect;
             r->seg[i].last = q->seg[i].last_sect;
             r->seg[i].page = NULL;
+            r->seg[i].maddr = 0;
         }
         r->nsegs = n;
         r->kind = op == BLKIF_OP_READ ? KIND_READ : n ? KIND_WRITE : KIND_FLUSH;
@@ -441,6 +592,7 @@ static void process(void *arg)
     unsigned int budget = BLKBACK_BUDGET;
     int more;
 
+    bi->st.wakeups++;
     /* Parts the device had no room for go first, in order. */
     while (bi->stalled) {
         struct breq *r = bi->stalled;
@@ -539,6 +691,7 @@ int blkif_connect(struct blkif *bi, uint32_t ring_ref, uint32_t evtchn)
     }
     bi->inflight = 0;
     bi->ordered = NULL;
+    bi->copy = blkback_data_mode == BLKBACK_COPY;
     bi->stopping = bi->broken = false;
     bi->connected = true;
     os_work_queue(bi->work);                    /* requests queued before we came */
@@ -559,6 +712,8 @@ static void release(struct blkif *bi)
         }
     }
     bi->npg = 0;
+    while (bi->nbounce)
+        os_page_free(bi->bounce[--bi->nbounce]);
     if (bi->port >= 0)
         os_evtchn_close((unsigned int)bi->port);
     bi->port = -1;
@@ -634,6 +789,9 @@ bool blkif_maybe_free(struct blkif *bi)
     gone.errors += bi->st.errors;
     gone.bad += bi->st.bad;
     gone.rings_broken += bi->st.rings_broken;
+    gone.copies += bi->st.copies;
+    gone.wakeups += bi->st.wakeups;
+    gone.notifies += bi->st.notifies;
     vbd_close(&bi->vbd);
     os_work_free(bi->work);
     os_timer_free(bi->retry);
@@ -648,13 +806,20 @@ void blkback_totals(struct blkback_totals *t)
     t->errors = gone.errors;
     t->bad = gone.bad;
     t->rings_broken = gone.rings_broken;
+    t->copies = gone.copies;
+    t->wakeups = gone.wakeups;
+    t->notifies = gone.notifies;
     for (struct blkif *bi = all; bi; bi = bi->next) {
         t->devices++;
         t->inflight += bi->inflight;
         t->mapped += bi->mapped;
+        t->bounce += bi->bounce_out + bi->nbounce;
         t->requests += bi->st.requests;
         t->errors += bi->st.errors;
         t->bad += bi->st.bad;
         t->rings_broken += bi->st.rings_broken;
+        t->copies += bi->st.copies;
+        t->wakeups += bi->st.wakeups;
+        t->notifies += bi->st.notifies;
     }
 }

@@ -7,6 +7,8 @@
  *   blk.seq_write_64k, blk.seq_read_64k   sequential 64 KiB requests, 4 in
  *                                         flight, over the first MIB MiB of
  *                                         vda: per MiB
+ *   blk.seq_write_64k_q16, ..._read_64k_q16  the same, 16 in flight (the
+ *                                         native side of blkback's _q16)
  *   net.ping_rtt                          an ICMP echo round trip with
  *                                         QEMU's gateway, one at a time
  *   net.echo_flood_per_packet             echoes kept 32 in flight: per
@@ -44,11 +46,16 @@ int devbench_main(int argc, char **argv)
         printf("usage: bench-dev [MIB [PINGS]]\n");
         return 2;
     }
+    char q16[] = "16";
     char *bw[] = { b0, b1, b2, w, mib, NULL };
     char *br[] = { b0, b1, b2, r, mib, NULL };
+    char *bwq[] = { b0, b1, b2, w, mib, q16, NULL };
+    char *brq[] = { b0, b1, b2, r, mib, q16, NULL };
     char *nb[] = { n0, b1, pings, NULL };
     ok &= blk_main(5, bw) == 0;
     ok &= blk_main(5, br) == 0;
+    ok &= blk_main(6, bwq) == 0;
+    ok &= blk_main(6, brq) == 0;
     ok &= net_main(3, nb) == 0;
     printf("Test result: %s\n", ok ? "SUCCESS" : "FAILURE");
     return ok ? 0 : 1;
