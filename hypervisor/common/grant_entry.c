@@ -98,7 +98,10 @@ int gnttab_pin(struct active_grant *act, grant_entry_v1_t *e, domid_t dom, bool 
     return GNTST_general_error;
 }
 
-void gnttab_unpin(struct active_grant *act, grant_entry_v1_t *e, bool write)
+/* Drop one pin (read-write or read-only): the GTF_reading/GTF_writing
+ * bits the entry loses with it.  Both versions unpin through here; they
+ * differ only in where the bits live. */
+static uint16_t unpin_one(struct active_grant *act, bool write)
 {
     uint16_t clear = 0;
 
@@ -110,6 +113,13 @@ void gnttab_unpin(struct active_grant *act, grant_entry_v1_t *e, bool write)
     }
     if (!gnttab_pinned(act))
         clear |= GTF_reading | GTF_writing;
+    return clear;
+}
+
+void gnttab_unpin(struct active_grant *act, grant_entry_v1_t *e, bool write)
+{
+    uint16_t clear = unpin_one(act, write);
+
     if (clear && e)
         __atomic_fetch_and(&e->flags, (uint16_t)~clear, __ATOMIC_ACQ_REL);
 }
@@ -186,16 +196,8 @@ int gnttab_pin_v2(struct active_grant *act, grant_entry_v2_t *e, grant_status_t 
 
 void gnttab_unpin_v2(struct active_grant *act, grant_status_t *st, bool write)
 {
-    uint16_t clear = 0;
+    uint16_t clear = unpin_one(act, write);
 
-    if (write) {
-        if (--act->pin_rw == 0)
-            clear |= GTF_writing;
-    } else {
-        act->pin_ro--;
-    }
-    if (!gnttab_pinned(act))
-        clear |= GTF_reading | GTF_writing;
     if (clear && st)
         __atomic_fetch_and(st, (uint16_t)~clear, __ATOMIC_SEQ_CST);
 }

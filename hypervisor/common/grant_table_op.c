@@ -54,14 +54,12 @@ static int16_t target_table(domid_t dom, struct domain **d)
     return (*d)->grant ? GNTST_okay : GNTST_bad_domain;
 }
 
-static long setup_table(guest_va_t uop, unsigned int count)
+static long setup_table(guest_va_t uop)
 {
     static unsigned long mfns[GNTTAB_MAX_FRAMES_LIMIT];
     struct gnttab_setup_table op;
     struct domain *d;
 
-    if (count != 1)
-        return -EINVAL;
     if (copy_from_guest(&op, uop, sizeof(op)))
         return -EFAULT;
     op.status = target_table(op.dom, &d);
@@ -81,13 +79,11 @@ static long setup_table(guest_va_t uop, unsigned int count)
     return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : 0;
 }
 
-static long query_size(guest_va_t uop, unsigned int count)
+static long query_size(guest_va_t uop)
 {
     struct gnttab_query_size op;
     struct domain *d;
 
-    if (count != 1)
-        return -EINVAL;
     if (copy_from_guest(&op, uop, sizeof(op)))
         return -EFAULT;
     if ((op.status = target_table(op.dom, &d)) == GNTST_okay) {
@@ -97,14 +93,12 @@ static long query_size(guest_va_t uop, unsigned int count)
     return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : 0;
 }
 
-static long set_version(guest_va_t uop, unsigned int count)
+static long set_version(guest_va_t uop)
 {
     struct gnttab_set_version op;
     struct domain *d = current_domain();
     long rc;
 
-    if (count != 1)
-        return -EINVAL;
     if (copy_from_guest(&op, uop, sizeof(op)))
         return -EFAULT;
     rc = gnttab_set_version(d, op.version);
@@ -112,14 +106,12 @@ static long set_version(guest_va_t uop, unsigned int count)
     return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : rc;
 }
 
-static long get_version(guest_va_t uop, unsigned int count)
+static long get_version(guest_va_t uop)
 {
     struct gnttab_get_version op;
     struct domain *d;
     int rc;
 
-    if (count != 1)
-        return -EINVAL;
     if (copy_from_guest(&op, uop, sizeof(op)))
         return -EFAULT;
     if ((rc = foreign_domain(op.dom, XSM_GNTTAB_FOREIGN, &d)))
@@ -128,13 +120,11 @@ static long get_version(guest_va_t uop, unsigned int count)
     return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : 0;
 }
 
-static long get_status_frames(guest_va_t uop, unsigned int count)
+static long get_status_frames(guest_va_t uop)
 {
     struct gnttab_get_status_frames op;
     struct domain *d;
 
-    if (count != 1)
-        return -EINVAL;
     if (copy_from_guest(&op, uop, sizeof(op)))
         return -EFAULT;
     op.status = target_table(op.dom, &d);
@@ -152,13 +142,11 @@ static long get_status_frames(guest_va_t uop, unsigned int count)
     return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : 0;
 }
 
-static long dump_table(guest_va_t uop, unsigned int count)
+static long dump_table(guest_va_t uop)
 {
     struct gnttab_dump_table op;
     struct domain *d;
 
-    if (count != 1)
-        return -EINVAL;
     if (copy_from_guest(&op, uop, sizeof(op)))
         return -EFAULT;
     if ((op.status = target_table(op.dom, &d)) == GNTST_okay)
@@ -224,6 +212,16 @@ static void swap_thunk(void *p)
     op->status = (int16_t)gnttab_swap(current_domain(), op->ref_a, op->ref_b);
 }
 
+/* The single-structure commands, by number: count must be 1. */
+static long (*const single_cmds[])(guest_va_t uop) = {
+    [GNTTABOP_setup_table] = setup_table,
+    [GNTTABOP_dump_table] = dump_table,
+    [GNTTABOP_query_size] = query_size,
+    [GNTTABOP_set_version] = set_version,
+    [GNTTABOP_get_status_frames] = get_status_frames,
+    [GNTTABOP_get_version] = get_version,
+};
+
 HYPERCALL_PROTO(grant_table_op)
 {
     unsigned int cmd = (unsigned int)a1, count = (unsigned int)a3;
@@ -245,19 +243,10 @@ HYPERCALL_PROTO(grant_table_op)
                      true);
     case GNTTABOP_swap_grant_ref:
         return batch(cmd, uop, count, sizeof(struct gnttab_swap_grant_ref), swap_thunk, false);
-    case GNTTABOP_setup_table:
-        return setup_table(uop, count);
-    case GNTTABOP_query_size:
-        return query_size(uop, count);
-    case GNTTABOP_set_version:
-        return set_version(uop, count);
-    case GNTTABOP_get_version:
-        return get_version(uop, count);
-    case GNTTABOP_get_status_frames:
-        return get_status_frames(uop, count);
-    case GNTTABOP_dump_table:
-        return dump_table(uop, count);
-    default:        /* cache_flush, ... */
-        return -ENOSYS;
+    default:
+        break;
     }
+    if (cmd < ARRAY_SIZE(single_cmds) && single_cmds[cmd])
+        return count == 1 ? single_cmds[cmd](uop) : -EINVAL;
+    return -ENOSYS;                     /* cache_flush, ... */
 }

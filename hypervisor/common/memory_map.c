@@ -54,6 +54,15 @@ long memop_target_domain(domid_t id, struct domain **out)
     return 0;
 }
 
+long memop_domid_arg(guest_va_t arg, struct domain **out)
+{
+    domid_t id;
+
+    if (copy_from_guest(&id, arg, sizeof(id)))
+        return -EFAULT;
+    return memop_target_domain(id, out);
+}
+
 #define E820_BYTES(n) ((size_t)(n) * sizeof(struct xen_e820_entry))
 
 static long set_memory_map(guest_va_t arg)
@@ -131,13 +140,10 @@ static long machine_memory_map(guest_va_t arg)
 
 static long maximum_gpfn(guest_va_t arg)
 {
-    domid_t id;
     struct domain *d;
     long rc;
 
-    if (copy_from_guest(&id, arg, sizeof(id)))
-        return -EFAULT;
-    if ((rc = memop_target_domain(id, &d)))
+    if ((rc = memop_domid_arg(arg, &d)))
         return rc;
     uint32_t max_pfn = __atomic_load_n(&d->shared_info->arch.max_pfn, __ATOMIC_RELAXED);
     return (long)(max_pfn ? max_pfn : 1) - 1;

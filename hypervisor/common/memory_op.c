@@ -290,13 +290,10 @@ out:
 
 static long domain_pages(guest_va_t arg, bool maximum)
 {
-    uint16_t id;
     struct domain *d;
     long rc;
 
-    if (copy_from_guest(&id, arg, sizeof(id)))
-        return -EFAULT;
-    if ((rc = memop_target_domain(id, &d)))
+    if ((rc = memop_domid_arg(arg, &d)))
         return rc;
     return (long)(maximum ? d->max_pages : d->tot_pages);
 }

@@ -7,7 +7,8 @@
  * are NUL-terminated.  The builder looks in PT_NOTE segments first, then
  * SHT_NOTE sections, then the legacy `__xen_guest` section (a string of
  * comma-separated KEY=VALUE items; the old key is given in brackets).
- * Guests emit these from assembly, so this header has no C in it.
+ * Guests emit these from assembly, so this header has no C in it; for
+ * assembly it also gives the note's layout (below).
  */
 #ifndef MICA_PUBLIC_ELFNOTE_H
 #define MICA_PUBLIC_ELFNOTE_H
@@ -47,5 +48,32 @@
 #define XEN_ELFNOTE_DUMPCORE_HEADER         0x2000001
 #define XEN_ELFNOTE_DUMPCORE_XEN_VERSION    0x2000002
 #define XEN_ELFNOTE_DUMPCORE_FORMAT_VERSION 0x2000003
+
+#ifdef __ASSEMBLY__
+/*
+ * One note in the allocated SHT_NOTE section .note.Xen (a kernel's link
+ * script gives it a PT_NOTE program header):
+ *
+ *     note_begin XEN_ELFNOTE_GUEST_OS;  .asciz "name";  note_end
+ *
+ * note_begin writes namesz, descsz (measured between the local labels),
+ * the type and the name "Xen\0"; the descriptor follows; note_end pads
+ * it to 4 bytes.
+ */
+.macro note_begin type
+    .pushsection .note.Xen, "a", @note
+    .balign 4
+    .long 2f - 1f           /* namesz */
+    .long 4f - 3f           /* descsz */
+    .long \type
+1:  .asciz "Xen"
+2:  .balign 4
+3:
+.endm
+.macro note_end
+4:  .balign 4
+    .popsection
+.endm
+#endif /* __ASSEMBLY__ */
 
 #endif /* MICA_PUBLIC_ELFNOTE_H */

@@ -37,15 +37,6 @@
 #include "ring_client.h"
 #include "blkfront.h"
 
-/* A failed step ends the test: what follows would only repeat it. */
-#define REQUIRE(cond, fmt, ...)                                             \
-    do {                                                                    \
-        if (!(cond)) {                                                      \
-            test_fail("%s:%d: " fmt, __FILE__, __LINE__, ##__VA_ARGS__);    \
-            return;                                                         \
-        }                                                                   \
-    } while (0)
-
 static struct xsc c;
 static struct bfront f;
 
@@ -63,10 +54,7 @@ static uint64_t arg(const char *key, uint64_t def)
 
 static bool is_mode(const char *m)
 {
-    const char *v = cmdline_value((const char *)start_info->cmd_line, "mode");
-    size_t l = strlen(m);
-
-    return v ? !strncmp(v, m, l) && (v[l] == ' ' || !v[l]) : !strcmp(m, "full");
+    return cmdline_is((const char *)start_info->cmd_line, "mode", m, "full");
 }
 
 /* Pattern over [sector, sector + count) in requests of 11 pages. */
@@ -267,22 +255,8 @@ static void bench(void)
 
 void test_main(void)
 {
-    uint64_t end;
-    uint32_t len;
-    char buf[16];
-    int rc;
-
-    if (bf_setup() || xs_ring_connect(&c)) {
-        test_error("no grant table or xenstore ring");
+    if (!bf_start(&f, &c, (uint32_t)arg("dev", 51712)))
         return;
-    }
-    end = now_ns() + 30000 * NS_PER_MS;
-    while ((rc = xsc_read(&c, 0, "domid", buf, sizeof(buf), &len)) == -XEN_ETIME &&
-           now_ns() < end)
-        ;
-    REQUIRE(rc == 0, "first read: %d", rc);
-    REQUIRE(bf_find(&f, &c, (uint32_t)arg("dev", 51712)) == 0, "no disk %u reached InitWait",
-          (unsigned int)arg("dev", 51712));
     if (arg("sectors", 0))
         REQUIRE(f.sectors == arg("sectors", 0), "sectors %llu, expected %llu",
               (unsigned long long)f.sectors, (unsigned long long)arg("sectors", 0));

@@ -24,14 +24,6 @@
 #include "ring_client.h"
 #include "blkfront.h"
 
-#define REQUIRE(cond, fmt, ...)                                             \
-    do {                                                                    \
-        if (!(cond)) {                                                      \
-            test_fail("%s:%d: " fmt, __FILE__, __LINE__, ##__VA_ARGS__);    \
-            return;                                                         \
-        }                                                                   \
-    } while (0)
-
 #define OTHER_REF   120                 /* a page granted to domain 5 */
 
 static struct xsc c;
@@ -40,10 +32,7 @@ static uint8_t other_page[4096] __attribute__((aligned(4096)));
 
 static bool is_mode(const char *m)
 {
-    const char *v = cmdline_value((const char *)start_info->cmd_line, "mode");
-    size_t l = strlen(m);
-
-    return v ? !strncmp(v, m, l) && (v[l] == ' ' || !v[l]) : !strcmp(m, "bad");
+    return cmdline_is((const char *)start_info->cmd_line, "mode", m, "bad");
 }
 
 /* One request built by hand: its status, or -100 (no answer). */
@@ -276,21 +265,8 @@ static void deaf(void)
 
 void test_main(void)
 {
-    uint64_t end;
-    uint32_t len;
-    char buf[16];
-    int rc;
-
-    if (bf_setup() || xs_ring_connect(&c)) {
-        test_error("no grant table or xenstore ring");
+    if (!bf_start(&f, &c, 51712))              /* xvda */
         return;
-    }
-    end = now_ns() + 30000 * NS_PER_MS;
-    while ((rc = xsc_read(&c, 0, "domid", buf, sizeof(buf), &len)) == -XEN_ETIME &&
-           now_ns() < end)
-        ;
-    REQUIRE(rc == 0, "first read: %d", rc);
-    REQUIRE(bf_find(&f, &c, 51712) == 0, "no disk xvda reached InitWait");
     if (is_mode("die"))
         die();
     else if (is_mode("deaf"))

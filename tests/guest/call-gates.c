@@ -16,15 +16,9 @@
  */
 #include <test.h>
 #include <traps.h>
+#include <desc.h>
 #include <events.h>
 
-#define DESC(b5) ((uint64_t)0xffff | ((uint64_t)(b5) << 40) | (0xcfULL << 48))
-static uint64_t gate(uint16_t sel, const void *off, unsigned int dpl, unsigned int params)
-{
-    uint32_t o = (uint32_t)off;
-    return (o & 0xffff) | ((uint64_t)sel << 16) | ((uint64_t)params << 32) |
-           ((0x8cULL | (dpl << 5)) << 40) | ((uint64_t)(o >> 16) << 48);
-}
 
 static uint64_t gdt[512] __attribute__((aligned(4096)));
 struct farptr { uint32_t off; uint16_t sel; } __attribute__((packed));
@@ -83,13 +77,13 @@ void test_main(void)
 
     traps_init();
     user_map_image();
-    gdt[1] = DESC(0xba);                        /* 0x09: ring-1 code */
-    gdt[2] = gate(0x0009, gate_target, 3, 0);   /* 0x13: DPL 3, no parameter */
-    gdt[3] = gate(0x0009, gate_target_1, 3, 1); /* 0x1b: DPL 3, one parameter */
-    gdt[4] = gate(0x0009, gate_target_jmp, 3, 0); /* 0x23: for JMP */
-    gdt[5] = gate(0x0009, gate_target, 1, 0);   /* 0x29: DPL 1 */
-    gdt[6] = DESC(0x3a);                        /* 0x31: code, not present */
-    gdt[7] = gate(0x0031, gate_target, 3, 0);   /* 0x3b: to the missing code */
+    gdt[1] = SEG_FLAT(0xba);                                   /* 0x09: ring-1 code */
+    gdt[2] = CALL_GATE(0x0009, (uint32_t)gate_target, 3, 0);   /* 0x13: DPL 3, no parameter */
+    gdt[3] = CALL_GATE(0x0009, (uint32_t)gate_target_1, 3, 1); /* 0x1b: DPL 3, one parameter */
+    gdt[4] = CALL_GATE(0x0009, (uint32_t)gate_target_jmp, 3, 0); /* 0x23: for JMP */
+    gdt[5] = CALL_GATE(0x0009, (uint32_t)gate_target, 1, 0);   /* 0x29: DPL 1 */
+    gdt[6] = SEG_FLAT(0x3a);                                   /* 0x31: code, not present */
+    gdt[7] = CALL_GATE(0x0031, (uint32_t)gate_target, 3, 0);   /* 0x3b: to the missing code */
     if (pt_walk((uint32_t)gdt, e) != 0 ||
         HYPERVISOR_update_va_mapping((uint32_t)gdt, e[2] & ~_PAGE_RW, UVMF_INVLPG)) {
         test_error("cannot remap the GDT read-only");

@@ -22,14 +22,11 @@
  */
 #include <test.h>
 #include <traps.h>
+#include <desc.h>
 
-#define D(base, lim, b5, flags) \
-    ((uint64_t)((lim) & 0xffff) | ((uint64_t)((base) & 0xffffff) << 16) | \
-     ((uint64_t)(b5) << 40) | ((uint64_t)(((lim) >> 16) & 0xf) << 48) | \
-     ((uint64_t)(flags) << 52) | ((uint64_t)((base) >> 24) << 56))
-#define CODE(dpl)   D(0, 0xfffff, 0x9a | ((dpl) << 5), 0xc)
-#define DATA(dpl)   D(0, 0xfffff, 0x92 | ((dpl) << 5), 0xc)
-#define GATE(sel, dpl) ((uint64_t)(sel) << 16 | (0x8cULL | ((dpl) << 5)) << 40)
+#define CODE(dpl)   SEG_FLAT(0x9a | ((dpl) << 5))
+#define DATA(dpl)   SEG_FLAT(0x92 | ((dpl) << 5))
+#define GATE(sel, dpl) CALL_GATE(sel, 0, dpl, 0)
 
 static uint64_t gdt[512] __attribute__((aligned(4096)));
 static uint64_t spare[512] __attribute__((aligned(4096)));
@@ -90,10 +87,10 @@ void test_main(void)
     gdt[3] = CODE(0);
     gdt[4] = DATA(1) & ~(1ULL << 47);                   /* not present */
     gdt[5] = DATA(3);
-    gdt[6] = D(HYPERVISOR_VIRT_START, 0xfffff, 0x92 | 0x20, 0xc);
+    gdt[6] = SEG_DESC(HYPERVISOR_VIRT_START, 0xfffff, 0x92 | 0x20, 0xc);
     gdt[7] = GATE(0x0009, 3);
     gdt[8] = DATA(3) & ~(1ULL << 47);                   /* DPL 3, not present */
-    bad[1] = D(0, 0xfffff, 0x9a | 0x20, 0xa);           /* 64-bit code */
+    bad[1] = SEG_DESC(0, 0xfffff, 0x9a | 0x20, 0xa);           /* 64-bit code */
     gdt_mfn = pte_of(gdt, &pte);
     spare_mfn = pte_of(spare, &pte);
     bad_mfn = pte_of(bad, &pte);
@@ -167,9 +164,9 @@ void test_main(void)
           (unsigned long long)gdt[9]);
     CHECK(LOAD("es", 0x0049) < 0, "ES = updated entry: %s", exc_str());
     asm volatile ("mov %0, %%es" :: "r" (FLAT_RING1_DS));
-    CHECK_RC(HYPERVISOR_update_descriptor(ma, D(0, 0xfffff, 0x9a, 0xa)), -XEN_EINVAL,
+    CHECK_RC(HYPERVISOR_update_descriptor(ma, SEG_DESC(0, 0xfffff, 0x9a, 0xa)), -XEN_EINVAL,
              "update_descriptor 64-bit code");
-    CHECK_RC(HYPERVISOR_update_descriptor(ma, D(0x1000, 0x67, 0x89, 0)), -XEN_EINVAL,
+    CHECK_RC(HYPERVISOR_update_descriptor(ma, SEG_DESC(0x1000, 0x67, 0x89, 0)), -XEN_EINVAL,
              "update_descriptor TSS");
     CHECK_RC(HYPERVISOR_update_descriptor(ma, GATE(0xe008, 3)), -XEN_EINVAL,
              "update_descriptor gate to the hypervisor");

@@ -23,14 +23,13 @@
  */
 #include <test.h>
 #include <traps.h>
+#include <desc.h>
 
-#define D(b5, flags) ((uint64_t)0xffff | ((uint64_t)(b5) << 40) | (0xfULL << 48) | \
-                      ((uint64_t)(flags) << 52))
+#define D(access, flags) SEG_DESC(0, 0xfffff, access, flags)
 #define DATA3 D(0xf2, 0xc)
 #define CODE1 D(0xba, 0xc)
 #define DATA_NP D(0x72, 0xc)
-#define GATE(sel, off, dpl) ((uint64_t)(sel) << 16 | (0x8cULL | ((dpl) << 5)) << 40 | \
-                            ((off) & 0xffff) | ((uint64_t)((off) >> 16) << 48))
+#define GATE(sel, off, dpl) CALL_GATE(sel, off, dpl, 0)
 
 static uint64_t ldt[512] __attribute__((aligned(4096)));
 static uint64_t rw_ldt[512] __attribute__((aligned(4096)));

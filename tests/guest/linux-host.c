@@ -45,8 +45,7 @@ static unsigned long resyncs, input_dropped;
 
 static unsigned long opt(const char *key, unsigned long dflt)
 {
-    const char *v = cmdline_value((const char *)start_info->cmd_line, key);
-    return v ? parse_ulong(&v) : dflt;
+    return cmdline_ulong((const char *)start_info->cmd_line, key, dflt);
 }
 
 /* The ports d1 offers domain 0, in order: store, then console. */

@@ -48,14 +48,13 @@
 #include <mm.h>
 #include <events.h>
 #include <pcicfg.h>
+#include <pirq.h>
 #include <public/memory.h>
 
 #define EDU       PCI_BDF(0, 5, 0)
 #define RNG       PCI_BDF(0, 6, 0)
 #define CACHE_UC  (_PAGE_PCD | _PAGE_PWT)
 #define SLOT_BAR  3
-
-static long physdev(int cmd, void *arg) { return HYPERVISOR_physdev_op(cmd, arg); }
 
 static long map_msi(uint16_t bdf, int entry, uint64_t table, int *pirq)
 {
@@ -67,33 +66,6 @@ static long map_msi(uint16_t bdf, int entry, uint64_t table, int *pirq)
     if (pirq)
         *pirq = m.pirq;
     return rc;
-}
-
-static long unmap(int pirq)
-{
-    struct physdev_unmap_pirq u = { .domid = DOMID_SELF, .pirq = pirq };
-    return physdev(PHYSDEVOP_unmap_pirq, &u);
-}
-
-static long bind(int pirq)
-{
-    evtchn_bind_pirq_t b = { .pirq = (uint32_t)pirq };
-    long rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_pirq, &b);
-    return rc ? rc : (long)b.port;
-}
-
-static bool wait_event(evtchn_port_t p, uint64_t ms)
-{
-    uint64_t end = now_ns() + ms * NS_PER_MS;
-
-    while (now_ns() < end) {
-        if (evtchn_is_pending(p)) {
-            evtchn_clear_pending(p);
-            return true;
-        }
-        sched_yield();
-    }
-    return false;
 }
 
 static long map_at(unsigned int slot, uint64_t pte, domid_t dom)
@@ -159,43 +131,36 @@ static void mmio(void)
 
 /* ---- edu's INTx: a level-triggered line --------------------------------- */
 
-static long eoi(int pirq)
-{
-    struct physdev_eoi e = { (uint32_t)pirq };
-    return physdev(PHYSDEVOP_eoi, &e);
-}
-
 static void intx(void)
 {
     unsigned int gsi = pci_read(EDU, 0x3c, 1);
-    struct physdev_map_pirq m = { .domid = DOMID_SELF, .type = MAP_PIRQ_TYPE_GSI,
-                                  .index = (int)gsi, .pirq = -1 };
+    int pirq;
 
     CHECK(gsi == 5 || gsi == 9 || gsi == 10 || gsi == 11, "edu's interrupt line %u", gsi);
     pci_write(EDU, 0x04, 2, (pci_read(EDU, 0x04, 2) | 0x6) & ~0x400u);   /* INTx on */
-    CHECK_RC(physdev(PHYSDEVOP_map_pirq, &m), 0, "map edu's GSI");
-    long port = bind(m.pirq);
+    CHECK_RC(pirq_map_gsi(DOMID_SELF, (int)gsi, -1, &pirq), 0, "map edu's GSI");
+    long port = pirq_bind((uint32_t)pirq, 0);
     CHECK(port > 0, "bind edu's GSI: %ld", port);
     if (port <= 0)
         return;
     evtchn_clear_pending((evtchn_port_t)port);
     edu[0x60 / 4] = 1;                                  /* assert, and keep it asserted */
-    CHECK(wait_event((evtchn_port_t)port, 2000), "no event for the level interrupt");
+    CHECK(pirq_wait_event((evtchn_port_t)port, 2000), "no event for the level interrupt");
     /* Still asserted, not EOIed: masked at the IO-APIC, nothing more. */
-    CHECK(!wait_event((evtchn_port_t)port, 100), "a level line fired again before the EOI");
+    CHECK(!pirq_wait_event((evtchn_port_t)port, 100), "a level line fired again before the EOI");
     /* EOI without serving the device: it fires again at once. */
-    CHECK_RC(eoi(m.pirq), 0, "EOI");
-    CHECK(wait_event((evtchn_port_t)port, 2000), "no new event after an EOI of a line still high");
+    CHECK_RC(pirq_eoi((uint32_t)pirq), 0, "EOI");
+    CHECK(pirq_wait_event((evtchn_port_t)port, 2000),
+          "no new event after an EOI of a line still high");
     /* Served, then EOIed: quiet. */
     edu[0x64 / 4] = 1;
-    CHECK_RC(eoi(m.pirq), 0, "EOI after serving");
-    CHECK(!wait_event((evtchn_port_t)port, 100), "event after the device was served");
+    CHECK_RC(pirq_eoi((uint32_t)pirq), 0, "EOI after serving");
+    CHECK(!pirq_wait_event((evtchn_port_t)port, 100), "event after the device was served");
     /* Nobody listening: the stray interrupt is masked, nothing delivered. */
     CHECK_RC(evtchn_close((evtchn_port_t)port), 0, "close");
     edu[0x60 / 4] = 2;
     edu[0x64 / 4] = 2;
-    struct physdev_unmap_pirq u = { .domid = DOMID_SELF, .pirq = m.pirq };
-    CHECK_RC(physdev(PHYSDEVOP_unmap_pirq, &u), 0, "unmap edu's GSI");
+    CHECK_RC(pirq_unmap(DOMID_SELF, pirq), 0, "unmap edu's GSI");
     pci_write(EDU, 0x04, 2, pci_read(EDU, 0x04, 2) | 0x400);           /* INTx off */
 }
 
@@ -218,22 +183,22 @@ static void msi(void)
     CHECK((addr & 0xfff00000u) == 0xfee00000u, "MSI address 0x%x", addr);
     CHECK(data >= 0x30 && data <= 0xdf, "MSI data 0x%x", data);
     CHECK_RC(map_msi(EDU, 0, 0, &other), -XEN_EEXIST, "edu's MSI again");
-    port = bind(pirq);
+    port = pirq_bind((uint32_t)pirq, 0);
     CHECK(port > 0, "bind edu's PIRQ: %ld", port);
     if (port <= 0)
         return;
     evtchn_clear_pending((evtchn_port_t)port);
     for (unsigned int i = 0; i < 4; i++) {
         edu[0x60 / 4] = 1u << i;                            /* raise */
-        CHECK(wait_event((evtchn_port_t)port, 2000), "no event for edu interrupt %u", i);
+        CHECK(pirq_wait_event((evtchn_port_t)port, 2000), "no event for edu interrupt %u", i);
         CHECK(edu[0x24 / 4] & (1u << i), "edu status 0x%x", edu[0x24 / 4]);
         edu[0x64 / 4] = 1u << i;                            /* acknowledge */
     }
     CHECK_RC(evtchn_close((evtchn_port_t)port), 0, "close");
-    CHECK_RC(unmap(pirq), 0, "unmap edu's MSI");
+    CHECK_RC(pirq_unmap(DOMID_SELF, pirq), 0, "unmap edu's MSI");
     CHECK(!(pci_read(EDU, cap + 2, 2) & 1), "MSI still enabled after unmap");
     CHECK(pci_read(EDU, cap + 4, 4) == 0, "MSI address left 0x%x", pci_read(EDU, cap + 4, 4));
-    CHECK_RC(unmap(pirq), -XEN_EINVAL, "unmap twice");
+    CHECK_RC(pirq_unmap(DOMID_SELF, pirq), -XEN_EINVAL, "unmap twice");
 }
 
 /* ---- MSI-X with virtio-rng ---------------------------------------------- */
@@ -295,7 +260,7 @@ static void msix(void)
           "MSI-X entry 0: address 0x%x data 0x%x", t[0], t[2]);
     CHECK(t[3] & 1, "MSI-X entry 0 unmasked before anyone listens");
 
-    long port = bind(p0);
+    long port = pirq_bind((uint32_t)p0, 0);
     CHECK(port > 0, "bind entry 0: %ld", port);
     if (port <= 0)
         return;
@@ -327,7 +292,7 @@ static void msix(void)
     pio_outl(io + 0x08, ring_mfn);                              /* queue PFN */
     pio_outb(io + 0x12, 1 | 2 | 4);                             /* driver OK */
     pio_outw(io + 0x10, 0);                                     /* notify */
-    CHECK(wait_event((evtchn_port_t)port, 5000), "no MSI-X event for the completion");
+    CHECK(pirq_wait_event((evtchn_port_t)port, 5000), "no MSI-X event for the completion");
     CHECK(used[1] == 1, "used index %u", used[1]);
     bool nonzero = false;
     for (unsigned int i = 0; i < 16; i++)
@@ -336,10 +301,10 @@ static void msix(void)
 
     pio_outb(io + 0x12, 0);                                     /* reset the device */
     CHECK_RC(map_msi(RNG, 0, 0, NULL), -XEN_ENODEV, "MSI on the MSI-X device");
-    CHECK_RC(unmap(p0), 0, "unmap entry 0 while bound");
+    CHECK_RC(pirq_unmap(DOMID_SELF, p0), 0, "unmap entry 0 while bound");
     CHECK(t[3] & 1, "entry 0 not masked after unmap");
     CHECK_RC(evtchn_close((evtchn_port_t)port), 0, "close");
-    CHECK_RC(unmap(p1), 0, "unmap entry 1");
+    CHECK_RC(pirq_unmap(DOMID_SELF, p1), 0, "unmap entry 1");
     CHECK(!(pci_read(RNG, cap + 2, 2) & 0x8000), "MSI-X on with no entry in use");
     /* No MSI-X entry in use: the table maps writable again. */
     CHECK_RC(map_at(SLOT_BAR + 1, PTE(tpa >> 12, _PAGE_PRESENT | _PAGE_RW | CACHE_UC), DOMID_IO),
@@ -383,7 +348,7 @@ static void bookkeeping(void)
     CHECK_RC(physdev(PHYSDEVOP_restore_msi, &rm), 0, "restore_msi");
     CHECK(pci_read(EDU, pci_cap(EDU, 5) + 2, 2) & 1, "MSI off after restore_msi");
     CHECK_RC(physdev(PHYSDEVOP_pci_device_remove, &pd), -XEN_EBUSY, "remove edu with MSI on");
-    CHECK_RC(unmap(pirq), 0, "unmap");
+    CHECK_RC(pirq_unmap(DOMID_SELF, pirq), 0, "unmap");
     CHECK_RC(physdev(PHYSDEVOP_pci_device_remove, &pd), 0, "remove edu");
     CHECK_RC(physdev(PHYSDEVOP_restore_msi, &rm), -XEN_ENODEV, "restore_msi of an unlisted one");
     CHECK_RC(map_msi(EDU, 0, 0, NULL), -XEN_ENODEV, "MSI of an unlisted function");
@@ -397,7 +362,7 @@ static void bookkeeping(void)
     pa->flags = 0;
     CHECK_RC(physdev(PHYSDEVOP_pci_device_add, pa), 0, "add edu back");
     CHECK_RC(map_msi(EDU, 0, 0, &pirq), 0, "MSI again");
-    CHECK_RC(unmap(pirq), 0, "unmap again");
+    CHECK_RC(pirq_unmap(DOMID_SELF, pirq), 0, "unmap again");
     pd.seg = 1;
     CHECK_RC(physdev(PHYSDEVOP_pci_device_remove, &pd), -XEN_ENODEV, "remove in segment 1");
     CHECK_RC(physdev(PHYSDEVOP_pci_mmcfg_reserved, &mc), -XEN_ENODEV, "an MMCONFIG region");

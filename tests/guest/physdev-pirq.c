@@ -30,11 +30,10 @@
 #include <test.h>
 #include <events.h>
 #include <pt.h>
-#include <public/physdev.h>
+#include <pcicfg.h>
+#include <pirq.h>
 
 #define BIG 100000u
-
-static long physdev(int cmd, void *arg) { return HYPERVISOR_physdev_op(cmd, arg); }
 
 static long physdev_compat(uint32_t cmd, void *u, size_t n)
 {
@@ -43,35 +42,6 @@ static long physdev_compat(uint32_t cmd, void *u, size_t n)
     long rc = hypercall1(__HYPERVISOR_physdev_op_compat, (long)&op);
     memcpy(u, &op.u, n);
     return rc;
-}
-
-static long map_gsi(domid_t dom, int gsi, int pirq, int *out)
-{
-    struct physdev_map_pirq m = { .domid = dom, .type = MAP_PIRQ_TYPE_GSI,
-                                  .index = gsi, .pirq = pirq };
-    long rc = physdev(PHYSDEVOP_map_pirq, &m);
-    if (out)
-        *out = m.pirq;
-    return rc;
-}
-
-static long unmap(domid_t dom, int pirq)
-{
-    struct physdev_unmap_pirq u = { .domid = dom, .pirq = pirq };
-    return physdev(PHYSDEVOP_unmap_pirq, &u);
-}
-
-static long bind_pirq(uint32_t pirq, uint32_t flags)
-{
-    evtchn_bind_pirq_t b = { .pirq = pirq, .flags = flags };
-    long rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_pirq, &b);
-    return rc ? rc : (long)b.port;
-}
-
-static long eoi(uint32_t pirq)
-{
-    struct physdev_eoi e = { pirq };
-    return physdev(PHYSDEVOP_eoi, &e);
 }
 
 static void any_domain(void)
@@ -84,12 +54,12 @@ static void any_domain(void)
     CHECK(q.flags == XENIRQSTAT_needs_eoi, "status flags 0x%x", q.flags);
     q.irq = BIG;
     CHECK_RC(physdev(PHYSDEVOP_irq_status_query, &q), -XEN_EINVAL, "irq_status_query BIG");
-    CHECK_RC(eoi(3), -XEN_EINVAL, "eoi of a PIRQ never used");
-    CHECK_RC(eoi(BIG), -XEN_EINVAL, "eoi BIG");
+    CHECK_RC(pirq_eoi(3), -XEN_EINVAL, "eoi of a PIRQ never used");
+    CHECK_RC(pirq_eoi(BIG), -XEN_EINVAL, "eoi BIG");
     CHECK_RC(physdev(PHYSDEVOP_get_free_pirq, &g), 0, "get_free_pirq");
     CHECK(g.pirq == 16, "get_free_pirq gave %u", g.pirq);
-    CHECK_RC(eoi(16), 0, "eoi of the PIRQ get_free_pirq reserved");
-    CHECK_RC(bind_pirq(BIG, 0), -XEN_EINVAL, "bind_pirq BIG");
+    CHECK_RC(pirq_eoi(16), 0, "eoi of the PIRQ get_free_pirq reserved");
+    CHECK_RC(pirq_bind(BIG, 0), -XEN_EINVAL, "bind_pirq BIG");
     CHECK_RC(physdev(PHYSDEVOP_map_pirq, (void *)0xfffff000u), -XEN_EFAULT, "map_pirq bad arg");
 
     gm.gmfn = current_l3_mfn();
@@ -124,12 +94,12 @@ static void without_devices(void)
     struct physdev_pci_mmcfg_reserved mc = { 0 };
     void *bad = (void *)0xfffff000u;
 
-    CHECK_RC(map_gsi(DOMID_SELF, 5, 5, NULL), -XEN_EPERM, "map_pirq for itself");
-    CHECK_RC(map_gsi(0, 5, 5, NULL), -XEN_EPERM, "map_pirq for d0");
-    CHECK_RC(map_gsi(77, 5, 5, NULL), -XEN_ESRCH, "map_pirq for d77");
-    CHECK_RC(unmap(DOMID_SELF, 5), -XEN_EPERM, "unmap_pirq");
-    CHECK_RC(unmap(0, 5), -XEN_EPERM, "unmap_pirq of d0");
-    CHECK_RC(bind_pirq(5, 0), -XEN_EPERM, "bind_pirq 5");
+    CHECK_RC(pirq_map_gsi(DOMID_SELF, 5, 5, NULL), -XEN_EPERM, "map_pirq for itself");
+    CHECK_RC(pirq_map_gsi(0, 5, 5, NULL), -XEN_EPERM, "map_pirq for d0");
+    CHECK_RC(pirq_map_gsi(77, 5, 5, NULL), -XEN_ESRCH, "map_pirq for d77");
+    CHECK_RC(pirq_unmap(DOMID_SELF, 5), -XEN_EPERM, "unmap_pirq");
+    CHECK_RC(pirq_unmap(0, 5), -XEN_EPERM, "unmap_pirq of d0");
+    CHECK_RC(pirq_bind(5, 0), -XEN_EPERM, "bind_pirq 5");
     CHECK_RC(physdev(PHYSDEVOP_apic_read, &apic), -XEN_EPERM, "apic_read");
     CHECK_RC(physdev(PHYSDEVOP_apic_read, bad), -XEN_EFAULT, "apic_read bad arg (copied first)");
     CHECK_RC(physdev(PHYSDEVOP_apic_write, &apic), -XEN_EPERM, "apic_write");
@@ -145,28 +115,16 @@ static void without_devices(void)
 
 /* ---- the i8042 as an interrupt source (ISA IRQ 1, edge) ------------------ */
 
-static uint8_t inb(uint16_t port)
-{
-    uint8_t v;
-    asm volatile ("inb %1, %0" : "=a" (v) : "Nd" (port));
-    return v;
-}
-
-static void outb(uint16_t port, uint8_t v)
-{
-    asm volatile ("outb %0, %1" :: "a" (v), "Nd" (port));
-}
-
 static void kbc_wait_input(void)
 {
-    for (int i = 0; i < 100000 && (inb(0x64) & 2); i++)
+    for (int i = 0; i < 100000 && (pio_inb(0x64) & 2); i++)
         ;
 }
 
 static void kbc_drain(void)
 {
-    for (int i = 0; i < 64 && (inb(0x64) & 1); i++)
-        (void)inb(0x60);
+    for (int i = 0; i < 64 && (pio_inb(0x64) & 1); i++)
+        (void)pio_inb(0x60);
 }
 
 /* Make the controller put `byte` in its output buffer as if the keyboard
@@ -174,23 +132,9 @@ static void kbc_drain(void)
 static void kbc_inject(uint8_t byte)
 {
     kbc_wait_input();
-    outb(0x64, 0xd2);
+    pio_outb(0x64, 0xd2);
     kbc_wait_input();
-    outb(0x60, byte);
-}
-
-static bool wait_event(evtchn_port_t p, uint64_t ms)
-{
-    uint64_t end = now_ns() + ms * NS_PER_MS;
-
-    while (now_ns() < end) {
-        if (evtchn_is_pending(p)) {
-            evtchn_clear_pending(p);
-            return true;
-        }
-        sched_yield();
-    }
-    return false;
+    pio_outb(0x60, byte);
 }
 
 static void real_interrupts(void)
@@ -203,18 +147,18 @@ static void real_interrupts(void)
     CHECK_RC(physdev(PHYSDEVOP_set_iopl, &iopl), 0, "set_iopl");
     kbc_drain();
     kbc_wait_input();
-    outb(0x64, 0x60);                   /* command byte: keyboard interrupt on */
+    pio_outb(0x64, 0x60);                   /* command byte: keyboard interrupt on */
     kbc_wait_input();
-    outb(0x60, 0x05);
+    pio_outb(0x60, 0x05);
     kbc_drain();
 
-    CHECK_RC(map_gsi(DOMID_SELF, 1, -1, &pirq), 0, "map GSI 1");
+    CHECK_RC(pirq_map_gsi(DOMID_SELF, 1, -1, &pirq), 0, "map GSI 1");
     CHECK(pirq == 1 || pirq >= 16, "GSI 1 got PIRQ %d", pirq);
-    long port = bind_pirq((uint32_t)pirq, 0);
+    long port = pirq_bind((uint32_t)pirq, 0);
     CHECK(port > 0, "bind_pirq: %ld", port);
     if (port <= 0)
         return;
-    CHECK_RC(bind_pirq((uint32_t)pirq, 0), -XEN_EEXIST, "bind_pirq twice");
+    CHECK_RC(pirq_bind((uint32_t)pirq, 0), -XEN_EEXIST, "bind_pirq twice");
     CHECK_RC(evtchn_status(DOMID_SELF, (evtchn_port_t)port, &st), 0, "status");
     CHECK(st.status == EVTCHNSTAT_pirq && st.u.pirq == (uint32_t)pirq && st.vcpu == 0,
           "status %u pirq %u vcpu %u", st.status, st.u.pirq, st.vcpu);
@@ -225,35 +169,35 @@ static void real_interrupts(void)
     evtchn_clear_pending((evtchn_port_t)port);
     for (uint8_t i = 0; i < 5; i++) {
         kbc_inject((uint8_t)(0x50 + i));
-        CHECK(wait_event((evtchn_port_t)port, 2000), "no event for byte %u", i);
-        uint8_t b = inb(0x60);
+        CHECK(pirq_wait_event((evtchn_port_t)port, 2000), "no event for byte %u", i);
+        uint8_t b = pio_inb(0x60);
         CHECK(b == 0x50 + i, "kbc data 0x%x, want 0x%x", b, 0x50 + i);
-        CHECK_RC(eoi((uint32_t)pirq), 0, "eoi");
+        CHECK_RC(pirq_eoi((uint32_t)pirq), 0, "eoi");
     }
 
     /* Closed: nothing arrives (the line is masked again). */
     CHECK_RC(evtchn_close((evtchn_port_t)port), 0, "close");
     kbc_inject(0x60);
-    CHECK(!wait_event((evtchn_port_t)port, 50), "event on a closed port");
+    CHECK(!pirq_wait_event((evtchn_port_t)port, 50), "event on a closed port");
     kbc_drain();
 
     /* Bound again, then unmapped under the port. */
-    port = bind_pirq((uint32_t)pirq, BIND_PIRQ__WILL_SHARE);
+    port = pirq_bind((uint32_t)pirq, BIND_PIRQ__WILL_SHARE);
     CHECK(port > 0, "bind again: %ld", port);
     kbc_inject(0x61);
-    CHECK(wait_event((evtchn_port_t)port, 2000), "no event after binding again");
+    CHECK(pirq_wait_event((evtchn_port_t)port, 2000), "no event after binding again");
     kbc_drain();
-    CHECK_RC(unmap(DOMID_SELF, pirq), 0, "unmap while bound");
+    CHECK_RC(pirq_unmap(DOMID_SELF, pirq), 0, "unmap while bound");
     CHECK_RC(evtchn_status(DOMID_SELF, (evtchn_port_t)port, &st), 0, "status");
     CHECK(st.status == EVTCHNSTAT_pirq, "cut port status %u", st.status);
-    CHECK_RC(map_gsi(DOMID_SELF, 1, -1, NULL), -XEN_EBUSY, "map while the cut port lives");
-    CHECK_RC(unmap(DOMID_SELF, pirq), -XEN_EINVAL, "unmap twice");
+    CHECK_RC(pirq_map_gsi(DOMID_SELF, 1, -1, NULL), -XEN_EBUSY, "map while the cut port lives");
+    CHECK_RC(pirq_unmap(DOMID_SELF, pirq), -XEN_EINVAL, "unmap twice");
     kbc_inject(0x62);
-    CHECK(!wait_event((evtchn_port_t)port, 50), "event after unmap");
+    CHECK(!pirq_wait_event((evtchn_port_t)port, 50), "event after unmap");
     kbc_drain();
     CHECK_RC(evtchn_close((evtchn_port_t)port), 0, "close the cut port");
-    CHECK_RC(map_gsi(DOMID_SELF, 1, pirq, NULL), 0, "map again after close");
-    CHECK_RC(unmap(DOMID_SELF, pirq), 0, "unmap");
+    CHECK_RC(pirq_map_gsi(DOMID_SELF, 1, pirq, NULL), 0, "map again after close");
+    CHECK_RC(pirq_unmap(DOMID_SELF, pirq), 0, "unmap");
 }
 
 /*
@@ -291,14 +235,14 @@ static void apic_writes(void)
     CHECK_RC(rte_write(0x10 + 2 * 21, 7u << 8), -XEN_EINVAL, "ExtINT delivery");
     CHECK_RC(rte_write(0x10 + 2 * 21 + 1, 0xff000000u), 0, "a high half (ignored)");
     CHECK_RC(rte_write(0x10 + 2 * 21, (1u << 16) | 44), 0, "a masked entry maps nothing");
-    CHECK_RC(unmap(DOMID_SELF, 44), -XEN_EINVAL, "nothing mapped by a masked entry");
+    CHECK_RC(pirq_unmap(DOMID_SELF, 44), -XEN_EINVAL, "nothing mapped by a masked entry");
     CHECK_RC(rte_write(0x10 + 2 * 21, 40 | (1u << 15) | (1u << 13)), 0, "GSI 21: PIRQ 40");
     uint32_t lo = rte_lo(21);
     CHECK((lo & (1u << 16)) && (lo & (1u << 15)) && (lo & (1u << 13)) && (lo & 0xff) != 40,
           "GSI 21's entry 0x%x (masked, level, low, the hypervisor's vector)", lo);
-    CHECK_RC(map_gsi(DOMID_SELF, 21, 40, NULL), 0, "GSI 21 is PIRQ 40 already");
-    CHECK_RC(unmap(DOMID_SELF, 40), 0, "unmap PIRQ 40");
-    CHECK_RC(unmap(DOMID_SELF, 40), -XEN_EINVAL, "unmap PIRQ 40 twice");
+    CHECK_RC(pirq_map_gsi(DOMID_SELF, 21, 40, NULL), 0, "GSI 21 is PIRQ 40 already");
+    CHECK_RC(pirq_unmap(DOMID_SELF, 40), 0, "unmap PIRQ 40");
+    CHECK_RC(pirq_unmap(DOMID_SELF, 40), -XEN_EINVAL, "unmap PIRQ 40 twice");
     struct physdev_setup_gsi sg = { .gsi = 21, .triggering = 0, .polarity = 0 };
     CHECK_RC(physdev(PHYSDEVOP_setup_gsi, &sg), -XEN_EEXIST, "setup_gsi after apic_write");
     CHECK_RC(rte_write(0x10 + 2 * 21, 1u << 16), 0, "masked again");
@@ -315,10 +259,11 @@ static void initial_domain(void)
                                   .index = -1, .pirq = -1 };
 
     for (unsigned int i = 0; i < sizeof(own) / sizeof(own[0]); i++)
-        CHECK_RC(map_gsi(DOMID_SELF, own[i], own[i], NULL), -XEN_EPERM, "map a hypervisor line");
-    CHECK_RC(map_gsi(DOMID_SELF, 24, -1, NULL), -XEN_EINVAL, "GSI 24");
-    CHECK_RC(map_gsi(DOMID_SELF, -1, -1, NULL), -XEN_EINVAL, "GSI -1");
-    CHECK_RC(map_gsi(77, 5, -1, NULL), -XEN_ESRCH, "map for d77");
+        CHECK_RC(pirq_map_gsi(DOMID_SELF, own[i], own[i], NULL), -XEN_EPERM,
+                 "map a hypervisor line");
+    CHECK_RC(pirq_map_gsi(DOMID_SELF, 24, -1, NULL), -XEN_EINVAL, "GSI 24");
+    CHECK_RC(pirq_map_gsi(DOMID_SELF, -1, -1, NULL), -XEN_EINVAL, "GSI -1");
+    CHECK_RC(pirq_map_gsi(77, 5, -1, NULL), -XEN_ESRCH, "map for d77");
     CHECK_RC(physdev(PHYSDEVOP_map_pirq, &m), -XEN_ENODEV, "MSI of the host bridge");
     m.index = 5;
     CHECK_RC(physdev(PHYSDEVOP_map_pirq, &m), -XEN_EINVAL, "MSI with an IRQ index");

@@ -23,14 +23,8 @@
  */
 #include <pt.h>
 #include <traps.h>
+#include <desc.h>
 
-#define DESC(b5) ((uint64_t)0xffff | ((uint64_t)(b5) << 40) | (0xcfULL << 48))
-static uint64_t gate(uint16_t sel, const void *off, unsigned int dpl, unsigned int params)
-{
-    uint32_t o = (uint32_t)off;
-    return (o & 0xffff) | ((uint64_t)sel << 16) | ((uint64_t)params << 32) |
-           ((0x8cULL | (dpl << 5)) << 40) | ((uint64_t)(o >> 16) << 48);
-}
 static uint64_t gdt[512] __attribute__((aligned(4096)));
 
 /* Written by name from the user functions, hence not static. */
@@ -106,8 +100,8 @@ static void gate_param_from_a_kernel_page(void)
     uint64_t e[3];
     uint32_t mfn;
 
-    gdt[1] = gate(0x0011, gate_target_1, 3, 1); /* 0x0b: DPL 3, one parameter */
-    gdt[2] = DESC(0xba);                        /* 0x11: ring-1 code */
+    gdt[1] = CALL_GATE(0x0011, (uint32_t)gate_target_1, 3, 1); /* 0x0b: DPL 3, one parameter */
+    gdt[2] = SEG_FLAT(0xba);                        /* 0x11: ring-1 code */
     if (pt_walk((uint32_t)gdt, e) != 0 ||
         HYPERVISOR_update_va_mapping((uint32_t)gdt, e[2] & ~_PAGE_RW, UVMF_INVLPG)) {
         test_error("cannot remap the GDT read-only");

@@ -213,22 +213,9 @@ static void quotas(void)
 
 void test_main(void)
 {
-    uint64_t end;
-    int rc;
 
-    if (xs_ring_connect(&c)) {
-        test_error("no xenstore ring");
+    if (!xs_ring_start(&c, buf, sizeof(buf)))
         return;
-    }
-    /* Domain 0 introduces us when it is ready: until then, wait. */
-    end = now_ns() + 30000 * NS_PER_MS;
-    while ((rc = xsc_read(&c, 0, "domid", buf, sizeof(buf), &len)) == -XEN_ETIME &&
-           now_ns() < end)
-        ;
-    if (rc) {
-        test_fail("xenstore does not answer: %d", rc);
-        return;
-    }
     me = (unsigned int)strtoul_(buf);
     printf("xs-conform: I am d%u\n", me);
     layout_and_paths();

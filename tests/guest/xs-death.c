@@ -14,24 +14,14 @@
 
 static struct xsc c;
 static char buf[256];
-static uint32_t len;
 
 void test_main(void)
 {
-    uint64_t end;
     uint32_t tx;
     char p[32];
-    int rc;
 
-    if (xs_ring_connect(&c)) {
-        test_error("no xenstore ring");
+    if (!xs_ring_start(&c, buf, sizeof(buf)))
         return;
-    }
-    end = now_ns() + 30000 * NS_PER_MS;
-    while ((rc = xsc_read(&c, 0, "domid", buf, sizeof(buf), &len)) == -XEN_ETIME &&
-           now_ns() < end)
-        ;
-    CHECK_RC(rc, 0, "first read");
     CHECK_RC(xsc_watch(&c, "data", "w1"), 0, "watch");
     CHECK_RC(xsc_watch(&c, "@releaseDomain", "w2"), 0, "watch @releaseDomain");
     for (int i = 0; i < 10; i++) {

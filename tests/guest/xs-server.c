@@ -24,8 +24,7 @@
 
 static unsigned long opt(const char *key, unsigned long dflt)
 {
-    const char *v = cmdline_value((const char *)start_info->cmd_line, key);
-    return v ? parse_ulong(&v) : dflt;
+    return cmdline_ulong((const char *)start_info->cmd_line, key, dflt);
 }
 
 static uint16_t shutdown_dom;

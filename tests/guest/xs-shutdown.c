@@ -18,18 +18,10 @@ static uint32_t len;
 void test_main(void)
 {
     bool ignore = cmdline_value((const char *)start_info->cmd_line, "ignore") != NULL;
-    uint64_t end;
     int rc;
 
-    if (xs_ring_connect(&c)) {
-        test_error("no xenstore ring");
+    if (!xs_ring_start(&c, buf, sizeof(buf)))
         return;
-    }
-    end = now_ns() + 30000 * NS_PER_MS;
-    while ((rc = xsc_read(&c, 0, "domid", buf, sizeof(buf), &len)) == -XEN_ETIME &&
-           now_ns() < end)
-        ;
-    CHECK_RC(rc, 0, "first read");
     if (!ignore)
         CHECK_RC(xsc_watch(&c, "control/shutdown", "sd"), 0, "watch control/shutdown");
     CHECK_RC(xsc_write_str(&c, 0, "data/ready", "1"), 0, "ready");

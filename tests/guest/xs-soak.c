@@ -111,21 +111,10 @@ void test_main(void)
 {
     const char *v = cmdline_value((const char *)start_info->cmd_line, "rounds");
     unsigned long rounds = v ? parse_ulong(&v) : 100, retries = 0, events = 0;
-    uint64_t end, t0;
-    int rc;
+    uint64_t t0;
 
-    if (xs_ring_connect(&c)) {
-        test_error("no xenstore ring");
+    if (!xs_ring_start(&c, buf, sizeof(buf)))
         return;
-    }
-    end = now_ns() + 30000 * NS_PER_MS;
-    while ((rc = xsc_read(&c, 0, "domid", buf, sizeof(buf), &len)) == -XEN_ETIME &&
-           now_ns() < end)
-        ;
-    if (rc) {
-        test_fail("xenstore does not answer: %d", rc);
-        return;
-    }
     rng = (uint32_t)num(buf) * 2654435761u;
     if (xsc_watch(&c, "/shared/counter", "ctr") || xsc_watch(&c, "data", "mine") ||
         xsc_mkdir(&c, 0, "data/s"))

@@ -54,10 +54,18 @@ $(HT_DOM0)/fake-hv.o: tests/host/fake-hv.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $<")
 	$(Q)$(CC) $(HT_DOM0_CFLAGS) -MMD -MP -c $< -o $@
+# One xl command line, captured (xl-run.c); the machine of the command
+# tests (xl-world.c), shared by test-xl-cmd, -report and -limits.
+$(HT_DOM0)/xl-%.o: tests/host/xl-%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $<")
+	$(Q)$(CC) $(HT_DOM0_CFLAGS) -MMD -MP -c $< -o $@
+HT_XL_RUN := $(HT_DOM0)/xl-run.o $(HT_DOM0)/tools/shell/parse.o
 $(HT_DIR)/test-xl-cfg: $(HT_DOM0)/test-xl-cfg.o $(HT_XL_OBJS) $(HT_DOM0)/fake-hv.o
 	$(HT_LINK)
-$(HT_DIR)/test-xl-cmd: $(HT_DOM0)/test-xl-cmd.o $(HT_XL_OBJS) $(HT_DOM0)/fake-hv.o \
-                       $(HT_DOM0)/tools/shell/parse.o
+HT_XL_CMD_TESTS := test-xl-cmd test-xl-report test-xl-limits
+$(HT_XL_CMD_TESTS:%=$(HT_DIR)/%): $(HT_DIR)/%: $(HT_DOM0)/%.o $(HT_DOM0)/xl-world.o $(HT_XL_RUN) \
+                                               $(HT_XL_OBJS) $(HT_DOM0)/fake-hv.o
 	$(HT_LINK)
 
 $(HT_DIR)/test-consoled: $(HT_DOM0)/test-consoled.o $(HT_DOM0)/tools/console/consoled.o \
@@ -83,7 +91,7 @@ $(HT_DIR)/test-ctrl: $(HT_DOM0)/test-ctrl.o $(HT_BUILD_OBJS)
 $(HT_DIR)/test-xl-ctrl: $(HT_DOM0)/test-xl-ctrl.o $(HT_DIR)/elf-image.o \
                         $(filter-out $(HT_DOM0)/os/fake/fake_os.o,$(HT_XL_OBJS)) \
                         $(HT_DOM0)/os/fake/fake_os.o $(HT_DOM0)/tools/xl/hv_ctrl.o \
-                        $(HT_DOM0)/tools/shell/parse.o $(HT_BUILD_OBJS)
+                        $(HT_XL_RUN) $(HT_BUILD_OBJS)
 	$(HT_LINK)
 
 # xenstored as Dom0 runs it, on the fake OS interface.
@@ -95,7 +103,7 @@ $(HT_DIR)/test-xsdaemon: $(HT_DOM0)/test-xsdaemon.o $(HT_DOM0)/tools/xsdaemon/xs
 
 # The toolstack with a live xenstored, wired as Dom0 wires them.
 $(HT_DIR)/test-xl-store: $(HT_DOM0)/test-xl-store.o $(HT_XL_OBJS) $(HT_DOM0)/fake-hv.o \
-                         $(HT_DOM0)/tools/shell/parse.o $(HT_DOM0)/tools/xsdaemon/xsdaemon.o \
+                         $(HT_XL_RUN) $(HT_DOM0)/tools/xsdaemon/xsdaemon.o \
                          $(patsubst $(XS_DIR)/%.c,$(HT_DIR)/obj/xs/%.o,$(XS_SRCS)) \
                          $(HT_DIR)/obj/xsc/xenstore_cmds.o
 	$(HT_LINK)
@@ -132,6 +140,6 @@ HOST_TEST_BINS += $(HT_DIR)/test-blkback-ring
 HOST_TEST_BINS += $(HT_DIR)/test-xsdaemon $(HT_DIR)/test-xl-store
 HOST_TEST_BINS += $(HT_DIR)/test-build $(HT_DIR)/test-ctrl $(HT_DIR)/test-xl-ctrl
 HOST_TEST_BINS += $(HT_DIR)/test-dom0-lineedit $(HT_DIR)/test-dom0-ramfs $(HT_DIR)/test-dom0-libc \
-                  $(HT_DIR)/test-xl-cfg $(HT_DIR)/test-xl-cmd $(HT_DIR)/test-consoled
+                  $(HT_DIR)/test-xl-cfg $(HT_XL_CMD_TESTS:%=$(HT_DIR)/%) $(HT_DIR)/test-consoled
 
 -include $(wildcard $(HT_DOM0)/*.d $(HT_DOM0)/*/*.d $(HT_DOM0)/*/*/*.d)

@@ -17,30 +17,14 @@
 #include "../../dom0-tools/os/fake/fake_os.h"
 #include "../../dom0-tools/tools/xl/xl.h"
 #include "../../dom0-tools/tools/xl/toolstack.h"
-#include "../../dom0-tools/tools/shell/shell.h"
+#include "xl-run.h"
 #include <public/grant_table.h>
 
 static char out[65536], errbuf[16384];
 
 static int xl(const char *line)
 {
-    char store[1024], *argv[SHELL_MAX_ARGS + 1];
-    const char *e;
-    int argc = shell_split(line, 0, store, sizeof(store), argv, SHELL_MAX_ARGS, &e);
-    FILE *so = stdout, *se = stderr;
-    int rc;
-
-    memset(out, 0, sizeof(out));
-    memset(errbuf, 0, sizeof(errbuf));
-    stdout = fmemopen(out, sizeof(out) - 1, "w");
-    stderr = fmemopen(errbuf, sizeof(errbuf) - 1, "w");
-    argv[argc] = NULL;
-    rc = xl_main(argc, argv);
-    fclose(stdout);
-    fclose(stderr);
-    stdout = so;
-    stderr = se;
-    return rc;
+    return xl_run(line, out, sizeof(out), errbuf, sizeof(errbuf));
 }
 
 /* The fake OS's grant maps, answered from the simulated grant tables. */

@@ -28,29 +28,13 @@
 #include "../../dom0-tools/tools/xl/toolstack.h"
 #include "../../dom0-tools/tools/xl/ts_store.h"
 #include "../../dom0-tools/tools/xsdaemon/xsdaemon.h"
-#include "../../dom0-tools/tools/shell/shell.h"
+#include "xl-run.h"
 
 static char out[65536], err[16384];
 
 static int xl(const char *line)
 {
-    char store[1024], *argv[SHELL_MAX_ARGS + 1];
-    const char *e;
-    int argc = shell_split(line, 0, store, sizeof(store), argv, SHELL_MAX_ARGS, &e);
-    FILE *so = stdout, *se = stderr;
-    int rc;
-
-    memset(out, 0, sizeof(out));
-    memset(err, 0, sizeof(err));
-    stdout = fmemopen(out, sizeof(out) - 1, "w");
-    stderr = fmemopen(err, sizeof(err) - 1, "w");
-    argv[argc] = NULL;
-    rc = xl_main(argc, argv);
-    fclose(stdout);
-    fclose(stderr);
-    stdout = so;
-    stderr = se;
-    return rc;
+    return xl_run(line, out, sizeof(out), err, sizeof(err));
 }
 
 /* Let the loop handle what happened, output captured; `ns` of virtual time. */

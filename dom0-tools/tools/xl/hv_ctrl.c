@@ -6,6 +6,10 @@
  * representation.  The host tests run xl's command layer on a simulated
  * hypervisor at this seam (tests/host/fake-hv.c) and, through this file,
  * on one at the hypercall level (tests/host/fake-hypercalls.c).
+ *
+ * hv.h's records keep the field names of libctrl's (which keep Xen's),
+ * so a conversion is the list of the fields it carries (SAME) and the
+ * version strings are a table: adding a field is one word in one place.
  */
 #include "hv.h"
 #include "os_time.h"
@@ -14,24 +18,19 @@
 #include <public/version.h>
 #include <public/domctl.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+
+/* Copy field f of the library's record *i into ours, *o. */
+#define SAME(f) (o->f = i->f)
 
 static void from_ctrl(struct hv_dominfo *o, const struct ctrl_dominfo *i)
 {
     memset(o, 0, sizeof(*o));
-    o->domid = i->domid;
-    o->dying = i->dying;
-    o->shutdown = i->shutdown;
-    o->paused = i->paused;
-    o->blocked = i->blocked;
-    o->running = i->running;
-    o->shutdown_reason = i->shutdown_reason;
-    o->tot_pages = i->tot_pages;
-    o->max_pages = i->max_pages;
-    o->cpu_time_ns = i->cpu_time_ns;
-    o->nr_online_vcpus = i->nr_online_vcpus;
-    o->max_vcpu_id = i->max_vcpu_id;
+    SAME(domid); SAME(dying); SAME(shutdown); SAME(paused); SAME(blocked); SAME(running);
+    SAME(shutdown_reason); SAME(tot_pages); SAME(max_pages); SAME(cpu_time_ns);
+    SAME(nr_online_vcpus); SAME(max_vcpu_id);
 }
 
 int hv_domain_list(struct hv_dominfo *out, unsigned int max)
@@ -124,43 +123,30 @@ int hv_domain_shutdown(uint16_t domid, unsigned int reason)
     return ctrl_domain_shutdown(domid, reason);
 }
 
-int hv_vcpu_info(uint16_t domid, unsigned int vcpu, struct hv_vcpuinfo *out)
+int hv_vcpu_info(uint16_t domid, unsigned int vcpu, struct hv_vcpuinfo *o)
 {
-    struct ctrl_vcpuinfo v;
+    struct ctrl_vcpuinfo v, *i = &v;
     int rc = ctrl_vcpu_info(domid, vcpu, &v);
 
     if (rc)
         return rc;
-    out->online = v.online;
-    out->blocked = v.blocked;
-    out->running = v.running;
-    out->cpu_time_ns = v.cpu_time_ns;
-    out->cpu = v.cpu;
+    SAME(online); SAME(blocked); SAME(running); SAME(cpu_time_ns); SAME(cpu);
     return 0;
 }
 
-int hv_resources(struct hv_resources *out)
+int hv_resources(struct hv_resources *o)
 {
-    struct mica_sysctl_resources r;
+    struct mica_sysctl_resources r, *i = &r;
     int rc = ctrl_resources(&r);
 
     if (rc)
         return rc;
-    memset(out, 0, sizeof(*out));
-    out->nr_domains = r.nr_domains;
-    out->evtchn_ports = r.evtchn_ports;
-    out->evtchn_buckets = r.evtchn_buckets;
-    out->grant_entries = r.grant_entries;
-    out->grant_pins = r.grant_pins;
-    out->maptrack_entries = r.maptrack_entries;
-    out->grant_frames = r.grant_frames;
-    out->maptrack_frames = r.maptrack_frames;
-    out->free_pages = r.free_pages;
-    out->alloc_counted = r.alloc_counted;
-    out->alloc_injected = r.alloc_injected;
-    out->sched_calls = r.sched_calls;
-    out->sched_switches = r.sched_switches;
-    out->sched_ns = r.sched_ns;
+    memset(o, 0, sizeof(*o));
+    SAME(nr_domains); SAME(evtchn_ports); SAME(evtchn_buckets);
+    SAME(grant_entries); SAME(grant_pins); SAME(maptrack_entries);
+    SAME(grant_frames); SAME(maptrack_frames); SAME(free_pages);
+    SAME(alloc_counted); SAME(alloc_injected);
+    SAME(sched_calls); SAME(sched_switches); SAME(sched_ns);
     return 0;
 }
 
@@ -169,27 +155,34 @@ int hv_fail_alloc(uint64_t nth, uint64_t every)
     return ctrl_fail_alloc(nth, every, NULL, NULL);
 }
 
-int hv_physinfo(struct hv_physinfo *out)
+int hv_physinfo(struct hv_physinfo *o)
 {
-    struct ctrl_physinfo p;
+    struct ctrl_physinfo p, *i = &p;
     int rc = ctrl_physinfo(&p);
 
     if (rc)
         return rc;
-    memset(out, 0, sizeof(*out));
-    out->nr_cpus = p.nr_cpus;
-    out->threads_per_core = p.threads_per_core;
-    out->cores_per_socket = p.cores_per_socket;
-    out->nr_nodes = p.nr_nodes;
-    out->max_cpu_id = p.max_cpu_id;
-    out->cpu_khz = p.cpu_khz;
-    out->total_pages = p.total_pages;
-    out->free_pages = p.free_pages;
-    out->scrub_pages = p.scrub_pages;
-    memcpy(out->hw_cap, p.hw_cap, sizeof(out->hw_cap));
-    out->capabilities = p.capabilities;
+    memset(o, 0, sizeof(*o));
+    SAME(nr_cpus); SAME(threads_per_core); SAME(cores_per_socket); SAME(nr_nodes);
+    SAME(max_cpu_id); SAME(cpu_khz); SAME(total_pages); SAME(free_pages); SAME(scrub_pages);
+    SAME(capabilities);
+    memcpy(o->hw_cap, p.hw_cap, sizeof(o->hw_cap));
     return 0;
 }
+
+/* The XENVER_* strings: the sub-op, where it lands in hv_version (and
+ * that field's size), and the size of the ABI's buffer for it. */
+#define VERSION_FIELD(f) offsetof(struct hv_version, f), sizeof(((struct hv_version *)0)->f)
+static const struct {
+    int cmd;
+    size_t off, len;
+    size_t size;
+} version_strings[] = {
+    { XENVER_extraversion, VERSION_FIELD(extra), sizeof(xen_extraversion_t) },
+    { XENVER_capabilities, VERSION_FIELD(capabilities), sizeof(xen_capabilities_info_t) },
+    { XENVER_changeset, VERSION_FIELD(changeset), sizeof(xen_changeset_info_t) },
+    { XENVER_commandline, VERSION_FIELD(commandline), sizeof(xen_commandline_t) },
+};
 
 /* A XENVER_* string into dst (NUL-terminated whatever the hypervisor put). */
 static void version_string(int cmd, char *dst, size_t dstlen, size_t size)
@@ -203,6 +196,9 @@ static void version_string(int cmd, char *dst, size_t dstlen, size_t size)
     snprintf(dst, dstlen, "%.*s", (int)size, buf);
 }
 
+/* A fixed-size ABI field, not necessarily NUL-terminated, into a string. */
+#define FIXED_STR(dst, src) snprintf(dst, sizeof(dst), "%.*s", (int)sizeof(src), src)
+
 int hv_version(struct hv_version *out)
 {
     xen_compile_info_t ci;
@@ -214,23 +210,15 @@ int hv_version(struct hv_version *out)
     memset(out, 0, sizeof(*out));
     out->major = (unsigned int)(v >> 16);
     out->minor = (unsigned int)(v & 0xffff);
-    version_string(XENVER_extraversion, out->extra, sizeof(out->extra),
-                   sizeof(xen_extraversion_t));
-    version_string(XENVER_capabilities, out->capabilities, sizeof(out->capabilities),
-                   sizeof(xen_capabilities_info_t));
-    version_string(XENVER_changeset, out->changeset, sizeof(out->changeset),
-                   sizeof(xen_changeset_info_t));
-    version_string(XENVER_commandline, out->commandline, sizeof(out->commandline),
-                   sizeof(xen_commandline_t));
+    for (size_t k = 0; k < sizeof(version_strings) / sizeof(version_strings[0]); k++)
+        version_string(version_strings[k].cmd, (char *)out + version_strings[k].off,
+                       version_strings[k].len, version_strings[k].size);
     memset(&ci, 0, sizeof(ci));
     if (ctrl_xen_version(XENVER_compile_info, &ci, sizeof(ci)) >= 0) {
-        snprintf(out->compiler, sizeof(out->compiler), "%.*s", (int)sizeof(ci.compiler), ci.compiler);
-        snprintf(out->compile_by, sizeof(out->compile_by), "%.*s", (int)sizeof(ci.compile_by),
-                 ci.compile_by);
-        snprintf(out->compile_domain, sizeof(out->compile_domain), "%.*s",
-                 (int)sizeof(ci.compile_domain), ci.compile_domain);
-        snprintf(out->compile_date, sizeof(out->compile_date), "%.*s",
-                 (int)sizeof(ci.compile_date), ci.compile_date);
+        FIXED_STR(out->compiler, ci.compiler);
+        FIXED_STR(out->compile_by, ci.compile_by);
+        FIXED_STR(out->compile_domain, ci.compile_domain);
+        FIXED_STR(out->compile_date, ci.compile_date);
     }
     long ps = ctrl_xen_version(XENVER_pagesize, NULL, 0);
     out->pagesize = ps > 0 ? (unsigned long)ps : 4096;

@@ -430,9 +430,8 @@ int xl_cmd_block_attach(int argc, char **argv)
 {
     struct xl_opts o;
     struct disk_spec d;
-    char spec[512] = "", err[160];
+    char spec[512], err[160];
     uint16_t domid;
-    size_t used = 0;
     int rc, c;
 
     xl_opts_init(&o, argc, argv, "");
@@ -444,14 +443,8 @@ int xl_cmd_block_attach(int argc, char **argv)
     if ((rc = xl_find_domain(o.args[0], &domid)))
         return rc;
     /* The spec may come in several arguments: they are its items. */
-    for (int i = 1; i < o.nargs; i++) {
-        int n = snprintf(spec + used, sizeof(spec) - used, "%s%s", i > 1 ? "," : "", o.args[i]);
-        if (n < 0 || (size_t)n >= sizeof(spec) - used) {
-            fprintf(stderr, "xl block-attach: the disk specification is too long\n");
-            return XL_EXIT_USAGE;
-        }
-        used += (size_t)n;
-    }
+    if (xl_join_spec("block-attach", "disk", o.args + 1, o.nargs - 1, spec, sizeof(spec)))
+        return XL_EXIT_USAGE;
     if (disk_spec_parse(spec, &d, err, sizeof(err))) {
         fprintf(stderr, "xl block-attach: disk '%s': %s\n", spec, err);
         return XL_EXIT_USAGE;

@@ -261,6 +261,23 @@ const char *xl_shutdown_reason(unsigned int reason)
     return reason < sizeof(names) / sizeof(names[0]) ? names[reason] : "unknown";
 }
 
+int xl_join_spec(const char *cmd, const char *what, char *const *args, int n, char *spec,
+                 size_t size)
+{
+    size_t used = 0;
+
+    spec[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        int k = snprintf(spec + used, size - used, "%s%s", i ? "," : "", args[i]);
+        if (k < 0 || (size_t)k >= size - used) {
+            fprintf(stderr, "xl %s: the %s specification is too long\n", cmd, what);
+            return -1;
+        }
+        used += (size_t)k;
+    }
+    return 0;
+}
+
 int xl_parse_uint(const char *cmd, const char *what, const char *s, unsigned long min,
                   unsigned long max, unsigned long *out)
 {

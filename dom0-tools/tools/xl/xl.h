@@ -57,6 +57,14 @@ const char *xl_domain_name(uint16_t domid);
 /* Seconds with one decimal, from ns, right-aligned in `width`. */
 void xl_print_secs(uint64_t ns, int width);
 const char *xl_shutdown_reason(unsigned int reason);
+/*
+ * A device specification given as several arguments (xl block-attach d
+ * 'vdev=xvdb' 'target=...'): args[0..n) joined with commas into spec.
+ * 0, or -1 if it does not fit (message printed, naming the command and
+ * `what`).
+ */
+int xl_join_spec(const char *cmd, const char *what, char *const *args, int n, char *spec,
+                 size_t size);
 /* A number argument within [min, max]: 0 or -1 (message printed). */
 int xl_parse_uint(const char *cmd, const char *what, const char *s, unsigned long min,
                   unsigned long max, unsigned long *out);

@@ -46,9 +46,8 @@ int xl_cmd_network_attach(int argc, char **argv)
     struct xl_opts o;
     struct vif_spec v;
     uint32_t devids[MAX_VIFS], devid = 0;
-    char spec[512] = "", err[160];
+    char spec[512], err[160];
     uint16_t domid;
-    size_t used = 0;
     int rc, c, n;
 
     xl_opts_init(&o, argc, argv, "");
@@ -59,14 +58,8 @@ int xl_cmd_network_attach(int argc, char **argv)
         return xl_usage("network-attach");
     if ((rc = xl_find_domain(o.args[0], &domid)))
         return rc;
-    for (int i = 1; i < o.nargs; i++) {
-        int k = snprintf(spec + used, sizeof(spec) - used, "%s%s", i > 1 ? "," : "", o.args[i]);
-        if (k < 0 || (size_t)k >= sizeof(spec) - used) {
-            fprintf(stderr, "xl network-attach: the vif specification is too long\n");
-            return XL_EXIT_USAGE;
-        }
-        used += (size_t)k;
-    }
+    if (xl_join_spec("network-attach", "vif", o.args + 1, o.nargs - 1, spec, sizeof(spec)))
+        return XL_EXIT_USAGE;
     if (vif_spec_parse(spec, &v, err, sizeof(err))) {
         fprintf(stderr, "xl network-attach: vif '%s': %s\n", spec, err);
         return XL_EXIT_USAGE;

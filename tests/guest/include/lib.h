@@ -42,6 +42,11 @@ char *strstr(const char *hay, const char *needle);
 unsigned long parse_ulong(const char **s);
 /* Find "key=" at a word start in a command line; returns the value or NULL. */
 const char *cmdline_value(const char *cmdline, const char *key);
+/* key=N as a number (parse_ulong), or dflt when key is absent. */
+unsigned long cmdline_ulong(const char *cmdline, const char *key, unsigned long dflt);
+/* Is key's value the word `word` (up to a space or the end)?  When key is
+ * absent: is `word` the default `dflt`? */
+bool cmdline_is(const char *cmdline, const char *key, const char *word, const char *dflt);
 
 /* CPUID executed natively (ring 1, not intercepted without CPUID faulting). */
 static inline void cpuid_native(uint32_t leaf, uint32_t subleaf, uint32_t r[4])

@@ -56,6 +56,19 @@ void __noreturn test_exit(void);
                   ##__VA_ARGS__);           \
     } while (0)
 
+/*
+ * A step the rest of the test stands on: when it fails, the failure is
+ * reported and the calling (void) function returns, since what follows
+ * would only repeat it.
+ */
+#define REQUIRE(cond, fmt, ...)                                             \
+    do {                                                                    \
+        if (!(cond)) {                                                      \
+            test_fail("%s:%d: " fmt, __FILE__, __LINE__, ##__VA_ARGS__);    \
+            return;                                                         \
+        }                                                                   \
+    } while (0)
+
 /* Check a hypercall result against an exact expected value. */
 #define CHECK_RC(rc, expected, what)                    \
     do {                                \

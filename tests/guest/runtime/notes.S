@@ -4,28 +4,13 @@
  * They live in the allocated SHT_NOTE section `.note.Xen`, which the link
  * script keeps and for which ld emits a PT_NOTE program header, so a loader
  * finds them the preferred way (PT_NOTE, not section headers).  Each note is
- * name "Xen\0", type XEN_ELFNOTE_*, and a string or a 4-byte number.
+ * name "Xen\0", type XEN_ELFNOTE_*, and a string or a 4-byte number, laid
+ * out by public/elfnote.h's note_begin/note_end.
  *
  * ENTRY and HYPERCALL_PAGE are link-time addresses; VIRT_BASE comes from the
  * link script's __virt_base so it is written in exactly one place.
  */
 #include <public/elfnote.h>
-
-/* A note's header and name; the descriptor follows, then note_end. */
-.macro note_begin type
-    .pushsection .note.Xen, "a", @note
-    .balign 4
-    .long 2f - 1f           /* namesz */
-    .long 4f - 3f           /* descsz */
-    .long \type
-1:  .asciz "Xen"
-2:  .balign 4
-3:
-.endm
-.macro note_end
-4:  .balign 4
-    .popsection
-.endm
 
     note_begin XEN_ELFNOTE_GUEST_OS;        .asciz "Mica-test";     note_end
     note_begin XEN_ELFNOTE_GUEST_VERSION;   .asciz "0";             note_end

@@ -1,6 +1,8 @@
 /*
  * String and memory helpers.  The compiler may emit calls to memcpy/memset
  * (struct copies) even with -ffreestanding, so these keep the standard names.
+ * Also the command-line reading every test shares: "key=value" words, the
+ * value ending at a space (cmdline_value, cmdline_ulong, cmdline_is).
  */
 #include <lib.h>
 
@@ -125,4 +127,19 @@ const char *cmdline_value(const char *cmdline, const char *key)
             p[n] == '=')
             return p + n + 1;
     return NULL;
+}
+
+unsigned long cmdline_ulong(const char *cmdline, const char *key, unsigned long dflt)
+{
+    const char *v = cmdline_value(cmdline, key);
+
+    return v ? parse_ulong(&v) : dflt;
+}
+
+bool cmdline_is(const char *cmdline, const char *key, const char *word, const char *dflt)
+{
+    const char *v = cmdline_value(cmdline, key);
+    size_t l = strlen(word);
+
+    return v ? !strncmp(v, word, l) && (v[l] == ' ' || !v[l]) : !strcmp(word, dflt);
 }

@@ -43,6 +43,23 @@ int bf_setup(void)
     return 0;
 }
 
+bool bf_start(struct bfront *f, struct xsc *xs, uint32_t devid)
+{
+    char domid[16];
+
+    if (bf_setup()) {
+        test_error("no grant table");
+        return false;
+    }
+    if (!xs_ring_start(xs, domid, sizeof(domid)))
+        return false;
+    if (bf_find(f, xs, devid)) {
+        test_fail("no disk %u reached InitWait", devid);
+        return false;
+    }
+    return true;
+}
+
 uint8_t *bf_page(unsigned int i) { return pages[i]; }
 grant_ref_t bf_ref(unsigned int i) { return BF_REF0 + i; }
 uint8_t *bf_indirect_page(void) { return ind_page; }

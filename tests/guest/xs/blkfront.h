@@ -40,6 +40,14 @@ struct bfront {
 
 /* Grant table, pages: once per guest.  0 or -1. */
 int bf_setup(void);
+/*
+ * How every blkfront test guest begins: bf_setup(), the xenstore ring
+ * `xs`, its first read (retried for up to 30 s while xenstored is not up
+ * yet), then bf_find(f, xs, devid).  On failure it reports itself
+ * (test_error: no grant table or ring; test_fail: the first read, no such
+ * device) and returns false.
+ */
+bool bf_start(struct bfront *f, struct xsc *xs, uint32_t devid);
 uint8_t *bf_page(unsigned int i);
 grant_ref_t bf_ref(unsigned int i);
 uint8_t *bf_indirect_page(void);

@@ -100,3 +100,24 @@ int xs_ring_reconnect(struct xsc *c)
     c->ev_len = c->ev_count = 0;
     return 0;
 }
+
+bool xs_ring_start(struct xsc *c, char *buf, uint32_t size)
+{
+    uint64_t end;
+    uint32_t len;
+    int rc;
+
+    if (xs_ring_connect(c)) {
+        test_error("no xenstore ring");
+        return false;
+    }
+    /* Domain 0 introduces us when it is ready: until then, wait. */
+    end = now_ns() + 30000 * NS_PER_MS;
+    while ((rc = xsc_read(c, 0, "domid", buf, size, &len)) == -XEN_ETIME && now_ns() < end)
+        ;
+    if (rc) {
+        test_fail("xenstore does not answer: %d", rc);
+        return false;
+    }
+    return true;
+}

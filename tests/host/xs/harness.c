@@ -153,6 +153,15 @@ const char *xt_check(struct xt *x)
     return xs_check(x->s, why, sizeof(why)) ? why : NULL;
 }
 
+const char *xt_check_report(struct xt *x)
+{
+    const char *why = xt_check(x);
+
+    if (why)
+        fprintf(stderr, "check: %s\n", why);
+    return why;
+}
+
 void xt_run(struct xt *x)
 {
     for (int i = 0; i < 10000 && xs_run(x->s, 64); i++)

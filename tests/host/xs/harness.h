@@ -69,6 +69,10 @@ int xt_free(struct xt *x);
 struct xt_dom *xt_dom(struct xt *x, uint16_t domid);
 /* xs_check(); NULL if every invariant holds, else what broke. */
 const char *xt_check(struct xt *x);
+/* The same, printing what broke on stderr ("check: ..."): a case's last
+ * look at the store, CHECK(xt_check_report(x) == NULL), before it closes
+ * its connections and frees the world. */
+const char *xt_check_report(struct xt *x);
 
 struct xt_conn *xt_pipe(struct xt *x, uint16_t domid, bool privileged);
 /* The guest side of an introduced domain's ring. */

@@ -22,9 +22,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-    CHECK(xt_check(x) == NULL);
-    if (xt_check(x))
-        fprintf(stderr, "check: %s\n", xt_check(x));
+    CHECK(xt_check_report(x) == NULL);
     xt_close(d0);
     CHECK_EQ(xt_free(x), 0);
 }

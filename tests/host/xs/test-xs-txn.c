@@ -26,10 +26,7 @@ static void setup(const char *cfg)
 
 static void teardown(void)
 {
-    const char *why = xt_check(x);
-    CHECK(why == NULL);
-    if (why)
-        fprintf(stderr, "check: %s\n", why);
+    CHECK(xt_check_report(x) == NULL);
     xt_close(a);
     xt_close(b);
     CHECK_EQ(xt_free(x), 0);

@@ -27,10 +27,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-    const char *why = xt_check(x);
-    CHECK(why == NULL);
-    if (why)
-        fprintf(stderr, "check: %s\n", why);
+    CHECK(xt_check_report(x) == NULL);
     xt_close(d0);
     xt_close(w);
     CHECK_EQ(xt_free(x), 0);
