@@ -42,7 +42,7 @@ DOM0_SRCS := $(sort $(wildcard $(DOM0_DIR)/kernel/*.c $(DOM0_DIR)/kernel/libc/*.
                                $(DOM0_DIR)/drivers/*.c $(DOM0_DIR)/tools/blk/*.c \
                                $(DOM0_DIR)/tools/net/*.c $(DOM0_DIR)/tools/devbench/*.c \
                                $(DOM0_DIR)/tools/backend/*.c $(DOM0_DIR)/tools/blkback/*.c \
-                               $(DOM0_DIR)/tools/netback/*.c) \
+                               $(DOM0_DIR)/tools/netback/*.c $(DOM0_DIR)/tools/dhcpd/*.c) \
                    $(XS_SRCS))
 DOM0_ASMS := $(DOM0_DIR)/kernel/head.S $(DOM0_DIR)/kernel/entry.S $(DOM0_DIR)/kernel/notes.S
 # The domain builder's pure code, shared with the hypervisor's boot-time

@@ -2,8 +2,9 @@
  * The network-port registry and the os_net.h interface on Mica's Dom0.
  *
  * A port has at most one receiver (the tool attached to it: the `net`
- * command for a while, later netback's bridge); frames arriving while
- * nobody listens are counted and dropped.  Sending checks the length and
+ * command for a while, netback's bridge) and a few listeners (Dom0's DHCP
+ * server on xenbr0), which see every frame too; frames arriving while
+ * nobody takes them are counted and dropped.  Sending checks the length and
  * the link, then asks the driver, which copies the frame.  Names follow
  * Linux's (eth0, eth1, ...).
  */
@@ -23,6 +24,7 @@ struct os_net {
     os_net_rx_fn *rx;
     os_net_link_fn *link;
     void *arg;
+    struct { os_net_rx_fn *rx; void *arg; } listeners[OS_NET_LISTENERS];
 };
 
 static struct os_net ports[MAX_PORTS];
@@ -56,13 +58,21 @@ void netport_receive(struct os_net *n, const void *frame, size_t len)
         n->st.rx_errors++;
         return;
     }
-    if (!n->rx) {
+    bool taken = false;
+    for (unsigned int i = 0; i < OS_NET_LISTENERS; i++)
+        taken |= n->listeners[i].rx != NULL;
+    if (!n->rx && !taken) {
         n->st.rx_dropped++;
         return;
     }
     n->st.rx_packets++;
     n->st.rx_bytes += len;
-    n->rx(n->arg, frame, len);
+    /* (a listener may unlisten itself, or the receiver detach, in the call) */
+    for (unsigned int i = 0; i < OS_NET_LISTENERS; i++)
+        if (n->listeners[i].rx)
+            n->listeners[i].rx(n->listeners[i].arg, frame, len);
+    if (n->rx)
+        n->rx(n->arg, frame, len);
 }
 
 void netport_link(struct os_net *n, bool up)
@@ -119,6 +129,26 @@ void os_net_detach(struct os_net *n)
     n->rx = NULL;
     n->link = NULL;
     n->arg = NULL;
+}
+
+int os_net_listen(struct os_net *n, os_net_rx_fn *rx, void *arg)
+{
+    for (unsigned int i = 0; i < OS_NET_LISTENERS; i++)
+        if (!n->listeners[i].rx) {
+            n->listeners[i].rx = rx;
+            n->listeners[i].arg = arg;
+            return 0;
+        }
+    return -ENOSPC;
+}
+
+void os_net_unlisten(struct os_net *n, os_net_rx_fn *rx, void *arg)
+{
+    for (unsigned int i = 0; i < OS_NET_LISTENERS; i++)
+        if (n->listeners[i].rx == rx && n->listeners[i].arg == arg) {
+            n->listeners[i].rx = NULL;
+            n->listeners[i].arg = NULL;
+        }
 }
 
 int os_net_send(struct os_net *n, const void *frame, size_t len)

@@ -65,6 +65,19 @@ void os_net_stats(struct os_net *n, struct os_net_stats *st);
 int os_net_attach(struct os_net *n, os_net_rx_fn *rx, os_net_link_fn *link, void *arg);
 void os_net_detach(struct os_net *n);
 
+/*
+ * Listeners.  Besides its one receiver, a port hands every frame it
+ * receives to up to OS_NET_LISTENERS listeners, as packet sockets see an
+ * interface's frames next to Linux's stack: Dom0's DHCP server listens
+ * on xenbr0 whoever is the receiver (`net ping -i xenbr0` for a while).
+ * Listeners are called first, in order; a frame counts as dropped only
+ * when nobody took it.  A listener may send from inside the call.
+ * 0, or -ENOSPC when every slot is taken; unlisten forgets (rx, arg).
+ */
+#define OS_NET_LISTENERS    2
+int os_net_listen(struct os_net *n, os_net_rx_fn *rx, void *arg);
+void os_net_unlisten(struct os_net *n, os_net_rx_fn *rx, void *arg);
+
 int os_net_send(struct os_net *n, const void *frame, size_t len);
 /* Transmit buffers free now. */
 unsigned int os_net_tx_free(struct os_net *n);

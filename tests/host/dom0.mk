@@ -137,6 +137,12 @@ $(HT_DIR)/test-blkback-ring: $(HT_DOM0)/test-blkback-ring.o $(HT_DOM0)/tools/blk
 	$(HT_LINK)
 HOST_TEST_BINS += $(HT_DIR)/test-blkback-ring
 
+# The DHCP server's pure parts: messages, frames, configuration, leases.
+$(HT_DIR)/test-dhcpd: $(HT_DOM0)/test-dhcpd.o $(HT_DOM0)/tools/dhcpd/dhcp_msg.o \
+                      $(HT_DOM0)/tools/dhcpd/dhcp_server.o
+	$(HT_LINK)
+HOST_TEST_BINS += $(HT_DIR)/test-dhcpd
+
 HOST_TEST_BINS += $(HT_DIR)/test-xsdaemon $(HT_DIR)/test-xl-store
 HOST_TEST_BINS += $(HT_DIR)/test-build $(HT_DIR)/test-ctrl $(HT_DIR)/test-xl-ctrl
 HOST_TEST_BINS += $(HT_DIR)/test-dom0-lineedit $(HT_DIR)/test-dom0-ramfs $(HT_DIR)/test-dom0-libc \

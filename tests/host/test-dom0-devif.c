@@ -342,3 +342,48 @@ HTEST(soft_ports_send_and_receive)
     CHECK_EQ(st.rx_dropped, 1);
     CHECK_EQ(st.rx_errors, 1);
 }
+
+/* Listeners (os_net_listen: Dom0's DHCP server on xenbr0): every frame
+ * reaches them and the receiver alike; a frame anyone took is not
+ * dropped; the slots are counted; unlisten forgets exactly its own. */
+static unsigned int heard[3];
+static void listener(void *arg, const void *frame, size_t len)
+{
+    (void)frame;
+    (void)len;
+    heard[(unsigned int *)arg - heard]++;
+}
+
+HTEST(listeners_hear_every_frame)
+{
+    static const uint8_t mac[6] = { 2, 0x16, 0x3e, 0, 0, 9 };
+    struct os_net *s = os_net_soft_add("xenbr9", mac, soft_send, &soft_sent);
+    static uint8_t frame[1514];
+    struct os_net_stats st;
+
+    CHECK(s != NULL);
+    CHECK_EQ(os_net_listen(s, listener, &heard[0]), 0);
+    os_net_soft_receive(s, frame, 60);                  /* only a listener: taken */
+    CHECK_EQ(heard[0], 1);
+    CHECK_EQ(os_net_attach(s, rx, on_link, &got), 0);   /* a receiver too */
+    got = 0;
+    CHECK_EQ(os_net_listen(s, listener, &heard[1]), 0);
+    CHECK_EQ(os_net_listen(s, listener, &heard[2]), -ENOSPC);
+    os_net_soft_receive(s, frame, 60);
+    os_net_soft_receive(s, frame, 5);                   /* too short: nobody */
+    CHECK_EQ(heard[0], 2);
+    CHECK_EQ(heard[1], 1);
+    CHECK_EQ(got, 1);
+    os_net_unlisten(s, listener, &heard[0]);
+    os_net_detach(s);
+    os_net_soft_receive(s, frame, 60);
+    CHECK_EQ(heard[0], 2);
+    CHECK_EQ(heard[1], 2);
+    os_net_unlisten(s, listener, &heard[1]);
+    os_net_soft_receive(s, frame, 60);                  /* nobody: dropped */
+    CHECK_EQ(heard[1], 2);
+    os_net_stats(s, &st);
+    CHECK_EQ(st.rx_packets, 3);
+    CHECK_EQ(st.rx_dropped, 1);
+    CHECK_EQ(st.rx_errors, 1);
+}

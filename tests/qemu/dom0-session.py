@@ -28,6 +28,8 @@ everything QEMU prints to LOG, and plays SESSION against the console:
                      command's output as {NAME}, for later lines
     wset NAME REGEX  the same in what `wait` looks at: what QEMU printed
                      since the last `send` or command (after a `wait` for it)
+    calc NAME EXPR   {NAME} = EXPR, integers with + - and parentheses after
+                     the {names} in it are replaced ("calc want {a} - {b}")
 
 Typed text goes in small chunks, the way a serial line delivers it.  ANSI
 escape sequences (the line editor's redraws) are removed before matching.
@@ -216,6 +218,11 @@ def play(con, path):
                     raise Failure("no match for /%s/ to set {%s} since the last command" %
                                   (rx, name))
                 names[name] = m.group(1)
+            elif line.startswith("calc "):
+                _, name, expr = line.split(" ", 2)
+                if not re.fullmatch(r"[0-9+\- ()]+", expr):
+                    raise Failure("calc: integers, +, - and parentheses only: '%s'" % expr)
+                names[name] = str(eval(expr, {"__builtins__": {}}))
             elif line.startswith("set "):
                 _, name, rx = line.split(" ", 2)
                 m = re.search(rx, output, re.M)

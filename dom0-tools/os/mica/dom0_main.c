@@ -2,6 +2,7 @@
  * The program Mica's Dom0 runs once its kernel is up: what a Linux Dom0's
  * init scripts would start, in one image.  It starts the daemons --
  * xenstored (tools/xsdaemon over the store library tools/xenstored), the
+ * split-driver backends and the DHCP server on xenbr0 (tools/dhcpd), the
  * toolstack's domain watch on VIRQ_DOM_EXC (the console backend starts
  * per domain) -- connects them, runs the boot script if the command line
  * names one (script=PATH), shows /etc/motd, then gives the console to the
@@ -33,6 +34,7 @@
 #include "../../tools/backend/xenbus_be.h"
 #include "../../tools/blkback/blkback.h"
 #include "../../tools/netback/netback.h"
+#include "../../tools/dhcpd/dhcpd.h"
 #include "../../tools/blk/blk.h"
 #include "../../tools/net/net.h"
 #include "../../tools/devbench/devbench.h"
@@ -76,6 +78,8 @@ const struct shell_cmd shell_tools[] = {
     { "vifs", netback_vifs_cmd, "vifs", "netback's vifs: MAC, bridge, state, packets, refusals" },
     { "bridge", netback_bridge_cmd, "bridge [show | fdb BR | addif BR PORT | delif BR PORT]",
       "the software bridges (xenbr0): ports, counters, addresses; join a physical port" },
+    { "dhcpd", dhcpd_shell_cmd, "dhcpd [status | leases | start [FILE] | stop | check FILE]",
+      "the DHCP server on xenbr0: configuration, counters, leases" },
     { "irqs", hw_irqs_main, "irqs [-s GSI N]", "device interrupt lines (-s: N spurious firings of GSI)" },
     { NULL, NULL, NULL, NULL },
 };
@@ -169,6 +173,8 @@ static void start_backends(void)
         printf("dom0: the block backend cannot start (%d)\n", rc);
     if ((rc = netback_init()))
         printf("dom0: netback cannot start (%d): no vifs\n", rc);
+    else if (dhcpd_init())
+        printf("dom0: no DHCP server on the bridge\n");
     ts_dev_set_backends(&backends);
 }
 
