@@ -293,9 +293,14 @@ void domain_notify_exc(struct domain *d)
         send_guest_global_virq(d0, VIRQ_DOM_EXC);
 }
 
+/* Domains that stopped (shut down or crashed) so far: domain_reap_dead()
+ * walks the domain list only when this moved. */
+static unsigned long domains_stopped = 1;   /* a first look at the start */
+
 /* d stopped running for good: take its vCPUs off the CPU. */
 static void domain_stopped(struct domain *d)
 {
+    domains_stopped++;
     for (unsigned int i = 0; i < d->max_vcpus; i++)
         if (d->vcpu[i])
             vcpu_sleep(d->vcpu[i]);
@@ -368,12 +373,27 @@ void domain_kill(struct domain *d)
     domain_notify_exc(d);
 }
 
+/*
+ * Called at every scheduling decision (housekeeping), so it costs nothing
+ * unless something happened: the domain list (129 entries with 128
+ * domains) is walked for zombies only when a zombie's frame was freed
+ * since the last look, and for dead domains only when a domain stopped.
+ * A domain the walk passes over (a toolstack's, one being destroyed)
+ * is not this walk's to reap later either.
+ */
 void domain_reap_dead(void)
 {
+    static unsigned long stops_seen, zombie_frames_seen;
     struct list_head *pos, *tmp;
     bool switched = false;
 
-    domain_reap_zombies();
+    if (zombie_frames_freed != zombie_frames_seen) {
+        zombie_frames_seen = zombie_frames_freed;
+        domain_reap_zombies();
+    }
+    if (domains_stopped == stops_seen)
+        return;
+    stops_seen = domains_stopped;
     list_for_each_safe(pos, tmp, &domain_list) {
         struct domain *d = list_entry(pos, struct domain, domain_list);
         /* A toolstack's domain waits for its destroydomain; one being

@@ -28,7 +28,12 @@
  *   createdomain   a domain with no vCPU and no memory, paused once by its
  *                  controller; id as asked (1..0x7FEF, taken: -EINVAL) or
  *                  the next free one after the last given (-ENOMEM if
- *                  none).  Only the PV flags are accepted (HVM, HAP,
+ *                  none: Xen's answer when its id rover finds no free
+ *                  id).  The boot option max_domid=N (1..32751) limits
+ *                  the ids createdomain gives or accepts to 1..N (an id
+ *                  asked for above N: -EINVAL), so running out of ids can
+ *                  be tested without the ~4.5 GiB that 32751 empty
+ *                  domains would take.  Only the PV flags are accepted (HVM, HAP,
  *                  s3_integrity: -EINVAL; oos_off is a shadow-paging hint
  *                  with no meaning for PV and is ignored).  A creation that
  *                  fails half-way has freed all it took (XSA-149).
@@ -80,14 +85,31 @@ struct domain *ctl_domain_from(unsigned int id)
     return best;
 }
 
-/* The next free id after the last one handed out, wrapping below the
- * reserved range; DOMID_INVALID when every id is taken. */
+/* max_domid=N: the highest id createdomain gives or accepts. */
+static unsigned int max_domid = DOMID_FIRST_RESERVED - 1;
+
+int domid_parse_max(const char *v)
+{
+    const char *end;
+    unsigned long long n;
+
+    if (!isdigit((unsigned char)v[0]))
+        return -1;
+    n = simple_strtoull(v, &end, 10);
+    if (*end || n < 1 || n >= DOMID_FIRST_RESERVED)
+        return -1;
+    max_domid = (unsigned int)n;
+    return 0;
+}
+
+/* The next free id after the last one handed out, wrapping at max_domid;
+ * DOMID_INVALID when every id is taken. */
 static domid_t next_free_domid(void)
 {
     static domid_t last;
 
-    for (unsigned int i = 1; i < DOMID_FIRST_RESERVED; i++) {
-        domid_t id = (domid_t)((last + i - 1) % (DOMID_FIRST_RESERVED - 1) + 1);
+    for (unsigned int i = 1; i <= max_domid; i++) {
+        domid_t id = (domid_t)((last + i - 1) % max_domid + 1);
         if (!domain_lookup(id)) {
             last = id;
             return id;
@@ -107,7 +129,7 @@ static long createdomain(struct domain *unused, struct xen_domctl *op)
     if (c->flags & ~XEN_DOMCTL_CDF_oos_off)
         return -EINVAL;                 /* HVM, HAP, s3_integrity: no HVM here */
     if (id >= 1 && id < DOMID_FIRST_RESERVED) {
-        if (domain_lookup(id))
+        if (id > max_domid || domain_lookup(id))
             return -EINVAL;
     } else if ((id = next_free_domid()) == DOMID_INVALID) {
         return -ENOMEM;

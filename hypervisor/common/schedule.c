@@ -522,13 +522,20 @@ void sched_dump(void)
     } else {
         keyprintk("Scheduler (credit), CPU0, now %lu ns: idle\n", (unsigned long)now);
     }
-    keyprintk("  run queue:%s\n", list_empty(&cpu0_sched.runq) ? " empty" : "");
-    list_for_each(pos, &cpu0_sched.runq) {
-        struct csched_vcpu *sv = list_entry(pos, struct csched_vcpu, runq_elem);
-        struct vcpu *v = container_of(sv, struct vcpu, sched);
-        keyprintk("    d%u v%u %s credit %ld\n", v->domain->domain_id, v->vcpu_id,
-                  prio[sv->prio], (long)sv->credit);
-    }
+    bool empty = true;
+    for (unsigned int q = 0; q < CSCHED_NR_Q; q++)
+        empty &= list_empty(&cpu0_sched.runq[q]);
+    keyprintk("  run queue:%s\n", empty ? " empty" : "");
+    static const uint8_t order[] = { CSCHED_PRI_BOOST, CSCHED_PRI_UNDER, CSCHED_PRI_OVER,
+                                     CSCHED_Q_YIELD };
+    for (unsigned int q = 0; q < CSCHED_NR_Q; q++)
+        list_for_each(pos, &cpu0_sched.runq[order[q]]) {
+            struct csched_vcpu *sv = list_entry(pos, struct csched_vcpu, runq_elem);
+            struct vcpu *v = container_of(sv, struct vcpu, sched);
+            keyprintk("    d%u v%u %s credit %ld%s\n", v->domain->domain_id, v->vcpu_id,
+                      prio[sv->prio], (long)sv->credit,
+                      order[q] == CSCHED_Q_YIELD ? " (yielded)" : "");
+        }
     keyprintk("  all vCPUs:\n");
     list_for_each(pos, &cpu0_sched.all) {
         struct csched_vcpu *sv = list_entry(pos, struct csched_vcpu, all_elem);

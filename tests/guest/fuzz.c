@@ -237,6 +237,15 @@ static bool setup(void)
     F.l3_mfn = current_l3_mfn();
     F.l2_mfn = PTE_MFN(e[0]);
     F.l1_mfn = l1_mfn_of(VIRT_BASE);
+    /* Known from the start: a walk later would trust the M2P, which
+     * the fuzz changes for frames that are not ours. */
+    for (uint32_t va = VIRT_BASE; va < F.region_end && F.nimage_l1 < FUZZ_IMAGE_L1S;
+         va += 1u << 21)
+        F.image_l1[F.nimage_l1++] = l1_mfn_of(va);
+    if (F.region_end - VIRT_BASE > FUZZ_IMAGE_L1S << 21) {
+        test_error("the bootstrap region is larger than %u MiB", FUZZ_IMAGE_L1S * 2);
+        return false;
+    }
     F.image_mfn[0] = va_to_mfn((void *)VIRT_BASE);
     F.image_mfn[1] = va_to_mfn(hypercall_page);
     F.image_mfn[2] = va_to_mfn(fbuf);

@@ -7,11 +7,15 @@
  * blocks and wakes must preempt a spinner within the minimum slice, never
  * sooner than the spinner's minimum slice allows; a yield must let the
  * others run first; the idle CPU must pick nothing; credits stay bounded.
+ * With 128 vCPUs (weights 256 and 512 alternating) every one progresses
+ * and the shares still follow the weights; a yielded vCPU stays behind
+ * every other queued one, and the order within a priority is first in,
+ * first out.
  */
 #include "htest.h"
 #include <mica/sched_credit.h>
 
-#define MAXV 4
+#define MAXV 128
 static struct csched_cpu cpu;
 static struct csched_vcpu sv[MAXV];
 
@@ -222,4 +226,49 @@ HTEST(credit_is_bounded)
     csched_wake(&cpu, &sv[0], SECONDS(3600));
     csched_schedule(&cpu, SECONDS(3600), false, false, &slice);
     CHECK(sv[0].credit <= CSCHED_CREDIT_CAP);
+}
+
+/* 128 CPU-bound vCPUs, weights 256 and 512: the shares by weight. */
+HTEST(many_vcpus_share_by_weight)
+{
+    static unsigned int w[MAXV];
+    static s_time_t ran[MAXV];
+    s_time_t total = SECONDS(40);
+    double sum[2] = { 0, 0 };
+
+    for (int i = 0; i < MAXV; i++)
+        w[i] = i & 1 ? 512 : 256;
+    setup(MAXV, w);
+    spin_all(MAXV, total, ran);
+    /* Each within 25 % of its class's average: nobody starves. */
+    for (int i = 0; i < MAXV; i++)
+        sum[i & 1] += (double)ran[i];
+    for (int i = 0; i < MAXV; i++) {
+        double avg = sum[i & 1] / (MAXV / 2);
+        if (!CHECK(ran[i] > avg * 0.75 && ran[i] < avg * 1.25))
+            fprintf(stderr, "vcpu %d weight %u: ran %.1f ms, its class %.1f ms\n", i, w[i],
+                    ran[i] / 1e6, avg / 1e6);
+    }
+    /* With 128 vCPUs each period hands out ~0.2 ms of credit a vCPU
+     * against slices of 10 ms, so the shares are coarser than with two:
+     * 1.84 measured (the same with the single sorted queue this replaced);
+     * dom0-scale-128 measures 1.73 under QEMU. */
+    double ratio = sum[1] / sum[0];
+    if (!CHECK(ratio > 1.75 && ratio < 2.25))
+        fprintf(stderr, "weight 512 : 256 = %.3f\n", ratio);
+}
+
+/* Three runnable: the one that yields runs after both others, the other
+ * two in the order they were queued. */
+HTEST(yield_goes_behind_everybody_fifo_within_a_priority)
+{
+    static const unsigned int w[] = { 256, 256, 256 };
+    s_time_t slice;
+    setup(3, w);
+    CHECK(idx(csched_schedule(&cpu, 0, false, false, &slice)) == 0);
+    /* 0 yields: 1 and 2 (woken first, boosted), then 0 */
+    CHECK(idx(csched_schedule(&cpu, MICROSECS(10), true, true, &slice)) == 1);
+    CHECK(idx(csched_schedule(&cpu, MICROSECS(20), true, false, &slice)) == 2);
+    CHECK(idx(csched_schedule(&cpu, MICROSECS(30), true, false, &slice)) == 0);
+    CHECK(idx(csched_schedule(&cpu, MICROSECS(40), true, false, &slice)) == 1);
 }

@@ -198,6 +198,8 @@ static const struct param hv_params[] = {
     OPT_BOOL("force_cpuid_faulting", opt_force_cpuid_faulting),
     /* testing only: injected heap allocation failures */
     OPT_CUSTOM("fail_alloc", parse_fail_alloc),
+    /* testing: the ids createdomain hands out, 1..N (running out of them) */
+    OPT_CUSTOM("max_domid", domid_parse_max),
 };
 
 static unsigned int nr_param_problems;

@@ -315,6 +315,8 @@ void __noreturn hypervisor_shutdown_all(void);
 
 /* The domain with this id, NULL if none (dying domains included). */
 struct domain *domain_lookup(domid_t id);
+/* Boot option max_domid=N: createdomain's ids are 1..N (domctl.c). */
+int domid_parse_max(const char *v);
 /* A domain that shut down or crashed: its memory is still held. */
 static inline bool domain_is_dead(const struct domain *d)
 {

@@ -26,20 +26,30 @@ enum csched_prio {
     CSCHED_PRI_BOOST = 2,      /* just woken with credit: runs soon */
 };
 
+/*
+ * The run queue is one FIFO list per priority, highest first, and a last
+ * one for a vCPU that yielded (behind everybody for one decision): queue
+ * and pick are O(1), the re-ranking after a credit hand-out O(queued).
+ */
+#define CSCHED_Q_YIELD  3
+#define CSCHED_NR_Q     4
+
 struct csched_vcpu {
-    struct list_head runq_elem;    /* on the CPU's run queue while queued */
+    struct list_head runq_elem;    /* on one of the CPU's run queues while queued */
     struct list_head all_elem;     /* on the CPU's list of vCPUs */
     int64_t credit;                /* ns of CPU time it may still use */
     enum csched_prio prio;
     unsigned int weight;
     bool queued;
+    uint8_t q;                     /* which queue: its prio, or CSCHED_Q_YIELD */
     s_time_t start;                /* when it last started running */
     s_time_t used;                 /* ns run since the last accounting */
     unsigned int cap;              /* % of one CPU it may use per period; 0: no cap */
 };
 
 struct csched_cpu {
-    struct list_head runq;         /* runnable, not running; by priority */
+    struct list_head runq[CSCHED_NR_Q];    /* runnable, not running: one FIFO per
+                                            * priority (index = prio) and the yielded */
     struct list_head all;          /* every vCPU of this CPU */
     struct csched_vcpu *curr;      /* NULL: idle */
     s_time_t acct_last;            /* last credit hand-out */

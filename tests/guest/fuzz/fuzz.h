@@ -26,6 +26,9 @@
 #define FUZZ_SPARES     24
 #define SANDBOX_VA      0xD0000000u     /* one L1 of our own: 2 MiB */
 
+/* L1s of the bootstrap region, one per 2 MiB (it is 4 MiB) */
+#define FUZZ_IMAGE_L1S 8
+
 struct fuzz {
     uint64_t rng;
     bool priv;              /* we are the privileged domain */
@@ -39,6 +42,8 @@ struct fuzz {
     uint32_t spare[FUZZ_SPARES];
     uint32_t nspare;
     uint32_t l3_mfn, l2_mfn, l1_mfn;    /* the L1 that maps our image */
+    uint32_t image_l1[FUZZ_IMAGE_L1S];  /* the L1s of the bootstrap region */
+    uint32_t nimage_l1;
     uint32_t sandbox_l1;
     uint32_t image_mfn[4];
     uint32_t max_mfn;
