@@ -183,7 +183,7 @@ static void set_acc(struct cpu_regs *r, unsigned int bytes, uint32_t v)
     r->rax = ((uint32_t)r->rax & ~mask) | (v & mask);
 }
 
-static uint16_t seg_selector(const struct cpu_regs *r, int seg)
+uint16_t pv_insn_seg_selector(const struct cpu_regs *r, int seg)
 {
     switch (seg) {
     case SEG_ES: return read_sreg_es();
@@ -206,7 +206,7 @@ static bool emulate_string_io(struct pv_insn_ctx *e, const struct x86_insn *in,
 
     if (in->adsize || guest_ring(r) != 1)
         return false;
-    if (!guest_segment_base(e->v, seg_selector(r, is_in ? SEG_ES :
+    if (!guest_segment_base(e->v, pv_insn_seg_selector(r, is_in ? SEG_ES :
                             (in->seg == SEG_NONE ? SEG_DS : in->seg)), &base))
         return false;
     for (unsigned int done = 0; count && done < STRING_IO_BATCH; done++, count--) {

@@ -61,18 +61,6 @@ static uint32_t gpr_of(const struct cpu_regs *r, unsigned int i)
     return (uint32_t)*g[i];
 }
 
-static uint16_t seg_sel(const struct cpu_regs *r, int seg)
-{
-    switch (seg) {
-    case SEG_ES: return read_sreg_es();
-    case SEG_CS: return (uint16_t)r->cs;
-    case SEG_SS: return (uint16_t)r->ss;
-    case SEG_FS: return read_sreg_fs();
-    case SEG_GS: return read_sreg_gs();
-    default:     return read_sreg_ds();
-    }
-}
-
 /* The selector of the far pointer the instruction uses; false if unreadable. */
 static bool far_selector(const struct pv_insn_ctx *c, const struct x86_insn *in, bool user,
                          uint16_t *sel)
@@ -87,7 +75,7 @@ static bool far_selector(const struct pv_insn_ctx *c, const struct x86_insn *in,
     for (unsigned int i = 0; i < 8; i++)
         gpr[i] = gpr_of(c->r, i);
     ea = x86_effective_address(in, gpr, &seg);
-    if (!guest_segment_base(c->v, seg_sel(c->r, seg), &base))
+    if (!guest_segment_base(c->v, pv_insn_seg_selector(c->r, seg), &base))
         return false;
     return read_guest(c, user, base + ea + 4, sel, 2);
 }

@@ -31,9 +31,10 @@ long pirq_unmap(domid_t dom, int pirq);
 /* EVTCHNOP_bind_pirq: the port (> 0), or the error. */
 long pirq_bind(uint32_t pirq, uint32_t flags);
 long pirq_eoi(uint32_t pirq);
-/* Spin (yielding) until port p is pending, clearing it: true, or false
- * after ms milliseconds.  Unlike wait_port() it does not poll, so it also
- * sees an event on a masked port. */
+/* Spin until port p is pending, clearing it: true, or false after ms
+ * milliseconds.  It yields between looks instead of sleeping in
+ * SCHEDOP_poll as wait_port() does: the PIRQ tests raise the interrupts
+ * themselves and check both that one arrives and that none does. */
 bool pirq_wait_event(evtchn_port_t p, uint64_t ms);
 
 #endif /* GUEST_PIRQ_H */

@@ -43,6 +43,10 @@ struct pv_insn_ctx {
     uint32_t cs_base;
 };
 int pv_insn_fetch(void *ctx, unsigned int off, uint8_t *b);
+/* The guest's selector in segment register `seg` (enum x86_seg; anything
+ * else: DS): CS and SS from the trap frame, the others read from the CPU's
+ * registers as the trap left them.  For emulate.c and gate_op.c. */
+uint16_t pv_insn_seg_selector(const struct cpu_regs *r, int seg);
 
 struct bounce {
     uint16_t cs;
