@@ -19,8 +19,10 @@
  * channel at the end, which tells it to report), raw=P (percent of raw
  * calls, default 35).  At the end a table gives, per hypercall, the calls
  * made, how many failed, and how many the fuzzer skipped; trace (trace
- * =1) prints every call before it is made, check=1 checks after every
- * call that our buffers are still mapped, to narrow a finding down; the summary line
+ * =1) prints every call before it is made (trace_from=N: from step N on),
+ * progress=N prints a line every N steps (where did a run stop?), check=1
+ * checks after every call that our buffers are still mapped, to narrow a
+ * finding down; the summary line
  * "fuzz: seed=... calls=... errors=..." is what `make fuzz` collects.
  */
 #include "fuzz/fuzz.h"
@@ -425,6 +427,8 @@ void test_main(void)
     uint32_t raw_pct = (v = cmdline_value(cl, "raw")) ? parse_ulong(&v) : 35;
     uint32_t errors = 0, skipped = 0, made = 0;
     bool trace = F.trace = cmdline_value(cl, "trace") != NULL;
+    uint32_t trace_from = (v = cmdline_value(cl, "trace_from")) ? parse_ulong(&v) : 0;
+    uint32_t progress = (v = cmdline_value(cl, "progress")) ? parse_ulong(&v) : 0;
     bool check = cmdline_value(cl, "check") != NULL;
 
     F.rng = seed * 0x9e3779b97f4a7c15ull + 1;
@@ -463,6 +467,12 @@ void test_main(void)
 
     for (uint32_t i = 0; i < calls; i++) {
         struct call c;
+
+        if (progress && i % progress == 0)
+            printf("fuzz: step %u, %u calls, %llu ms\n", i, made,
+                   (unsigned long long)udiv64(now_ns() - t0, NS_PER_MS));
+        if (trace_from && i == trace_from)
+            trace = F.trace = true;
 
         if ((i & 255) == 0) {
             fill_random(F.buf, FUZZ_BUF_PAGES * PAGE_SIZE);
