@@ -339,16 +339,26 @@ def bench_elfs(only):
     return elfs
 
 
-def collect(elfs, modes):
+def collect(elfs, modes, failures=None):
+    """Run every guest in every mode.  With a failures list, a run that
+    fails is recorded there and the others still run (one broken case must
+    not cost the whole table); without one, the first failure raises."""
     results = {m: {} for m in modes}
     for elf in elfs:
         for mode in modes:
-            if elf in (LINUX_PV, LINUX_NATIVE):
-                if mode != "icount":
-                    continue            # instruction counts only
-                vals, _ = run_linux(elf)
-            else:
-                vals, _ = run_guest(elf, mode == "icount")
+            try:
+                if elf in (LINUX_PV, LINUX_NATIVE):
+                    if mode != "icount":
+                        continue            # instruction counts only
+                    vals, _ = run_linux(elf)
+                else:
+                    vals, _ = run_guest(elf, mode == "icount")
+            except RuntimeError as e:
+                if failures is None:
+                    raise
+                failures.append("%s (%s): %s" % (os.path.basename(elf), mode, e))
+                print("bench: %s" % failures[-1], flush=True)
+                continue
             for k, v in vals.items():
                 # hypervisor boot figures repeat in every run; keep the first
                 results[mode].setdefault(k, v)
@@ -517,7 +527,8 @@ def main(argv):
         elfs = bench_elfs(only)
         if not elfs:
             raise RuntimeError("no benchmark guests in %s/tests/bench" % BUILD)
-        results = collect(elfs, ["icount", "host"])
+        failures = []
+        results = collect(elfs, ["icount", "host"], failures)
     except RuntimeError as e:
         print(("FAIL bench.smoke: " if smoke else "bench: ") + str(e))
         return 1
@@ -545,6 +556,11 @@ def main(argv):
         print("instruction counts grew in: %s" % ", ".join(regressions))
         if "--strict" in argv:
             return 2
+    if failures:
+        print("\n%d benchmark run(s) failed; their cases are missing above:" % len(failures))
+        for f in failures:
+            print("  " + f.splitlines()[0])
+        return 1
     return 0
 
 
