@@ -215,7 +215,7 @@ run-linux-disk: deps-check all dom0-linux
 
 # Linux's netfront on Mica's netback: run-linux with the boot script
 # /etc/dom0/linux-net.sh, which creates two Linux guests with a vif each on
-# xenbr0, gives them addresses and makes them talk (ping, a file over HTTP)
+# xenbr0 (addressed by Dom0's DHCP server) and makes them talk (ping, a file over HTTP)
 # to each other and to Dom0's interface on the bridge, then leaves the
 # shell to the person (docs/split-drivers.md, "Network").
 run-linux-net: deps-check all dom0-linux

@@ -1075,11 +1075,12 @@ static const uint8_t bcast_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 static unsigned long dhcp_want;
 static bool dhcp_answered(void) { return dhcp_replies >= dhcp_want; }
 
-/* Send, wait up to 1 s for a reply (three tries): its type, or 0. */
+/* Send, wait up to 1 s for a reply (five tries, as a client retransmits:
+ * a loaded machine's Dom0 may answer late): its type, or 0. */
 static uint8_t dhcp_ask(const uint8_t *dmac, uint32_t src, uint32_t dst, const uint8_t *msg,
                         unsigned int ml)
 {
-    for (int tries = 0; tries < 3; tries++) {
+    for (int tries = 0; tries < 5; tries++) {
         dhcp_want = dhcp_replies + 1;
         dhcp_send(dmac, src, dst, msg, ml, false, false);
         run_until(now_ns() + 1000 * NS_PER_MS, dhcp_answered);
