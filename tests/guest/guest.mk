@@ -82,3 +82,10 @@ FUZZ_OBJS := $(patsubst $(GUEST_DIR)/%.c,$(GUEST_OUT)/%.o,$(wildcard $(GUEST_DIR
 $(GUEST_OUT)/fuzz.elf: $(FUZZ_OBJS)
 .SECONDARY: $(FUZZ_OBJS)
 -include $(FUZZ_OBJS:.o=.d)
+
+# The network frontend (tests/guest/netfront.c) is linked with its DHCP
+# client roles in tests/guest/netfront/.
+NETFRONT_OBJS := $(patsubst $(GUEST_DIR)/%.c,$(GUEST_OUT)/%.o,$(wildcard $(GUEST_DIR)/netfront/*.c))
+$(GUEST_OUT)/netfront.elf: $(NETFRONT_OBJS)
+.SECONDARY: $(NETFRONT_OBJS)
+-include $(NETFRONT_OBJS:.o=.d)

@@ -131,8 +131,10 @@ HOST_TEST_BINS += $(HT_DIR)/test-netback-bridge $(HT_DIR)/test-netback-ring
 # playing the frontend (both data paths, hostile requests, what stays mapped).
 HT_BLKBACK_INC := -Idom0-tools/tools/backend -Idom0-tools/tools/xl
 $(HT_DOM0)/test-blkback-ring.o $(HT_DOM0)/tools/blkback/blkif.o \
+$(HT_DOM0)/tools/blkback/blkif_copy.o \
 $(HT_DOM0)/tools/blkback/vbd.o: HT_DOM0_CFLAGS += $(HT_BLKBACK_INC)
 $(HT_DIR)/test-blkback-ring: $(HT_DOM0)/test-blkback-ring.o $(HT_DOM0)/tools/blkback/blkif.o \
+                             $(HT_DOM0)/tools/blkback/blkif_copy.o \
                              $(HT_DOM0)/tools/blkback/vbd.o $(HT_DOM0)/os/fake/fake_os.o
 	$(HT_LINK)
 HOST_TEST_BINS += $(HT_DIR)/test-blkback-ring

@@ -41,6 +41,7 @@
  * grant) fails its request alone, as a failed map does.  A guest dying
  * with requests at the disk holds nothing but the ring mapping: the copy
  * of a late read fails and the response goes to the orphaned ring.
+ * The copying and the bounce-page pool are in blkif_copy.c.
  *
  * docs/split-drivers.md has the figures of map against copy.
  *
@@ -55,6 +56,7 @@
  * has, every mapping is released, the ring unmapped and the port closed.
  */
 #include "blkback.h"
+#include "blkif_int.h"
 #include "xenbus_be.h"
 #include "os_events.h"
 #include "os_grant.h"
@@ -64,8 +66,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
-
-enum { KIND_READ = OS_BLK_READ, KIND_WRITE = OS_BLK_WRITE, KIND_FLUSH = OS_BLK_FLUSH };
 
 static void process(void *arg);
 static void pump(struct blkif *bi, struct breq *r);
@@ -170,77 +170,6 @@ static void unmap_seg(struct blkif *bi, struct breq_seg *s)
     s->page = NULL;
 }
 
-/* ---- grant copy ---------------------------------------------------------------- */
-
-static void *bounce_get(struct blkif *bi)
-{
-    void *p = bi->nbounce ? bi->bounce[--bi->nbounce] : os_page_alloc();
-
-    if (p)
-        bi->bounce_out++;
-    return p;
-}
-
-static void bounce_put(struct blkif *bi, void *p)
-{
-    bi->bounce_out--;
-    if (bi->nbounce < BLKBACK_MAX_BOUNCE)
-        bi->bounce[bi->nbounce++] = p;
-    else
-        os_page_free(p);
-}
-
-static void bounce_put_segs(struct blkif *bi, struct breq *r, unsigned int n)
-{
-    for (unsigned int i = 0; i < n; i++) {
-        if (r->seg[i].page)
-            bounce_put(bi, r->seg[i].page);
-        r->seg[i].page = NULL;
-    }
-}
-
-/* Every segment of r between its grant and its bounce page, in one call:
- * 0 or -errno (the first failed segment's). */
-static int copy_segs(struct blkif *bi, struct breq *r, bool to_grant)
-{
-    struct os_gnt_copy ops[BLKBACK_MAX_SEGS];
-
-    for (unsigned int i = 0; i < r->nsegs; i++) {
-        const struct breq_seg *g = &r->seg[i];
-        unsigned int off = g->first * OS_BLK_SECTOR;
-        ops[i] = (struct os_gnt_copy){
-            .dom = bi->domid, .ref = g->gref, .offset = (uint16_t)off,
-            .len = (uint16_t)((g->last - g->first + 1u) * OS_BLK_SECTOR),
-            .to_grant = to_grant, .buf = (uint8_t *)g->page + off,
-        };
-    }
-    bi->st.copies += r->nsegs;
-    bi->st.copy_calls++;
-    if (os_gnt_copy(ops, r->nsegs))
-        for (unsigned int i = 0; i < r->nsegs; i++)
-            if (ops[i].status)
-                return ops[i].status;
-    return 0;
-}
-
-/* Bounce pages for r's segments, a write's data copied in: 0 or -errno
- * (nothing held). */
-static int copy_in(struct blkif *bi, struct breq *r)
-{
-    int rc = 0;
-
-    for (unsigned int i = 0; i < r->nsegs; i++) {
-        r->seg[i].maddr = 0;                    /* the driver looks it up */
-        if (!(r->seg[i].page = bounce_get(bi))) {
-            bounce_put_segs(bi, r, i);
-            return -ENOMEM;
-        }
-    }
-    if (r->kind != KIND_READ && (rc = copy_segs(bi, r, false)))
-        bounce_put_segs(bi, r, r->nsegs);
-    return rc;
-}
-
 /* ---- responses and completion ----------------------------------------------------- */
 
 static void respond(struct blkif *bi, uint64_t id, uint8_t op, int16_t status)
@@ -283,8 +212,8 @@ static void complete(struct breq *r)
     if (r->copy) {
         /* A read's data goes to the guest only when all of it is there. */
         if (r->kind == KIND_READ && r->nsegs && !r->status)
-            r->status = copy_segs(bi, r, true);
-        bounce_put_segs(bi, r, r->nsegs);
+            r->status = blkif_copy_segs(bi, r, true);
+        blkif_bounce_put_segs(bi, r, r->nsegs);
     } else {
         for (unsigned int i = 0; i < r->nsegs; i++)
             unmap_seg(bi, &r->seg[i]);
@@ -399,7 +328,7 @@ static void start(struct blkif *bi, struct breq *r)
     r->nsub = r->next_sub = r->pending = 0;
     r->status = 0;
     if ((r->copy = bi->copy)) {
-        r->status = copy_in(bi, r);
+        r->status = blkif_copy_in(bi, r);
     } else {
         for (i = 0; i < r->nsegs; i++) {
             /* A read fills the guest's page: it must be mapped writable. */
@@ -712,8 +641,7 @@ static void release(struct blkif *bi)
         }
     }
     bi->npg = 0;
-    while (bi->nbounce)
-        os_page_free(bi->bounce[--bi->nbounce]);
+    blkif_bounce_drain(bi);
     if (bi->port >= 0)
         os_evtchn_close((unsigned int)bi->port);
     bi->port = -1;
